@@ -1,0 +1,86 @@
+// The seam between the Converse server and the messaging providers. Each provider is one
+// Connector for sending and one webhook parser for what it pushes back; the server supplies a
+// ChannelSink that stores what arrives. Connectors never touch storage directly.
+import type { Channel, MessageStatus, AttachmentKind } from '../../shared/domain';
+import type { ConnectorName } from '../../shared/attachment-policy';
+
+export type { ConnectorName };
+export type ProviderName = 'whatsapp' | 'ringcentral' | 'ctm' | 'sandbox';
+
+export interface OutboundMedia { bytes: Uint8Array; mimeType: string; fileName: string; kind: AttachmentKind }
+
+export interface OutboundMessage {
+  /** Our message id; connectors may pass it to the provider as a reference. */
+  messageId: string;
+  /** E.164 with the plus. */
+  to: string;
+  body: string;
+  template?: { name: string; language: string; params: string[] };
+  media?: OutboundMedia;
+  caption?: string;
+}
+
+export type SendOutcome =
+  | { ok: true; providerMessageId: string; status: Extract<MessageStatus, 'queued' | 'sent'> }
+  | { ok: false; retryable: boolean; code: string; providerCode?: string; message: string };
+
+export interface Connector {
+  readonly name: ConnectorName;
+  readonly channel: Channel;
+  /** The provider that usage reports count this under. */
+  readonly provider: ProviderName;
+  /** Our business number (E.164) on this connector, for opt-out bookkeeping. */
+  readonly businessNumber: string;
+  send(msg: OutboundMessage): Promise<SendOutcome>;
+  /** RingCentral-style providers say "changed" and must be asked for the status. */
+  fetchStatus?(providerMessageId: string): Promise<StatusUpdate | null>;
+  close?(): Promise<void>;
+}
+
+export interface InboundMedia {
+  mimeType: string;
+  fileName: string | null;
+  caption: string | null;
+  /** Fetch the file from the provider (WhatsApp media id, RingCentral attachment uri). */
+  fetch(): Promise<Uint8Array>;
+}
+
+export interface InboundMessage {
+  provider: ProviderName;
+  channel: Channel;
+  providerMessageId: string;
+  /** Lead number, E.164. */
+  from: string;
+  /** Our business number, E.164, when the provider says it. */
+  to: string | null;
+  body: string;
+  /** WhatsApp profile name, used to create a lead for an unknown sender. */
+  profileName: string | null;
+  receivedAt: Date;
+  media: InboundMedia | null;
+}
+
+export interface StatusUpdate {
+  provider: ProviderName;
+  providerMessageId: string;
+  status: Extract<MessageStatus, 'queued' | 'sent' | 'delivered' | 'read' | 'failed'>;
+  at: Date;
+  error?: { code: string; providerCode?: string; message: string };
+}
+
+export interface SavedWebhook { id: string; provider: ProviderName; body: Buffer; headers: Record<string, string>; receivedAt: Date }
+
+/**
+ * Implemented by the server's storage layer. saveWebhook is a durable, synchronous write: a
+ * webhook is answered 2xx only after it, and processed after the answer, so a crash right after
+ * answering loses nothing (pendingWebhooks are processed again on start).
+ */
+export interface ChannelSink {
+  saveWebhook(provider: ProviderName, body: Buffer, headers: Record<string, string>): SavedWebhook;
+  pendingWebhooks(): SavedWebhook[];
+  markWebhookProcessed(id: string, error?: string): void;
+  /** Store an inbound message once (deduped on provider + providerMessageId). Media is fetched by the sink. */
+  inbound(msg: InboundMessage): Promise<{ duplicate: boolean; messageId: string }>;
+  /** Apply a status by the rank rule; kept for later when the provider id is not known yet. */
+  status(update: StatusUpdate): void;
+}

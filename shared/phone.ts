@@ -1,0 +1,46 @@
+// Phone numbers: SMS goes to US numbers only (E.164, +1); WhatsApp to any valid number.
+// libphonenumber-js carries the numbering-plan rules so none are hand-written here.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { ErrorCode } from './error-codes';
+
+export type PhoneCheck =
+  | { ok: true; e164: string }
+  | { ok: false; code: typeof ErrorCode.INVALID_NUMBER | typeof ErrorCode.NOT_US_NUMBER; message: string };
+
+/** Normalise any number to E.164 (a bare 10-digit number is read as US). */
+export function normalisePhone(raw: string): PhoneCheck {
+  const trimmed = raw.trim();
+  const digits = trimmed.replace(/[^\d+]/g, '');
+  const candidate = digits.startsWith('+') ? digits : digits.length === 10 ? `+1${digits}` : `+${digits}`;
+  const parsed = parsePhoneNumberFromString(candidate);
+  if (!parsed || !parsed.isPossible()) return { ok: false, code: ErrorCode.INVALID_NUMBER, message: `"${trimmed}" is not a valid phone number.` };
+  return { ok: true, e164: parsed.number };
+}
+
+/** SMS is US-only: the number must be a valid +1 US number. */
+export function checkSmsNumber(raw: string): PhoneCheck {
+  const n = normalisePhone(raw);
+  if (!n.ok) return n;
+  const parsed = parsePhoneNumberFromString(n.e164);
+  if (!parsed || parsed.countryCallingCode !== '1' || (parsed.country && parsed.country !== 'US')) {
+    return { ok: false, code: ErrorCode.NOT_US_NUMBER, message: `SMS is available for US numbers only; ${n.e164} is not a US number.` };
+  }
+  return n;
+}
+
+/** WhatsApp addresses numbers as E.164 digits without the plus (`wa_id`). */
+export const toWhatsAppId = (e164: string): string => e164.replace(/^\+/, '');
+export const fromWhatsAppId = (waId: string): string => `+${waId.replace(/\D/g, '')}`;
+
+/** What a masked number shows: country code and last two digits, e.g. `+1 •••• ••34`. */
+export function maskPhone(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  const cc = parsed ? `+${parsed.countryCallingCode}` : '+';
+  return `${cc} •••• ••${e164.slice(-2)}`;
+}
+
+/** Readable form for display, e.g. `+1 415 555 0134`. */
+export function formatPhone(e164: string): string {
+  const parsed = parsePhoneNumberFromString(e164);
+  return parsed ? parsed.formatInternational() : e164;
+}
