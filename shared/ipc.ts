@@ -162,6 +162,9 @@ export const IpcEvents = {
 export type IpcEventName = keyof typeof IpcEvents;
 export type IpcEventPayload<N extends IpcEventName> = z.infer<(typeof IpcEvents)[N]>;
 
+/** Electron IPC: a call travels on its IpcCalls name; an event on this prefix + its IpcEvents name. */
+export const IPC_EVENT_CHANNEL_PREFIX = 'converse:event:';
+
 /** What main answers when a call fails; the bridge rethrows it in the renderer as an Error with this code. */
 export const IpcError = z.object({ code: z.string(), message: z.string() });
 export type IpcError = z.infer<typeof IpcError>;

@@ -22,7 +22,11 @@ export function checkSmsNumber(raw: string): PhoneCheck {
   const n = normalisePhone(raw);
   if (!n.ok) return n;
   const parsed = parsePhoneNumberFromString(n.e164);
-  if (!parsed || parsed.countryCallingCode !== '1' || (parsed.country && parsed.country !== 'US')) {
+  // A +1 number whose region cannot be told (area code 555, 000…) is no real number anywhere.
+  if (parsed && parsed.countryCallingCode === '1' && !parsed.country) {
+    return { ok: false, code: ErrorCode.INVALID_NUMBER, message: `${n.e164} is not a valid US phone number.` };
+  }
+  if (!parsed || parsed.countryCallingCode !== '1' || parsed.country !== 'US') {
     return { ok: false, code: ErrorCode.NOT_US_NUMBER, message: `SMS is available for US numbers only; ${n.e164} is not a US number.` };
   }
   return n;

@@ -22,7 +22,7 @@ export interface OutboundMessage {
 
 export type SendOutcome =
   | { ok: true; providerMessageId: string; status: Extract<MessageStatus, 'queued' | 'sent'> }
-  | { ok: false; retryable: boolean; code: string; providerCode?: string; message: string };
+  | { ok: false; retryable: boolean; code: string; providerCode?: string; message: string; /** Provider's Retry-After, when it sent one. */ retryAfterMs?: number };
 
 export interface Connector {
   readonly name: ConnectorName;

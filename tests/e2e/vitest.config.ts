@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // since each starts its own processes and the machine has two cores.
 export default defineConfig({
   test: {
+    globals: true,
     include: ['tests/e2e/**/*.e2e.ts'],
     fileParallelism: false,
     testTimeout: 90_000,
