@@ -1,0 +1,205 @@
+// POST /api/v1/events: how other systems (the CRM, a task tool, a marketing platform) tell
+// Converse that a lead was created or assigned, a task was set, or an activity was posted, so
+// the server can nudge the right rep. Authenticated by a workspace API key, every body checked
+// against the schemas below before any handler runs; storage and nudging stay with the
+// injected handlers. Each event carries the sender's own eventId, so a sender that retries a
+// batch after a timeout can be deduplicated by the handlers.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { Timestamp } from '../../shared/domain';
+import { ErrorCode } from '../../shared/error-codes';
+
+const Id = z.string().trim().min(1).max(200);
+
+/** A Converse user, by id or by sign-in email. */
+export const UserRef = z.object({
+  id: Id.optional(),
+  email: z.string().trim().toLowerCase().email().max(320).optional(),
+}).refine((u) => u.id !== undefined || u.email !== undefined, 'give the user\'s id or email');
+export type UserRef = z.infer<typeof UserRef>;
+
+const EventBase = {
+  /** The sender's id for this event; a repeated eventId is the same event sent again. */
+  eventId: Id,
+  occurredAt: Timestamp.optional(),
+};
+
+export const LeadEvent = z.object({
+  type: z.literal('lead'),
+  ...EventBase,
+  /** 'assigned': the owner changed (by an admin, or round-robin when owner is omitted). */
+  action: z.enum(['created', 'updated', 'assigned']),
+  lead: z.object({
+    id: Id,
+    firstName: z.string().trim().max(200).default(''),
+    lastName: z.string().trim().max(200).default(''),
+    email: z.string().trim().email().max(320).nullable().optional(),
+    phones: z.array(z.object({
+      number: z.string().trim().min(3).max(40),
+      label: z.string().trim().max(40).optional(),
+      primary: z.boolean().optional(),
+    })).max(10).optional(),
+    /** The new owner; omitted on 'assigned': the server assigns round-robin. */
+    owner: UserRef.nullable().optional(),
+  }).refine((l) => l.firstName !== '' || l.lastName !== '', 'a lead needs a first or last name'),
+  /** Who made the assignment, when a person did. */
+  assignedBy: UserRef.optional(),
+});
+export type LeadEvent = z.infer<typeof LeadEvent>;
+
+const TaskFields = z.object({
+  id: Id,
+  title: z.string().trim().min(1).max(500),
+  leadId: Id.nullable().optional(),
+  owner: UserRef,
+  dueAt: Timestamp,
+  /** Minutes before dueAt to nudge; up to a week (as the admin API). */
+  reminderMinutes: z.number().int().min(0).max(10_080).default(15),
+});
+
+export const TaskEvent = z.discriminatedUnion('action', [
+  z.object({ type: z.literal('task'), ...EventBase, action: z.enum(['created', 'updated']), task: TaskFields }),
+  z.object({ type: z.literal('task'), ...EventBase, action: z.enum(['completed', 'deleted']), task: z.object({ id: Id }) }),
+]);
+export type TaskEvent = z.infer<typeof TaskEvent>;
+
+export const ActivityEvent = z.object({
+  type: z.literal('activity'),
+  ...EventBase,
+  activity: z.object({
+    id: Id,
+    leadId: Id,
+    /** The CRM's activity type, e.g. "Email Opened", "Web Form Submitted". */
+    activityType: z.string().trim().min(1).max(200),
+    summary: z.string().trim().max(2000).default(''),
+    at: Timestamp,
+    by: UserRef.optional(),
+  }),
+});
+export type ActivityEvent = z.infer<typeof ActivityEvent>;
+
+export const CrmEvent = z.union([LeadEvent, TaskEvent, ActivityEvent]);
+export type CrmEvent = z.infer<typeof CrmEvent>;
+
+/** A batch: up to 100 events in `{events: [...]}` (a body without `events` is one event). */
+export const EventsBatch = z.object({ events: z.array(z.unknown()).min(1, 'send at least one event').max(100, 'send at most 100 events per request') });
+
+/** Handlers throw this to refuse one event with a reason the sender can act on (unknown owner…). */
+export class EventRejected extends Error {
+  constructor(readonly code: string, message: string, readonly statusCode = 422) {
+    super(message);
+    this.name = 'EventRejected';
+  }
+}
+
+export interface EventsRouteDeps {
+  /** The workspace's current API keys (several during a rotation); none: the endpoint refuses everyone. */
+  apiKeys: () => readonly string[];
+  onLead: (event: LeadEvent) => void | Promise<void>;
+  onTask: (event: TaskEvent) => void | Promise<void>;
+  onActivity: (event: ActivityEvent) => void | Promise<void>;
+  /** Defaults to /api/v1/events. */
+  path?: string;
+}
+
+/** Compares digests, so neither the key's content nor its length leaks through timing. */
+export function apiKeyMatches(given: string, keys: readonly string[]): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  const g = digest(given);
+  let ok = false;
+  for (const key of keys) if (key.length > 0 && timingSafeEqual(g, digest(key))) ok = true;
+  return ok;
+}
+
+const sendError = (reply: FastifyReply, status: number, code: string, message: string) =>
+  reply.code(status).send({ error: { code, message } });
+
+function describe(issues: z.core.$ZodIssue[], prefix: string): string {
+  const issue = issues[0];
+  if (!issue) return `${prefix}: rejected.`;
+  const where = issue.path.length ? ` at ${issue.path.join('.')}` : '';
+  return `${prefix}${where}: ${issue.message}.`;
+}
+
+/** Validates one event; the error names the field in plain words. */
+export function parseCrmEvent(raw: unknown): { ok: true; event: CrmEvent } | { ok: false; message: string } {
+  const type = (raw as { type?: unknown } | null)?.type;
+  const schema = type === 'lead' ? LeadEvent : type === 'task' ? TaskEvent : type === 'activity' ? ActivityEvent : null;
+  if (!schema) {
+    const got = typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : type === undefined ? 'nothing' : typeof type;
+    return { ok: false, message: `type must be "lead", "task" or "activity", got ${got}` };
+  }
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, event: parsed.data as CrmEvent };
+  return { ok: false, message: describe(parsed.error.issues, `invalid ${String(type)} event`).replace(/\.$/, '') };
+}
+
+/**
+ * Registers POST /api/v1/events in its own encapsulated context (its error handler covers
+ * JSON parse errors too). Await it before `app.listen`/`app.ready`.
+ */
+export async function registerEventsRoute(app: FastifyInstance, deps: EventsRouteDeps): Promise<void> {
+  await app.register(async (scope) => {
+    scope.setErrorHandler((err: { statusCode?: number; code?: string; message: string }, _req, reply) => {
+      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+      if (status === 500) {
+        scope.log.error(err, 'events route failed');
+        return sendError(reply, 500, ErrorCode.INTERNAL, 'The events could not be processed.');
+      }
+      // Say what was wrong without echoing the input (a JSON parser's message quotes it).
+      const message = status === 413 ? 'The request body is larger than 1 MiB; send fewer events per request.'
+        : status === 415 ? 'Send the events as application/json.'
+        : err.code?.startsWith('FST_ERR_CTP') || err instanceof SyntaxError ? 'The body is not valid JSON.'
+        : 'Invalid request.';
+      return sendError(reply, status, status === 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INVALID_REQUEST, message);
+    });
+
+    // Authenticate before the body is read: a caller without the key learns nothing about the schema.
+    scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
+      const header = req.headers['x-api-key'];
+      const given = Array.isArray(header) ? header[0] : header;
+      if (!given || !apiKeyMatches(given, deps.apiKeys())) {
+        return sendError(reply, 401, ErrorCode.UNAUTHORIZED, 'A valid workspace API key is required in the X-Api-Key header.');
+      }
+    });
+
+    scope.post(deps.path ?? '/api/v1/events', { bodyLimit: 1024 * 1024 }, async (req, reply) => {
+      const body: unknown = req.body;
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+        return sendError(reply, 400, ErrorCode.INVALID_REQUEST, 'Send one event object with a "type", or {"events": [...]} with 1 to 100 events.');
+      }
+      const batch = 'events' in body;
+      let raw: unknown[] = [body];
+      if (batch) {
+        const parsed = EventsBatch.safeParse(body);
+        if (!parsed.success) return sendError(reply, 400, ErrorCode.INVALID_REQUEST, describe(parsed.error.issues, 'Invalid events batch'));
+        raw = parsed.data.events;
+      }
+      const events: CrmEvent[] = [];
+      // Every event is checked before any is acted on, so a bad batch changes nothing.
+      for (const [i, item] of raw.entries()) {
+        const parsed = parseCrmEvent(item);
+        if (!parsed.ok) {
+          const which = batch ? `events[${i}]: ` : '';
+          return sendError(reply, 400, ErrorCode.INVALID_REQUEST, `${which}${parsed.message}.`);
+        }
+        events.push(parsed.event);
+      }
+      for (const [i, event] of events.entries()) {
+        try {
+          if (event.type === 'lead') await deps.onLead(event);
+          else if (event.type === 'task') await deps.onTask(event);
+          else await deps.onActivity(event);
+        } catch (err) {
+          if (err instanceof EventRejected) {
+            return sendError(reply, err.statusCode, err.code,
+              `Event ${i} (${event.eventId}) was refused: ${err.message.replace(/\.?$/, '.')} Events before it were accepted; resend from this one.`);
+          }
+          throw err;
+        }
+      }
+      return reply.code(202).send({ accepted: events.length });
+    });
+  });
+}
