@@ -1,0 +1,121 @@
+// Ingest: the desktop core (in its own process) applies a 100,000-message backlog received over
+// a real WebSocket from a local server replaying recorded `events` frames. Reported beside the
+// raw better-sqlite3 insert rate of the same rows in one transaction, into the same schema,
+// measured in the same run; plus the core's event-loop delay during the sync and its RSS after.
+import { fork } from 'node:child_process';
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { StreamServer } from '../tests/core/support/stream-server';
+import { prng, vocabulary, FIRST_NAMES, LAST_NAMES } from '../tests/core/support/bench/big-store';
+import { LocalStore } from '../main/core/store/local-store';
+import { bundleChild } from '../tests/core/support/bench/bundle';
+import { conversationIdOf, type MessageView } from '../shared/domain';
+import type { SequencedEvent, StreamEvent } from '../shared/stream-protocol';
+import type { Benchmark, Figure } from './figures';
+
+const MESSAGES = 100_000;
+const LEADS = 1_000;
+
+function recordedBacklog(): { events: SequencedEvent[]; messages: MessageView[] } {
+  const rand = prng(11);
+  const words = vocabulary();
+  const at = new Date(Date.now() - 86_400_000).toISOString();
+  const base = Date.now() - 86_400_000;
+  const events: StreamEvent[] = [];
+  for (let i = 0; i < LEADS; i++) {
+    events.push({ type: 'lead.upserted', lead: {
+      id: `lead-${i}`, firstName: FIRST_NAMES[i % FIRST_NAMES.length], lastName: LAST_NAMES[i % LAST_NAMES.length], email: null,
+      phones: [{ handle: `ph-${i}`, display: '+1 415 555 0134', primary: true, masked: false, smsOptedOut: false }],
+      ownerId: 'user-rita', ownerName: 'Rita Rep', customFields: {}, masked: [], updatedAt: at,
+    } });
+  }
+  const messages: MessageView[] = [];
+  for (let m = 0; m < MESSAGES; m++) {
+    const leadId = `lead-${m % LEADS}`;
+    const channel = m % 3 === 0 ? 'whatsapp' : 'sms';
+    const inbound = rand() < 0.5;
+    const n = 6 + Math.floor(rand() * 12);
+    const body = Array.from({ length: n }, () => words[Math.floor(words.length * rand() ** 3)]).join(' ');
+    const t = new Date(base + m * 500).toISOString();
+    const message: MessageView = {
+      id: `msg-${m}`, clientId: inbound ? null : `client-${m}-abcdefgh`, conversationId: conversationIdOf(leadId, channel), leadId, channel,
+      direction: inbound ? 'inbound' : 'outbound', body, phoneHandle: `ph-${m % LEADS}`, templateName: null, attachment: null, caption: null,
+      status: inbound ? 'received' : 'delivered', error: null, authorUserId: inbound ? null : 'user-rita', createdAt: t, updatedAt: t,
+    };
+    messages.push(message);
+    events.push({ type: 'message.upserted', message });
+  }
+  return { events: events.map((event, i) => ({ seq: i + 1, at, event })), messages };
+}
+
+/** The same rows, straight into the same schema with one prepared statement in one transaction. */
+function rawInsertRate(dir: string, messages: MessageView[]): number {
+  const store = LocalStore.open(path.join(dir, 'raw.db'));
+  const insert = store.db.prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const rows = messages.map((m) => [m.id, m.id, m.clientId, m.conversationId, m.leadId, m.direction, m.status, m.body, Date.parse(m.createdAt), JSON.stringify(m)] as const);
+  const t = performance.now();
+  store.db.transaction(() => {
+    for (const r of rows) insert.run(...r);
+    store.messages.indexPending(); // the same search index the app keeps
+  })();
+  const seconds = (performance.now() - t) / 1000;
+  store.close();
+  return rows.length / seconds;
+}
+
+const bench: Benchmark = {
+  name: 'ingest (100,000-message backlog over WebSocket)',
+  async run(): Promise<Figure[]> {
+    const dir = mkdtempSync(path.join(tmpdir(), 'converse-ingest-'));
+    const { events, messages } = recordedBacklog();
+    let helloAt = 0;
+    let doneAt = 0;
+    const head = events.length;
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => { resolveDone = r; });
+    const server = await new StreamServer({
+      token: 'bench-token',
+      onHello: () => { helloAt ||= performance.now(); },
+      onAck: (seq) => { if (seq === head && !doneAt) { doneAt = performance.now(); resolveDone(); } },
+    }).start();
+    server.load(events);
+    const childFile = await bundleChild('tests/core/support/bench/ingest-child.ts', 'ingest-child');
+    const child = fork(childFile, [server.url, 'bench-token', path.join(dir, 'core')], { execArgv: process.env.CONVERSE_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CONVERSE_BENCH_PROF}`] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const timeout = setTimeout(() => { child.kill(); resolveDone(); }, 180_000);
+    await done;
+    clearTimeout(timeout);
+    if (!doneAt) {
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error('the core did not acknowledge the whole backlog within 180 s');
+    }
+    // Done means searchable too: wait until the core's search index has caught up.
+    const watch = new Database(path.join(dir, 'core', 'converse.db'), { readonly: true });
+    const behind = () => (watch.prepare('SELECT (SELECT max(seq) FROM messages) - (SELECT seq FROM search_watermark) AS n').get() as { n: number }).n;
+    while (behind() > 0) await new Promise((r) => setTimeout(r, 5));
+    doneAt = performance.now();
+    watch.close();
+    const report = await new Promise<{ p99Ms: number; maxMs: number; rssMb: number; heapMb: number }>((resolve, reject) => {
+      child.on('message', (m: { type: string } & Record<string, number>) => { if (m.type === 'report') resolve(m as never); });
+      child.on('exit', (code) => reject(new Error(`ingest child exited (${code}) before reporting`)));
+      child.send({ type: 'report' });
+    });
+    await new Promise((r) => child.once('exit', r));
+    await server.stop();
+    const coreRate = messages.length / ((doneAt - helloAt) / 1000);
+    const rawRate = rawInsertRate(dir, messages);
+    rmSync(dir, { recursive: true, force: true });
+    return [
+      { name: 'ingest: core, 100k messages over WebSocket', value: coreRate, unit: 'msgs/s', target: null },
+      { name: 'ingest: raw better-sqlite3 insert, same rows', value: rawRate, unit: 'rows/s', target: null },
+      { name: 'ingest: core / raw ratio', value: coreRate / rawRate, unit: '×', target: '>= 0.5' },
+      { name: 'sync: event-loop delay p99', value: report.p99Ms, unit: 'ms', target: '< 20' },
+      { name: 'sync: event-loop delay max', value: report.maxMs, unit: 'ms', target: null },
+      { name: 'sync: RSS after sync', value: report.rssMb, unit: 'MB', target: '< 150' },
+    ];
+  },
+};
+export default bench;

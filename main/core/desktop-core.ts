@@ -1,0 +1,365 @@
+// The desktop core's lifecycle and wiring: the local store, the session, the link to the
+// server and what follows each frame (sync, outbox, unread counts, nudges). The renderer's
+// calls are answered in ipc-calls.ts; this file owns the state they read.
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { NudgeView, UserView } from '../../shared/domain';
+import { IpcEvents, type ConnectionState, type IpcEventName, type IpcEventPayload, type Session, type Settings } from '../../shared/ipc';
+import type { CredentialStore, Notifier, NudgeResult, ShellPort } from './ports';
+import { LocalStore } from './store/local-store';
+import { isCorruptionError, moveAside } from './store/open-database';
+import { Connection, type IncomingFrame, type LinkStatus } from './connection';
+import { SyncEngine } from './sync';
+import { Outbox } from './outbox';
+import { UnreadCounts } from './unread';
+import { NudgeCoordinator } from './nudges';
+import { STALE_AFTER_MS, type NudgeContext } from './nudge-policy';
+import { loadSettings } from './settings';
+import { HttpApi } from './http-api';
+import type { BatchOutcome } from './store/local-store';
+
+export interface DesktopCoreOptions {
+  dataDir: string;
+  notifier: Notifier;
+  credentials: CredentialStore;
+  shell: ShellPort;
+  defaultServerUrl?: string;
+  now?: () => Date;
+  /** Diagnostics; defaults to stderr when CONVERSE_DEBUG is set. */
+  log?: (line: string) => void;
+  /** Tests shorten these. */
+  tuning?: { coalesceWindowMs?: number; syncChunkSize?: number; heartbeatMs?: number; heartbeatTimeoutMs?: number; backoff?: { baseMs: number; maxMs: number }; random?: () => number };
+  /** Every nudge attempt's outcome (diagnostics, tests). */
+  onNudgeResult?: (nudge: NudgeView, result: NudgeResult) => void;
+}
+
+type Listener = (payload: any) => void;
+
+export interface ActiveSession { serverUrl: string; token: string; user: UserView | null }
+
+const USER_KEY = 'session.user';
+const DEVICE_KEY = 'device.id';
+
+export class CoreState {
+  store!: LocalStore;
+  sync!: SyncEngine;
+  outbox!: Outbox;
+  unread!: UnreadCounts;
+  readonly nudges: NudgeCoordinator;
+  session: ActiveSession | null = null;
+  connection: Connection | null = null;
+  link: LinkStatus = { status: 'offline', retryAt: null, reason: 'not signed in' };
+  focus = { conversationId: null as string | null, windowFocused: false };
+  deviceId = '';
+  started = false;
+  readonly uploads = new Map<string, AbortController>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  readonly now: () => Date;
+  readonly log: (line: string) => void;
+  private readonly dbFile: string;
+
+  constructor(readonly o: DesktopCoreOptions) {
+    this.now = o.now ?? (() => new Date());
+    this.log = o.log ?? ((line) => { if (process.env.CONVERSE_DEBUG) process.stderr.write(`${line}\n`); });
+    this.dbFile = path.join(o.dataDir, 'converse.db');
+    this.nudges = new NudgeCoordinator({
+      notifier: o.notifier,
+      context: () => this.nudgeContext(),
+      leadName: (leadId) => {
+        const lead = this.store?.leads.get(leadId);
+        return lead ? `${lead.firstName} ${lead.lastName}`.trim() : null;
+      },
+      onClick: (nudge) => {
+        o.shell.showWindow();
+        this.emit('navigate', { conversationId: nudge.conversationId, leadId: nudge.leadId, taskId: nudge.taskId });
+      },
+      onResult: (nudge, result) => {
+        this.log(`[nudge] ${nudge.id} ${result.status}${'reason' in result ? ` (${result.reason})` : ''}`);
+        o.onNudgeResult?.(nudge, result);
+      },
+      coalesceWindowMs: o.tuning?.coalesceWindowMs,
+    });
+  }
+
+  // ---- events -------------------------------------------------------------------------
+
+  on<N extends IpcEventName>(event: N, listener: (payload: IpcEventPayload<N>) => void): () => void {
+    if (!Object.prototype.hasOwnProperty.call(IpcEvents, event)) throw new Error(`Unknown event "${event}".`);
+    const set = this.listeners.get(event) ?? new Set();
+    set.add(listener as Listener);
+    this.listeners.set(event, set);
+    return () => { set.delete(listener as Listener); };
+  }
+
+  emit<N extends IpcEventName>(event: N, payload: IpcEventPayload<N>): void {
+    const set = this.listeners.get(event);
+    if (!set || set.size === 0) return;
+    for (const l of [...set]) {
+      try { l(payload); } catch (err) { this.log(`[core] a ${event} listener failed: ${(err as Error).message}`); }
+    }
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    const store = LocalStore.open(this.dbFile, this.now);
+    this.attachStore(store);
+    this.deviceId = store.state.setting<string>(DEVICE_KEY) ?? randomUUID();
+    store.state.setSetting(DEVICE_KEY, this.deviceId);
+    this.started = true;
+    if (store.recoveredFrom) this.announceRecovery(store.recoveredFrom);
+    const saved = await this.o.credentials.load().catch((err) => { this.log(`[core] credentials unreadable: ${(err as Error).message}`); return null; });
+    if (saved) {
+      const owner = store.state.owner();
+      if (owner.serverUrl && owner.serverUrl !== saved.serverUrl) store.wipe();
+      this.session = { ...saved, user: store.state.setting<UserView>(USER_KEY) ?? null };
+      this.openLink();
+    } else {
+      this.setLink({ status: 'offline', retryAt: null, reason: 'not signed in' });
+    }
+    this.unread.reload();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.connection?.stop();
+    this.connection = null;
+    this.nudges.cancel('signed-out');
+    for (const c of this.uploads.values()) c.abort();
+    this.uploads.clear();
+    this.unread.stop();
+    this.store.close();
+  }
+
+  private attachStore(store: LocalStore): void {
+    this.store = store;
+    this.sync = new SyncEngine(store, {
+      chunkSize: this.o.tuning?.syncChunkSize,
+      ack: (seq, link) => { this.connection?.send({ type: 'ack', seq }, link); },
+      isLive: (link) => this.connection?.currentLink === link,
+      onApplied: (outcome) => this.afterBatch(outcome),
+      onError: (err) => this.onStoreError(err),
+      pause: () => this.connection?.pause(),
+      resume: () => this.connection?.resume(),
+      log: this.log,
+    });
+    this.outbox = new Outbox({
+      store,
+      sendFrame: (frame) => this.connection?.send(frame) ?? false,
+      now: this.now,
+      authorUserId: () => this.session?.user?.id ?? null,
+      onMessages: (conversationId, messages) => {
+        this.emit('messages.changed', { conversationId, messages });
+        this.emit('conversations.changed', { conversationIds: [conversationId] });
+      },
+      onSizeChanged: () => this.publishLink(),
+    });
+    this.unread = new UnreadCounts({
+      store,
+      onChanged: (u) => {
+        this.o.shell.setUnreadCount(u.total);
+        this.emit('unread.changed', u);
+      },
+    });
+  }
+
+  private announceRecovery(movedTo: string): void {
+    const message = `The local database was damaged, so it was set aside (${path.basename(movedTo)}) and your conversations are being downloaded again from the server.`;
+    this.log(`[store] ${message}`);
+    // Emitted once start() has returned, so a shell that subscribes right after start still hears it.
+    setImmediate(() => this.emit('notice', { kind: 'database-recovered', message }));
+  }
+
+  /** A corrupt store found while running: set it aside, start a fresh one, resync from 0. */
+  private onStoreError(err: unknown): void {
+    if (!isCorruptionError(err)) {
+      this.log(`[sync] could not apply events: ${(err as Error).message}`);
+      this.connection?.reconnectLater('the local database refused an update');
+      return;
+    }
+    const user = this.store.state.setting<UserView>(USER_KEY);
+    try { this.store.close(); } catch {}
+    const movedTo = moveAside(this.dbFile, this.now());
+    const store = LocalStore.open(this.dbFile, this.now);
+    store.state.setSetting(DEVICE_KEY, this.deviceId);
+    if (user) store.state.setSetting(USER_KEY, user);
+    this.attachStore(store);
+    this.announceRecovery(movedTo);
+    this.unread.reload();
+    this.connection?.wake('database recovered');
+  }
+
+  // ---- session and link ---------------------------------------------------------------
+
+  sessionView(): Session {
+    return { signedIn: this.session !== null, user: this.session?.user ?? null, serverUrl: this.session?.serverUrl ?? this.o.defaultServerUrl ?? null };
+  }
+
+  api(): HttpApi {
+    if (!this.session) throw Object.assign(new Error('Sign in to Converse first.'), { code: 'signed_out' });
+    return new HttpApi(this.session.serverUrl, this.session.token);
+  }
+
+  async beginSession(serverUrl: string, token: string, user: UserView): Promise<void> {
+    this.closeLink();
+    const owner = this.store.state.owner();
+    if ((owner.userId && owner.userId !== user.id) || (owner.serverUrl && owner.serverUrl !== serverUrl)) {
+      // Another rep's conversations must not show to this one.
+      this.store.wipe();
+      this.unread.reload();
+      this.emit('conversations.changed', { conversationIds: [] });
+    }
+    this.store.state.setOwner(user.id, serverUrl);
+    this.store.state.setSetting(USER_KEY, user);
+    await this.o.credentials.save({ serverUrl, token });
+    this.session = { serverUrl, token, user };
+    this.emit('session.changed', this.sessionView());
+    this.openLink();
+  }
+
+  async endSession(reason: 'signed-out' | 'expired', message: string): Promise<void> {
+    this.closeLink();
+    this.session = null;
+    this.nudges.cancel('signed-out');
+    await this.o.credentials.clear().catch((err) => this.log(`[core] could not clear credentials: ${(err as Error).message}`));
+    this.setLink({ status: 'signed-out', reason: message });
+    this.emit('session.changed', this.sessionView());
+    if (reason === 'expired') this.emit('notice', { kind: 'signed-out', message });
+  }
+
+  private openLink(): void {
+    if (!this.session) return;
+    const t = this.o.tuning;
+    const conn = new Connection({
+      serverUrl: this.session.serverUrl,
+      token: this.session.token,
+      deviceId: this.deviceId,
+      lastSeq: () => this.store.state.committedSeq(),
+      onStatus: (s) => {
+        if (conn !== this.connection) return;
+        if (s.status === 'signed-out') {
+          void this.endSession('expired', `Your session ended (${s.reason}). Sign in again to keep receiving messages.`);
+          return;
+        }
+        this.setLink(s);
+      },
+      onFrame: (frame, link) => this.onFrame(frame, link),
+      onDrop: (link) => { this.sync.dropLink(link); this.outbox.linkChanged(); },
+      heartbeatMs: t?.heartbeatMs,
+      heartbeatTimeoutMs: t?.heartbeatTimeoutMs,
+      backoff: t?.backoff,
+      random: t?.random,
+      log: this.log,
+    });
+    this.connection = conn;
+    conn.start();
+  }
+
+  private closeLink(): void {
+    const c = this.connection;
+    this.connection = null;
+    c?.stop();
+  }
+
+  private onFrame(frame: IncomingFrame, link: number): void {
+    switch (frame.type) {
+      case 'welcome': this.onWelcome(frame.userId, frame.headSeq); break;
+      case 'events': this.sync.enqueue(frame.events, link); break;
+      case 'unparsed': this.sync.enqueueUnparsed(frame.data, link); break;
+      case 'send.accepted': this.outbox.accepted(frame.clientId, frame.messageId); break;
+      case 'send.rejected': this.outbox.rejected(frame.clientId, frame.error); break;
+      case 'error': this.log(`[connection] the server refused a frame: ${frame.code} ${frame.message}`); break;
+      case 'pong': break;
+    }
+  }
+
+  private onWelcome(userId: string, headSeq: number): void {
+    const owner = this.store.state.owner();
+    if (owner.userId && owner.userId !== userId) {
+      // The token belongs to someone else than the data here: start over for this user.
+      this.store.wipe();
+      this.store.state.setOwner(userId, this.session!.serverUrl);
+      this.unread.reload();
+      this.connection?.wake('another user');
+      return;
+    }
+    if (!owner.userId && this.session) this.store.state.setOwner(userId, this.session.serverUrl);
+    if (headSeq < this.store.state.committedSeq()) {
+      // The server's log is behind ours (restored from a backup): replay it all; upserts are idempotent.
+      this.log(`[sync] server head ${headSeq} is behind our cursor ${this.store.state.committedSeq()}: resyncing from 0`);
+      this.store.state.setCommittedSeq(0);
+      this.connection?.wake('server log restored');
+      return;
+    }
+    this.outbox.linkChanged();
+    this.outbox.flush();
+    for (const r of this.store.conversations.pendingReads()) {
+      if (this.connection?.send({ type: 'read', conversationId: r.conversationId, readUpTo: r.readUpTo })) this.store.conversations.clearPendingRead(r.conversationId, r.readUpTo);
+    }
+  }
+
+  private checkpointTimer: NodeJS.Timeout | null = null;
+
+  /** Copy the WAL back into the database once a sync has been quiet for a moment. */
+  private checkpointWhenIdle(): void {
+    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
+    this.checkpointTimer = setTimeout(() => {
+      this.checkpointTimer = null;
+      if (!this.started || this.sync.pending > 0) return;
+      try { this.store.db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { this.log(`[store] checkpoint failed: ${(err as Error).message}`); }
+    }, 2_000);
+    this.checkpointTimer.unref?.();
+  }
+
+  private afterBatch(outcome: BatchOutcome): void {
+    this.checkpointWhenIdle();
+    for (const [conversationId, messages] of outcome.messages) this.emit('messages.changed', { conversationId, messages });
+    if (outcome.conversations.size > 0) this.emit('conversations.changed', { conversationIds: [...outcome.conversations] });
+    this.unread.touch(outcome.unreadTouched);
+    if (outcome.outboxResolved > 0) this.publishLink();
+    const now = this.now().getTime();
+    for (const { nudge, at } of outcome.nudges) {
+      if (now - Date.parse(at) <= STALE_AFTER_MS) this.emit('nudges.changed', { nudge });
+      void this.nudges.offer(nudge, at);
+    }
+  }
+
+  // ---- state for the renderer and the policy ------------------------------------------
+
+  settings(): Settings { return loadSettings(this.store); }
+
+  nudgeContext(): NudgeContext {
+    const s = this.settings();
+    return {
+      now: this.now().getTime(),
+      signedIn: this.session !== null,
+      doNotDisturb: s.doNotDisturb,
+      mutedConversations: new Set(s.mutedConversations),
+      focusedConversationId: this.focus.conversationId,
+      windowFocused: this.focus.windowFocused,
+    };
+  }
+
+  connectionState(): ConnectionState {
+    const l = this.link;
+    const outboxSize = this.started ? this.outbox.size : 0;
+    const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+    switch (l.status) {
+      case 'connected': return { status: 'connected', retryAt: null, reason: null, outboxSize };
+      case 'signed-out': return { status: 'signed-out', retryAt: null, reason: l.reason, outboxSize };
+      default: return { status: l.status, retryAt: iso(l.retryAt), reason: l.reason, outboxSize };
+    }
+  }
+
+  private setLink(s: LinkStatus): void {
+    this.link = s;
+    this.publishLink();
+  }
+
+  private publishLink(): void {
+    this.emit('connection.changed', this.connectionState());
+  }
+}

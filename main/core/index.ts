@@ -1,0 +1,44 @@
+// The desktop core's entry: everything of Converse Desktop that is not window chrome, in plain
+// Node. A shell (Electron or the browser shell) creates one, routes every IPC call to
+// `handle` and forwards every event from `on` to the renderer.
+import { parseIpcCall, type IpcEventName, type IpcEventPayload } from '../../shared/ipc';
+import type { CredentialStore, Notifier, ShellPort } from './ports';
+import { CoreState, type DesktopCoreOptions } from './desktop-core';
+import { CallError, runCall } from './ipc-calls';
+
+export type { DesktopCoreOptions } from './desktop-core';
+export type { CredentialStore, Notifier, ShellPort, NudgeResult, OsNotification } from './ports';
+export { createNodeNotifier } from './notifiers/node-notifier';
+export { createFileCredentialStore } from './credentials/file-store';
+
+export interface DesktopCore {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** One renderer call: validated, then answered; failures reject with an Error carrying `.code`. */
+  handle(name: string, args: unknown): Promise<unknown>;
+  on<N extends IpcEventName>(event: N, listener: (payload: IpcEventPayload<N>) => void): () => void;
+  /** The shell's window gained or lost focus (the nudge policy needs it). */
+  setWindowFocused(focused: boolean): void;
+  /** Resume from sleep, network change: reconnect at once. */
+  wake(reason: string): void;
+}
+
+export function createDesktopCore(opts: DesktopCoreOptions & { notifier: Notifier; credentials: CredentialStore; shell: ShellPort }): DesktopCore {
+  const core = new CoreState(opts);
+  return {
+    start: () => core.start(),
+    stop: () => core.stop(),
+    async handle(name, args) {
+      const parsed = parseIpcCall(name, args);
+      if (!parsed.ok) throw new CallError(parsed.error.code, parsed.error.message);
+      return runCall(core, parsed.name, parsed.args);
+    },
+    on: (event, listener) => core.on(event, listener),
+    setWindowFocused(focused) {
+      core.focus = { ...core.focus, windowFocused: focused };
+    },
+    wake(reason) {
+      core.connection?.wake(reason);
+    },
+  };
+}

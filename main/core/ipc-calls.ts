@@ -1,0 +1,181 @@
+// The renderer's calls, each answered from the local store where it can be (so the app works
+// offline) and from the server's HTTP API where only the server knows. Arguments arrive
+// already validated by parseIpcCall; results are validated against the same contract.
+import type { z } from 'zod';
+import { IpcCalls, type IpcCallName, type IpcResult, type Settings } from '../../shared/ipc';
+import { fillTemplate, templateOffered } from '../../shared/template-fill';
+import { mimeTypeFromFileName } from '../../shared/attachment-policy';
+import { ErrorCode } from '../../shared/error-codes';
+import type { LeadDetails } from '../../shared/domain';
+import type { CoreState } from './desktop-core';
+import { ApiCallError, HttpApi } from './http-api';
+import { SendError, type SendArgs } from './outbox';
+import { saveSettings } from './settings';
+
+type Args<N extends IpcCallName> = z.infer<(typeof IpcCalls)[N]['args']>;
+type Handler<N extends IpcCallName> = (core: CoreState, args: Args<N>) => Promise<IpcResult<N>> | IpcResult<N>;
+
+export class CallError extends Error {
+  constructor(readonly code: string, message: string) { super(message); }
+}
+
+const isOffline = (err: unknown) => err instanceof ApiCallError && err.code === ErrorCode.OFFLINE;
+
+const handlers: { [N in IpcCallName]: Handler<N> } = {
+  'session.get': (core) => core.sessionView(),
+  'session.signIn': async (core, a) => {
+    const answer = await new HttpApi(a.serverUrl, null).signIn(a.email, a.password);
+    await core.beginSession(a.serverUrl, answer.token, answer.user);
+    return core.sessionView();
+  },
+  'session.signOut': async (core) => {
+    if (core.session) {
+      // Tell the server so the token dies there too; signing out locally must work offline.
+      await core.api().signOut().catch((err) => core.log(`[session] server sign-out failed: ${(err as Error).message}`));
+    }
+    await core.endSession('signed-out', 'Signed out.');
+    return core.sessionView();
+  },
+  'connection.get': (core) => core.connectionState(),
+
+  'leads.search': (core, a) => core.store.leads.search(a.query, a.limit),
+  'leads.get': (core, a) => core.store.leads.get(a.leadId),
+  'leads.details': async (core, a) => {
+    const local = (): LeadDetails => {
+      const lead = core.store.leads.get(a.leadId);
+      if (!lead) throw new CallError(ErrorCode.NOT_FOUND, 'This lead is not on this device.');
+      return { lead, activity: [], conversations: core.store.conversations.ofLead(a.leadId) };
+    };
+    if (!core.session) return local();
+    try {
+      return await core.api().leadDetails(a.leadId);
+    } catch (err) {
+      if (isOffline(err)) return local();
+      throw err;
+    }
+  },
+
+  'conversations.list': (core, a) => core.store.conversations.list(a.limit, new Set(core.settings().mutedConversations)),
+  'conversations.get': (core, a) => core.store.conversations.summary(a.conversationId, new Set(core.settings().mutedConversations)),
+  'conversations.focus': (core, a) => {
+    core.focus = { conversationId: a.conversationId, windowFocused: a.windowFocused };
+    return {};
+  },
+  'conversations.markRead': (core, a) => {
+    const { store } = core;
+    const newest = store.messages.newestAt(a.conversationId);
+    if (newest === null) return {};
+    const readUpTo = new Date(newest).toISOString();
+    if (store.conversations.setRead(a.conversationId, readUpTo, true)) {
+      core.unread.touch([a.conversationId]);
+      core.unread.flushNow();
+      core.emit('conversations.changed', { conversationIds: [a.conversationId] });
+    }
+    // Other devices clear too: the server turns this into a conversation.read event for each.
+    if (core.connection?.send({ type: 'read', conversationId: a.conversationId, readUpTo })) store.conversations.clearPendingRead(a.conversationId, readUpTo);
+    return {};
+  },
+  'conversations.setMuted': (core, a) => {
+    const muted = new Set(core.settings().mutedConversations);
+    if (a.muted) muted.add(a.conversationId); else muted.delete(a.conversationId);
+    const next = saveSettings(core.store, { mutedConversations: [...muted] });
+    core.emit('settings.changed', next);
+    core.emit('conversations.changed', { conversationIds: [a.conversationId] });
+    return {};
+  },
+
+  'messages.page': (core, a) => core.store.messages.page(a.conversationId, a.before, a.limit),
+  'messages.search': (core, a) => core.store.messages.search(a.query, a.limit),
+  'messages.send': (core, a) => core.outbox.send(a as SendArgs),
+  'messages.retry': (core, a) => core.outbox.retry(a.clientId),
+
+  'templates.list': async (core, a) => {
+    let templates = core.store.leads.templates(a.channel);
+    if (core.session) {
+      try {
+        templates = await core.api().templates(a.channel);
+        core.store.leads.replaceTemplates(a.channel, templates);
+      } catch (err) {
+        if (!isOffline(err)) throw err;
+      }
+    }
+    const lead = a.leadId ? core.store.leads.get(a.leadId) : null;
+    return templates.filter(templateOffered).map((t) => ({ ...t, preview: lead ? fillTemplate(t, lead) : t.body }));
+  },
+
+  'attachments.upload': async (core, a) => {
+    if (core.uploads.has(a.uploadId)) throw new CallError(ErrorCode.CONFLICT, 'An upload with this id is already running.');
+    const controller = new AbortController();
+    core.uploads.set(a.uploadId, controller);
+    try {
+      const mimeType = mimeTypeFromFileName(a.fileName) ?? 'application/octet-stream';
+      return await core.api().upload(a.channel, a.fileName, mimeType, a.bytes,
+        (loaded, total) => core.emit('attachment.progress', { uploadId: a.uploadId, loaded, total }), controller.signal);
+    } finally {
+      core.uploads.delete(a.uploadId);
+    }
+  },
+  'attachments.cancel': (core, a) => {
+    core.uploads.get(a.uploadId)?.abort();
+    return {};
+  },
+  'attachments.download': async (core, a) => {
+    const file = await core.api().download(a.attachmentId);
+    const name = file.fileName ?? a.attachmentId;
+    const savedTo = core.o.shell.saveDownload ? await core.o.shell.saveDownload(name, file.bytes) : null;
+    if (savedTo) return { url: null, savedTo };
+    // No place to save (browser shell): hand the bytes over as a URL the page can open.
+    return { url: `data:${file.mimeType};base64,${Buffer.from(file.bytes).toString('base64')}`, savedTo: null };
+  },
+
+  'nudges.list': (core, a) => core.store.state.nudges(a.limit),
+  'reports.usage': (core, a) => core.api().usage(a),
+
+  'settings.get': (core) => core.settings(),
+  'settings.set': (core, a) => {
+    const before = core.settings();
+    const next: Settings = saveSettings(core.store, a);
+    if (next.launchAtLogin !== before.launchAtLogin) core.o.shell.setLaunchAtLogin(next.launchAtLogin);
+    core.emit('settings.changed', next);
+    return next;
+  },
+
+  'window.setExpanded': async (core, a) => {
+    const expanded = await core.o.shell.setExpanded(a.expanded);
+    core.emit('window.changed', { expanded, focused: core.focus.windowFocused });
+    return { expanded };
+  },
+  'window.toggle': async (core) => {
+    const expanded = await core.o.shell.toggle();
+    core.emit('window.changed', { expanded, focused: core.focus.windowFocused });
+    return { expanded };
+  },
+  'shell.openExternal': async (core, a) => {
+    // Only web and mail links leave the app; file:, javascript: and custom schemes never do.
+    const protocol = new URL(a.url).protocol;
+    if (!['http:', 'https:', 'mailto:'].includes(protocol)) return { opened: false };
+    return { opened: await core.o.shell.openExternal(a.url) };
+  },
+  'shortcut.status': (core) => core.o.shell.shortcutStatus(),
+};
+
+/** Run one validated call; failures become CallErrors carrying a code. */
+export async function runCall(core: CoreState, name: IpcCallName, args: unknown): Promise<unknown> {
+  if (!core.started) throw new CallError('not_started', 'The app is still starting.');
+  let result: unknown;
+  try {
+    result = await (handlers[name] as Handler<IpcCallName>)(core, args as never);
+  } catch (err) {
+    if (err instanceof CallError) throw err;
+    if (err instanceof ApiCallError || err instanceof SendError) throw new CallError(err.code, err.message);
+    const code = (err as { code?: unknown })?.code;
+    throw new CallError(typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : ErrorCode.INTERNAL, (err as Error)?.message ?? String(err));
+  }
+  const checked = IpcCalls[name].result.safeParse(result);
+  if (!checked.success) {
+    const first = checked.error.issues[0];
+    core.log(`[ipc] ${name} produced an invalid result at ${first?.path.join('.')}: ${first?.message}`);
+    throw new CallError(ErrorCode.INTERNAL, `${name} produced a result the app cannot use.`);
+  }
+  return checked.data;
+}

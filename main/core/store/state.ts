@@ -1,0 +1,88 @@
+// The small bookkeeping tables: the sync cursor, settings, the outbox and received nudges.
+import type Database from 'better-sqlite3';
+import { statementCache } from './statements';
+import type { NudgeView } from '../../../shared/domain';
+import type { SendRequest } from '../../../shared/stream-protocol';
+
+export interface OutboxEntry { clientId: string; messageId: string; request: SendRequest; createdMs: number; attempts: number }
+
+export class StateRows {
+  private readonly cursorStmt: Database.Statement;
+  private readonly setCursorStmt: Database.Statement;
+  private readonly getSettingStmt: Database.Statement;
+  private readonly setSettingStmt: Database.Statement;
+  private readonly insertNudgeStmt: Database.Statement;
+
+  private readonly q: (sql: string) => Database.Statement;
+
+  constructor(private readonly db: Database.Database) {
+    this.q = statementCache(db);
+    this.cursorStmt = db.prepare('SELECT seq, user_id, server_url FROM sync_cursor WHERE id = 1');
+    this.setCursorStmt = db.prepare('UPDATE sync_cursor SET seq = ? WHERE id = 1');
+    this.getSettingStmt = db.prepare('SELECT value FROM settings WHERE key = ?');
+    this.setSettingStmt = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
+    this.insertNudgeStmt = db.prepare(`INSERT INTO nudges (id, kind, lead_id, conversation_id, created_ms, data) VALUES (?, ?, ?, ?, ?, ?)
+      ON CONFLICT(id) DO NOTHING`);
+  }
+
+  /** The last sequence whose events are committed here: what `hello` resumes from. */
+  committedSeq(): number {
+    return (this.cursorStmt.get() as { seq: number }).seq;
+  }
+
+  setCommittedSeq(seq: number): void {
+    this.setCursorStmt.run(seq);
+  }
+
+  /** Whose data this store holds; a different user or server means starting over. */
+  owner(): { userId: string | null; serverUrl: string | null } {
+    const r = this.cursorStmt.get() as { user_id: string | null; server_url: string | null };
+    return { userId: r.user_id, serverUrl: r.server_url };
+  }
+
+  setOwner(userId: string, serverUrl: string): void {
+    this.q('UPDATE sync_cursor SET user_id = ?, server_url = ? WHERE id = 1').run(userId, serverUrl);
+  }
+
+  setting<T>(key: string): T | undefined {
+    const row = this.getSettingStmt.get(key) as { value: string } | undefined;
+    return row ? (JSON.parse(row.value) as T) : undefined;
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.setSettingStmt.run(key, JSON.stringify(value));
+  }
+
+  addOutbox(e: OutboxEntry): void {
+    this.q('INSERT INTO outbox (client_id, message_id, request, created_ms, attempts) VALUES (?, ?, ?, ?, ?)')
+      .run(e.clientId, e.messageId, JSON.stringify(e.request), e.createdMs, e.attempts);
+  }
+
+  removeOutbox(clientId: string): boolean {
+    return this.q('DELETE FROM outbox WHERE client_id = ?').run(clientId).changes > 0;
+  }
+
+  countAttempt(clientId: string): void {
+    this.q('UPDATE outbox SET attempts = attempts + 1 WHERE client_id = ?').run(clientId);
+  }
+
+  outbox(): OutboxEntry[] {
+    return (this.q('SELECT client_id, message_id, request, created_ms, attempts FROM outbox ORDER BY created_ms, rowid').all() as
+      { client_id: string; message_id: string; request: string; created_ms: number; attempts: number }[])
+      .map((r) => ({ clientId: r.client_id, messageId: r.message_id, request: JSON.parse(r.request) as SendRequest, createdMs: r.created_ms, attempts: r.attempts }));
+  }
+
+  outboxSize(): number {
+    return (this.q('SELECT count(*) AS n FROM outbox').get() as { n: number }).n;
+  }
+
+  /** Returns false when this nudge was already stored (a replay). */
+  addNudge(n: NudgeView): boolean {
+    return this.insertNudgeStmt.run(n.id, n.kind, n.leadId, n.conversationId, Date.parse(n.createdAt), JSON.stringify(n)).changes > 0;
+  }
+
+  nudges(limit: number): NudgeView[] {
+    return (this.q('SELECT data FROM nudges ORDER BY created_ms DESC LIMIT ?').all(limit) as { data: string }[])
+      .map((r) => JSON.parse(r.data) as NudgeView);
+  }
+}

@@ -1,0 +1,214 @@
+// The desktop core against the real Converse server (server/app.ts, demo workspace) on
+// 127.0.0.1, through a TCP proxy that cuts and freezes the link the way networks and sleep do.
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { startRealServer, type RealServer } from './support/real-server';
+import { makeCore, type Harness } from './support/core-harness';
+import { eventually, MemoryCredentials } from './support/fixtures';
+import type { ConversationSummary, ConnectionState, Session } from '../../shared/ipc';
+import type { MessageView } from '../../shared/domain';
+
+let rs: RealServer;
+const harnesses: Harness[] = [];
+const track = (h: Harness) => { harnesses.push(h); return h; };
+
+beforeEach(async () => { rs = await startRealServer(); });
+afterEach(async () => {
+  for (const h of harnesses.splice(0)) { await h.core.stop().catch(() => {}); rmSync(h.dataDir, { recursive: true, force: true }); }
+  await rs.stop();
+});
+
+const signedInCore = (o: Parameters<typeof makeCore>[0] = {}) => track(makeCore({ serverUrl: rs.url, token: rs.token, ...o }));
+const connected = (h: Harness) => eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', 10_000, 'connected');
+
+/** Every stored message of Maria's SMS conversation, walking all pages. */
+async function allMessages(h: Harness): Promise<MessageView[]> {
+  const out: MessageView[] = [];
+  let before: string | null = null;
+  do {
+    const page: { messages: MessageView[]; before: string | null } = await h.call('messages.page', { conversationId: `${rs.maria.id}:sms`, before, limit: 500 });
+    out.unshift(...page.messages);
+    before = page.before;
+  } while (before);
+  return out;
+}
+const bodiesWith = async (h: Harness, prefix: string) => (await allMessages(h)).map((m) => m.body).filter((b) => b.startsWith(prefix));
+const committedSeq = (dataDir: string) => {
+  const db = new Database(path.join(dataDir, 'converse.db'), { readonly: true });
+  try { return (db.prepare('SELECT seq FROM sync_cursor').get() as { seq: number }).seq; } finally { db.close(); }
+};
+
+describe('desktop core with the real Converse server', () => {
+  it('signs in as a rep and shows the demo conversations with unread counts', async () => {
+    const h = track(makeCore({ credentials: new MemoryCredentials() }));
+    await h.core.start();
+    const session = await h.call<Session>('session.signIn', { serverUrl: rs.url, email: 'rita@converse.demo', password: 'converse-demo' });
+    expect(session).toMatchObject({ signedIn: true, user: { name: 'Rita Rep' } });
+    expect(h.credentials.value?.serverUrl).toBe(rs.url);
+    const list = await eventually(async () => {
+      const l = await h.call<ConversationSummary[]>('conversations.list', {});
+      return l.some((c) => c.leadName === 'Maria Garcia') ? l : null;
+    }, 10_000, 'Maria in the list');
+    const total = list.reduce((n, c) => n + c.unreadCount, 0);
+    await eventually(() => h.shell.unread.at(-1) === total, 5_000, 'tray count');
+    await expect(h.call('session.signIn', { serverUrl: rs.url, email: 'rita@converse.demo', password: 'wrong' })).rejects.toMatchObject({ code: expect.any(String) });
+  });
+
+  it('stores every message exactly once when the link is cut again and again mid-burst', async () => {
+    const h = signedInCore();
+    await h.core.start();
+    await connected(h);
+    const rounds = 6, perRound = 40;
+    for (let r = 0; r < rounds; r++) {
+      const writes = Array.from({ length: perRound }, (_, i) => rs.mariaWrites(`burst ${r}-${i}`));
+      await new Promise((res) => setTimeout(res, 5 + r * 3));
+      rs.proxy.cut();
+      await Promise.all(writes);
+      await eventually(() => rs.proxy.open > 0 && h.of('connection.changed').at(-1)?.status === 'connected', 10_000, 'reconnected');
+    }
+    await eventually(async () => (await bodiesWith(h, 'burst ')).length >= rounds * perRound, 15_000, 'whole burst stored');
+    expect(rs.proxy.hellos.length).toBeGreaterThanOrEqual(rounds + 1);
+    await new Promise((res) => setTimeout(res, 200));
+    const bodies = await bodiesWith(h, 'burst ');
+    expect(bodies).toHaveLength(rounds * perRound);
+    expect(new Set(bodies).size).toBe(rounds * perRound);
+  });
+
+  it('resumes from its committed sequence when restarted in the middle of a backlog', async () => {
+    const first = signedInCore();
+    await first.core.start();
+    await connected(first);
+    await first.core.stop();
+    const sms = rs.server.internals.sandbox.sms!;
+    const backlog = 1_200;
+    for (let i = 0; i < backlog; i++) await sms.inbound('+14155550134', `backlog ${i}`);
+
+    const second = track(makeCore({ dataDir: first.dataDir, serverUrl: rs.url, token: rs.token }));
+    await second.core.start();
+    await eventually(() => second.of('messages.changed').some((e) => e.messages.some((m) => m.body.startsWith('backlog '))), 10_000, 'first batch');
+    await second.core.stop();
+    const stored = (await bodiesWithDir(first.dataDir)).length;
+    const seq = committedSeq(first.dataDir);
+    expect(stored).toBeGreaterThan(0);
+    expect(stored).toBeLessThan(backlog);
+
+    const third = track(makeCore({ dataDir: first.dataDir, serverUrl: rs.url, token: rs.token }));
+    await third.core.start();
+    await eventually(async () => (await bodiesWith(third, 'backlog ')).length === backlog, 20_000, 'backlog complete');
+    // The hello after the restart carried exactly what had been committed, and nothing committed came again.
+    expect(rs.proxy.hellos.at(-1)?.lastSeq).toBe(seq);
+    const replayed = third.of('messages.changed').flatMap((e) => e.messages).filter((m) => m.body.startsWith('backlog '));
+    expect(replayed).toHaveLength(backlog - stored);
+    expect(new Set(await bodiesWith(third, 'backlog ')).size).toBe(backlog);
+  });
+
+  it('keeps sends made offline through a restart and delivers each to the provider exactly once', async () => {
+    rs.proxy.setAccepting(false);
+    const h = signedInCore();
+    await h.core.start();
+    const sent: MessageView[] = [];
+    for (let i = 1; i <= 3; i++) {
+      sent.push(await h.call<MessageView>('messages.send', { clientId: `offline-send-000${i}`, leadId: rs.maria.id, channel: 'sms', to: null, body: `offline ${i}` }));
+    }
+    expect(sent.map((m) => m.status)).toEqual(['pending', 'pending', 'pending']);
+    expect((await h.call<ConnectionState>('connection.get')).outboxSize).toBe(3);
+    await h.core.stop();
+
+    rs.proxy.setAccepting(true);
+    const again = track(makeCore({ dataDir: h.dataDir, serverUrl: rs.url, token: rs.token }));
+    await again.core.start();
+    expect((await again.call<ConnectionState>('connection.get')).outboxSize).toBe(3);
+    await connected(again);
+    // one more, cut before the server can answer: it goes again with the same client id
+    await again.call('messages.send', { clientId: 'cut-send-0004', leadId: rs.maria.id, channel: 'sms', to: null, body: 'offline 4' });
+    rs.proxy.cut();
+    await eventually(async () => {
+      const mine = (await allMessages(again)).filter((m) => m.body.startsWith('offline '));
+      return mine.length === 4 && mine.every((m) => m.status === 'sent' || m.status === 'delivered');
+    }, 15_000, 'all four sent');
+    expect((await again.call<ConnectionState>('connection.get')).outboxSize).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rs.providerSends.filter((b) => b.startsWith('offline ')).sort()).toEqual(['offline 1', 'offline 2', 'offline 3', 'offline 4']);
+    // the rep still sees each once, under the id the screen had from the start
+    const mine = (await allMessages(again)).filter((m) => m.body.startsWith('offline '));
+    expect(mine.map((m) => m.id).sort()).toEqual(['local:cut-send-0004', 'local:offline-send-0001', 'local:offline-send-0002', 'local:offline-send-0003']);
+  });
+
+  it('clears unread on the rep\'s other device when one reads the conversation', async () => {
+    const laptop = signedInCore();
+    const desktop = signedInCore();
+    await laptop.core.start();
+    await desktop.core.start();
+    await connected(laptop);
+    await connected(desktop);
+    await rs.mariaWrites('Did you get my last message?');
+    const conv = `${rs.maria.id}:sms`;
+    await eventually(() => (desktop.of('unread.changed').at(-1)?.byConversation[conv] ?? 0) > 0, 10_000, 'unread on the desktop');
+    await eventually(() => (laptop.of('unread.changed').at(-1)?.byConversation[conv] ?? 0) > 0, 10_000, 'unread on the laptop');
+    await laptop.call('conversations.markRead', { conversationId: conv });
+    expect(laptop.of('unread.changed').at(-1)?.byConversation[conv]).toBeUndefined();
+    await eventually(() => desktop.of('unread.changed').at(-1)?.byConversation[conv] === undefined, 10_000, 'cleared on the desktop');
+  });
+
+  it('reconnects at once when the link freezes (heartbeat stalls) or the shell says it woke', async () => {
+    const h = signedInCore({ heartbeatMs: 100, heartbeatTimeoutMs: 400 });
+    await h.core.start();
+    await connected(h);
+    const before = rs.proxy.hellos.length;
+    rs.proxy.freeze();
+    await eventually(() => rs.proxy.hellos.length > before, 5_000, 'a new hello after the freeze');
+    await connected(h);
+    const beforeWake = rs.proxy.hellos.length;
+    h.core.wake('resume');
+    await eventually(() => rs.proxy.hellos.length > beforeWake, 3_000, 'a new hello after wake');
+  });
+
+  it('fetches what only the server knows: lead details, fresh templates, usage, attachments', async () => {
+    const h = signedInCore();
+    await h.core.start();
+    await connected(h);
+    const details = await h.call<{ lead: { firstName: string }; conversations: unknown[] }>('leads.details', { leadId: rs.maria.id });
+    expect(details.lead.firstName).toBe('Maria');
+    const templates = await h.call<{ preview: string }[]>('templates.list', { channel: 'sms', leadId: rs.maria.id });
+    expect(templates.length).toBeGreaterThan(0);
+    expect(templates.some((t) => t.preview.includes('Maria'))).toBe(true);
+    const usage = await h.call<{ months: unknown[] }>('reports.usage', { range: 'last12', month: new Date().toISOString().slice(0, 7) });
+    expect(usage.months.length).toBeGreaterThan(0);
+    // a real PNG header is enough for the server's type sniffing
+    const png = new Uint8Array(200_000);
+    png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52]);
+    const uploaded = await h.call<{ id: string; kind: string; size: number }>('attachments.upload', { uploadId: 'up-1', channel: 'sms', fileName: 'floor plan.png', bytes: png });
+    expect(uploaded).toMatchObject({ kind: 'image', size: png.byteLength });
+    const progress = h.of('attachment.progress').filter((p) => p.uploadId === 'up-1');
+    expect(progress.length).toBeGreaterThan(1);
+    expect(progress.at(-1)).toEqual({ uploadId: 'up-1', loaded: png.byteLength, total: png.byteLength });
+    const download = await h.call<{ url: string | null; savedTo: string | null }>('attachments.download', { attachmentId: uploaded.id });
+    expect(download.url?.startsWith('data:image/png;base64,')).toBe(true);
+    // cancelled at once: the call fails with "cancelled" and nothing is left running
+    const pending = h.call('attachments.upload', { uploadId: 'up-2', channel: 'sms', fileName: 'big.png', bytes: png });
+    await h.call('attachments.cancel', { uploadId: 'up-2' });
+    await expect(pending).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
+  it('asks the rep to sign in again when the session is signed out elsewhere, and stops retrying', async () => {
+    const h = signedInCore();
+    await h.core.start();
+    await connected(h);
+    const res = await fetch(`${rs.server.url}/api/v1/auth/sign-out`, { method: 'POST', headers: { Authorization: `Bearer ${rs.token}`, 'Content-Type': 'application/json' }, body: '{}' });
+    expect(res.ok).toBe(true);
+    await eventually(() => h.of('session.changed').some((s) => !s.signedIn), 10_000, 'signed out');
+    expect((await h.call<ConnectionState>('connection.get')).status).toBe('signed-out');
+    expect(h.of('notice').some((n) => n.kind === 'signed-out')).toBe(true);
+    const hellos = rs.proxy.hellos.length;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(rs.proxy.hellos.length).toBe(hellos);
+  });
+});
+
+async function bodiesWithDir(dataDir: string): Promise<string[]> {
+  const db = new Database(path.join(dataDir, 'converse.db'), { readonly: true });
+  try {
+    return (db.prepare("SELECT body FROM messages WHERE body LIKE 'backlog %'").all() as { body: string }[]).map((r) => r.body);
+  } finally { db.close(); }
+}

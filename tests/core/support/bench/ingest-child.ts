@@ -1,0 +1,33 @@
+// The desktop core alone in its own process for the ingest benchmark: it syncs from the given
+// server while its event-loop delay is sampled, then reports that and its memory.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createDesktopCore } from '../../../../main/core/index';
+
+const [serverUrl, token, dataDir] = process.argv.slice(2);
+mkdirSync(dataDir, { recursive: true });
+let saved: { serverUrl: string; token: string } | null = { serverUrl, token };
+const core = createDesktopCore({
+  dataDir: path.join(dataDir),
+  notifier: { show: async () => ({ status: 'shown' }) },
+  credentials: { load: async () => saved, save: async (v) => { saved = v; }, clear: async () => { saved = null; } },
+  shell: {
+    setExpanded: async (e) => e, toggle: async () => true, showWindow: () => {}, openExternal: async () => false,
+    shortcutStatus: () => ({ accelerator: 'Alt+M', registered: false, error: null }), setUnreadCount: () => {}, setLaunchAtLogin: () => {},
+  },
+});
+const delay = monitorEventLoopDelay({ resolution: 2 });
+delay.enable();
+await core.start();
+process.send!({ type: 'started' });
+process.on('message', (m: { type: string }) => {
+  if (m.type !== 'report') return;
+  delay.disable();
+  const mem = process.memoryUsage();
+  process.send!({
+    type: 'report',
+    p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6, meanMs: delay.mean / 1e6,
+    rssMb: mem.rss / 1024 / 1024, heapMb: mem.heapUsed / 1024 / 1024,
+  }, () => { void core.stop().then(() => process.exit(0)); });
+});
