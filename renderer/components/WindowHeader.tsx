@@ -1,0 +1,38 @@
+// The window's top bar: unread count, connection, nudges, Expand/Collapse and the profile menu.
+import { useTranslation } from 'react-i18next';
+import { converse } from '../converse';
+import { useApp } from '../state/appStore';
+import { useChat } from '../state/chatStore';
+import { ConnectionIndicator } from './ConnectionIndicator';
+import { ProfileMenu } from './ProfileMenu';
+import { BellIcon } from './icons';
+
+export function shortcutKeys(): string {
+  return converse().platform === 'darwin' ? 'option + m' : 'alt + m';
+}
+
+export function WindowHeader() {
+  const { t } = useTranslation();
+  const expanded = useApp((s) => s.expanded);
+  const overlay = useApp((s) => s.overlay);
+  const total = useChat((s) => s.unread.total);
+  return (
+    <header className="window-header">
+      <h1 className="app-title">
+        {t('app.title')}
+        {total > 0 && <span className="badge header-badge" role="status" aria-label={t('header.unread', { count: total })}>{total}</span>}
+      </h1>
+      <ConnectionIndicator />
+      <span className="spacer" />
+      <button type="button" className="icon-button" aria-label={t('header.nudges')} aria-pressed={overlay === 'nudges'}
+        onClick={() => useApp.getState().setOverlay(overlay === 'nudges' ? null : 'nudges')}>
+        <BellIcon />
+      </button>
+      <button type="button" className="text-button" title={t('header.shortcutHint', { keys: shortcutKeys() })}
+        onClick={() => void useApp.getState().setExpanded(!expanded)}>
+        {expanded ? t('header.collapse') : t('header.expand')}
+      </button>
+      <ProfileMenu withReports={expanded} />
+    </header>
+  );
+}

@@ -1,0 +1,206 @@
+// Issue 6's chat window for real: the embedded server with the demo workspace, the browser
+// shell (desktop core in Node) and the built renderer in Debian's Chromium. Rita signs in,
+// finds Maria, texts her (Sent, then Delivered), sends a template, sends a captioned image on
+// WhatsApp while the 24-hour window is open, finds José's closed window offering templates only,
+// sees a reply raise the unread count that clears on opening, expands and collapses (button
+// and alt+m), and switches to Hindi. Screenshots go to test-artifacts/.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { startBrowserShell } from '../../main/browser-shell/index';
+import { CHROMIUM_PATH, screenshot } from './support/chromium';
+import { apiToken, leadIdByName, sandboxReply, signIn } from './support/app';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+// A valid 1×1 PNG: the server sniffs the bytes, so the image must be a real one.
+const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+
+let shell: Awaited<ReturnType<typeof startBrowserShell>>;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  // The suite tests this checkout's renderer, so it builds it first (about two seconds).
+  await build({ configFile: path.join(ROOT, 'renderer/vite.config.ts'), logLevel: 'warn' });
+  shell = await startBrowserShell({ dataDir: mkdtempSync(path.join(tmpdir(), 'converse-chat-e2e-')), port: 0, notifier: { show: async () => ({ status: 'suppressed', reason: 'do-not-disturb' }) } });
+  // Not support/chromium.ts's launchChromium: this Playwright refuses a --user-data-dir
+  // argument, and gives each launch a fresh temporary profile by itself.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  page = await browser.newPage({ viewport: { width: 420, height: 760 }, locale: 'en-US' });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+});
+
+afterEach(async (ctx) => {
+  // A failed step leaves a picture of what the rep would have seen.
+  if (ctx.task.result?.state === 'fail' && page) await screenshot(page, `chat-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await shell?.close();
+});
+
+const bubble = (direction: 'inbound' | 'outbound', text: string) => page.locator(`[data-message-direction="${direction}"]`, { hasText: text });
+
+async function openLead(name: string, last: string) {
+  await page.getByRole('searchbox', { name: 'Search leads' }).fill(name);
+  await page.getByRole('list', { name: 'Leads found' }).getByRole('button', { name: new RegExp(`${name} ${last}`) }).click();
+  await page.getByRole('button', { name: `Open lead details for ${name} ${last}` }).waitFor();
+}
+
+it('signs in as Rita and shows the chat pop-up', async () => {
+  await page.goto(shell.url);
+  await expect.poll(() => page.getByLabel('Server URL').inputValue(), { timeout: 20_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+  await signIn(page, 'rita@converse.demo');
+  await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+  await screenshot(page, 'chat-popup');
+});
+
+it('finds Maria by her first name and texts her: Sent, then Delivered', async () => {
+  await openLead('Maria', 'Garcia');
+  await page.getByRole('radio', { name: 'SMS' }).check();
+  const results = page.getByRole('combobox', { name: 'Select Number' });
+  expect(await results.locator('option').count()).toBe(2);
+  const text = `Hello Maria, checking in (${Date.now()})`;
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.keyboard.press('Enter');
+  const mine = bubble('outbound', text);
+  await mine.getByRole('img', { name: 'Sent' }).waitFor({ timeout: 15_000 });
+  await mine.getByRole('img', { name: 'Delivered' }).waitFor({ timeout: 15_000 });
+  expect(await page.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('');
+});
+
+it('sends an SMS template filled with the lead values', async () => {
+  await page.getByRole('button', { name: 'Select a Template' }).click();
+  await page.getByRole('searchbox', { name: 'Search templates' }).fill('Follow');
+  await page.getByRole('list', { name: 'Templates' }).getByRole('button', { name: /Follow-up/ }).click();
+  const filled = 'Hi Maria, just following up on our last conversation. Any questions I can answer?';
+  expect(await page.getByRole('textbox', { name: 'Message' }).inputValue()).toBe(filled);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await bubble('outbound', filled).getByRole('img', { name: /Sent|Delivered/ }).first().waitFor({ timeout: 15_000 });
+});
+
+it('on WhatsApp with the window open, sends an image with a caption', async () => {
+  await page.getByRole('radio', { name: 'WhatsApp Business' }).check();
+  await page.getByText(/WhatsApp window open: .* left/).waitFor();
+  await page.getByRole('button', { name: 'Emoji' }).waitFor();
+  await page.getByLabel('Attach').setInputFiles({ name: 'office.png', mimeType: 'image/png', buffer: PNG_1X1 });
+  const caption = `Our new office (${Date.now()})`;
+  await page.getByRole('textbox', { name: 'Caption' }).fill(caption);
+  await page.getByRole('button', { name: 'Send' }).click();
+  const sent = bubble('outbound', caption);
+  await sent.getByRole('img', { name: /Sent|Delivered|Read/ }).first().waitFor({ timeout: 15_000 });
+  await sent.getByText('office.png').first().waitFor();
+  // The preview is the uploaded image itself, fetched through the shell.
+  const preview = sent.getByRole('img', { name: 'Image office.png' });
+  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBe(1);
+
+  // Emoji go into the message at the caret.
+  await page.getByRole('textbox', { name: 'Message' }).fill('Great ');
+  await page.getByRole('button', { name: 'Emoji' }).click();
+  const picker = page.getByRole('dialog', { name: 'Emoji' });
+  await picker.locator('[data-epr-unified]').first().waitFor({ timeout: 15_000 });
+  await picker.locator('[data-epr-unified]').first().click();
+  await expect.poll(() => page.getByRole('textbox', { name: 'Message' }).inputValue()).toMatch(/^Great \p{Extended_Pictographic}/u);
+  await screenshot(page, 'chat-whatsapp');
+  await page.keyboard.press('Escape');
+  await page.getByRole('textbox', { name: 'Message' }).fill('');
+});
+
+it('with the WhatsApp window closed offers templates only', async () => {
+  await page.getByRole('button', { name: 'Back' }).click();
+  await openLead('José', 'Núñez');
+  await page.getByRole('radio', { name: 'WhatsApp Business' }).check();
+  await page.getByText(/WhatsApp window is closed\. Send a template/).waitFor();
+  expect(await page.getByLabel('Attach').count()).toBe(0);
+  expect(await page.getByRole('button', { name: 'Emoji' }).count()).toBe(0);
+  expect(await page.getByRole('textbox', { name: 'Message' }).isDisabled()).toBe(true);
+  await page.getByRole('button', { name: 'Select a Template' }).click();
+  await page.getByRole('list', { name: 'Templates' }).getByRole('button').first().waitFor();
+  const names = await page.getByRole('list', { name: 'Templates' }).locator('.template-name').allTextContents();
+  expect(names.sort()).toEqual(['follow_up', 'welcome_lead']);
+  await page.getByRole('list', { name: 'Templates' }).getByRole('button', { name: /follow_up/ }).click();
+  await page.getByRole('button', { name: 'Send' }).click();
+  await bubble('outbound', 'Hi José, are you still interested?').getByRole('img', { name: /Sent|Delivered|Read/ }).first().waitFor({ timeout: 15_000 });
+});
+
+it('a reply raises the unread count, which clears on opening the conversation', async () => {
+  await page.getByRole('button', { name: 'Back' }).click();
+  const list = page.getByRole('navigation', { name: 'Conversations' });
+  const joseSms = list.getByRole('button', { name: /José Núñez.*SMS/ });
+  const joseBadge = joseSms.locator('.badge');
+  // The demo seeds José's first message unread; count from whatever is unread now.
+  const joseUnread = async () => ((await joseBadge.count()) === 0 ? 0 : Number(await joseBadge.textContent()));
+  const before = await joseUnread();
+  const token = await apiToken(shell.serverUrl, 'admin@converse.demo');
+  const leadId = await leadIdByName(shell.serverUrl, token, 'José');
+  const reply = `Friday works, thanks! (${Date.now()})`;
+  await sandboxReply(shell.serverUrl, token, { leadId, channel: 'sms', body: reply });
+  await expect.poll(joseUnread, { timeout: 15_000 }).toBe(before + 1);
+  // The pop-up's own count (the sandbox's leads also answer Rita's earlier messages, so other
+  // conversations may add to it: at least José's).
+  const headerBadge = page.getByRole('banner').getByRole('status', { name: /unread message/ });
+  expect(Number(/\d+/.exec((await headerBadge.getAttribute('aria-label')) ?? '')?.[0])).toBeGreaterThanOrEqual(before + 1);
+  await screenshot(page, 'chat-popup-unread');
+
+  await joseSms.click();
+  await bubble('inbound', reply).waitFor({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Back' }).click();
+  await expect.poll(joseUnread, { timeout: 15_000 }).toBe(0);
+  await joseSms.click();
+});
+
+it('expands to full screen and back, with Expand and with alt+m', async () => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.getByRole('button', { name: 'Expand' }).click();
+  await page.getByRole('button', { name: 'Collapse' }).waitFor();
+  await page.getByRole('complementary').getByRole('region', { name: 'Lead details' }).waitFor();
+  await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+  await screenshot(page, 'chat-expanded');
+  await page.getByRole('button', { name: 'Profile' }).click();
+  await page.getByRole('menuitem', { name: 'Usage Reports' }).click();
+  await page.getByRole('heading', { name: 'Usage Reports' }).waitFor();
+  await page.getByRole('button', { name: 'Close' }).first().click();
+  await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+  await page.getByRole('button', { name: 'Collapse' }).click();
+  await page.getByRole('button', { name: 'Expand' }).waitFor();
+
+  await page.getByRole('textbox', { name: 'Message' }).focus();
+  await page.keyboard.press('Alt+m');
+  await page.getByRole('button', { name: 'Collapse' }).waitFor();
+  await page.keyboard.press('Alt+m');
+  await page.getByRole('button', { name: 'Expand' }).waitFor();
+  await page.setViewportSize({ width: 420, height: 760 });
+  // Dark follows the OS.
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+  await screenshot(page, 'chat-popup-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+});
+
+it('switches the interface to Hindi', async () => {
+  await page.getByRole('button', { name: 'Profile' }).click();
+  await page.getByRole('menuitem', { name: 'Settings' }).click();
+  await page.getByLabel('Language').selectOption('hi');
+  await page.getByRole('region', { name: 'सेटिंग्स' }).waitFor();
+  await page.getByRole('button', { name: 'बंद करें' }).click();
+  await page.getByRole('button', { name: 'बड़ा करें' }).waitFor();
+  await screenshot(page, 'chat-hindi');
+  await page.getByRole('button', { name: 'प्रोफ़ाइल' }).click();
+  await page.getByRole('menuitem', { name: 'सेटिंग्स' }).click();
+  await page.getByLabel('भाषा').selectOption('en');
+  await page.getByRole('region', { name: 'Settings' }).waitFor();
+});
+
+it('signs out from the profile menu', async () => {
+  await page.getByRole('button', { name: 'Profile' }).click();
+  await page.getByRole('menuitem', { name: 'Sign out' }).click();
+  await page.getByRole('button', { name: 'Sign in' }).waitFor();
+});
