@@ -1,0 +1,138 @@
+// The operator CLI (`npm run cli -- <command>`): users, passwords, lead import, tasks, lead list,
+// and making a sandbox lead "reply". It works on the server's data directory directly (SQLite in
+// WAL mode allows it while the server runs); changes reach connected desktops with the next event
+// or reconnect. `sandbox-reply` goes through a running server's API instead, so the reply is live.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command, Option } from 'commander';
+import envPaths from 'env-paths';
+import { SqliteStore } from './storage/sqlite';
+import { Hub } from './stream/hub';
+import { Publisher } from './domain/publisher';
+import { Workspace } from './domain/workspace';
+import { parseLeadsCsv } from './operator/import-leads';
+import { formatPhone } from '../shared/phone';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/accounts';
+import { DEFAULT_PORT } from './settings';
+
+const program = new Command().name('converse').description('Converse server operator commands')
+  .option('--data-dir <dir>', 'the server\'s data directory (default: CONVERSE_DATA_DIR or the user data directory)');
+
+function open() {
+  const dataDir = program.opts().dataDir ?? process.env.CONVERSE_DATA_DIR ?? envPaths('converse', { suffix: '' }).data;
+  const store = new SqliteStore(path.join(dataDir, 'converse.db'));
+  const now = () => new Date();
+  const publisher = new Publisher(store, new Hub(), now);
+  return { store, workspace: new Workspace(store, publisher, now) };
+}
+
+async function run(fn: (o: ReturnType<typeof open>) => Promise<void>) {
+  let o: ReturnType<typeof open> | null = null;
+  try {
+    o = open();
+    await fn(o);
+  } catch (err) {
+    console.error(`error: ${(err as Error).message}`);
+    process.exitCode = 1;
+  } finally {
+    await o?.store.close();
+  }
+}
+
+program.command('create-user').description('create a user')
+  .requiredOption('--email <email>').requiredOption('--name <name>').requiredOption('--password <password>')
+  .addOption(new Option('--role <role>').choices(['admin', 'sales']).default('sales'))
+  .option('--permission-template <name>', 'name of a permission template to put the user under')
+  .action((o) => run(async ({ store, workspace }) => {
+    let permissionTemplateId: string | null = null;
+    if (o.permissionTemplate) {
+      const t = (await store.listPermissionTemplates()).find((x) => x.name === o.permissionTemplate);
+      if (!t) throw new Error(`No permission template named "${o.permissionTemplate}".`);
+      permissionTemplateId = t.id;
+    }
+    const u = await workspace.createUser({ email: o.email, name: o.name, role: o.role, password: o.password, permissionTemplateId });
+    console.log(`created ${u.role} ${u.name} <${u.email}> (${u.id})`);
+  }));
+
+program.command('reset-password').description('set a new password; signs the user out everywhere')
+  .requiredOption('--email <email>').requiredOption('--password <password>')
+  .action((o) => run(async ({ workspace }) => {
+    const u = await workspace.resetPassword(o.email, o.password);
+    console.log(`password reset for ${u.email}; their sessions were revoked`);
+  }));
+
+program.command('import-leads').description('import leads from a CSV file (bad rows are reported, good rows kept)')
+  .argument('<file>', 'CSV with a header row: first name, last name, email, phone, phone 2, phone 3, owner, …')
+  .option('--owner <email>', 'owner for rows without an owner column')
+  .action((file: string, o) => run(async ({ store, workspace }) => {
+    const { rows, problems } = parseLeadsCsv(readFileSync(file, 'utf8'));
+    const owners = new Map((await store.listUsers()).map((u) => [u.email, u.id]));
+    let imported = 0;
+    for (const row of rows) {
+      const ownerEmail = (row.ownerEmail ?? o.owner ?? '').toLowerCase();
+      const ownerId = ownerEmail ? owners.get(ownerEmail) : null;
+      if (ownerEmail && !ownerId) { problems.push({ line: row.line, message: `no user with the email ${ownerEmail}` }); continue; }
+      try {
+        await workspace.createLead({ ...row.lead, ownerId: ownerId ?? null });
+        imported++;
+      } catch (err) {
+        problems.push({ line: row.line, message: (err as Error).message });
+      }
+    }
+    problems.sort((a, b) => a.line - b.line);
+    for (const p of problems) console.error(`line ${p.line}: ${p.message}`);
+    console.log(`imported ${imported} lead(s); ${problems.length} row(s) refused`);
+    if (problems.length) process.exitCode = 2;
+  }));
+
+program.command('create-task').description('create a task for a user (they are nudged)')
+  .requiredOption('--title <title>').requiredOption('--owner <email>').requiredOption('--due <iso-time>')
+  .option('--lead <leadId>').option('--reminder <minutes>', 'reminder before the due time', '15')
+  .action((o) => run(async ({ store, workspace }) => {
+    const owner = await store.getUserByEmail(o.owner);
+    if (!owner) throw new Error(`No user with the email ${o.owner}.`);
+    const due = new Date(o.due);
+    if (Number.isNaN(due.getTime())) throw new Error(`"${o.due}" is not a date and time (use ISO 8601, e.g. 2026-05-01T09:00:00Z).`);
+    const reminder = Number(o.reminder);
+    if (!Number.isInteger(reminder) || reminder < 0) throw new Error('--reminder must be a whole number of minutes.');
+    const t = await workspace.createTask({ title: o.title, leadId: o.lead ?? null, ownerId: owner.id, dueAt: due.toISOString(), reminderMinutes: reminder });
+    console.log(`created task ${t.id} for ${owner.email}, due ${t.dueAt}`);
+  }));
+
+program.command('list-leads').description('list leads (id, name, owner, numbers)')
+  .option('--limit <n>', 'how many', '100')
+  .action((o) => run(async ({ store }) => {
+    for (const l of await store.listLeads({ userId: null, limit: Number(o.limit) || 100, offset: 0 })) {
+      console.log([l.id, `${l.firstName} ${l.lastName}`.trim(), l.ownerName ?? '-', l.phones.map((p) => `${formatPhone(p.e164)}${p.primary ? '*' : ''}`).join(', ')].join('\t'));
+    }
+  }));
+
+program.command('sandbox-reply').description('make a lead "reply" on the sandbox connector of a running server')
+  .requiredOption('--lead <idOrName>', 'lead id, or a name to search for').requiredOption('--body <text>')
+  .addOption(new Option('--channel <channel>').choices(['sms', 'whatsapp']).default('sms'))
+  .option('--server <url>', 'the running server', process.env.CONVERSE_URL ?? `http://127.0.0.1:${process.env.CONVERSE_PORT ?? DEFAULT_PORT}`)
+  .option('--email <email>', 'sign in as', DEMO_ACCOUNTS.admin.email).option('--password <password>', 'password', DEMO_PASSWORD)
+  .action(async (o) => {
+    try {
+      const call = async (method: string, route: string, token: string | null, body?: unknown) => {
+        const res = await fetch(`${o.server}/api/v1${route}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+        const json = await res.json() as any;
+        if (!res.ok) throw new Error(json?.error?.message ?? `HTTP ${res.status}`);
+        return json;
+      };
+      const { token } = await call('POST', '/auth/sign-in', null, { email: o.email, password: o.password });
+      let leadId = o.lead as string;
+      if (!leadId.startsWith('lead_')) {
+        const { leads } = await call('GET', `/leads?q=${encodeURIComponent(leadId)}&limit=2`, token);
+        if (leads.length !== 1) throw new Error(leads.length ? `"${o.lead}" matches several leads; pass the lead id.` : `No lead matches "${o.lead}".`);
+        leadId = leads[0].id;
+      }
+      const res = await call('POST', '/sandbox/inbound', token, { leadId, channel: o.channel, body: o.body });
+      console.log(`delivered inbound ${o.channel} message ${res.messageId}`);
+    } catch (err) {
+      console.error(`error: ${(err as Error).message}`);
+      process.exitCode = 1;
+    }
+  });
+
+await program.parseAsync();

@@ -1,0 +1,114 @@
+// Attachment upload, streamed: the size limit is enforced while the bytes arrive, the type is
+// sniffed from the first bytes (never the name or the claimed Content-Type), and the file is
+// checked against the channel's connector policy. Download checks who may see it.
+import { createReadStream, createWriteStream } from 'node:fs';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { Channel } from '../../shared/domain';
+import { ErrorCode } from '../../shared/error-codes';
+import { ATTACHMENT_POLICIES, checkAttachment } from '../../shared/attachment-policy';
+import { sniffMimeType } from '../channels/sniff';
+import { attachmentView } from '../domain/views';
+import { contentDisposition, safeFileName } from '../attachments/files';
+import { ApiFailure, notFound, parse } from './errors';
+import { requireUser, type ApiContext } from './context';
+
+const SNIFF_BYTES = 4100;
+
+export function attachmentRoutes(app: FastifyInstance, ctx: ApiContext) {
+  app.register(async (scope) => {
+    // The body is read as a stream by the handler, whatever its type.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_req, _payload, done) => done(null));
+    scope.post('/attachments', (req, reply) => upload(ctx, req, reply));
+  });
+
+  app.get('/attachments/:id', async (req, reply) => {
+    const { user } = await requireUser(ctx, req);
+    const { id } = parse(z.object({ id: z.string().max(100) }), req.params, 'attachment id');
+    const a = await ctx.store.getAttachment(id);
+    if (!a) throw notFound('This attachment');
+    let allowed = a.uploadedBy === user.id || user.role === 'admin';
+    if (!allowed) for (const leadId of await ctx.store.attachmentLeadIds(id)) if (await ctx.store.canSeeLead(user.id, user.role, leadId)) { allowed = true; break; }
+    if (!allowed) throw notFound('This attachment');
+    reply.header('content-type', a.mimeType);
+    reply.header('content-length', String(a.size));
+    reply.header('content-disposition', contentDisposition(a.fileName));
+    // Never rendered as a page by a browser (an SVG could carry script).
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('content-security-policy', "default-src 'none'; sandbox");
+    reply.header('cache-control', 'private, max-age=3600');
+    return reply.send(createReadStream(a.path));
+  });
+}
+
+async function upload(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply) {
+  const { user } = await requireUser(ctx, req);
+  const q = parse(z.object({ channel: Channel }), req.query, 'query');
+  const rawName = req.headers['x-file-name'];
+  let fileName = '';
+  try { fileName = decodeURIComponent(String(Array.isArray(rawName) ? rawName[0] : rawName ?? '')); } catch { throw new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'X-File-Name must be URI-encoded.'); }
+  fileName = safeFileName(fileName);
+  if (!fileName) throw new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'Send the file name in the X-File-Name header (URI-encoded).');
+  const connector = ctx.connectors.forChannel(q.channel);
+  if (!connector) throw new ApiFailure(409, ErrorCode.CHANNEL_NOT_CONFIGURED, `No ${q.channel} connector is configured for this workspace.`);
+  const policy = ATTACHMENT_POLICIES[connector.name];
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  const tooLarge = () => new ApiFailure(413, ErrorCode.ATTACHMENT_TOO_LARGE, `This file is larger than ${policy.label} accepts (${Math.round(policy.maxBytes / 1024 / 1024 * 10) / 10} MB at most).`);
+  if (Number.isFinite(declared) && declared > policy.maxBytes) { reply.header('connection', 'close'); throw tooLarge(); }
+
+  const id = ctx.files.newId();
+  const tmp = ctx.files.tempPathOf(id);
+  const out = createWriteStream(tmp);
+  let size = 0;
+  const head: Buffer[] = [];
+  let headSize = 0;
+  let sniffed: string | null | undefined;
+  let failure: ApiFailure | null = null;
+  // The connector's largest allowed file until the type is known, then that type's own limit.
+  let limit = policy.maxBytes;
+  try {
+    for await (const chunk of req.raw as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) {
+        const check = sniffed ? checkAttachment(connector.name, sniffed, size) : null;
+        failure = check && !check.ok ? new ApiFailure(413, check.code, check.message) : tooLarge();
+        break;
+      }
+      if (sniffed === undefined) {
+        head.push(chunk);
+        headSize += chunk.length;
+        if (headSize >= SNIFF_BYTES) {
+          sniffed = await sniffMimeType(Buffer.concat(head), fileName);
+          const early = checkAttachment(connector.name, sniffed ?? '', 0);
+          if (!early.ok) { failure = new ApiFailure(415, early.code, early.message); break; }
+          limit = policy.types.find((t) => t.mimeType === early.mimeType)?.maxBytes ?? limit;
+        }
+      }
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+    }
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (!failure) {
+      if (size === 0) failure = new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'The file is empty.');
+      else {
+        if (sniffed === undefined) sniffed = await sniffMimeType(Buffer.concat(head), fileName);
+        const check = checkAttachment(connector.name, sniffed ?? '', size);
+        if (!check.ok) failure = new ApiFailure(check.code === ErrorCode.ATTACHMENT_TOO_LARGE ? 413 : 415, check.code, check.message);
+        else {
+          const path = await ctx.files.commit(id);
+          const rec = await ctx.store.createAttachment({ id, fileName, mimeType: check.mimeType, size, kind: check.kind, path, uploadedBy: user.id }, ctx.now().toISOString());
+          return reply.send(attachmentView(rec));
+        }
+      }
+    }
+  } catch (err) {
+    out.destroy();
+    await ctx.files.discard(id);
+    if (err instanceof ApiFailure) throw err;
+    throw new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'The upload was interrupted.');
+  }
+  await ctx.files.discard(id);
+  // The rest of an oversize or refused body is not read: the connection closes after the answer.
+  reply.header('connection', 'close');
+  throw failure!;
+}

@@ -1,0 +1,139 @@
+// The API a desktop uses: sign-in, me, lead search and details, messages, templates, nudges,
+// usage reports, and the sandbox's "make the lead reply".
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { Channel, parseConversationId } from '../../shared/domain';
+import { ErrorCode } from '../../shared/error-codes';
+import { UsageReportQuery, type UsageMonth, type UsageReport } from '../../shared/ipc';
+import { templateOffered } from '../../shared/template-fill';
+import { activityView, conversationView, leadView, messageView, nudgeView, templateView, userView } from '../domain/views';
+import { searchTokens } from '../domain/names';
+import { last12 } from '../domain/months';
+import { ApiFailure, notFound, parse } from './errors';
+import { requireUser, type ApiContext } from './context';
+import { AttemptLimiter } from './rate-limit';
+
+const SignIn = z.object({ email: z.string().trim().email().max(320), password: z.string().min(1).max(1024) });
+
+export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
+  const perEmail = new AttemptLimiter(10, 15 * 60_000);
+  const perAddress = new AttemptLimiter(100, 15 * 60_000);
+
+  // Unauthenticated, so a desktop can check a server URL before asking for a password.
+  app.get('/health', async () => ({ ok: true, service: 'converse', serverTime: ctx.now().toISOString() }));
+
+  app.post('/auth/sign-in', async (req, reply) => {
+    const body = parse(SignIn, req.body, 'sign-in');
+    const email = body.email.toLowerCase();
+    if (!perAddress.allowed(req.ip) || !perEmail.allowed(email)) {
+      throw new ApiFailure(429, ErrorCode.RATE_LIMITED, 'Too many sign-in attempts; wait a few minutes and try again.');
+    }
+    const res = await ctx.sessions.signIn(email, body.password);
+    if (!res) {
+      perAddress.failed(req.ip);
+      perEmail.failed(email);
+      throw new ApiFailure(401, ErrorCode.UNAUTHORIZED, 'The email or password is wrong.');
+    }
+    perEmail.reset(email);
+    reply.header('cache-control', 'no-store');
+    return { token: res.token, expiresAt: res.expiresAt, user: userView(res.user) };
+  });
+
+  app.post('/auth/sign-out', async (req) => {
+    const caller = await requireUser(ctx, req);
+    await ctx.store.revokeSession(caller.sessionId, ctx.now().toISOString());
+    ctx.revokeSessions([caller.sessionId]);
+    return {};
+  });
+
+  app.get('/me', async (req) => userView((await requireUser(ctx, req)).user));
+
+  app.get('/leads', async (req) => {
+    const { user } = await requireUser(ctx, req);
+    const q = parse(z.object({ q: z.string().max(200).default(''), limit: z.coerce.number().int().min(1).max(100).default(20) }), req.query, 'query');
+    const scope = user.role === 'admin' ? null : user.id;
+    const tokens = searchTokens(q.q);
+    // A masked name is not searchable: finding a lead by it would reveal it.
+    const fields = (['first', 'last'] as const).filter((f) => !user.maskedFields.includes(f === 'first' ? 'firstName' : 'lastName'));
+    const leads = tokens.length === 0
+      ? await ctx.store.listLeads({ userId: scope, limit: q.limit, offset: 0 })
+      : await ctx.store.searchLeads({ tokens, userId: scope, fields: [...fields], limit: q.limit });
+    const out = [];
+    for (const l of leads) out.push(leadView(l, user, await ctx.publisher.optedOutOf(l)));
+    return { leads: out };
+  });
+
+  app.get('/leads/:id', async (req) => {
+    const { user } = await requireUser(ctx, req);
+    const { id } = parse(z.object({ id: z.string().max(100) }), req.params, 'lead id');
+    if (!(await ctx.store.canSeeLead(user.id, user.role, id))) throw notFound('This lead');
+    const lead = (await ctx.store.getLead(id))!;
+    const conversations = [];
+    for (const c of await ctx.store.listConversationsOfLead(id)) conversations.push(conversationView(c, await ctx.store.readUpTo(c.id, user.id)));
+    return {
+      lead: leadView(lead, user, await ctx.publisher.optedOutOf(lead)),
+      activity: (await ctx.store.listActivity(id, 200)).map(activityView),
+      conversations,
+    };
+  });
+
+  app.get('/conversations/:id/messages', async (req) => {
+    const { user } = await requireUser(ctx, req);
+    const { id } = parse(z.object({ id: z.string().max(120) }), req.params, 'conversation id');
+    const q = parse(z.object({ before: z.string().regex(/^\d+$/, 'must be a cursor from a previous page').optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }), req.query, 'query');
+    const ids = parseConversationId(id);
+    if (!ids || !(await ctx.store.canSeeLead(user.id, user.role, ids.leadId))) throw notFound('This conversation');
+    const page = await ctx.store.messagesPage(id, q.before ? Number(q.before) : null, q.limit);
+    return { messages: page.map(messageView), before: page.length === q.limit ? String(page[0].seq) : null };
+  });
+
+  app.get('/templates', async (req) => {
+    await requireUser(ctx, req);
+    const q = parse(z.object({ channel: Channel.optional() }), req.query, 'query');
+    return { templates: (await ctx.store.listTemplates(q.channel ?? null)).map(templateView).filter(templateOffered) };
+  });
+
+  app.get('/nudges', async (req) => {
+    const { user } = await requireUser(ctx, req);
+    const q = parse(z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }), req.query, 'query');
+    return { nudges: (await ctx.store.listNudges(user.id, q.limit)).map(nudgeView) };
+  });
+
+  app.get('/reports/usage', async (req): Promise<UsageReport> => {
+    const { user } = await requireUser(ctx, req);
+    const q = parse(UsageReportQuery, req.query, 'query');
+    const months = q.range === 'month' ? [q.month] : last12(q.month);
+    // Admins see the workspace; a sales user their own nudges and sends.
+    const scopeUser = user.role === 'admin' ? null : user.id;
+    const nudges = await ctx.store.countNudges(months, scopeUser);
+    const usage = await ctx.store.usage(months, scopeUser);
+    const out: UsageMonth[] = months.map((month) => {
+      const m: UsageMonth = { month, nudges: { lead: 0, task: 0, activity: 0 }, sms: { inbound: 0, outbound: 0, byProvider: {} }, whatsapp: { inbound: 0, outbound: 0 } };
+      for (const n of nudges) if (n.month === month) m.nudges[n.entityType] += n.count;
+      for (const u of usage) {
+        if (u.month !== month) continue;
+        if (u.channel === 'whatsapp') m.whatsapp[u.direction] += u.count;
+        else {
+          m.sms[u.direction] += u.count;
+          const p = (m.sms.byProvider[u.provider] ??= { inbound: 0, outbound: 0 });
+          p[u.direction] += u.count;
+        }
+      }
+      return m;
+    });
+    return { scope: scopeUser ? 'user' : 'workspace', timeZone: await ctx.store.workspaceTimeZone(), months: out };
+  });
+
+  app.post('/sandbox/inbound', async (req) => {
+    const { user } = await requireUser(ctx, req);
+    const body = parse(z.object({ leadId: z.string().max(100), channel: Channel, body: z.string().min(1).max(4096), phoneHandle: z.string().max(100).optional() }), req.body, 'sandbox inbound');
+    const connector = ctx.sandbox[body.channel];
+    if (!connector) throw new ApiFailure(409, ErrorCode.CHANNEL_NOT_CONFIGURED, `The ${body.channel} channel does not use the sandbox connector.`);
+    if (!(await ctx.store.canSeeLead(user.id, user.role, body.leadId))) throw notFound('This lead');
+    const lead = (await ctx.store.getLead(body.leadId))!;
+    const phone = body.phoneHandle ? lead.phones.find((p) => p.id === body.phoneHandle) : lead.phones.find((p) => p.primary) ?? lead.phones[0];
+    if (!phone) throw new ApiFailure(400, ErrorCode.NO_PHONE, 'This lead has no such phone number.');
+    const res = await connector.inbound(phone.e164, body.body);
+    return { messageId: res.messageId };
+  });
+}

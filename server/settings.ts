@@ -1,0 +1,43 @@
+// Server settings: the environment first, then an optional JSON config file
+// (CONVERSE_CONFIG, or converse.config.json in the data directory) holding the same names.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const DEFAULT_PORT = 4780;
+
+export class SettingsError extends Error {}
+
+const ConfigFile = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+/** The environment with the config file's values underneath (the environment wins). */
+export function effectiveEnv(env: NodeJS.ProcessEnv, dataDir: string): Record<string, string | undefined> {
+  const file = env.CONVERSE_CONFIG ?? path.join(dataDir, 'converse.config.json');
+  if (!existsSync(file)) {
+    if (env.CONVERSE_CONFIG) throw new SettingsError(`CONVERSE_CONFIG points at ${file}, which does not exist.`);
+    return { ...env };
+  }
+  let parsed: unknown;
+  try { parsed = JSON.parse(readFileSync(file, 'utf8')); } catch (err) { throw new SettingsError(`The config file ${file} is not valid JSON: ${(err as Error).message}`); }
+  const r = ConfigFile.safeParse(parsed);
+  if (!r.success) throw new SettingsError(`The config file ${file} must be one JSON object of setting names to strings, numbers or booleans.`);
+  const fromFile = Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, String(v)]));
+  return { ...fromFile, ...env };
+}
+
+export function portFrom(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return DEFAULT_PORT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new SettingsError(`CONVERSE_PORT is "${raw}"; it must be a port number between 0 and 65535.`);
+  return n;
+}
+
+/** A millisecond setting with a default; off/false/no → null. */
+export function msSetting(raw: string | undefined, fallback: number | null): number | null {
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(off|false|no|0)$/i.test(raw.trim())) return null;
+  if (/^(on|true|yes)$/i.test(raw.trim())) return fallback ?? 2000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new SettingsError(`"${raw}" is not a number of milliseconds.`);
+  return n;
+}

@@ -1,0 +1,25 @@
+// `npm run server`: the embedded server with no configuration needed. Listens on 127.0.0.1,
+// keeps its data in the user's data directory, seeds the demo workspace on first start.
+import envPaths from 'env-paths';
+import { startServer } from './app';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/accounts';
+
+const dataDir = process.env.CONVERSE_DATA_DIR || envPaths('converse', { suffix: '' }).data;
+const demo = !/^(0|false|no|off)$/i.test(process.env.CONVERSE_DEMO ?? 'true');
+
+try {
+  const server = await startServer({ dataDir, demo, log: /^(1|true|yes|on)$/i.test(process.env.CONVERSE_LOG ?? '') });
+  console.log(`Converse server listening on ${server.url}`);
+  console.log(`  data: ${dataDir}`);
+  console.log(`  API: ${server.url}/api/v1   stream: ${server.url.replace(/^http/, 'ws')}/api/v1/stream`);
+  if (demo) {
+    console.log(`  demo sign-ins (password "${DEMO_PASSWORD}"):`);
+    for (const a of Object.values(DEMO_ACCOUNTS)) console.log(`    ${a.email.padEnd(22)} ${a.name} (${a.role})`);
+  }
+  const stop = () => { void server.close().then(() => process.exit(0)); };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} catch (err) {
+  console.error(`Converse server could not start: ${(err as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,243 @@
+// The schema as an ordered list of migrations; the database's `user_version` says how many
+// have run. Append new migrations at the end, never edit one that has shipped.
+export const MIGRATIONS: string[] = [
+  // 1: the whole model of issue 3.
+  `
+  CREATE TABLE workspace (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    time_zone TEXT NOT NULL DEFAULT 'UTC',
+    round_robin_turn INTEGER NOT NULL DEFAULT 0
+  );
+  INSERT INTO workspace (id, name) VALUES (1, 'Workspace');
+
+  CREATE TABLE permission_templates (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    masked_fields TEXT NOT NULL DEFAULT '[]'
+  );
+
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'sales')),
+    password_hash TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    permission_template_id TEXT REFERENCES permission_templates(id),
+    head_seq INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL
+  );
+  CREATE INDEX users_role ON users(role, active);
+
+  CREATE TABLE sessions (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users(id),
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+  CREATE INDEX sessions_user ON sessions(user_id);
+
+  CREATE TABLE leads (
+    id TEXT PRIMARY KEY,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    first_norm TEXT NOT NULL,
+    last_norm TEXT NOT NULL,
+    email TEXT,
+    owner_id TEXT REFERENCES users(id),
+    custom_fields TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE INDEX leads_first ON leads(first_norm);
+  CREATE INDEX leads_last ON leads(last_norm);
+  CREATE INDEX leads_owner ON leads(owner_id);
+
+  -- A number belongs to one lead: an unknown sender's lead is unique on its normalised number.
+  CREATE TABLE lead_phones (
+    id TEXT PRIMARY KEY,
+    lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    e164 TEXT NOT NULL UNIQUE,
+    label TEXT,
+    is_primary INTEGER NOT NULL DEFAULT 0,
+    position INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE INDEX lead_phones_lead ON lead_phones(lead_id);
+
+  CREATE TABLE tasks (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    lead_id TEXT REFERENCES leads(id),
+    owner_id TEXT NOT NULL REFERENCES users(id),
+    due_at TEXT NOT NULL,
+    reminder_minutes INTEGER NOT NULL DEFAULT 15
+  );
+
+  CREATE TABLE activities (
+    id TEXT PRIMARY KEY,
+    lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    type TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    at TEXT NOT NULL,
+    message_id TEXT
+  );
+  CREATE INDEX activities_lead ON activities(lead_id, at);
+
+  CREATE TABLE conversations (
+    id TEXT PRIMARY KEY,
+    lead_id TEXT NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    channel TEXT NOT NULL,
+    assignee_id TEXT REFERENCES users(id),
+    last_message_at TEXT,
+    last_message_preview TEXT,
+    last_inbound_at TEXT
+  );
+  CREATE INDEX conversations_lead ON conversations(lead_id);
+  CREATE INDEX conversations_assignee ON conversations(assignee_id);
+
+  CREATE TABLE conversation_reads (
+    conversation_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    read_up_to TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, user_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    uploaded_by TEXT,
+    created_at TEXT NOT NULL
+  );
+
+  -- seq (the rowid) orders a conversation and is the pagination cursor.
+  CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    client_id TEXT UNIQUE,
+    conversation_id TEXT NOT NULL REFERENCES conversations(id),
+    lead_id TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    body TEXT NOT NULL,
+    phone_id TEXT,
+    template_id TEXT,
+    template_name TEXT,
+    attachment_id TEXT REFERENCES attachments(id),
+    caption TEXT,
+    status TEXT NOT NULL,
+    error TEXT,
+    provider TEXT,
+    provider_message_id TEXT,
+    connector TEXT,
+    author_user_id TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  );
+  CREATE UNIQUE INDEX messages_provider_id ON messages(provider, provider_message_id) WHERE provider_message_id IS NOT NULL;
+  CREATE INDEX messages_conversation ON messages(conversation_id, seq);
+
+  CREATE TABLE message_status_history (
+    message_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    at TEXT NOT NULL,
+    error TEXT
+  );
+  CREATE INDEX message_status_history_message ON message_status_history(message_id);
+
+  -- Statuses that arrived before the send's response stored the provider id.
+  CREATE TABLE early_statuses (
+    n INTEGER PRIMARY KEY AUTOINCREMENT,
+    provider TEXT NOT NULL,
+    provider_message_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    at TEXT NOT NULL,
+    error TEXT
+  );
+  CREATE INDEX early_statuses_id ON early_statuses(provider, provider_message_id);
+
+  CREATE TABLE templates (
+    id TEXT PRIMARY KEY,
+    channel TEXT NOT NULL,
+    name TEXT NOT NULL,
+    body TEXT NOT NULL,
+    params TEXT NOT NULL DEFAULT '[]',
+    category TEXT,
+    language TEXT,
+    status TEXT,
+    available INTEGER NOT NULL DEFAULT 1,
+    updated_at TEXT NOT NULL,
+    UNIQUE (channel, name, language)
+  );
+
+  CREATE TABLE events (
+    user_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    PRIMARY KEY (user_id, seq)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE devices (
+    user_id TEXT NOT NULL,
+    device_id TEXT NOT NULL,
+    acked_seq INTEGER NOT NULL DEFAULT 0,
+    last_seen_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, device_id)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE webhook_inbox (
+    id TEXT PRIMARY KEY,
+    provider TEXT NOT NULL,
+    body BLOB NOT NULL,
+    headers TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    processed_at TEXT,
+    error TEXT
+  );
+  CREATE INDEX webhook_inbox_pending ON webhook_inbox(processed_at) WHERE processed_at IS NULL;
+
+  CREATE TABLE opt_outs (
+    business_number TEXT NOT NULL,
+    lead_number TEXT NOT NULL,
+    opted_out INTEGER NOT NULL,
+    keyword TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (business_number, lead_number)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE nudges (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    entity_type TEXT NOT NULL,
+    lead_id TEXT,
+    conversation_id TEXT,
+    task_id TEXT,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    month TEXT NOT NULL
+  );
+  CREATE INDEX nudges_user ON nudges(user_id, created_at);
+  CREATE INDEX nudges_month ON nudges(month);
+
+  -- Monthly usage per provider, channel and direction; month in the workspace's time zone.
+  -- user_id '' is the workspace total; a rep's own sends are also counted under their id.
+  CREATE TABLE usage_counters (
+    month TEXT NOT NULL,
+    user_id TEXT NOT NULL DEFAULT '',
+    provider TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    count INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (month, user_id, provider, channel, direction)
+  ) WITHOUT ROWID;
+  `,
+];

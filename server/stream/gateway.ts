@@ -1,0 +1,288 @@
+// The WebSocket gateway: authenticated at the upgrade, `hello` → `welcome` → replay → live,
+// acknowledgements, heartbeats, a bounded buffer per connection. Every frame is validated; a bad
+// one is answered with an `error` frame (or a documented close) and never affects other clients.
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import {
+  ClientFrame, CloseCode, FrameErrorCode, HEARTBEAT_MS, MAX_EVENTS_PER_FRAME, MAX_FRAME_BYTES, STREAM_PATH, type ServerFrame,
+} from '../../shared/stream-protocol';
+import { ErrorCode } from '../../shared/error-codes';
+import { parseConversationId } from '../../shared/domain';
+import type { AppendedEvent, Store, UserRecord } from '../storage/store';
+import { bearerToken, type Sessions } from '../auth/sessions';
+import type { Hub, LiveConnection } from './hub';
+import type { SendPipeline } from '../messaging/send-pipeline';
+import type { Publisher } from '../domain/publisher';
+
+export interface GatewayOptions {
+  store: Store;
+  sessions: Sessions;
+  hub: Hub;
+  sends: SendPipeline;
+  publisher: Publisher;
+  now: () => Date;
+  heartbeatMs?: number;
+  helloTimeoutMs?: number;
+  /** The bound on bytes queued per connection (default 1 MB): above it nothing more is written. */
+  maxBufferedBytes?: number;
+  /** A connection that stays above the bound this long is closed SLOW_CONSUMER (default 15 s). */
+  slowConsumerMs?: number;
+  /** Consecutive bad frames before the connection is closed PROTOCOL_ABUSE. */
+  maxBadFrames?: number;
+}
+
+export class StreamGateway {
+  private readonly wss: WebSocketServer;
+  private readonly heartbeat: NodeJS.Timeout;
+  private readonly conns = new Set<StreamConnection>();
+
+  constructor(private readonly o: GatewayOptions) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+    this.heartbeat = setInterval(() => void this.beat(), o.heartbeatMs ?? HEARTBEAT_MS);
+    this.heartbeat.unref();
+  }
+
+  attach(server: Server) {
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== STREAM_PATH) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      socket.on('error', () => socket.destroy());
+      void this.upgrade(req, socket, head);
+    });
+  }
+
+  private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
+    let auth: Awaited<ReturnType<Sessions['authenticate']>> = null;
+    try {
+      auth = await this.o.sessions.authenticate(bearerToken(req.headers.authorization));
+    } catch {
+      auth = null;
+    }
+    if (socket.destroyed) return;
+    try {
+      this.handleUpgrade(req, socket, head, auth);
+    } catch {
+      socket.destroy();
+    }
+  }
+
+  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, auth: Awaited<ReturnType<Sessions['authenticate']>>) {
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // Completing the upgrade first lets the client read a documented close code.
+      if (!auth) { ws.close(CloseCode.UNAUTHORIZED, 'Sign in again: the token is missing, invalid or expired.'); return; }
+      if ('revoked' in auth) { ws.close(CloseCode.SESSION_REVOKED, 'This session was signed out.'); return; }
+      const conn = new StreamConnection(ws, auth.user, auth.session.id, this.o);
+      this.conns.add(conn);
+      ws.on('close', () => { this.conns.delete(conn); conn.dispose(); });
+    });
+  }
+
+  /** Ping everyone; terminate those that did not answer the last ping; close revoked sessions. */
+  private async beat() {
+    for (const c of [...this.conns]) {
+      if (!c.alive) { c.terminate(); continue; }
+      c.alive = false;
+      c.ping();
+      // Sessions revoked by another process (the operator CLI) or expired are closed here.
+      try {
+        const [u, s] = await Promise.all([this.o.store.getUser(c.user.id), this.o.store.getSession(c.sessionId)]);
+        if (!u || !u.active) c.close(CloseCode.SESSION_REVOKED, 'This account was deactivated.');
+        else if (!s || s.revokedAt) c.close(CloseCode.SESSION_REVOKED, 'This session was signed out.');
+        else if (Date.parse(s.expiresAt) <= this.o.now().getTime()) c.close(CloseCode.UNAUTHORIZED, 'The session expired; sign in again.');
+      } catch {}
+    }
+  }
+
+  async close() {
+    clearInterval(this.heartbeat);
+    for (const c of [...this.conns]) c.close(CloseCode.GOING_AWAY, 'The server is shutting down.');
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    // Sockets that do not finish the closing handshake are cut.
+    setTimeout(() => { for (const c of this.conns) c.terminate(); }, 1000).unref();
+  }
+
+  /** Open connections that are not closing. */
+  get connectionCount(): number { let n = 0; for (const c of this.conns) if (!c.closing) n++; return n; }
+}
+
+class StreamConnection implements LiveConnection {
+  readonly userId: string;
+  alive = true;
+  private deviceId: string | null = null;
+  /** Highest seq written to the socket. */
+  private sentUpTo = 0;
+  /** True while events are read from the log rather than pushed live. */
+  private replaying = false;
+  /** An event was offered while a log read was in flight: read again before going live. */
+  private missedWhileReplaying = false;
+  private badFrames = 0;
+  private helloTimer: NodeJS.Timeout | null;
+  private closed = false;
+  private work: Promise<void> = Promise.resolve();
+
+  constructor(private readonly ws: WebSocket, readonly user: UserRecord, readonly sessionId: string, private readonly o: GatewayOptions) {
+    this.userId = user.id;
+    this.helloTimer = setTimeout(() => this.close(CloseCode.HELLO_TIMEOUT, 'No hello received in time.'), o.helloTimeoutMs ?? 10_000);
+    ws.on('pong', () => { this.alive = true; });
+    ws.on('message', (data, isBinary) => { this.alive = true; this.onMessage(data, isBinary); });
+    ws.on('error', () => { /* a protocol error (oversize frame…) is followed by close; nothing to do here */ });
+  }
+
+  get closing(): boolean { return this.closed; }
+  private get maxBuffered(): number { return this.o.maxBufferedBytes ?? 1024 * 1024; }
+  ping() { if (this.ws.readyState === WebSocket.OPEN) this.ws.ping(); }
+  terminate() { this.closed = true; this.ws.terminate(); }
+
+  close(code: number, reason: string) {
+    if (this.closed) return;
+    this.closed = true;
+    this.o.hub.remove(this);
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+    // The close frame queues behind what is already buffered (at most the bound plus one frame);
+    // a peer that does not read it and answer in time is cut.
+    setTimeout(() => this.ws.terminate(), 10_000).unref();
+  }
+
+  dispose() {
+    this.closed = true;
+    if (this.helloTimer) clearTimeout(this.helloTimer);
+    this.o.hub.remove(this);
+  }
+
+  private send(frame: ServerFrame) { this.sendRaw(JSON.stringify(frame)); }
+  private sendRaw(text: string) { if (!this.closed && this.ws.readyState === WebSocket.OPEN) this.ws.send(text); }
+
+  private error(code: string, message: string) {
+    this.send({ type: 'error', code, message });
+    if (++this.badFrames >= (this.o.maxBadFrames ?? 20)) this.close(CloseCode.PROTOCOL_ABUSE, 'Too many malformed frames.');
+  }
+
+  private onMessage(data: RawData, isBinary: boolean) {
+    if (this.closed) return;
+    if (isBinary) return this.error(FrameErrorCode.INVALID_FRAME, 'Frames are JSON text; binary frames are not accepted.');
+    let raw: unknown;
+    try {
+      raw = JSON.parse(data.toString());
+    } catch {
+      return this.error(FrameErrorCode.MALFORMED_JSON, 'The frame is not valid JSON.');
+    }
+    const parsed = ClientFrame.safeParse(raw);
+    if (!parsed.success) {
+      const type = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : null;
+      const known = ['hello', 'ack', 'send', 'read', 'ping'];
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
+      return this.error(FrameErrorCode.INVALID_FRAME, type && !known.includes(type)
+        ? `Unknown frame type "${type}".`
+        : `Invalid ${type ? `${type} ` : ''}frame${where}: ${issue?.message ?? 'rejected'}.`);
+    }
+    this.badFrames = 0;
+    const frame = parsed.data;
+    if (frame.type === 'ping') return this.send({ type: 'pong', t: frame.t });
+    if (frame.type !== 'hello' && this.deviceId === null) return this.error(FrameErrorCode.HELLO_REQUIRED, 'Say hello first.');
+    // Frames of one connection are handled in order.
+    this.work = this.work.then(() => this.handle(frame)).catch(() => {
+      this.send({ type: 'error', code: ErrorCode.INTERNAL, message: 'The server could not handle this frame.' });
+    });
+  }
+
+  private async handle(frame: ClientFrame) {
+    const { store, now } = this.o;
+    switch (frame.type) {
+      case 'hello': {
+        if (this.deviceId !== null) return this.error(FrameErrorCode.INVALID_FRAME, 'hello was already said on this connection.');
+        if (this.helloTimer) { clearTimeout(this.helloTimer); this.helloTimer = null; }
+        this.deviceId = frame.deviceId;
+        const head = await store.headSeq(this.userId);
+        // A client ahead of the server (another server's database) starts over from the beginning.
+        this.sentUpTo = frame.lastSeq > head ? 0 : frame.lastSeq;
+        this.send({ type: 'welcome', userId: this.userId, headSeq: head, serverTime: now().toISOString() });
+        this.o.hub.add(this);
+        this.replaying = true;
+        void this.replay();
+        return;
+      }
+      case 'ack':
+        await store.recordAck(this.userId, this.deviceId!, Math.min(frame.seq, this.sentUpTo), now().toISOString());
+        return;
+      case 'send': {
+        const res = await this.o.sends.send(this.user, frame.send);
+        if (res.ok) this.send({ type: 'send.accepted', clientId: frame.send.clientId, messageId: res.messageId });
+        else this.send({ type: 'send.rejected', clientId: frame.send.clientId, error: res.error });
+        return;
+      }
+      case 'read': {
+        const ids = parseConversationId(frame.conversationId);
+        if (!ids || !(await store.canSeeLead(this.userId, this.user.role, ids.leadId))) {
+          return this.send({ type: 'error', code: ErrorCode.NOT_FOUND, message: 'This conversation does not exist or is not visible to you.' });
+        }
+        const readUpTo = await store.setReadUpTo(frame.conversationId, this.userId, new Date(frame.readUpTo).toISOString());
+        // Every device of this user learns it, through the user's own log.
+        await this.o.publisher.toUsers([this.userId], () => ({ type: 'conversation.read', conversationId: frame.conversationId, readUpTo }));
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Live events: pushed straight away when this connection is caught up, else read from the log. */
+  offer(events: AppendedEvent[]) {
+    if (this.closed || this.deviceId === null) return;
+    if (this.replaying) { this.missedWhileReplaying = true; return; } // the replay loop reads them from the log
+    const fresh = events.filter((e) => e.seq > this.sentUpTo);
+    if (fresh.length === 0) return;
+    if (fresh[0].seq !== this.sentUpTo + 1) { this.replaying = true; void this.replay(); return; }
+    // Over the bound: stop pushing and let the replay loop wait for the socket to drain (it
+    // closes SLOW_CONSUMER if it does not). The events wait in the log, not in memory.
+    if (this.ws.bufferedAmount > this.maxBuffered) { this.replaying = true; void this.replay(); return; }
+    for (let i = 0; i < fresh.length; i += MAX_EVENTS_PER_FRAME) {
+      const chunk = fresh.slice(i, i + MAX_EVENTS_PER_FRAME);
+      this.sendRaw(JSON.stringify({ type: 'events', events: chunk.map((e) => ({ seq: e.seq, at: e.at, event: e.event })) }));
+    }
+    this.sentUpTo = fresh[fresh.length - 1].seq;
+  }
+
+  /** Send everything after sentUpTo from the log, in frames of ≤ MAX_EVENTS_PER_FRAME, without overfilling the socket. */
+  private async replay() {
+    const highWater = this.maxBuffered;
+    try {
+      for (;;) {
+        if (this.closed) return;
+        if (this.ws.bufferedAmount > highWater) {
+          const drained = await this.waitForDrain(highWater, this.o.slowConsumerMs ?? 15_000);
+          if (!drained) { this.close(CloseCode.SLOW_CONSUMER, 'The connection could not keep up with the replay; reconnect and resume.'); return; }
+          continue;
+        }
+        this.missedWhileReplaying = false;
+        const rows = await this.o.store.eventsAfterJson(this.userId, this.sentUpTo, MAX_EVENTS_PER_FRAME);
+        if (rows.length === 0) {
+          if (this.missedWhileReplaying) continue;
+          this.replaying = false;
+          return;
+        }
+        this.sendRaw(`{"type":"events","events":[${rows.map((r) => r.json).join(',')}]}`);
+        this.sentUpTo = rows[rows.length - 1].seq;
+      }
+    } catch {
+      this.close(CloseCode.GOING_AWAY, 'The server could not read the event log; reconnect.');
+    }
+  }
+
+  private waitForDrain(highWater: number, timeoutMs: number): Promise<boolean> {
+    const started = Date.now();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.closed) return resolve(false);
+        if (this.ws.bufferedAmount <= highWater) return resolve(true);
+        if (Date.now() - started > timeoutMs) return resolve(false);
+        setTimeout(check, 5);
+      };
+      check();
+    });
+  }
+}

@@ -1,0 +1,100 @@
+// Shared helpers for the server suites: a real server on 127.0.0.1 port 0 in a fresh data
+// directory, sign-in over HTTP, and a stream client over a real WebSocket that records every
+// raw byte it receives (for the masking scan).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
+import { startServer, type RunningServer, type StartOptions } from '../../server/app';
+import { DEMO_PASSWORD } from '../../server/demo/accounts';
+import { ServerFrame, type SequencedEvent } from '../../shared/stream-protocol';
+
+export interface TestServer extends RunningServer { dataDir: string; stop(): Promise<void> }
+
+export async function startTestServer(opts: Partial<StartOptions> = {}): Promise<TestServer> {
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'converse-server-'));
+  const server = await startServer({
+    demo: true, port: 0, dataDir,
+    env: { SANDBOX_AUTO_REPLY: 'off', SANDBOX_SENT_MS: '20', SANDBOX_DELIVERED_MS: '40', ...opts.env },
+    ...opts,
+  });
+  return { ...server, dataDir, async stop() { await server.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+}
+
+export async function api<T = any>(server: { url: string }, method: string, route: string, token?: string | null, body?: unknown): Promise<{ status: number; body: T; text: string }> {
+  const res = await fetch(`${server.url}/api/v1${route}`, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: any = null;
+  try { parsed = JSON.parse(text); } catch {}
+  return { status: res.status, body: parsed as T, text };
+}
+
+export async function signIn(server: { url: string }, email: string, password = DEMO_PASSWORD): Promise<string> {
+  const r = await api(server, 'POST', '/auth/sign-in', null, { email, password });
+  if (r.status !== 200) throw new Error(`sign-in failed: ${r.text}`);
+  return r.body.token;
+}
+
+/** A stream client that keeps every frame and every raw byte. */
+export class StreamClient {
+  readonly ws: WebSocket;
+  readonly frames: ServerFrame[] = [];
+  readonly raw: string[] = [];
+  readonly events: SequencedEvent[] = [];
+  closed: { code: number; reason: string } | null = null;
+  private waiters: (() => void)[] = [];
+  readonly opened: Promise<void>;
+
+  constructor(url: string, token: string | null) {
+    this.ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/stream`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+    this.opened = new Promise((resolve, reject) => { this.ws.once('open', () => resolve()); this.ws.once('error', reject); });
+    this.ws.on('message', (data) => {
+      const text = data.toString();
+      this.raw.push(text);
+      const frame = ServerFrame.parse(JSON.parse(text));
+      this.frames.push(frame);
+      if (frame.type === 'events') this.events.push(...frame.events);
+      this.poke();
+    });
+    this.ws.on('close', (code, reason) => { this.closed = { code, reason: reason.toString() }; this.poke(); });
+    this.ws.on('error', () => this.poke());
+  }
+
+  private poke() { const w = this.waiters; this.waiters = []; for (const f of w) f(); }
+
+  send(frame: unknown) { this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)); }
+  hello(lastSeq = 0, deviceId = 'test-device') { this.send({ type: 'hello', lastSeq, deviceId }); }
+
+  async until<T>(pick: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const v = pick();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => { this.waiters.push(resolve); setTimeout(resolve, 50); });
+    }
+  }
+
+  frame<T extends ServerFrame['type']>(type: T, where: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 5000) {
+    return this.until(() => this.frames.find((f) => f.type === type && where(f as Extract<ServerFrame, { type: T }>)) as Extract<ServerFrame, { type: T }> | undefined, timeoutMs, `a ${type} frame`);
+  }
+
+  waitClose(timeoutMs = 5000) { return this.until(() => this.closed, timeoutMs, 'close'); }
+  get lastSeq() { return this.events.length ? this.events[this.events.length - 1].seq : 0; }
+  close() { this.ws.close(); }
+}
+
+export async function connect(server: { url: string }, token: string, lastSeq = 0, deviceId = 'test-device'): Promise<StreamClient> {
+  const c = new StreamClient(server.url, token);
+  await c.opened;
+  c.hello(lastSeq, deviceId);
+  await c.frame('welcome');
+  return c;
+}
+
+export const clientId = () => randomUUID();
