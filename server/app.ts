@@ -24,6 +24,13 @@ import type { ApiContext } from './http/context';
 import { seedDemo } from './demo/seed';
 import { effectiveEnv, msSetting, portFrom } from './settings';
 import { CloseCode } from '../shared/stream-protocol';
+import { SettingsError } from './settings';
+import { isTimeZone } from './reports/usage-month';
+import { createReminderScheduler, systemClock, type SchedulerClock } from './nudges/reminder-scheduler';
+import { fireTaskReminder } from './nudges/task-reminders';
+import { registerEventsRoute } from './nudges/events-api';
+import { crmEventHandlers } from './nudges/crm-events';
+import { ensureWorkspaceApiKey } from './nudges/api-keys';
 
 export interface StartOptions {
   host?: string;
@@ -36,6 +43,8 @@ export interface StartOptions {
   /** Tuning for tests and benchmarks. */
   stream?: { heartbeatMs?: number; helloTimeoutMs?: number; maxBufferedBytes?: number; slowConsumerMs?: number; maxBadFrames?: number };
   retryDelaysMs?: number[];
+  /** The task-reminder scheduler's clock (tests); default: `now` with real timers. */
+  reminderClock?: SchedulerClock;
 }
 
 export interface RunningServer {
@@ -52,7 +61,11 @@ export interface RunningServer {
     gateway: StreamGateway;
     /** Resolves when webhooks answered so far are processed. */
     webhooksIdle(): Promise<void>;
+    /** Fires the task reminders due now; resolves to how many fired. */
+    runDueReminders(): Promise<number>;
   };
+  /** The workspace API key for POST /api/v1/events when this start made one (first start), to be shown once; else null. */
+  createdApiKey: string | null;
 }
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
@@ -63,6 +76,8 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
   // Settings first: a bad setting fails start-up with its name before anything is opened.
   const channelSettings = readChannelSettings(env);
+  const timeZone = env.CONVERSE_TIME_ZONE?.trim();
+  if (timeZone && !isTimeZone(timeZone)) throw new SettingsError(`CONVERSE_TIME_ZONE is "${timeZone}"; it must be an IANA time zone such as "America/New_York".`);
   const store = new SqliteStore(path.join(opts.dataDir, 'converse.db'));
   try {
     return await assemble(opts, env, now, host, port, store, channelSettings);
@@ -106,10 +121,26 @@ async function assemble(
 
   const sessions = new Sessions(store, now);
   const sends = new SendPipeline({ store, publisher, connectors: connectorSet, now, retryDelaysMs: opts.retryDelaysMs, onError: report });
-  const workspace = new Workspace(store, publisher, now);
+  // Task reminders: rows in the database, fired by this scheduler (started after listen).
+  const firing = new Set<Promise<void>>();
+  const fire = fireTaskReminder({ store, publisher });
+  const reminders = createReminderScheduler({
+    store: store.reminders,
+    clock: opts.reminderClock ?? { ...systemClock, now },
+    onFire: (r) => {
+      const p = fire(r);
+      firing.add(p);
+      return p.finally(() => firing.delete(p));
+    },
+    onError: (err, r) => report(`task reminder${r ? ` ${r.taskId}` : 's'}: ${(err as Error).message}`),
+  });
+  const workspace = new Workspace(store, publisher, now, reminders);
   const revokeSessions = (ids: string[]) => hub.closeSessions(new Set(ids), CloseCode.SESSION_REVOKED, 'This session was signed out.');
   workspace.onSessionsRevoked = revokeSessions;
 
+  const timeZone = env.CONVERSE_TIME_ZONE?.trim(); // validated in startServer
+  if (timeZone) await store.setWorkspaceTimeZone(timeZone);
+  const { createdKey } = await ensureWorkspaceApiKey(store, env.CONVERSE_EVENTS_API_KEY, now());
   if (opts.demo && (await store.isEmpty())) await seedDemo({ store, publisher, workspace, now });
   await sends.failInterrupted();
 
@@ -125,6 +156,8 @@ async function assemble(
     attachmentRoutes(api, ctx);
     adminRoutes(api, ctx);
   }, { prefix: '/api/v1' });
+  // POST /api/v1/events: other systems' lead, task and activity events, with the workspace API key.
+  await registerEventsRoute(app, { apiKeyHashes: () => store.apiKeyHashes(), ...crmEventHandlers({ store, workspace, publisher, now }) });
 
   // Providers' webhooks: verify → sink.saveWebhook (durable) → 2xx → process.
   const webhookDeps = { sink, settings: channelSettings, connectors, now, log: { warn: (m: string) => app.log.warn(m) } };
@@ -144,15 +177,20 @@ async function assemble(
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   // Webhooks answered before a crash but not processed are processed now.
+  // Reminders that fell due while the server was down fire now, once.
+  reminders.start();
   void processPendingWebhooks(webhookDeps).catch((err: Error) => app.log.error(`pending webhooks: ${err.message}`));
 
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
     port: boundPort,
-    internals: { store, sink, workspace, connectors: connectorSet, sandbox, gateway, webhooksIdle: () => webhooks.idle() },
+    internals: { store, sink, workspace, connectors: connectorSet, sandbox, gateway, webhooksIdle: () => webhooks.idle(), runDueReminders: () => reminders.runDue() },
+    createdApiKey: createdKey,
     close() {
       closing ??= (async () => {
+        reminders.stop();
+        await Promise.allSettled([...firing]);
         await gateway.close();
         await app.close();
         await sends.close();

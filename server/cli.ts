@@ -14,6 +14,7 @@ import { parseLeadsCsv } from './operator/import-leads';
 import { formatPhone } from '../shared/phone';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/accounts';
 import { DEFAULT_PORT } from './settings';
+import { createApiKey } from './nudges/api-keys';
 
 const program = new Command().name('converse').description('Converse server operator commands')
   .option('--data-dir <dir>', 'the server\'s data directory (default: CONVERSE_DATA_DIR or the user data directory)');
@@ -97,6 +98,45 @@ program.command('create-task').description('create a task for a user (they are n
     if (!Number.isInteger(reminder) || reminder < 0) throw new Error('--reminder must be a whole number of minutes.');
     const t = await workspace.createTask({ title: o.title, leadId: o.lead ?? null, ownerId: owner.id, dueAt: due.toISOString(), reminderMinutes: reminder });
     console.log(`created task ${t.id} for ${owner.email}, due ${t.dueAt}`);
+  }));
+
+program.command('update-task').description('change a task; its reminder moves with it')
+  .requiredOption('--id <taskId>').option('--title <title>').option('--owner <email>').option('--due <iso-time>')
+  .option('--reminder <minutes>', 'reminder before the due time')
+  .action((o) => run(async ({ store, workspace }) => {
+    const patch: { title?: string; ownerId?: string; dueAt?: string; reminderMinutes?: number } = {};
+    if (o.title !== undefined) patch.title = o.title;
+    if (o.owner !== undefined) {
+      const owner = await store.getUserByEmail(o.owner);
+      if (!owner) throw new Error(`No user with the email ${o.owner}.`);
+      patch.ownerId = owner.id;
+    }
+    if (o.due !== undefined) {
+      const due = new Date(o.due);
+      if (Number.isNaN(due.getTime())) throw new Error(`"${o.due}" is not a date and time (use ISO 8601, e.g. 2026-05-01T09:00:00Z).`);
+      patch.dueAt = due.toISOString();
+    }
+    if (o.reminder !== undefined) {
+      const reminder = Number(o.reminder);
+      if (!Number.isInteger(reminder) || reminder < 0 || reminder > 10080) throw new Error('--reminder must be a whole number of minutes up to 10080.');
+      patch.reminderMinutes = reminder;
+    }
+    const t = await workspace.updateTask(o.id, patch);
+    console.log(`updated task ${t.id}, due ${t.dueAt}, reminder ${t.reminderMinutes} min before`);
+  }));
+
+program.command('delete-task').description('delete (complete) a task; its reminder is cancelled')
+  .requiredOption('--id <taskId>')
+  .action((o) => run(async ({ workspace }) => {
+    await workspace.deleteTask(o.id);
+    console.log(`deleted task ${o.id}`);
+  }));
+
+program.command('create-api-key').description('make a workspace API key for POST /api/v1/events (printed once; only its hash is stored)')
+  .option('--label <label>', 'what the key is for', 'created with the CLI')
+  .action((o) => run(async ({ store }) => {
+    const key = await createApiKey(store, String(o.label).slice(0, 100), new Date());
+    console.log(key);
   }));
 
 program.command('list-leads').description('list leads (id, name, owner, numbers)')

@@ -3,6 +3,7 @@
 // templates (some WhatsApp ones not approved or not available, so filtering shows), and a few
 // conversations, one on WhatsApp with its service window open. Everything goes through the same
 // services as live changes, so every user's event log holds a complete state from seq 1.
+import { countMessage } from '../reports/count-usage';
 import type { Store, UserRecord } from '../storage/store';
 import type { Publisher } from '../domain/publisher';
 import type { Workspace } from '../domain/workspace';
@@ -88,6 +89,8 @@ export async function seedDemo({ store, publisher, workspace, now }: SeedDeps): 
         m = (await store.applyStatus(m.id, 'sent', at, null))!.message;
         m = (await store.applyStatus(m.id, ago < 200 ? 'delivered' : 'read', at, null))!.message;
       }
+      // Counted like live traffic, so usage reports agree with the messages table from the start.
+      await countMessage(store, { at: new Date(at), provider: 'sandbox', channel: h.channel, direction: dir === 'in' ? 'inbound' : 'outbound', userId: dir === 'in' ? h.lead.ownerId : h.author.id });
       await publisher.message(m);
     }
     await store.addActivity({ leadId: h.lead.id, type: 'conversation.started', summary: `${h.channel === 'sms' ? 'SMS' : 'WhatsApp'} conversation started.`, at: t(h.lines[0][0]), messageId: null });

@@ -5,7 +5,7 @@ import type { Store, UserRecord, LeadRecord, MessageRecord, NudgeRecord } from '
 import type { Hub } from '../stream/hub';
 import { conversationView, leadView, messageView, nudgeView } from './views';
 import type { NudgeEntity, NudgeKind } from '../../shared/domain';
-import { monthOf } from './months';
+import { usageMonthOf } from '../reports/usage-month';
 
 export class Publisher {
   constructor(private readonly store: Store, private readonly hub: Hub, private readonly now: () => Date) {}
@@ -77,7 +77,7 @@ export class Publisher {
   async nudge(userId: string, n: { kind: NudgeKind; entityType: NudgeEntity; leadId: string | null; conversationId: string | null; taskId: string | null; title: string; body: string }): Promise<NudgeRecord> {
     const tz = await this.store.workspaceTimeZone();
     const at = this.now();
-    const rec = await this.store.addNudge({ ...n, userId, createdAt: at.toISOString() }, monthOf(at, tz));
+    const rec = await this.store.addNudge({ ...n, userId, createdAt: at.toISOString() }, usageMonthOf(at, tz));
     await this.toUsers([userId], () => ({ type: 'nudge', nudge: nudgeView(rec) }));
     return rec;
   }

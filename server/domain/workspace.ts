@@ -8,6 +8,7 @@ import type { NewLead, Store, TemplateRecord, UserRecord, LeadRecord } from '../
 import type { Publisher } from './publisher';
 import { leadView, leadName, templateView } from './views';
 import { hashPassword, passwordProblem } from '../auth/passwords';
+import { reminderOf, remindersInTable, type TaskReminders } from '../nudges/task-reminders';
 
 export class WorkspaceError extends Error {
   constructor(readonly code: string, message: string, readonly status = 400) { super(message); }
@@ -17,7 +18,12 @@ export class Workspace {
   /** Called with session ids to close their streams (password reset, deactivation). */
   onSessionsRevoked: (sessionIds: string[]) => void = () => undefined;
 
-  constructor(private readonly store: Store, private readonly publisher: Publisher, private readonly now: () => Date) {}
+  private readonly reminders: TaskReminders;
+
+  /** `reminders`: the server's running scheduler; without it (CLI) reminders are written to their table. */
+  constructor(private readonly store: Store, private readonly publisher: Publisher, private readonly now: () => Date, reminders?: TaskReminders) {
+    this.reminders = reminders ?? remindersInTable(store);
+  }
 
   // ---- users -------------------------------------------------------------------------------
   async createUser(u: { email: string; name: string; role: Role; password: string; permissionTemplateId?: string | null }): Promise<UserRecord> {
@@ -165,14 +171,35 @@ export class Workspace {
   }
 
   // ---- tasks -------------------------------------------------------------------------------
-  async createTask(t: { title: string; leadId: string | null; ownerId: string; dueAt: string; reminderMinutes: number }) {
+  // Every task change (admin API, CLI, events API) goes through these three, so its reminder
+  // is scheduled, moved or cancelled with it.
+  async createTask(t: { title: string; leadId: string | null; ownerId: string; dueAt: string; reminderMinutes: number; externalId?: string | null }) {
     const owner = await this.store.getUser(t.ownerId);
     if (!owner) throw new WorkspaceError(ErrorCode.NOT_FOUND, 'No such user.', 404);
     if (t.leadId && !(await this.store.getLead(t.leadId))) throw new WorkspaceError(ErrorCode.NOT_FOUND, 'No such lead.', 404);
     const task = await this.store.createTask(t);
+    this.reminders.schedule(reminderOf(task));
     if (t.leadId) await this.store.addActivity({ leadId: t.leadId, type: 'task.created', summary: `Task "${t.title}" created for ${owner.name}.`, at: this.now().toISOString(), messageId: null });
     await this.publisher.nudge(owner.id, { kind: 'task', entityType: 'task', leadId: t.leadId, conversationId: null, taskId: task.id, title: 'New task', body: t.title });
     return task;
+  }
+
+  async updateTask(id: string, patch: { title?: string; leadId?: string | null; ownerId?: string; dueAt?: string; reminderMinutes?: number }) {
+    if (patch.ownerId !== undefined && !(await this.store.getUser(patch.ownerId))) throw new WorkspaceError(ErrorCode.NOT_FOUND, 'No such user.', 404);
+    if (patch.leadId && !(await this.store.getLead(patch.leadId))) throw new WorkspaceError(ErrorCode.NOT_FOUND, 'No such lead.', 404);
+    const task = await this.store.updateTask(id, patch);
+    if (!task) throw new WorkspaceError(ErrorCode.NOT_FOUND, 'No such task.', 404);
+    // Same fire time: the reminder keeps its "fired" mark; a new time arms it again.
+    this.reminders.schedule(reminderOf(task));
+    return task;
+  }
+
+  async deleteTask(id: string) {
+    const task = await this.store.getTask(id);
+    if (!task) throw new WorkspaceError(ErrorCode.NOT_FOUND, 'No such task.', 404);
+    this.reminders.cancel(id);
+    await this.store.deleteTask(id);
+    if (task.leadId) await this.store.addActivity({ leadId: task.leadId, type: 'task.deleted', summary: `Task "${task.title}" completed or removed.`, at: this.now().toISOString(), messageId: null });
   }
 
   // ---- templates ---------------------------------------------------------------------------

@@ -114,6 +114,18 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext) {
     const t = await wrap(workspace.createTask({ ...b, dueAt: new Date(b.dueAt).toISOString() }));
     return reply.code(201).send(taskView(t));
   });
+  app.patch('/admin/tasks/:id', async (req) => {
+    await requireAdmin(ctx, req);
+    const { id } = parse(Id, req.params, 'task id');
+    const b = parse(z.object({ title: z.string().trim().min(1).max(200).optional(), leadId: z.string().max(100).nullable().optional(), ownerId: z.string().max(100).optional(), dueAt: z.string().datetime({ offset: true }).optional(), reminderMinutes: z.number().int().min(0).max(10080).optional() }).strict(), req.body, 'task');
+    return taskView(await wrap(workspace.updateTask(id, { ...b, dueAt: b.dueAt ? new Date(b.dueAt).toISOString() : undefined })));
+  });
+  app.delete('/admin/tasks/:id', async (req) => {
+    await requireAdmin(ctx, req);
+    const { id } = parse(Id, req.params, 'task id');
+    await wrap(workspace.deleteTask(id));
+    return {};
+  });
 
   app.get('/admin/templates', async (req) => {
     await requireAdmin(ctx, req);

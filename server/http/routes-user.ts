@@ -4,11 +4,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Channel, parseConversationId } from '../../shared/domain';
 import { ErrorCode } from '../../shared/error-codes';
-import { UsageReportQuery, type UsageMonth, type UsageReport } from '../../shared/ipc';
+import type { UsageReport } from '../../shared/ipc';
 import { templateOffered } from '../../shared/template-fill';
 import { activityView, conversationView, leadView, messageView, nudgeView, templateView, userView } from '../domain/views';
 import { searchTokens } from '../domain/names';
-import { last12 } from '../domain/months';
+import { buildUsageReport, UsageReportQueryError } from '../reports/usage-report';
+import { usageSourceFromStore } from '../reports/store-usage-source';
 import { ApiFailure, notFound, parse } from './errors';
 import { requireUser, type ApiContext } from './context';
 import { AttemptLimiter } from './rate-limit';
@@ -99,29 +100,22 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
     return { nudges: (await ctx.store.listNudges(user.id, q.limit)).map(nudgeView) };
   });
 
+  // The rule (README "Who sees which figures"): admins the workspace, sales users their own.
+  // buildUsageReport applies it, fills empty months with zeros and always lists CTM and RingCentral.
   app.get('/reports/usage', async (req): Promise<UsageReport> => {
     const { user } = await requireUser(ctx, req);
-    const q = parse(UsageReportQuery, req.query, 'query');
-    const months = q.range === 'month' ? [q.month] : last12(q.month);
-    // Admins see the workspace; a sales user their own nudges and sends.
-    const scopeUser = user.role === 'admin' ? null : user.id;
-    const nudges = await ctx.store.countNudges(months, scopeUser);
-    const usage = await ctx.store.usage(months, scopeUser);
-    const out: UsageMonth[] = months.map((month) => {
-      const m: UsageMonth = { month, nudges: { lead: 0, task: 0, activity: 0 }, sms: { inbound: 0, outbound: 0, byProvider: {} }, whatsapp: { inbound: 0, outbound: 0 } };
-      for (const n of nudges) if (n.month === month) m.nudges[n.entityType] += n.count;
-      for (const u of usage) {
-        if (u.month !== month) continue;
-        if (u.channel === 'whatsapp') m.whatsapp[u.direction] += u.count;
-        else {
-          m.sms[u.direction] += u.count;
-          const p = (m.sms.byProvider[u.provider] ??= { inbound: 0, outbound: 0 });
-          p[u.direction] += u.count;
-        }
-      }
-      return m;
-    });
-    return { scope: scopeUser ? 'user' : 'workspace', timeZone: await ctx.store.workspaceTimeZone(), months: out };
+    const q = req.query as Record<string, unknown> | undefined;
+    try {
+      return await buildUsageReport({
+        query: { range: q?.range, month: q?.month },
+        viewer: { id: user.id, role: user.role },
+        timeZone: await ctx.store.workspaceTimeZone(),
+        source: usageSourceFromStore(ctx.store),
+      });
+    } catch (err) {
+      if (err instanceof UsageReportQueryError) throw new ApiFailure(400, ErrorCode.INVALID_REQUEST, err.message);
+      throw err;
+    }
   });
 
   app.post('/sandbox/inbound', async (req) => {

@@ -11,7 +11,8 @@ import type { ConnectorSet } from './send-pipeline';
 import { safeFileName, type AttachmentFiles } from '../attachments/files';
 import { sniffMimeType } from '../channels/sniff';
 import { leadName, scrubDigits } from '../domain/views';
-import { monthOf } from '../domain/months';
+import { countMessage } from '../reports/count-usage';
+import { roundRobinOwner } from '../domain/round-robin';
 
 /** Headers never kept in the webhook inbox. */
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
@@ -57,8 +58,7 @@ export class ServerChannelSink implements ChannelSink {
     let lead = await store.leadByPhone(from);
     let created = false;
     if (!lead) {
-      const admins = (await store.listUsers()).filter((u) => u.role === 'admin' && u.active).map((u) => u.id);
-      const ownerId = await store.takeRoundRobinTurn(admins);
+      const ownerId = await roundRobinOwner(store);
       const { first, last } = splitProfileName(msg.profileName, msg.channel);
       const res = await store.findOrCreateLeadByPhone(from, () => ({ lead: { firstName: first, lastName: last, ownerId, phones: [{ e164: from, label: msg.channel === 'whatsapp' ? 'WhatsApp' : 'Mobile', primary: true }] } }), at);
       lead = res.lead;
@@ -89,9 +89,7 @@ export class ServerChannelSink implements ChannelSink {
     });
     if (duplicate) return { duplicate: true, messageId: message.id };
 
-    const tz = await store.workspaceTimeZone();
-    const month = monthOf(now(), tz);
-    await store.bumpUsage({ month, userId: '', provider: msg.provider, channel: msg.channel, direction: 'inbound' });
+    await countMessage(store, { at: now(), provider: msg.provider, channel: msg.channel, direction: 'inbound', userId: lead.ownerId });
 
     let leadChanged = created;
     if (created) {

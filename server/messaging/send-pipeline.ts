@@ -14,7 +14,7 @@ import type { Connector, OutboundMessage } from '../channels/connector';
 import type { MessageRecord, Store, UserRecord } from '../storage/store';
 import type { Publisher } from '../domain/publisher';
 import { leadView, scrubNumber, templateView } from '../domain/views';
-import { monthOf } from '../domain/months';
+import { countMessage } from '../reports/count-usage';
 
 /** Which connector carries each channel; null when the workspace has none configured. */
 export interface ConnectorSet { forChannel(channel: Channel): Connector | null; all(): Connector[] }
@@ -145,9 +145,7 @@ export class SendPipeline {
       for (const early of await store.takeEarlyStatuses(connector.provider, outcome.providerMessageId)) {
         latest = (await store.applyStatus(message.id, early.status, early.at, early.error))?.message ?? latest;
       }
-      const tz = await store.workspaceTimeZone();
-      const month = monthOf(now(), tz);
-      for (const userId of ['', authorId]) await store.bumpUsage({ month, userId, provider: connector.provider, channel: message.channel, direction: 'outbound' });
+      await countMessage(store, { at: now(), provider: connector.provider, channel: message.channel, direction: 'outbound', userId: authorId });
       await publisher.message(latest);
       return;
     }

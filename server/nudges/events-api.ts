@@ -4,11 +4,11 @@
 // against the schemas below before any handler runs; storage and nudging stay with the
 // injected handlers. Each event carries the sender's own eventId, so a sender that retries a
 // batch after a timeout can be deduplicated by the handlers.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Timestamp } from '../../shared/domain';
 import { ErrorCode } from '../../shared/error-codes';
+import { apiKeyMatchesHash } from './api-keys';
 
 const Id = z.string().trim().min(1).max(200);
 
@@ -94,22 +94,13 @@ export class EventRejected extends Error {
 }
 
 export interface EventsRouteDeps {
-  /** The workspace's current API keys (several during a rotation); none: the endpoint refuses everyone. */
-  apiKeys: () => readonly string[];
+  /** SHA-256 (hex, api-keys.ts) of the workspace's current API keys (several during a rotation); none: the endpoint refuses everyone. */
+  apiKeyHashes: () => readonly string[] | Promise<readonly string[]>;
   onLead: (event: LeadEvent) => void | Promise<void>;
   onTask: (event: TaskEvent) => void | Promise<void>;
   onActivity: (event: ActivityEvent) => void | Promise<void>;
   /** Defaults to /api/v1/events. */
   path?: string;
-}
-
-/** Compares digests, so neither the key's content nor its length leaks through timing. */
-export function apiKeyMatches(given: string, keys: readonly string[]): boolean {
-  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
-  const g = digest(given);
-  let ok = false;
-  for (const key of keys) if (key.length > 0 && timingSafeEqual(g, digest(key))) ok = true;
-  return ok;
 }
 
 const sendError = (reply: FastifyReply, status: number, code: string, message: string) =>
@@ -159,7 +150,7 @@ export async function registerEventsRoute(app: FastifyInstance, deps: EventsRout
     scope.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
       const header = req.headers['x-api-key'];
       const given = Array.isArray(header) ? header[0] : header;
-      if (!given || !apiKeyMatches(given, deps.apiKeys())) {
+      if (!given || !apiKeyMatchesHash(given, await deps.apiKeyHashes())) {
         return sendError(reply, 401, ErrorCode.UNAUTHORIZED, 'A valid workspace API key is required in the X-Api-Key header.');
       }
     });

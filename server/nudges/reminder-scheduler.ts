@@ -54,7 +54,7 @@ export interface ReminderStore {
   release(taskId: string, at: Date): void;
 }
 
-/** The table, as SQL: append it to a migration list of SQL strings, or call migrate(db). Idempotent. */
+/** The table, as SQL: server/storage/migrations.ts (migration 2) creates it; there is no other path. */
 export const TASK_REMINDERS_SQL = `
   CREATE TABLE IF NOT EXISTS task_reminders (
     task_id          TEXT    PRIMARY KEY,
@@ -68,11 +68,6 @@ export const TASK_REMINDERS_SQL = `
   );
   CREATE INDEX IF NOT EXISTS task_reminders_unfired ON task_reminders (fire_at) WHERE fired_at IS NULL;
 `;
-
-/** better-sqlite3 ReminderStore needs this first. */
-export function migrate(db: Database.Database): void {
-  db.exec(TASK_REMINDERS_SQL);
-}
 
 interface ReminderRow {
   task_id: string; user_id: string; lead_id: string | null; title: string;

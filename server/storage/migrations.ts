@@ -1,5 +1,7 @@
 // The schema as an ordered list of migrations; the database's `user_version` says how many
 // have run. Append new migrations at the end, never edit one that has shipped.
+import { TASK_REMINDERS_SQL } from '../nudges/reminder-scheduler';
+
 export const MIGRATIONS: string[] = [
   // 1: the whole model of issue 3.
   `
@@ -239,5 +241,31 @@ export const MIGRATIONS: string[] = [
     count INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (month, user_id, provider, channel, direction)
   ) WITHOUT ROWID;
+  `,
+
+  // 2: issue 7 — task reminders, the workspace API keys of POST /api/v1/events, the ids other
+  // systems give their leads and tasks, and the event ids already handled (dedupe).
+  `
+  ${TASK_REMINDERS_SQL}
+
+  -- Only a SHA-256 of each key is kept: the key itself is shown once, when it is made.
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    key_hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    revoked_at TEXT
+  );
+
+  CREATE TABLE crm_events (
+    event_id TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    received_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+
+  ALTER TABLE leads ADD COLUMN external_id TEXT;
+  CREATE UNIQUE INDEX leads_external ON leads(external_id) WHERE external_id IS NOT NULL;
+  ALTER TABLE tasks ADD COLUMN external_id TEXT;
+  CREATE UNIQUE INDEX tasks_external ON tasks(external_id) WHERE external_id IS NOT NULL;
   `,
 ];

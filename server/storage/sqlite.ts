@@ -8,6 +8,7 @@ import type { Channel, LeadView, MaskableLeadField, MessageError, MessageStatus,
 import type { StreamEvent, SequencedEvent } from '../../shared/stream-protocol';
 import type { ProviderName, SavedWebhook } from '../channels/connector';
 import { MIGRATIONS } from './migrations';
+import { SqliteReminderStore } from '../nudges/reminder-scheduler';
 import { normaliseName } from '../domain/names';
 import type {
   ActivityRecord, AppendedEvent, AttachmentRecord, ConversationRecord, LeadRecord, MessageRecord, NewInbound, NewLead,
@@ -56,8 +57,11 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts = new Map<string, Database.Statement>();
 
+  readonly reminders: SqliteReminderStore;
+
   constructor(file: string) {
     this.db = openDatabase(file);
+    this.reminders = new SqliteReminderStore(this.db);
   }
 
   private st(sql: string): Database.Statement {
@@ -77,6 +81,7 @@ export class SqliteStore implements Store {
 
   // ---- workspace ---------------------------------------------------------------------------
   async workspaceTimeZone() { return this.get<{ time_zone: string }>('SELECT time_zone FROM workspace WHERE id = 1')!.time_zone; }
+  async setWorkspaceTimeZone(timeZone: string) { this.run('UPDATE workspace SET time_zone = ? WHERE id = 1', timeZone); }
   async takeRoundRobinTurn(candidateIds: string[]) {
     if (candidateIds.length === 0) return null;
     return this.tx(() => {
@@ -173,7 +178,7 @@ export class SqliteStore implements Store {
     return rows.map((r) => ({
       id: r.id, firstName: r.first_name, lastName: r.last_name, email: r.email ?? null, ownerId: r.owner_id ?? null,
       ownerName: r.owner_name ?? null, customFields: json(r.custom_fields, {}), phones: phones.get(r.id) ?? [],
-      createdAt: r.created_at, updatedAt: r.updated_at,
+      createdAt: r.created_at, updatedAt: r.updated_at, externalId: r.external_id ?? null,
     }));
   }
   private readonly leadSql = 'SELECT l.*, o.name AS owner_name FROM leads l LEFT JOIN users o ON o.id = l.owner_id';
@@ -187,9 +192,9 @@ export class SqliteStore implements Store {
   }
   private createLeadSync(lead: NewLead, at: string): string {
     const id = newId('lead');
-    this.run('INSERT INTO leads (id, first_name, last_name, first_norm, last_norm, email, owner_id, custom_fields, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    this.run('INSERT INTO leads (id, first_name, last_name, first_norm, last_norm, email, owner_id, custom_fields, created_at, updated_at, external_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       id, lead.firstName, lead.lastName, normaliseName(lead.firstName), normaliseName(lead.lastName), lead.email ?? null, lead.ownerId,
-      JSON.stringify(lead.customFields ?? {}), at, at);
+      JSON.stringify(lead.customFields ?? {}), at, at, lead.externalId ?? null);
     this.insertPhones(id, lead.phones);
     return id;
   }
@@ -226,6 +231,10 @@ export class SqliteStore implements Store {
   async getLead(id: string) { const r = this.get(`${this.leadSql} WHERE l.id = ?`, id); return r ? this.leadsFrom([r])[0] : null; }
   async leadByPhone(e164: string) {
     const r = this.get(`${this.leadSql} WHERE l.id = (SELECT lead_id FROM lead_phones WHERE e164 = ?)`, e164);
+    return r ? this.leadsFrom([r])[0] : null;
+  }
+  async leadByExternalId(externalId: string) {
+    const r = this.get(`${this.leadSql} WHERE l.external_id = ?`, externalId);
     return r ? this.leadsFrom([r])[0] : null;
   }
   async getPhone(id: string) {
@@ -280,15 +289,42 @@ export class SqliteStore implements Store {
     return this.all('SELECT * FROM activities WHERE lead_id = ? ORDER BY at DESC, rowid DESC LIMIT ?', leadId, limit)
       .map((r) => ({ id: r.id, leadId: r.lead_id, type: r.type, summary: r.summary, at: r.at, messageId: r.message_id ?? null }));
   }
+  private taskFrom = (r: Row): TaskRecord => ({
+    id: r.id, title: r.title, leadId: r.lead_id ?? null, ownerId: r.owner_id, dueAt: r.due_at, reminderMinutes: r.reminder_minutes, externalId: r.external_id ?? null,
+  });
   async createTask(t: Omit<TaskRecord, 'id'>) {
     const id = newId('task');
-    this.run('INSERT INTO tasks (id, title, lead_id, owner_id, due_at, reminder_minutes) VALUES (?, ?, ?, ?, ?, ?)', id, t.title, t.leadId, t.ownerId, t.dueAt, t.reminderMinutes);
-    return { id, ...t };
+    this.run('INSERT INTO tasks (id, title, lead_id, owner_id, due_at, reminder_minutes, external_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      id, t.title, t.leadId, t.ownerId, t.dueAt, t.reminderMinutes, t.externalId ?? null);
+    return { ...t, id, externalId: t.externalId ?? null };
   }
   async listTasks(ownerId: string | null) {
-    return this.all('SELECT * FROM tasks WHERE (? IS NULL OR owner_id = ?) ORDER BY due_at', ownerId, ownerId)
-      .map((r) => ({ id: r.id, title: r.title, leadId: r.lead_id ?? null, ownerId: r.owner_id, dueAt: r.due_at, reminderMinutes: r.reminder_minutes }));
+    return this.all('SELECT * FROM tasks WHERE (? IS NULL OR owner_id = ?) ORDER BY due_at', ownerId, ownerId).map(this.taskFrom);
   }
+  async getTask(id: string) { const r = this.get('SELECT * FROM tasks WHERE id = ?', id); return r ? this.taskFrom(r) : null; }
+  async taskByExternalId(externalId: string) { const r = this.get('SELECT * FROM tasks WHERE external_id = ?', externalId); return r ? this.taskFrom(r) : null; }
+  async updateTask(id: string, patch: Partial<Omit<TaskRecord, 'id' | 'externalId'>>) {
+    const cur = await this.getTask(id);
+    if (!cur) return null;
+    const t = { ...cur, ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) } as TaskRecord;
+    this.run('UPDATE tasks SET title = ?, lead_id = ?, owner_id = ?, due_at = ?, reminder_minutes = ? WHERE id = ?', t.title, t.leadId, t.ownerId, t.dueAt, t.reminderMinutes, id);
+    return t;
+  }
+  async deleteTask(id: string) { return this.run('DELETE FROM tasks WHERE id = ?', id).changes > 0; }
+
+  // ---- workspace API keys and handled events -----------------------------------------------
+  async apiKeyHashes() { return this.all<{ h: string }>('SELECT key_hash AS h FROM api_keys WHERE revoked_at IS NULL').map((r) => r.h); }
+  async addApiKey(keyHash: string, label: string, at: string) {
+    const existing = this.get<{ id: string }>('SELECT id FROM api_keys WHERE key_hash = ?', keyHash);
+    if (existing) return { id: existing.id, added: false };
+    const id = newId('key');
+    this.run('INSERT INTO api_keys (id, key_hash, label, created_at) VALUES (?, ?, ?, ?)', id, keyHash, label, at);
+    return { id, added: true };
+  }
+  async claimEvent(eventId: string, type: string, at: string) {
+    return this.run('INSERT OR IGNORE INTO crm_events (event_id, type, received_at) VALUES (?, ?, ?)', eventId, type, at).changes === 1;
+  }
+  async releaseEvent(eventId: string) { this.run('DELETE FROM crm_events WHERE event_id = ?', eventId); }
 
   // ---- conversations and messages ----------------------------------------------------------
   private convFrom = (r: Row): ConversationRecord => ({

@@ -7,6 +7,7 @@ import type {
 } from '../../shared/domain';
 import type { StreamEvent, SequencedEvent } from '../../shared/stream-protocol';
 import type { ProviderName, SavedWebhook } from '../channels/connector';
+import type { ReminderStore } from '../nudges/reminder-scheduler';
 
 export interface UserRecord {
   id: string; email: string; name: string; role: Role; active: boolean;
@@ -23,11 +24,14 @@ export interface PhoneRecord { id: string; leadId: string; e164: string; label: 
 export interface LeadRecord {
   id: string; firstName: string; lastName: string; email: string | null; ownerId: string | null; ownerName: string | null;
   customFields: Record<string, string>; phones: PhoneRecord[]; createdAt: string; updatedAt: string;
+  /** The id another system (the CRM) gave this lead, when it came through POST /events. */
+  externalId?: string | null;
 }
 
 export interface NewLead {
   firstName: string; lastName: string; email?: string | null; ownerId: string | null;
   customFields?: Record<string, string>;
+  externalId?: string | null;
   /** E.164 numbers; the first is primary unless one says otherwise. */
   phones: { e164: string; label?: string | null; primary?: boolean }[];
 }
@@ -69,7 +73,7 @@ export interface TemplateRecord {
 
 export interface PermissionTemplateRecord { id: string; name: string; maskedFields: MaskableLeadField[] }
 
-export interface TaskRecord { id: string; title: string; leadId: string | null; ownerId: string; dueAt: string; reminderMinutes: number }
+export interface TaskRecord { id: string; title: string; leadId: string | null; ownerId: string; dueAt: string; reminderMinutes: number; externalId?: string | null }
 
 export interface ActivityRecord { id: string; leadId: string; type: string; summary: string; at: string; messageId: string | null }
 
@@ -90,6 +94,7 @@ export interface Store {
 
   // workspace
   workspaceTimeZone(): Promise<string>;
+  setWorkspaceTimeZone(timeZone: string): Promise<void>;
   /** Atomically take the next round-robin turn among the given user ids (kept in the database). */
   takeRoundRobinTurn(candidateIds: string[]): Promise<string | null>;
   isEmpty(): Promise<boolean>;
@@ -116,6 +121,7 @@ export interface Store {
   updateLead(id: string, patch: Partial<NewLead>, at: string): Promise<LeadRecord | null>;
   getLead(id: string): Promise<LeadRecord | null>;
   leadByPhone(e164: string): Promise<LeadRecord | null>;
+  leadByExternalId(externalId: string): Promise<LeadRecord | null>;
   getPhone(id: string): Promise<PhoneRecord | null>;
   /** Leads a user may see whose first or last name matches every token (exact or prefix, normalised). */
   searchLeads(q: { tokens: string[]; userId: string | null; fields: ('first' | 'last')[]; limit: number }): Promise<LeadRecord[]>;
@@ -131,6 +137,21 @@ export interface Store {
   listActivity(leadId: string, limit: number): Promise<ActivityRecord[]>;
   createTask(t: Omit<TaskRecord, 'id'>): Promise<TaskRecord>;
   listTasks(ownerId: string | null): Promise<TaskRecord[]>;
+  getTask(id: string): Promise<TaskRecord | null>;
+  taskByExternalId(externalId: string): Promise<TaskRecord | null>;
+  updateTask(id: string, patch: Partial<Omit<TaskRecord, 'id' | 'externalId'>>): Promise<TaskRecord | null>;
+  deleteTask(id: string): Promise<boolean>;
+  /** Task reminders (server/nudges/reminder-scheduler.ts), in this database. */
+  readonly reminders: ReminderStore;
+
+  // workspace API keys and the events API
+  /** SHA-256 (hex) of every key not revoked. */
+  apiKeyHashes(): Promise<string[]>;
+  addApiKey(keyHash: string, label: string, at: string): Promise<{ id: string; added: boolean }>;
+  /** Record an event id as handled; false when it was handled before. */
+  claimEvent(eventId: string, type: string, at: string): Promise<boolean>;
+  /** Forget a claim whose handling failed, so a resend is handled. */
+  releaseEvent(eventId: string): Promise<void>;
 
   // conversations and messages
   getConversation(id: string): Promise<ConversationRecord | null>;

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiError } from '../../shared/domain';
 import {
-  apiKeyMatches, EventRejected, registerEventsRoute, type ActivityEvent, type LeadEvent, type TaskEvent,
+  EventRejected, registerEventsRoute, type ActivityEvent, type LeadEvent, type TaskEvent,
 } from '../../server/nudges/events-api';
+import { apiKeyMatchesHash, hashApiKey } from '../../server/nudges/api-keys';
 
 const KEY = 'wk_live_0123456789abcdef';
 let app: FastifyInstance | null = null;
@@ -13,7 +14,7 @@ async function build(over: Partial<Parameters<typeof registerEventsRoute>[1]> = 
   const calls = { lead: [] as LeadEvent[], task: [] as TaskEvent[], activity: [] as ActivityEvent[] };
   app = Fastify({ logger: false });
   await registerEventsRoute(app, {
-    apiKeys: () => [KEY],
+    apiKeyHashes: () => [hashApiKey(KEY)],
     onLead: (e) => { calls.lead.push(e); },
     onTask: (e) => { calls.task.push(e); },
     onActivity: async (e) => { calls.activity.push(e); },
@@ -56,7 +57,7 @@ describe('POST /api/v1/events', () => {
   });
 
   it('refuses everyone when the workspace has no API key', async () => {
-    await build({ apiKeys: () => [] });
+    await build({ apiKeyHashes: () => [] });
     expect((await post(leadAssigned, '')).statusCode).toBe(401);
     expect((await post(leadAssigned, KEY)).statusCode).toBe(401);
   });
@@ -119,8 +120,8 @@ describe('POST /api/v1/events', () => {
   });
 
   it('compares keys in constant time over digests, accepting any current key', () => {
-    expect(apiKeyMatches(KEY, ['old-key', KEY])).toBe(true);
-    expect(apiKeyMatches(KEY.slice(0, -1), [KEY])).toBe(false);
-    expect(apiKeyMatches('', [''])).toBe(false);
+    expect(apiKeyMatchesHash(KEY, [hashApiKey('old-key'), hashApiKey(KEY)])).toBe(true);
+    expect(apiKeyMatchesHash(KEY.slice(0, -1), [hashApiKey(KEY)])).toBe(false);
+    expect(apiKeyMatchesHash('', [hashApiKey('')])).toBe(false);
   });
 });

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../../server/storage/sqlite';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  createReminderScheduler, migrate, SqliteReminderStore, type SchedulerClock, type TaskReminder,
+  createReminderScheduler, SqliteReminderStore, type SchedulerClock, type TaskReminder,
 } from '../../server/nudges/reminder-scheduler';
 
 /** A clock whose time moves only when the test says so; timers run in time order. */
@@ -47,10 +48,8 @@ function dbFile() {
 
 /** One "server run": a connection to the file, a store, a scheduler, and what it fired. */
 function serverRun(file: string, clock: FakeClock, onFire?: (r: TaskReminder, db: Database.Database) => void) {
-  const db = new Database(file);
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 2000');
-  migrate(db);
+  // The server's own schema: its migration list creates task_reminders.
+  const db = openDatabase(file);
   const fired: TaskReminder[] = [];
   const errors: unknown[] = [];
   const scheduler = createReminderScheduler({
@@ -132,22 +131,22 @@ describe('task reminder scheduler', () => {
     const clock = new FakeClock(T0);
     let failures = 1;
     const run = serverRun(':memory:', clock, (r, db) => {
-      db.prepare('INSERT INTO nudges (task_id) VALUES (?)').run(r.taskId);
+      db.prepare('INSERT INTO fired_nudges (task_id) VALUES (?)').run(r.taskId);
       if (failures-- > 0) throw new Error('notifier exploded');
     });
-    run.db.exec('CREATE TABLE nudges (task_id TEXT NOT NULL)');
+    run.db.exec('CREATE TABLE fired_nudges (task_id TEXT NOT NULL)');
     run.scheduler.start();
     run.scheduler.schedule(task({ reminderMinutes: 60 })); // due now: fires on the next timer turn
     clock.advance(0);
     expect(run.fired).toHaveLength(0);
     expect(run.errors).toHaveLength(1);
-    expect(run.db.prepare('SELECT COUNT(*) AS n FROM nudges').get()).toEqual({ n: 0 });
+    expect(run.db.prepare('SELECT COUNT(*) AS n FROM fired_nudges').get()).toEqual({ n: 0 });
     expect(new SqliteReminderStore(run.db).due(clock.now(), 10)).toHaveLength(1);
     clock.advance(29_999);
     expect(run.fired).toHaveLength(0);
     clock.advance(1);
     expect(run.fired).toHaveLength(1);
-    expect(run.db.prepare('SELECT COUNT(*) AS n FROM nudges').get()).toEqual({ n: 1 });
+    expect(run.db.prepare('SELECT COUNT(*) AS n FROM fired_nudges').get()).toEqual({ n: 1 });
     clock.advance(60 * MIN);
     expect(run.fired).toHaveLength(1);
     run.stop();
@@ -198,8 +197,7 @@ describe('task reminder scheduler', () => {
 describe('task reminder scheduler when storage fails', () => {
   it('reports the failure and tries again later instead of crashing the server', () => {
     const clock = new FakeClock(T0);
-    const db = new Database(':memory:');
-    migrate(db);
+    const db = openDatabase(':memory:');
     const real = new SqliteReminderStore(db);
     let broken = true;
     const errors: unknown[] = [];
@@ -235,8 +233,7 @@ describe('task reminder scheduler with an asynchronous onFire (the server publis
   it('releases the claim when the nudge fails, retries, and then fires once across a restart', async () => {
     const file = dbFile();
     const clock = new FakeClock(T0);
-    const db = new Database(file);
-    migrate(db);
+    const db = openDatabase(file);
     const store = new SqliteReminderStore(db);
     const published: string[] = [];
     const errors: unknown[] = [];
@@ -274,8 +271,7 @@ describe('task reminder scheduler with an asynchronous onFire (the server publis
 
   it('resolves runDue with how many fired', async () => {
     const clock = new FakeClock(T0);
-    const db = new Database(':memory:');
-    migrate(db);
+    const db = openDatabase(':memory:');
     const store = new SqliteReminderStore(db);
     const scheduler = createReminderScheduler({ store, clock, onFire: async () => { await flush(); } });
     store.upsert(task({ reminderMinutes: 60 }));

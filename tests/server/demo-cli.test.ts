@@ -50,6 +50,11 @@ describe('demo and CLI', () => {
       const task = await cli(dataDir, 'create-task', '--title', 'Call Ivo', '--owner', 'zoe@converse.demo', '--due', '2030-01-01T09:00:00Z');
       expect(task.out).toMatch(/created task/);
       expect((await cli(dataDir, 'create-task', '--title', 'x', '--owner', 'zoe@converse.demo', '--due', 'soon')).err).toMatch(/not a date/);
+      // The task's reminder is written for the server's scheduler; moving the task moves it.
+      const taskId = /created task (\S+)/.exec(task.out)![1];
+      expect((await cli(dataDir, 'update-task', '--id', taskId, '--due', '2030-01-02T09:00:00Z', '--reminder', '30')).out).toMatch(/reminder 30 min/);
+      const key = (await cli(dataDir, 'create-api-key', '--label', 'crm')).out.trim();
+      expect(key).toMatch(/^cvk_[A-Za-z0-9_-]{43}$/);
       expect((await cli(dataDir, 'reset-password', '--email', 'zoe@converse.demo', '--password', 'another-password')).out).toMatch(/password reset/);
       // The server sees it all on the next start.
       const again = await startTestServer({ dataDir });
@@ -57,6 +62,10 @@ describe('demo and CLI', () => {
         const zoe = await signIn(again, 'zoe@converse.demo', 'another-password');
         expect((await api(again, 'GET', '/leads?q=andric', zoe)).body.leads).toHaveLength(1);
         expect((await api(again, 'GET', '/nudges', zoe)).body.nudges.some((n: any) => n.kind === 'task')).toBe(true);
+        expect(again.internals.store.reminders.nextFireAt()?.toISOString()).toBe('2030-01-02T08:30:00.000Z');
+        const events = await fetch(`${again.url}/api/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': key }, body: JSON.stringify({ type: 'task', eventId: 'cli-1', action: 'deleted', task: { id: taskId } }) });
+        expect(events.status).toBe(202);
+        expect(again.internals.store.reminders.nextFireAt()).toBeNull();
       } finally { await again.close(); }
     } finally { rmSync(dataDir, { recursive: true, force: true }); }
   }, 60_000);

@@ -1,0 +1,24 @@
+// The one place a message is counted for usage reports. Each message bumps the workspace total
+// (user_id '') and, when the figure belongs to someone, that user's row, both in the month the
+// message happened in the workspace's time zone (usage-month.ts). Nudges are counted by their
+// own row in the nudges table (Publisher.nudge stores the same month with it).
+import type { Channel, Direction } from '../../shared/domain';
+import type { ProviderName } from '../channels/connector';
+import type { Store } from '../storage/store';
+import { usageMonthOf } from './usage-month';
+
+export interface CountedMessage {
+  at: Date;
+  provider: ProviderName;
+  channel: Channel;
+  direction: Direction;
+  /** Outbound: the sending user. Inbound: the lead's owner when it arrived. Null: nobody's (workspace only). */
+  userId: string | null;
+}
+
+export async function countMessage(store: Pick<Store, 'workspaceTimeZone' | 'bumpUsage'>, m: CountedMessage): Promise<string> {
+  const month = usageMonthOf(m.at, await store.workspaceTimeZone());
+  const users = m.userId ? ['', m.userId] : [''];
+  for (const userId of users) await store.bumpUsage({ month, userId, provider: m.provider, channel: m.channel, direction: m.direction });
+  return month;
+}
