@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { IPC_EVENT_CHANNEL_PREFIX, IpcEvents, type IpcEventName } from '../shared/ipc';
-import { createDesktopCore } from './core/index';
+import { createDesktopCore, type DesktopCore } from './core/index';
 import { appPaths } from './app-paths';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { limitPermissions, hardenAllWebContents } from './web-contents-security';
@@ -76,7 +76,9 @@ async function start(): Promise<void> {
   const userData = app.getPath('userData');
   mkdirSync(userData, { recursive: true, mode: 0o700 });
   limitPermissions();
-  serveRenderer(appPaths.renderer);
+  // Previews are served through the core, which exists a few lines below.
+  let previewSource: DesktopCore | null = null;
+  serveRenderer(appPaths.renderer, () => (previewSource ? (id) => previewSource!.fetchAttachment(id) : undefined));
 
   const cleanups: Array<() => Promise<void> | void> = [];
   let serverUrl = configuredServerUrl(userData);
@@ -94,6 +96,7 @@ async function start(): Promise<void> {
     shell: createElectronShellPort(parts),
     defaultServerUrl: serverUrl,
   });
+  previewSource = core;
 
   const push = (event: IpcEventName, payload: unknown) => parts.chat?.send(IPC_EVENT_CHANNEL_PREFIX + event, payload);
   const unsubscribe = (Object.keys(IpcEvents) as IpcEventName[]).map((name) => core.on(name, (payload: unknown) => push(name, payload)));

@@ -11,6 +11,7 @@ import type { ChatShortcut } from './global-shortcut';
 import { isAllowedExternalUrl } from './shell-policy/external-url';
 import { uniqueDownloadName } from './shell-policy/download-name';
 import { setLaunchAtLogin } from './login-item';
+import { appPreviewUrl } from './app-protocol';
 
 /** Parts are created after the core (they need it), so the port reads them late. */
 export interface ShellParts {
@@ -36,6 +37,8 @@ export function createElectronShellPort(parts: ShellParts): ShellPort {
     setLaunchAtLogin(enabled) {
       void setLaunchAtLogin(enabled).catch((err) => console.error('converse: could not change launch at login:', err));
     },
+    // Served by the app:// handler through core.fetchAttachment: no base64 over IPC for previews.
+    previewUrl: appPreviewUrl,
     async saveDownload(fileName, bytes) {
       const dir = app.getPath('downloads');
       const file = path.join(dir, uniqueDownloadName(fileName, (n) => existsSync(path.join(dir, n))));

@@ -17,10 +17,14 @@ import { dispatchIpcCall, type CallableCore, type IpcAnswer } from '../shell-pol
 import { contentSecurityPolicy } from '../shell-policy/content-security-policy';
 import { contentTypeOf, resolveRendererFile } from '../shell-policy/renderer-files';
 import { newAccessToken, tokenMatches } from './access-token';
+import { answerAttachment, attachmentIdFromPath, type AttachmentFile } from '../shell-policy/attachment-response';
+import type { PreviewCapability } from './preview-capability';
 
 /** What the bridge needs of the desktop core. */
 export interface BridgeCore extends CallableCore {
   on(event: IpcEventName, listener: (payload: unknown) => void): () => void;
+  /** The bytes of an attachment, for previews under /attachments/<id> (DesktopCore has it). */
+  fetchAttachment?(attachmentId: string): Promise<AttachmentFile>;
 }
 
 export interface BridgeServerOptions {
@@ -36,6 +40,8 @@ export interface BridgeServerOptions {
   token?: string;
   /** PNG served as /favicon.ico when the renderer has none. */
   faviconFile?: string;
+  /** Checks the `cap` of /attachments/<id>?cap=… (the tab shell issues the URLs); absent: no previews. */
+  previews?: PreviewCapability;
 }
 
 export interface BridgeServer {
@@ -76,6 +82,11 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
     const pathname = (req.url ?? '/').split('?')[0];
 
+    const attachmentId = attachmentIdFromPath(pathname);
+    if (attachmentId !== null || pathname.startsWith('/attachments/')) {
+      return serveAttachment(req, res, attachmentId);
+    }
+
     if (pathname === BRIDGE_CHECK_PATH) {
       res.writeHead(tokenMatches(token, req.headers[TOKEN_HEADER]) ? 204 : 401, { 'Cache-Control': 'no-store' });
       return void res.end();
@@ -101,6 +112,20 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     }
     const immutable = /\/assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/.test(pathname);
     return send(res, req, 200, body, contentTypeOf(file), immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+  }
+
+  // A preview: only with the capability issued for exactly this id (the page's own <img> sends
+  // no bridge token), through the core, with the nosniff / sandbox headers of attachment-response.
+  async function serveAttachment(req: http.IncomingMessage, res: http.ServerResponse, attachmentId: string | null): Promise<void> {
+    const cap = new URL(req.url ?? '/', 'http://x').searchParams.get('cap');
+    if (attachmentId === null) return sendText(res, 400, 'Bad attachment id.');
+    if (!opts.previews || !opts.previews.allows(attachmentId, cap)) return sendText(res, 403, 'This preview link is not valid (it lasts until the shell restarts).');
+    const core = opts.core;
+    const fetchFile = core.fetchAttachment ? (id: string) => core.fetchAttachment!(id) : undefined;
+    const range = req.headers.range;
+    const answer = await answerAttachment({ attachmentId, method: req.method ?? 'GET', range: typeof range === 'string' ? range : null }, fetchFile);
+    res.writeHead(answer.status, answer.headers);
+    res.end(req.method === 'HEAD' ? undefined : Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength));
   }
 
   function securityHeaders(): Record<string, string> {

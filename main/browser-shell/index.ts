@@ -9,6 +9,7 @@ import type { IpcEventName } from '../../shared/ipc';
 import { startBridgeServer, type BridgeCore, type BridgeServer } from './bridge-server';
 import { createTabShell, type TabShell } from './tab-shell';
 import { REPO_ROOT, loadWebBridgeScript } from './bridge-script';
+import { createPreviewCapability } from './preview-capability';
 
 /** What the shell needs of the desktop core (createDesktopCore's DesktopCore satisfies it). */
 export interface BrowserShellCore extends BridgeCore {
@@ -79,7 +80,9 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
     // pushes through this late-bound function, which is live once the bridge listens.
     let bridge: BridgeServer | null = null;
     const push = (event: IpcEventName, payload: unknown) => bridge?.broadcast(event, payload);
-    const shell = createTabShell(push);
+    // Previews are loopback URLs with a per-start capability, served by the bridge server.
+    const previews = createPreviewCapability();
+    const shell = createTabShell(push, process.platform, { previewUrl: previews.urlFor });
 
     const notifier = opts.notifier ?? (await defaultNotifier());
     const credentials = opts.credentials ?? (await defaultCredentials(desktopDataDir));
@@ -95,6 +98,7 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
       bridgeScript: await loadWebBridgeScript(),
       extraOrigins: [new URL(serverUrl).origin],
       faviconFile: path.join(REPO_ROOT, 'assets/icons/32x32.png'),
+      previews,
       observeCall: (name, args) => {
         if (name === 'conversations.focus') {
           const focused = (args as { windowFocused: boolean }).windowFocused;

@@ -15,7 +15,12 @@ export interface TabShell extends ShellPort {
   state(): { expanded: boolean; focused: boolean; unread: number; refusedLinks: number };
 }
 
-export function createTabShell(push: PushEvent, platform: string = process.platform): TabShell {
+export interface TabShellOptions {
+  /** Issues same-origin preview URLs (preview-capability.ts); absent: the core inlines data: URLs. */
+  previewUrl?: (attachmentId: string) => string;
+}
+
+export function createTabShell(push: PushEvent, platform: string = process.platform, opts: TabShellOptions = {}): TabShell {
   let expanded = false;
   let focused = false;
   let unread = 0;
@@ -57,6 +62,7 @@ export function createTabShell(push: PushEvent, platform: string = process.platf
     setLaunchAtLogin() {
       // A browser tab cannot start at login; the setting takes effect in the desktop app.
     },
+    ...(opts.previewUrl ? { previewUrl: opts.previewUrl } : {}),
     setFocused(next: boolean) {
       if (next !== focused) { focused = next; announce(); }
     },

@@ -61,6 +61,21 @@ describe('the chat window', () => {
     expect(api.callsOf('conversations.focus')).toContainEqual({ conversationId: 'lead-maria:sms', windowFocused: true });
   });
 
+  it('finds a lead that arrives by sync after a search found nothing, without retyping', async () => {
+    const api = new FakeConverse();
+    const maria = api.leads[0];
+    api.leads = [];
+    const { user } = await start(api);
+    await user.type(screen.getByRole('searchbox', { name: 'Search leads' }), 'Maria');
+    expect(await screen.findByText(/No lead matches “Maria”/)).toBeInTheDocument();
+    // The first sync lands: the lead and its conversation reach the device.
+    api.leads = [maria];
+    api.conversations = [makeSummary()];
+    act(() => api.emit('conversations.changed', { conversationIds: ['lead-maria:sms'] }));
+    const results = await screen.findByRole('list', { name: 'Leads found' });
+    expect(within(results).getByRole('button', { name: /Maria Garcia/ })).toBeInTheDocument();
+  });
+
   it('says when no lead matches', async () => {
     const { user } = await start();
     await user.type(screen.getByRole('searchbox', { name: 'Search leads' }), 'Mar');
@@ -209,8 +224,85 @@ describe('the chat window', () => {
     act(() => api.emit('connection.changed', { status: 'connecting', retryAt: new Date(Date.now() + 5000).toISOString(), outboxSize: 0 }));
     expect(await screen.findByText(/Reconnecting in [45] s/)).toBeInTheDocument();
     act(() => api.emit('connection.changed', { status: 'offline', outboxSize: 2 }));
-    expect(await screen.findByText('Offline — messages will be sent when back online')).toBeInTheDocument();
-    expect(screen.getByText(/2 messages waiting to send/)).toBeInTheDocument();
+    expect(await screen.findByText('Offline — messages will be sent when back online · 2 messages waiting to send')).toBeInTheDocument();
+  });
+
+  it('keeps the header calm: a dot with its state in words, the offline sentence on its own line below', async () => {
+    const api = new FakeConverse();
+    await start(api);
+    act(() => api.emit('connection.changed', { status: 'connected', outboxSize: 0 }));
+    const header = screen.getByRole('banner');
+    const indicator = header.querySelector('.connection')!;
+    expect(indicator).toHaveAttribute('role', 'status');
+    expect(indicator).toHaveTextContent('Connected');
+    expect(screen.queryByText(/messages will be sent when back online/)).not.toBeInTheDocument();
+    act(() => api.emit('connection.changed', { status: 'offline', reason: 'The network is down', outboxSize: 1 }));
+    // The long sentence is outside the header (it would squeeze the buttons at pop-up width).
+    const sentence = await screen.findByText('Offline — messages will be sent when back online · 1 message waiting to send');
+    expect(header).not.toContainElement(sentence);
+    expect(within(header).getByText('Offline')).toHaveClass('visually-hidden');
+    expect(indicator).toHaveAttribute('title', 'Offline — The network is down');
+    act(() => api.emit('connection.changed', { status: 'connected', outboxSize: 0 }));
+    await waitFor(() => expect(screen.queryByText(/messages will be sent when back online/)).not.toBeInTheDocument());
+  });
+
+  it('marks new nudges on the bell until the rep opens them, since a Linux toast cannot be clicked', async () => {
+    const api = new FakeConverse();
+    api.messages = [makeMessage({ id: 'w1', channel: 'whatsapp', direction: 'inbound', status: 'received', body: 'Hola, ¿hablamos?' })];
+    const { user } = await start(api);
+    const nudge = { id: 'n2', kind: 'message' as const, entityType: 'lead' as const, leadId: 'lead-maria', conversationId: 'lead-maria:whatsapp', taskId: null, title: 'Maria Garcia', body: '2 new messages from Maria Garcia', createdAt: new Date().toISOString() };
+    act(() => api.emit('nudges.changed', { nudge }));
+    act(() => api.emit('nudges.changed', { nudge: { ...nudge, id: 'n3' } }));
+    const bell = screen.getByRole('button', { name: 'Nudges' });
+    expect(bell).toHaveAccessibleDescription('2 new nudges');
+    api.nudges = [nudge];
+    await user.click(bell);
+    expect(bell).not.toHaveAccessibleDescription();
+    const entry = await screen.findByRole('button', { name: /2 new messages from Maria Garcia/ });
+    expect(entry).toHaveTextContent('WhatsApp Business');
+    await user.click(entry);
+    expect(await screen.findByText('Hola, ¿hablamos?')).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: 'WhatsApp Business' })).toBeChecked();
+  });
+
+  it('says a wrong password plainly at sign-in (not "your session ended")', async () => {
+    const api = new FakeConverse();
+    api.session = { signedIn: false, user: null, serverUrl: 'http://127.0.0.1:4000' };
+    api.failures.set('session.signIn', { code: 'unauthorized', message: 'The email or password is wrong.' });
+    await install(api);
+    const user = userEvent.setup();
+    renderApp();
+    await user.type(await screen.findByLabelText('Email'), 'rita@converse.demo');
+    await user.type(screen.getByLabelText('Password'), 'nope');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('Sign-in failed: the email or password is wrong.');
+  });
+
+  it('names activity kinds in words, in the language of the interface', async () => {
+    const api = new FakeConverse();
+    api.conversations = [makeSummary()];
+    const at = new Date().toISOString();
+    api.activity = [
+      { id: 'a1', leadId: 'lead-maria', type: 'lead.assigned', summary: 'Lead assigned to Rita Rep.', at },
+      { id: 'a2', leadId: 'lead-maria', type: 'webinar.attended', summary: 'Attended the spring webinar.', at },
+    ];
+    const { user } = await start(api);
+    await user.click(screen.getByRole('button', { name: /Maria Garcia/ }));
+    await user.click(await screen.findByRole('button', { name: 'Open lead details for Maria Garcia' }));
+    const details = await screen.findByRole('region', { name: 'Lead details' });
+    expect(await within(details).findByText('Lead assigned')).toBeInTheDocument();
+    expect(within(details).getByText('Webinar attended')).toBeInTheDocument();
+    expect(within(details).queryByText('lead.assigned')).not.toBeInTheDocument();
+  });
+
+  it('lays a conversation out with the channel beside the preview, so the name keeps its room', async () => {
+    const api = new FakeConverse();
+    api.conversations = [makeSummary({ channel: 'whatsapp' })];
+    await start(api);
+    const item = screen.getByRole('button', { name: /Maria Garcia/ });
+    const [nameLine, previewLine] = item.querySelectorAll('.conversation-line');
+    expect(nameLine.textContent).not.toContain('WhatsApp Business');
+    expect(previewLine.querySelector('.channel-tag')).toHaveTextContent('WhatsApp Business');
   });
 
   it('switches the interface to Hindi from Settings', async () => {

@@ -24,10 +24,11 @@ export function ConversationList() {
                 onClick={() => { useApp.getState().setOverlay(null); void useChat.getState().open(c.leadId, c.channel).then(reportFocus); }}>
                 <span className="conversation-line">
                   <span className="conversation-name" dir="auto">{c.leadName}</span>
-                  <span className="channel-tag">{t(`channel.${c.channel}`)}</span>
                   {c.lastMessageAt && <time className="hint" dateTime={c.lastMessageAt} title={formatDateTime(c.lastMessageAt)}>{formatWhen(c.lastMessageAt)}</time>}
                 </span>
+                {/* The channel sits with the preview, so "WhatsApp Business" never squeezes the lead's name. */}
                 <span className="conversation-line">
+                  <span className="channel-tag">{t(`channel.${c.channel}`)}</span>
                   <span className="conversation-preview" dir="auto">{c.lastMessagePreview ?? t('conversations.noMessages')}</span>
                   {count > 0 && <span className="badge" aria-label={t('conversations.unread', { count })}>{count}</span>}
                 </span>

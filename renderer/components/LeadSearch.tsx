@@ -14,6 +14,11 @@ export function useLeadSearch(query: string) {
   const [results, setResults] = useState<LeadView[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // Search is local to the device: right after signing in, leads may still be syncing. While a
+  // search found nothing, each sync step (the conversation list changing) asks again, so the
+  // rep need not retype the name.
+  const conversations = useChat((s) => s.conversations);
+  const retryKey = results !== null && results.length === 0 ? conversations : null;
   useEffect(() => {
     const q = query.trim();
     if (!q) { setResults(null); setError(null); return; }
@@ -26,7 +31,7 @@ export function useLeadSearch(query: string) {
         .finally(() => { if (live) setBusy(false); });
     }, DEBOUNCE_MS);
     return () => { live = false; clearTimeout(timer); };
-  }, [query]);
+  }, [query, retryKey]);
   return { results, error, busy };
 }
 

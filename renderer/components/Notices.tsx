@@ -1,12 +1,22 @@
-// Things main wants the rep told once (database recovered, shortcut taken…).
+// Under the header: the connection line while the link is down, then things main wants the rep
+// told once (database recovered, shortcut taken…).
 import { useTranslation } from 'react-i18next';
 import { useApp } from '../state/appStore';
 import { CloseIcon } from './icons';
+import { ConnectionBanner } from './ConnectionIndicator';
 
 export function Notices() {
-  const { t } = useTranslation();
   const notices = useApp((s) => s.notices);
-  if (notices.length === 0) return null;
+  return (
+    <>
+      <ConnectionBanner />
+      {notices.length > 0 && <Messages notices={notices} />}
+    </>
+  );
+}
+
+function Messages({ notices }: { notices: { id: number; message: string }[] }) {
+  const { t } = useTranslation();
   return (
     <div className="notices">
       {notices.map((n) => (

@@ -1,12 +1,15 @@
 // Recent nudges (messages, assignments, task reminders); each opens what it is about.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { NudgeView } from '../../shared/domain';
+import { parseConversationId, type NudgeView } from '../../shared/domain';
 import { converse, errorMessage, invoke } from '../converse';
 import { navigateTo } from '../state/bootstrap';
 import { useApp } from '../state/appStore';
-import { formatDateTime } from '../i18n/format';
+import { formatDateTime, formatWhen } from '../i18n/format';
 import { CloseIcon } from './icons';
+
+/** The channel a message nudge is about, so "José Núñez" on SMS and on WhatsApp can be told apart. */
+const channelOf = (n: NudgeView) => (n.conversationId ? parseConversationId(n.conversationId)?.channel ?? null : null);
 
 export function NudgesPanel() {
   const { t } = useTranslation();
@@ -33,10 +36,13 @@ export function NudgesPanel() {
           <li key={n.id}>
             <button type="button" className="nudge" disabled={!n.conversationId && !n.leadId}
               onClick={() => void navigateTo({ conversationId: n.conversationId, leadId: n.leadId })}>
-              <span className="nudge-kind">{t(`nudges.kind_${n.kind}`)}</span>
+              <span className="nudge-kind">
+                {t(`nudges.kind_${n.kind}`)}
+                {channelOf(n) && <span className="channel-tag">{t(`channel.${channelOf(n)!}`)}</span>}
+              </span>
               <span className="nudge-title" dir="auto">{n.title}</span>
+              <time className="hint" dateTime={n.createdAt} title={formatDateTime(n.createdAt)}>{formatWhen(n.createdAt)}</time>
               <span className="nudge-body" dir="auto">{n.body}</span>
-              <time className="hint" dateTime={n.createdAt}>{formatDateTime(n.createdAt)}</time>
             </button>
           </li>
         ))}

@@ -24,6 +24,8 @@ export function SignIn() {
       if (session.signedIn) await loadSignedInData();
     } catch (err) {
       const code = errorCode(err);
+      // At sign-in, "unauthorized" means wrong credentials, not "your session ended".
+      if (code === 'unauthorized') { setError(t('signIn.wrongPassword')); return; }
       const known = code ? t(`errors.${code}`, { defaultValue: '' }) : '';
       setError(t('signIn.failed', { message: known ? `${known} (${errorMessage(err)})` : errorMessage(err) }));
     } finally {

@@ -16,6 +16,7 @@ export function WindowHeader() {
   const expanded = useApp((s) => s.expanded);
   const overlay = useApp((s) => s.overlay);
   const total = useChat((s) => s.unread.total);
+  const unseenNudges = useApp((s) => s.unseenNudges);
   return (
     <header className="window-header">
       <h1 className="app-title">
@@ -24,9 +25,12 @@ export function WindowHeader() {
       </h1>
       <ConnectionIndicator />
       <span className="spacer" />
-      <button type="button" className="icon-button" aria-label={t('header.nudges')} aria-pressed={overlay === 'nudges'}
+      <button type="button" className="icon-button bell" aria-label={t('header.nudges')} aria-pressed={overlay === 'nudges'}
+        aria-describedby={unseenNudges > 0 ? 'unseen-nudges' : undefined}
         onClick={() => useApp.getState().setOverlay(overlay === 'nudges' ? null : 'nudges')}>
         <BellIcon />
+        {unseenNudges > 0 && <span className="bell-dot" aria-hidden="true">{unseenNudges > 9 ? '9+' : unseenNudges}</span>}
+        {unseenNudges > 0 && <span id="unseen-nudges" className="visually-hidden">{t('header.newNudges', { count: unseenNudges })}</span>}
       </button>
       <button type="button" className="text-button" title={t('header.shortcutHint', { keys: shortcutKeys() })}
         onClick={() => void useApp.getState().setExpanded(!expanded)}>

@@ -49,6 +49,22 @@ describe('Composer', () => {
     expect(screen.queryByLabelText('Attach')).toBeNull();
   });
 
+  it('points to another number of the lead that can still receive SMS, and invites no typing', async () => {
+    const lead = makeLead({ phones: [
+      { handle: 'ph-1', display: '+1 415 555 0134', primary: true, masked: false, smsOptedOut: true },
+      { handle: 'ph-2', display: '+1 415 555 0178', primary: false, masked: false, smsOptedOut: false },
+    ] });
+    await setup({ lead, phone: lead.phones[0] });
+    expect(screen.getByRole('note')).toHaveTextContent('choose it in “Select Number”');
+    expect(screen.getByRole('textbox', { name: 'Message' })).toHaveAttribute('placeholder', '');
+  });
+
+  it('does not point elsewhere when every number opted out', async () => {
+    const lead = makeLead({ phones: [{ handle: 'ph-1', display: '+1 415 555 0134', primary: true, masked: false, smsOptedOut: true }] });
+    await setup({ lead, phone: lead.phones[0] });
+    expect(screen.getByRole('note')).not.toHaveTextContent('Select Number');
+  });
+
   it('with the WhatsApp window closed hides attach and emoji and offers templates only', async () => {
     const api = new FakeConverse();
     api.templates = [

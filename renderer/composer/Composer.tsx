@@ -116,12 +116,18 @@ export function Composer({ lead, channel, phone, windowClosesAt, dark = false }:
     }
   };
 
-  const placeholder = templatesOnly ? t('composer.placeholderClosed') : draft ? t('composer.placeholderAttachment') : t('composer.placeholder');
+  // A box nobody can type in should not invite typing; the banner above says why.
+  const placeholder = blocked ? '' : templatesOnly ? t('composer.placeholderClosed') : draft ? t('composer.placeholderAttachment') : t('composer.placeholder');
 
   return (
     <section className="composer" aria-label={t('composer.message')}>
       {channel === 'whatsapp' && blocked === null && <ServiceWindowBanner closesAt={windowClosesAt} now={now} />}
-      {blocked === 'optedOut' && <div className="banner banner-warn" role="note">{t('composer.optedOut')}</div>}
+      {blocked === 'optedOut' && (
+        <div className="banner banner-warn" role="note">
+          {t('composer.optedOut')}
+          {lead.phones.some((p) => p.handle !== phone?.handle && !p.smsOptedOut) ? ` ${t('composer.optedOutOtherNumber')}` : ''}
+        </div>
+      )}
       {blocked === 'noPhone' && <div className="banner banner-warn" role="note">{t('composer.noPhone')}</div>}
 
       {waTemplate && (

@@ -15,8 +15,11 @@ export function useNow(everyMs = 30_000): Date {
   return now;
 }
 
-export function ServiceWindowBanner({ closesAt, now }: { closesAt: string | null | undefined; now: Date }) {
+export function ServiceWindowBanner({ closesAt, now: ticked }: { closesAt: string | null | undefined; now: Date }) {
   const { t } = useTranslation();
+  // `now` ticks every 30 s; a reply that just reopened the window re-renders between ticks, and a
+  // stale clock would then say "24 h 1 min left". The render's own clock is never older.
+  const now = new Date(Math.max(ticked.getTime(), Date.now()));
   if (!isServiceWindowOpen(closesAt, now)) {
     return <div className="banner banner-warn" role="note">{t('composer.windowClosed')}</div>;
   }

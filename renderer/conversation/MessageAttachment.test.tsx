@@ -1,8 +1,8 @@
 // @vitest-environment jsdom
 import '../test-support/jsdom-polyfills';
-import { screen } from '@testing-library/react';
+import { fireEvent, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MessageAttachment } from './MessageAttachment';
+import { MessageAttachment, blobFromDataUrl, forgetPreviews } from './MessageAttachment';
 import { FakeConverse } from '../test-support/FakeConverse';
 import { install, renderWithI18n } from '../test-support/render';
 
@@ -25,5 +25,62 @@ describe('a file in a message', () => {
     renderWithI18n(<MessageAttachment attachment={pdf} />);
     await userEvent.click(screen.getByRole('button', { name: 'Download' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Download failed: The file is gone.');
+  });
+});
+
+describe('a media file in a message', () => {
+  const photo = { id: 'att-photo', fileName: 'site visit.jpg', mimeType: 'image/jpeg', size: 48_000, kind: 'image' as const };
+  const clip = { id: 'att-clip', fileName: 'walkthrough.mp4', mimeType: 'video/mp4', size: 2_400_000, kind: 'video' as const };
+  beforeEach(() => forgetPreviews());
+
+  it.each(['electron', 'web'] as const)('previews an image through attachments.preview in the %s shell, without downloading it', async (shell) => {
+    const api = await install(new FakeConverse({ shell }));
+    renderWithI18n(<MessageAttachment attachment={photo} />);
+    const img = await screen.findByRole('img', { name: 'Image site visit.jpg' });
+    expect(img).toHaveAttribute('src', 'app://converse/attachments/att-photo');
+    expect(api.callsOf('attachments.preview')).toEqual([{ attachmentId: 'att-photo' }]);
+    expect(api.callsOf('attachments.download')).toEqual([]);
+  });
+
+  it('downloads only when the rep clicks "Download"', async () => {
+    const api = await install(new FakeConverse({ shell: 'electron' }));
+    renderWithI18n(<MessageAttachment attachment={clip} />);
+    await screen.findByLabelText('Video walkthrough.mp4');
+    expect(api.callsOf('attachments.download')).toEqual([]);
+    await userEvent.click(screen.getByRole('button', { name: 'Download' }));
+    expect(await screen.findByText('Saved to /home/rita/Downloads/file')).toBeInTheDocument();
+    expect(api.callsOf('attachments.download')).toEqual([{ attachmentId: 'att-clip' }]);
+  });
+
+  it('falls back to the file chip when no preview can be had, and asks again next time', async () => {
+    const api = await install(new FakeConverse({ shell: 'web' }));
+    api.failures.set('attachments.preview', { code: 'too_large', message: 'Too large to preview.' });
+    const first = renderWithI18n(<MessageAttachment attachment={photo} />);
+    await waitFor(() => expect(api.callsOf('attachments.preview')).toHaveLength(1));
+    expect(screen.queryByRole('img')).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Download' })).toBeInTheDocument();
+    first.unmount();
+    renderWithI18n(<MessageAttachment attachment={photo} />);
+    expect(await screen.findByRole('img', { name: 'Image site visit.jpg' })).toBeInTheDocument();
+    expect(api.callsOf('attachments.preview')).toHaveLength(2);
+  });
+
+  it('drops a preview URL that stops loading and shows the chip', async () => {
+    await install(new FakeConverse({ shell: 'web' }));
+    renderWithI18n(<MessageAttachment attachment={photo} />);
+    const img = await screen.findByRole('img', { name: 'Image site visit.jpg' });
+    fireEvent.error(img);
+    await waitFor(() => expect(screen.queryByRole('img')).not.toBeInTheDocument());
+    expect(screen.getByRole('button', { name: 'Download' })).toBeInTheDocument();
+  });
+});
+
+describe('a download handed over as a data: URL (browser shell)', () => {
+  it('is decoded in the page, without a fetch the CSP would refuse', async () => {
+    const blob = blobFromDataUrl('data:application/pdf;base64,JVBERi0xLjQK')!;
+    expect(blob.type).toBe('application/pdf');
+    expect(Array.from(new Uint8Array(await blob.arrayBuffer()))).toEqual([...'%PDF-1.4\n'].map((c) => c.charCodeAt(0)));
+    expect(await blobFromDataUrl('data:text/plain,hello%20there')!.text()).toBe('hello there');
+    expect(blobFromDataUrl('https://example.com/x')).toBeNull();
   });
 });

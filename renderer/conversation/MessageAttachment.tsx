@@ -1,25 +1,34 @@
 // A file inside a message: a preview for images, GIFs, videos and audio where the shell can
 // serve the bytes to the page, and a file chip with "Download" (and its progress) for the rest.
+// Previews come from `attachments.preview` (a file URL of the shell: app://… in Electron, a
+// loopback URL with a capability in the browser shell); the file itself is only fetched through
+// `attachments.download` when the rep clicks "Download".
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AttachmentView } from '../../shared/domain';
-import { converse, errorMessage, invoke } from '../converse';
+import { errorMessage, invoke } from '../converse';
 import { formatBytes } from '../i18n/format';
 
-// Preview URLs survive the virtual list unmounting a row, so scrolling back costs no call.
+// Preview URLs survive the virtual list unmounting a row, so scrolling back costs no call. A
+// failed preview is forgotten, so the next time the row mounts it is tried again.
 const previewUrls = new Map<string, Promise<string | null>>();
 
 function previewUrl(attachmentId: string): Promise<string | null> {
   let p = previewUrls.get(attachmentId);
   if (!p) {
-    p = invoke('attachments.download', { attachmentId }).then((r) => r.url, () => null);
+    p = invoke('attachments.preview', { attachmentId }).then((r) => r.url, () => {
+      previewUrls.delete(attachmentId);
+      return null;
+    });
     previewUrls.set(attachmentId, p);
   }
   return p;
 }
 
-/** Only the browser shell hands out URLs; Electron saves files to Downloads instead. */
-const canPreview = (): boolean => converse().shell === 'web';
+/** Tests start each case with no remembered previews. */
+export function forgetPreviews(): void {
+  previewUrls.clear();
+}
 
 function saveBlob(blob: Blob, fileName: string): void {
   const href = URL.createObjectURL(blob);
@@ -32,7 +41,22 @@ function saveBlob(blob: Blob, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
+/** A data: URL (what the browser shell's download hands over) as a Blob, without fetch: the
+ * page's CSP allows no data: connections, and the bytes are already here. */
+export function blobFromDataUrl(url: string): Blob | null {
+  const m = /^data:([^;,]*)(;base64)?,(.*)$/s.exec(url);
+  if (!m) return null;
+  const type = m[1] || 'application/octet-stream';
+  if (!m[2]) return new Blob([decodeURIComponent(m[3])], { type });
+  const bin = atob(m[3]);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return new Blob([bytes], { type });
+}
+
 async function fetchWithProgress(url: string, onProgress: (loaded: number) => void): Promise<Blob> {
+  const inline = url.startsWith('data:') ? blobFromDataUrl(url) : null;
+  if (inline) { onProgress(inline.size); return inline; }
   const res = await fetch(url);
   if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
   const reader = res.body.getReader();
@@ -104,18 +128,20 @@ function MediaPreview({ attachment }: { attachment: AttachmentView }) {
     return () => { live = false; };
   }, [attachment.id]);
   if (!url) return <DownloadChip attachment={attachment} />;
+  // A URL that stops working (the browser shell restarted, the file is gone): drop it, keep the chip.
+  const broken = () => { previewUrls.delete(attachment.id); setUrl(null); };
   const label = t(`attachment.${attachment.kind as 'image' | 'video' | 'audio'}`, { name: attachment.fileName });
   return (
     <div className="media">
-      {attachment.kind === 'image' && <img src={url} alt={label} loading="lazy" className="media-image" />}
-      {attachment.kind === 'video' && <video src={url} controls preload="metadata" aria-label={label} className="media-video" />}
-      {attachment.kind === 'audio' && <audio src={url} controls preload="none" aria-label={label} />}
+      {attachment.kind === 'image' && <img src={url} alt={label} loading="lazy" className="media-image" onError={broken} />}
+      {attachment.kind === 'video' && <video src={url} controls preload="metadata" aria-label={label} className="media-video" onError={broken} />}
+      {attachment.kind === 'audio' && <audio src={url} controls preload="none" aria-label={label} onError={broken} />}
       <DownloadChip attachment={attachment} />
     </div>
   );
 }
 
 export function MessageAttachment({ attachment }: { attachment: AttachmentView }) {
-  if (attachment.kind !== 'document' && canPreview()) return <MediaPreview attachment={attachment} />;
+  if (attachment.kind !== 'document') return <MediaPreview attachment={attachment} />;
   return <DownloadChip attachment={attachment} />;
 }

@@ -2,6 +2,7 @@
 // Activity History, which includes the conversation.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { LeadDetails } from '../../shared/domain';
 import { errorMessage, invoke } from '../converse';
 import { formatDateTime } from '../i18n/format';
@@ -72,8 +73,8 @@ export function LeadDetailsView({ leadId, onClose }: { leadId: string; onClose?:
           <ol className="activity">
             {details.activity.map((a) => (
               <li key={a.id}>
+                <span className="activity-type">{activityTypeLabel(t, a.type)}</span>
                 <time dateTime={a.at}>{formatDateTime(a.at)}</time>
-                <span className="activity-type">{a.type}</span>
                 <span dir="auto">{a.summary}</span>
               </li>
             ))}
@@ -82,4 +83,10 @@ export function LeadDetailsView({ leadId, onClose }: { leadId: string; onClose?:
       )}
     </section>
   );
+}
+
+/** The rep reads "Lead assigned", not the server's `lead.assigned`; an unknown kind is still made readable. */
+export function activityTypeLabel(t: TFunction, type: string): string {
+  const fallback = type.replace(/[._]+/g, ' ').trim();
+  return t(`lead.activityTypes.${type.replace(/\./g, '_')}`, { defaultValue: fallback.charAt(0).toUpperCase() + fallback.slice(1) });
 }

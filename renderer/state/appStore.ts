@@ -17,6 +17,10 @@ interface AppState {
   windowFocused: boolean;
   overlay: Overlay;
   notices: { id: number; kind: string; message: string }[];
+  /** Nudges that arrived since the rep last looked at the Nudges panel. On Linux the OS toast
+   * cannot be clicked (notify-send reports no clicks), so the bell is where a nudge is opened. */
+  unseenNudges: number;
+  noteNudge(): void;
   setSession(s: Session): void;
   setSettings(s: Settings): void;
   setConnection(c: ConnectionState): void;
@@ -42,12 +46,14 @@ export const useApp = create<AppState>((set) => ({
   windowFocused: typeof document !== 'undefined' ? document.hasFocus() : true,
   overlay: null,
   notices: [],
+  unseenNudges: 0,
+  noteNudge: () => set((s) => (s.overlay === 'nudges' ? {} : { unseenNudges: s.unseenNudges + 1 })),
   setSession: (session) => set({ session }),
   setSettings: (settings) => set({ settings }),
   setConnection: (connection) => set({ connection }),
   setWindow: (expanded, focused) => set((s) => ({ expanded, windowFocused: focused ?? s.windowFocused })),
   setWindowFocused: (windowFocused) => set({ windowFocused }),
-  setOverlay: (overlay) => set({ overlay }),
+  setOverlay: (overlay) => set(overlay === 'nudges' ? { overlay, unseenNudges: 0 } : { overlay }),
   addNotice: (kind, message) => set((s) => ({ notices: [...s.notices.slice(-4), { id: ++noticeSeq, kind, message }] })),
   dismissNotice: (id) => set((s) => ({ notices: s.notices.filter((n) => n.id !== id) })),
   updateSettings: async (patch) => {

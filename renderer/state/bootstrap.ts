@@ -55,6 +55,7 @@ export async function bootstrap(): Promise<() => void> {
     api.on('conversations.changed', (e) => void useChat.getState().refreshConversations(e.conversationIds)),
     api.on('unread.changed', (u) => useChat.getState().setUnread(u)),
     api.on('navigate', (n) => void navigateTo(n)),
+    api.on('nudges.changed', () => useApp.getState().noteNudge()),
     api.on('notice', (n) => useApp.getState().addNotice(n.kind, n.message)),
   ];
   try {

@@ -1,7 +1,7 @@
 // A small in-memory ConverseApi for component tests: real zod validation of every call (as
 // main does), data the test sets up, a log of calls, and events the test pushes.
 import { IpcCalls, IpcEvents, type ConverseApi, type ConversationSummary, type IpcArgs, type IpcCallName, type IpcEventName, type IpcEventPayload, type IpcResult, type Session, type Settings } from '../../shared/ipc';
-import { conversationIdOf, type AttachmentView, type Channel, type LeadView, type MessageView, type NudgeView, type TemplateView } from '../../shared/domain';
+import { conversationIdOf, type ActivityView, type AttachmentView, type Channel, type LeadView, type MessageView, type NudgeView, type TemplateView } from '../../shared/domain';
 import { fillTemplate } from '../../shared/template-fill';
 
 const NOW = () => new Date().toISOString();
@@ -43,6 +43,8 @@ export class FakeConverse implements ConverseApi {
   messages: MessageView[] = [];
   templates: TemplateView[] = [];
   nudges: NudgeView[] = [];
+  /** Activity History of every lead (leads.details filters by lead). */
+  activity: ActivityView[] = [];
   expanded = false;
   /** Make the next call of this name fail with this code. */
   failures = new Map<IpcCallName, { code: string; message: string }>();
@@ -112,7 +114,7 @@ export class FakeConverse implements ConverseApi {
       case 'leads.details': {
         const lead = this.leads.find((l) => l.id === a.leadId);
         if (!lead) throw Object.assign(new Error('Lead not found.'), { code: 'not_found' });
-        return { lead, activity: [], conversations: this.conversations.filter((c) => c.leadId === lead.id) };
+        return { lead, activity: this.activity.filter((x) => x.leadId === lead.id), conversations: this.conversations.filter((c) => c.leadId === lead.id) };
       }
       case 'conversations.list': return this.conversations;
       case 'conversations.get': {
@@ -156,6 +158,7 @@ export class FakeConverse implements ConverseApi {
         if (!this.holdUploads) return att;
         return new Promise<AttachmentView>((resolve, reject) => this.pendingUploads.set(a.uploadId, { resolve, reject, att }));
       }
+      case 'attachments.preview': return { url: `app://converse/attachments/${encodeURIComponent(a.attachmentId)}` };
       case 'attachments.download': return { url: null, savedTo: '/home/rita/Downloads/file' };
       case 'nudges.list': return this.nudges;
       case 'reports.usage': return { scope: 'user', timeZone: 'UTC', months: [] };

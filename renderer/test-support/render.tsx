@@ -9,7 +9,7 @@ import { useChat } from '../state/chatStore';
 import { FakeConverse } from './FakeConverse';
 
 export function resetStores(): void {
-  useApp.setState({ ready: false, loadError: null, session: { signedIn: false, user: null, serverUrl: null }, settings: null, connection: { status: 'connecting', outboxSize: 0 }, expanded: false, windowFocused: true, overlay: null, notices: [] });
+  useApp.setState({ ready: false, loadError: null, session: { signedIn: false, user: null, serverUrl: null }, settings: null, connection: { status: 'connecting', outboxSize: 0 }, expanded: false, windowFocused: true, overlay: null, notices: [], unseenNudges: 0 });
   useChat.getState().reset();
 }
 

@@ -7,16 +7,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Browser, Page } from 'playwright-core';
 import { startBrowserShell } from '../../main/browser-shell/index';
-import { CHROMIUM_PATH, screenshot } from './support/chromium';
+import { launchChromium, screenshot } from './support/chromium';
 import { apiToken, leadIdByName, sandboxReply, signIn } from './support/app';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-// A valid 1×1 PNG: the server sniffs the bytes, so the image must be a real one.
-const PNG_1X1 = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+import { PNG_1X1, bubble as bubbleOn, buildRenderer, openLead as openLeadOn } from './support/chat';
 
 let shell: Awaited<ReturnType<typeof startBrowserShell>>;
 let browser: Browser;
@@ -24,15 +19,9 @@ let page: Page;
 
 beforeAll(async () => {
   // The suite tests this checkout's renderer, so it builds it first (about two seconds).
-  await build({ configFile: path.join(ROOT, 'renderer/vite.config.ts'), logLevel: 'warn' });
+  await buildRenderer();
   shell = await startBrowserShell({ dataDir: mkdtempSync(path.join(tmpdir(), 'converse-chat-e2e-')), port: 0, notifier: { show: async () => ({ status: 'suppressed', reason: 'do-not-disturb' }) } });
-  // Not support/chromium.ts's launchChromium: this Playwright refuses a --user-data-dir
-  // argument, and gives each launch a fresh temporary profile by itself.
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 420, height: 760 }, locale: 'en-US' });
   page.on('pageerror', (e) => console.error('page error:', e.message));
 });
@@ -47,13 +36,8 @@ afterAll(async () => {
   await shell?.close();
 });
 
-const bubble = (direction: 'inbound' | 'outbound', text: string) => page.locator(`[data-message-direction="${direction}"]`, { hasText: text });
-
-async function openLead(name: string, last: string) {
-  await page.getByRole('searchbox', { name: 'Search leads' }).fill(name);
-  await page.getByRole('list', { name: 'Leads found' }).getByRole('button', { name: new RegExp(`${name} ${last}`) }).click();
-  await page.getByRole('button', { name: `Open lead details for ${name} ${last}` }).waitFor();
-}
+const bubble = (direction: 'inbound' | 'outbound', text: string) => bubbleOn(page, direction, text);
+const openLead = (first: string, last: string) => openLeadOn(page, first, last);
 
 it('signs in as Rita and shows the chat pop-up', async () => {
   await page.goto(shell.url);
@@ -101,6 +85,8 @@ it('on WhatsApp with the window open, sends an image with a caption', async () =
   // The preview is the uploaded image itself, fetched through the shell.
   const preview = sent.getByRole('img', { name: 'Image office.png' });
   await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBe(1);
+  // A loopback file URL with a capability, not a base64 blob carried over the bridge.
+  expect(await preview.getAttribute('src')).toMatch(/^\/attachments\/[A-Za-z0-9_-]+\?cap=[A-Za-z0-9_-]+$/);
 
   // Emoji go into the message at the caret.
   await page.getByRole('textbox', { name: 'Message' }).fill('Great ');
@@ -155,6 +141,24 @@ it('a reply raises the unread count, which clears on opening the conversation', 
   await page.getByRole('button', { name: 'Back' }).click();
   await expect.poll(joseUnread, { timeout: 15_000 }).toBe(0);
   await joseSms.click();
+});
+
+it('opens a nudge from the Nudges panel (a Linux toast cannot be clicked)', async () => {
+  await page.getByRole('button', { name: 'Back' }).click();
+  const token = await apiToken(shell.serverUrl, 'admin@converse.demo');
+  const leadId = await leadIdByName(shell.serverUrl, token, 'José');
+  const reply = `Can you call me back? (${Date.now()})`;
+  await sandboxReply(shell.serverUrl, token, { leadId, channel: 'sms', body: reply });
+  const bell = page.getByRole('button', { name: 'Nudges' });
+  await expect.poll(() => bell.getAttribute('aria-describedby'), { timeout: 15_000 }).toBe('unseen-nudges');
+  expect(await page.locator('#unseen-nudges').textContent()).toMatch(/^\d+ new nudges?$/);
+  await bell.click();
+  const panel = page.getByRole('region', { name: 'Nudges' });
+  await panel.getByRole('button', { name: /José Núñez/ }).first().click();
+  await page.getByRole('button', { name: 'Open lead details for José Núñez' }).waitFor();
+  expect(await page.getByRole('radio', { name: 'SMS' }).isChecked()).toBe(true);
+  await bubble('inbound', reply).waitFor({ timeout: 15_000 });
+  expect(await bell.getAttribute('aria-describedby')).toBeNull();
 });
 
 it('expands to full screen and back, with Expand and with alt+m', async () => {

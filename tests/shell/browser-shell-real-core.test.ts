@@ -40,9 +40,14 @@ it('answers a wrong password with the server’s code, not a crash', async () =>
 
 it('finds the demo lead Maria Garcia through the core', async () => {
   await client.call('session.signIn', { serverUrl: shell.serverUrl, email: 'rita@converse.demo', password: 'converse-demo' });
-  const a = await client.call('leads.search', { query: 'Maria' });
-  expect(a.ok).toBe(true);
-  expect(a.result.map((l: { firstName: string; lastName: string }) => `${l.firstName} ${l.lastName}`)).toContain('Maria Garcia');
+  // Search is local (FTS5 over the synced store), so a fresh session finds leads once the stream
+  // has delivered them: poll briefly rather than bet on sync timing.
+  const names = async () => {
+    const a = await client.call('leads.search', { query: 'Maria' });
+    expect(a.ok).toBe(true);
+    return a.result.map((l: { firstName: string; lastName: string }) => `${l.firstName} ${l.lastName}`);
+  };
+  await expect.poll(names, { timeout: 10_000, interval: 100 }).toContain('Maria Garcia');
 });
 
 it('stops everything on close: page, bridge and embedded server', async () => {

@@ -2,7 +2,7 @@
 // and the real embedded server: proves the wiring a machine without Electron cannot run —
 // sandbox first, single-instance lock, one secure window on app://, every IPC channel routed to
 // the core, the tray, the shortcut, wake-ups, and a clean quit.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IpcCalls } from '../../shared/ipc';
@@ -121,6 +121,22 @@ it('signs in to the embedded demo server and pushes events to the window', async
   const signedIn = await call('session.signIn', { serverUrl: session.result.serverUrl, email: 'rita@converse.demo', password: 'converse-demo' });
   expect(signedIn).toMatchObject({ ok: true, result: { signedIn: true } });
   await until(() => fake.windows[0].sent.some(([c]: [string]) => c === 'converse:event:session.changed'));
+});
+
+it('previews a received file on app://converse/attachments/<id> through the core, with nosniff', async () => {
+  const png = new Uint8Array(readFileSync(path.join(process.cwd(), 'assets/icons/32x32.png')));
+  const uploaded = await call('attachments.upload', { uploadId: 'u-preview', channel: 'whatsapp', fileName: 'site visit.png', bytes: png });
+  expect(uploaded).toMatchObject({ ok: true });
+  const preview = await call('attachments.preview', { attachmentId: uploaded.result.id });
+  expect(preview).toEqual({ ok: true, result: { url: `app://converse/attachments/${uploaded.result.id}` } });
+  const handler = fake.getProtocolHandler()!;
+  const res = await handler(new Request(preview.result.url));
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('image/png');
+  expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  expect(res.headers.get('content-disposition')).toMatch(/^inline; filename="site visit.png"/);
+  expect(new Uint8Array(await res.arrayBuffer())).toEqual(png);
+  expect((await handler(new Request('app://converse/attachments/att_doesnotexist'))).status).toBe(404);
 });
 
 it('shows unread counts on the tray and registers Alt+M, which hides and shows the window', async () => {

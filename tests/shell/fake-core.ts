@@ -5,6 +5,9 @@ import type { CoreDeps, BrowserShellCore } from '../../main/browser-shell/index'
 
 export interface FakeCore extends BrowserShellCore {
   calls: Array<{ name: string; args: unknown }>;
+  /** Files fetchAttachment serves, by attachment id (absent id: not_found, as the core says). */
+  files: Map<string, { bytes: Uint8Array; mimeType: string; fileName: string }>;
+  fetchAttachment(attachmentId: string): Promise<{ bytes: Uint8Array; mimeType: string; fileName: string }>;
   emit(event: IpcEventName, payload: unknown): void;
   focused: boolean[];
   started: boolean;
@@ -16,6 +19,12 @@ export function createFakeCore(deps?: CoreDeps): FakeCore {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const core: FakeCore = {
     calls: [],
+    files: new Map(),
+    async fetchAttachment(attachmentId) {
+      const f = core.files.get(attachmentId);
+      if (!f) throw Object.assign(new Error('No such attachment.'), { code: 'not_found' });
+      return f;
+    },
     focused: [],
     started: false,
     stopped: false,
@@ -50,6 +59,12 @@ export function createFakeCore(deps?: CoreDeps): FakeCore {
           let sum = 0;
           for (const b of a.bytes) sum = (sum + b) % 65536;
           return { id: `att-${sum}`, fileName: a.fileName, mimeType: 'image/png', size: a.bytes.byteLength, kind: 'image' };
+        }
+        case 'attachments.preview': {
+          // As the real core does when the shell has file URLs.
+          const id = (parsed.args as { attachmentId: string }).attachmentId;
+          if (!deps?.shell.previewUrl) throw Object.assign(new Error('no preview URLs'), { code: 'internal' });
+          return { url: deps.shell.previewUrl(id) };
         }
         case 'messages.retry': throw Object.assign(new Error('Nothing to retry with that id.'), { code: 'not_found' });
         default: return {};
