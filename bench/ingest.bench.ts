@@ -99,7 +99,7 @@ const bench: Benchmark = {
     doneAt = performance.now();
     watch.close();
     const report = await new Promise<{ p99Ms: number; maxMs: number; rssMb: number; heapMb: number }>((resolve, reject) => {
-      child.on('message', (m: { type: string } & Record<string, number>) => { if (m.type === 'report') resolve(m as never); });
+      child.on('message', (m: { type: string } & Record<string, number>) => { if (m.type === 'report') { if (process.env.CONVERSE_BENCH_DEBUG) console.error(m); resolve(m as never); } });
       child.on('exit', (code) => reject(new Error(`ingest child exited (${code}) before reporting`)));
       child.send({ type: 'report' });
     });

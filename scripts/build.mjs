@@ -42,6 +42,20 @@ const bundles = await Promise.allSettled([
       ].join('\n'),
     },
   }),
+  // The desktop core's store writer thread (main/core/store/writer-worker.ts), beside the main
+  // bundle where main/core/store/store-writer.ts looks for it.
+  build({
+    ...common,
+    entryPoints: [r('main/core/store/writer-worker.ts')],
+    outfile: r('dist/main/store-writer.mjs'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // It runs from app.asar.unpacked (electron-builder.yml), where only the native module and its
+    // loaders are unpacked: everything else (zod) is bundled in.
+    external: ['better-sqlite3'],
+    banner: { js: "import { createRequire as __converseCreateRequire } from 'node:module';\nconst require = __converseCreateRequire(import.meta.url);" },
+  }),
   build({
     ...common,
     entryPoints: [r('preload/electron-preload.ts')],

@@ -83,6 +83,9 @@ export const MessagesPage = z.object({
   before: z.string().nullable(),
 });
 
+/** The largest file the core inlines as a data: URL for a preview when the shell has no file URL. */
+export const PREVIEW_MAX_BYTES = 16 * 1024 * 1024;
+
 const call = <A extends z.ZodTypeAny, R extends z.ZodTypeAny>(args: A, result: R) => ({ args, result });
 
 /** Calls from renderer to main: name → args and result schemas. */
@@ -122,6 +125,10 @@ export const IpcCalls = {
   /** Upload one file; progress arrives as `attachment.progress` events with the same uploadId. */
   'attachments.upload': call(z.object({ uploadId: z.string(), channel: Channel, fileName: z.string().min(1).max(255), bytes: z.instanceof(Uint8Array) }), AttachmentView),
   'attachments.cancel': call(z.object({ uploadId: z.string() }), z.object({})),
+  /** A URL to show a file inline (<img>, <video>, <audio>) without saving it: the shell's own
+   * file URL where it has one (Electron: app://converse/attachments/…, browser shell: a loopback
+   * URL with a capability token), else a data: URL for files up to PREVIEW_MAX_BYTES. */
+  'attachments.preview': call(z.object({ attachmentId: z.string() }), z.object({ url: z.string() })),
   /** Fetch a received file. Electron saves it to Downloads; the browser shell returns a URL. */
   'attachments.download': call(z.object({ attachmentId: z.string() }), z.object({ url: z.string().nullable(), savedTo: z.string().nullable() })),
 

@@ -3,7 +3,7 @@
 // calls are answered in ipc-calls.ts; this file owns the state they read.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import type { NudgeView, UserView } from '../../shared/domain';
+import type { MessageView, NudgeView, UserView } from '../../shared/domain';
 import { IpcEvents, type ConnectionState, type IpcEventName, type IpcEventPayload, type Session, type Settings } from '../../shared/ipc';
 import type { CredentialStore, Notifier, NudgeResult, ShellPort } from './ports';
 import { LocalStore } from './store/local-store';
@@ -17,6 +17,7 @@ import { STALE_AFTER_MS, type NudgeContext } from './nudge-policy';
 import { loadSettings } from './settings';
 import { HttpApi } from './http-api';
 import type { BatchOutcome } from './store/local-store';
+import { AttachmentCache, type AttachmentFile } from './attachment-cache';
 
 export interface DesktopCoreOptions {
   dataDir: string;
@@ -28,7 +29,7 @@ export interface DesktopCoreOptions {
   /** Diagnostics; defaults to stderr when CONVERSE_DEBUG is set. */
   log?: (line: string) => void;
   /** Tests shorten these. */
-  tuning?: { coalesceWindowMs?: number; syncChunkSize?: number; heartbeatMs?: number; heartbeatTimeoutMs?: number; backoff?: { baseMs: number; maxMs: number }; random?: () => number };
+  tuning?: { coalesceWindowMs?: number; syncChunkSize?: number; inlineWriter?: boolean; heartbeatMs?: number; heartbeatTimeoutMs?: number; backoff?: { baseMs: number; maxMs: number }; random?: () => number };
   /** Every nudge attempt's outcome (diagnostics, tests). */
   onNudgeResult?: (nudge: NudgeView, result: NudgeResult) => void;
 }
@@ -53,6 +54,8 @@ export class CoreState {
   deviceId = '';
   started = false;
   readonly uploads = new Map<string, AbortController>();
+  /** Files fetched for previews (bounded; cleared when the session changes). */
+  readonly attachments = new AttachmentCache();
   private readonly listeners = new Map<string, Set<Listener>>();
   readonly now: () => Date;
   readonly log: (line: string) => void;
@@ -89,6 +92,10 @@ export class CoreState {
     set.add(listener as Listener);
     this.listeners.set(event, set);
     return () => { set.delete(listener as Listener); };
+  }
+
+  hasListeners(event: IpcEventName): boolean {
+    return (this.listeners.get(event)?.size ?? 0) > 0;
   }
 
   emit<N extends IpcEventName>(event: N, payload: IpcEventPayload<N>): void {
@@ -131,13 +138,17 @@ export class CoreState {
     for (const c of this.uploads.values()) c.abort();
     this.uploads.clear();
     this.unread.stop();
+    // The writer finishes the transaction it is in; anything after it is replayed next start.
+    await this.sync.close();
     this.store.close();
   }
 
   private attachStore(store: LocalStore): void {
     this.store = store;
-    this.sync = new SyncEngine(store, {
-      chunkSize: this.o.tuning?.syncChunkSize,
+    this.sync = new SyncEngine({
+      file: store.file,
+      maxBatchEvents: this.o.tuning?.syncChunkSize,
+      inlineWriter: this.o.tuning?.inlineWriter,
       ack: (seq, link) => { this.connection?.send({ type: 'ack', seq }, link); },
       isLive: (link) => this.connection?.currentLink === link,
       onApplied: (outcome) => this.afterBatch(outcome),
@@ -180,6 +191,19 @@ export class CoreState {
       this.connection?.reconnectLater('the local database refused an update');
       return;
     }
+    if (this.recovering) return;
+    this.recovering = true;
+    // Both connections must be closed before the file can be moved aside.
+    const oldSync = this.sync;
+    void oldSync.close().then(() => {
+      this.recovering = false;
+      if (this.started && oldSync === this.sync) this.recoverStore();
+    });
+  }
+
+  private recovering = false;
+
+  private recoverStore(): void {
     const user = this.store.state.setting<UserView>(USER_KEY);
     try { this.store.close(); } catch {}
     const movedTo = moveAside(this.dbFile, this.now());
@@ -203,15 +227,28 @@ export class CoreState {
     return new HttpApi(this.session.serverUrl, this.session.token);
   }
 
+  /** A file through the server's attachment endpoint with the session's token, from memory when it was fetched lately. */
+  fetchAttachment(attachmentId: string, maxBytes = Number.POSITIVE_INFINITY): Promise<AttachmentFile> {
+    const api = this.api();
+    return this.attachments.get(attachmentId, () => api.download(attachmentId, maxBytes)).then((file) => {
+      // A cached file may be larger than this caller accepts (a preview's limit).
+      if (file.bytes.byteLength > maxBytes) {
+        throw Object.assign(new Error(`This file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, too large to preview; download it instead.`), { code: 'attachment_too_large' });
+      }
+      return file;
+    });
+  }
+
   async beginSession(serverUrl: string, token: string, user: UserView): Promise<void> {
     this.closeLink();
     const owner = this.store.state.owner();
     if ((owner.userId && owner.userId !== user.id) || (owner.serverUrl && owner.serverUrl !== serverUrl)) {
       // Another rep's conversations must not show to this one.
-      this.store.wipe();
+      await this.sync.exclusive(() => this.store.wipe());
       this.unread.reload();
       this.emit('conversations.changed', { conversationIds: [] });
     }
+    this.attachments.clear();
     this.store.state.setOwner(user.id, serverUrl);
     this.store.state.setSetting(USER_KEY, user);
     await this.o.credentials.save({ serverUrl, token });
@@ -223,6 +260,7 @@ export class CoreState {
   async endSession(reason: 'signed-out' | 'expired', message: string): Promise<void> {
     this.closeLink();
     this.session = null;
+    this.attachments.clear();
     this.nudges.cancel('signed-out');
     await this.o.credentials.clear().catch((err) => this.log(`[core] could not clear credentials: ${(err as Error).message}`));
     this.setLink({ status: 'signed-out', reason: message });
@@ -279,19 +317,23 @@ export class CoreState {
   private onWelcome(userId: string, headSeq: number): void {
     const owner = this.store.state.owner();
     if (owner.userId && owner.userId !== userId) {
-      // The token belongs to someone else than the data here: start over for this user.
-      this.store.wipe();
-      this.store.state.setOwner(userId, this.session!.serverUrl);
-      this.unread.reload();
-      this.connection?.wake('another user');
+      // The token belongs to someone else than the data here: start over for this user, once
+      // the writer has nothing of the previous link left.
+      const serverUrl = this.session!.serverUrl;
+      void this.sync.exclusive(() => {
+        this.store.wipe();
+        this.store.state.setOwner(userId, serverUrl);
+      }).then(() => {
+        this.unread.reload();
+        this.connection?.wake('another user');
+      });
       return;
     }
     if (!owner.userId && this.session) this.store.state.setOwner(userId, this.session.serverUrl);
     if (headSeq < this.store.state.committedSeq()) {
       // The server's log is behind ours (restored from a backup): replay it all; upserts are idempotent.
       this.log(`[sync] server head ${headSeq} is behind our cursor ${this.store.state.committedSeq()}: resyncing from 0`);
-      this.store.state.setCommittedSeq(0);
-      this.connection?.wake('server log restored');
+      void this.sync.exclusive(() => this.store.state.setCommittedSeq(0)).then(() => this.connection?.wake('server log restored'));
       return;
     }
     this.outbox.linkChanged();
@@ -315,8 +357,14 @@ export class CoreState {
   }
 
   private afterBatch(outcome: BatchOutcome): void {
+    if (!this.started) return;
     this.checkpointWhenIdle();
     for (const [conversationId, messages] of outcome.messages) this.emit('messages.changed', { conversationId, messages });
+    if (outcome.messagesWire && this.hasListeners('messages.changed')) {
+      for (const [conversationId, json] of outcome.messagesWire) this.emit('messages.changed', { conversationId, messages: JSON.parse(json) as MessageView[] });
+    }
+    // A listener may have stopped the core (a shell quitting mid-sync).
+    if (!this.started) return;
     if (outcome.conversations.size > 0) this.emit('conversations.changed', { conversationIds: [...outcome.conversations] });
     this.unread.touch(outcome.unreadTouched);
     if (outcome.outboxResolved > 0) this.publishLink();

@@ -85,7 +85,8 @@ export class HttpApi {
     return parseAnswer(res, AttachmentView);
   }
 
-  async download(attachmentId: string): Promise<{ bytes: Uint8Array; mimeType: string; fileName: string | null }> {
+  /** The file's bytes; with `maxBytes`, a larger file is refused (attachment_too_large) without reading it whole. */
+  async download(attachmentId: string, maxBytes = Number.POSITIVE_INFINITY): Promise<{ bytes: Uint8Array; mimeType: string; fileName: string | null }> {
     const headers: Record<string, string> = {};
     if (this.token) headers.Authorization = `Bearer ${this.token}`;
     const res = await this.fetch(this.url(`/attachments/${encodeURIComponent(attachmentId)}`), { method: 'GET', headers });
@@ -93,11 +94,36 @@ export class HttpApi {
     const disposition = res.headers.get('content-disposition') ?? '';
     const name = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1] ?? /filename="?([^";]+)"?/i.exec(disposition)?.[1] ?? null;
     return {
-      bytes: new Uint8Array(await res.arrayBuffer()),
+      bytes: await readBody(res, maxBytes),
       mimeType: res.headers.get('content-type') ?? 'application/octet-stream',
       fileName: name ? safeDecode(name) : null,
     };
   }
+}
+
+const tooLarge = (maxBytes: number) => new ApiCallError(ErrorCode.ATTACHMENT_TOO_LARGE,
+  `This file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, too large to preview; download it instead.`, 413);
+
+/** The body, stopping as soon as it passes `maxBytes`. */
+async function readBody(res: Response, maxBytes: number): Promise<Uint8Array> {
+  if (!Number.isFinite(maxBytes)) return new Uint8Array(await res.arrayBuffer());
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > maxBytes) { await res.body?.cancel().catch(() => {}); throw tooLarge(maxBytes); }
+  if (!res.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) { await reader.cancel().catch(() => {}); throw tooLarge(maxBytes); }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) { out.set(c, at); at += c.byteLength; }
+  return out;
 }
 
 async function parseAnswer<T extends z.ZodTypeAny>(res: Response, schema: T): Promise<z.infer<T>> {

@@ -21,6 +21,12 @@ export interface DesktopCore {
   setWindowFocused(focused: boolean): void;
   /** Resume from sleep, network change: reconnect at once. */
   wake(reason: string): void;
+  /**
+   * An attachment's bytes through the server (`GET /api/v1/attachments/:id` with the session's
+   * token), for the shells' preview URLs; recently fetched files come from a bounded memory
+   * cache. Rejects with an Error carrying `.code` (signed_out, not_found, offline, …).
+   */
+  fetchAttachment(attachmentId: string): Promise<{ bytes: Uint8Array; mimeType: string; fileName: string | null }>;
 }
 
 export function createDesktopCore(opts: DesktopCoreOptions & { notifier: Notifier; credentials: CredentialStore; shell: ShellPort }): DesktopCore {
@@ -39,6 +45,18 @@ export function createDesktopCore(opts: DesktopCoreOptions & { notifier: Notifie
     },
     wake(reason) {
       core.connection?.wake(reason);
+    },
+    async fetchAttachment(attachmentId) {
+      if (!core.started) throw new CallError('not_started', 'The app is still starting.');
+      if (typeof attachmentId !== 'string' || attachmentId.length === 0 || attachmentId.length > 200) {
+        throw new CallError('invalid_arguments', 'An attachment id is a non-empty string.');
+      }
+      try {
+        return await core.fetchAttachment(attachmentId);
+      } catch (err) {
+        const code = (err as { code?: unknown })?.code;
+        throw new CallError(typeof code === 'string' ? code : 'internal', (err as Error)?.message ?? String(err));
+      }
     },
   };
 }

@@ -2,7 +2,7 @@
 // offline) and from the server's HTTP API where only the server knows. Arguments arrive
 // already validated by parseIpcCall; results are validated against the same contract.
 import type { z } from 'zod';
-import { IpcCalls, type IpcCallName, type IpcResult, type Settings } from '../../shared/ipc';
+import { IpcCalls, PREVIEW_MAX_BYTES, type IpcCallName, type IpcResult, type Settings } from '../../shared/ipc';
 import { fillTemplate, templateOffered } from '../../shared/template-fill';
 import { mimeTypeFromFileName } from '../../shared/attachment-policy';
 import { ErrorCode } from '../../shared/error-codes';
@@ -99,7 +99,11 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
         if (!isOffline(err)) throw err;
       }
     }
-    const lead = a.leadId ? core.store.leads.get(a.leadId) : null;
+    let lead = a.leadId ? core.store.leads.get(a.leadId) : null;
+    if (a.leadId && !lead && core.session) {
+      // Not synced to this device yet (a first sync still running): the server knows the lead.
+      lead = await core.api().leadDetails(a.leadId).then((d) => d.lead, () => null);
+    }
     return templates.filter(templateOffered).map((t) => ({ ...t, preview: lead ? fillTemplate(t, lead) : t.body }));
   },
 
@@ -119,13 +123,21 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
     core.uploads.get(a.uploadId)?.abort();
     return {};
   },
+  'attachments.preview': async (core, a) => {
+    if (!core.session) throw new CallError(ErrorCode.SIGNED_OUT, 'Sign in to Converse first.');
+    // The shell serves the file under its own URL (fetched through fetchAttachment when shown).
+    const url = core.o.shell.previewUrl?.(a.attachmentId);
+    if (url) return { url };
+    const file = await core.fetchAttachment(a.attachmentId, PREVIEW_MAX_BYTES);
+    return { url: dataUrl(file.mimeType, file.bytes) };
+  },
   'attachments.download': async (core, a) => {
     const file = await core.api().download(a.attachmentId);
     const name = file.fileName ?? a.attachmentId;
     const savedTo = core.o.shell.saveDownload ? await core.o.shell.saveDownload(name, file.bytes) : null;
     if (savedTo) return { url: null, savedTo };
     // No place to save (browser shell): hand the bytes over as a URL the page can open.
-    return { url: `data:${file.mimeType};base64,${Buffer.from(file.bytes).toString('base64')}`, savedTo: null };
+    return { url: dataUrl(file.mimeType, file.bytes), savedTo: null };
   },
 
   'nudges.list': (core, a) => core.store.state.nudges(a.limit),
@@ -158,6 +170,13 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
   },
   'shortcut.status': (core) => core.o.shell.shortcutStatus(),
 };
+
+/** A data: URL for bytes; a content type that is not a plain type/subtype becomes octet-stream. */
+function dataUrl(mimeType: string, bytes: Uint8Array): string {
+  const type = mimeType.split(';')[0].trim().toLowerCase();
+  const safe = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(type) ? type : 'application/octet-stream';
+  return `data:${safe};base64,${Buffer.from(bytes).toString('base64')}`;
+}
 
 /** Run one validated call; failures become CallErrors carrying a code. */
 export async function runCall(core: CoreState, name: IpcCallName, args: unknown): Promise<unknown> {

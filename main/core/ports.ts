@@ -40,6 +40,9 @@ export interface ShellPort {
   setUnreadCount(total: number): void;
   /** Launch at login, where the shell supports it. */
   setLaunchAtLogin(enabled: boolean): void;
+  /** A URL under which the shell serves an attachment for inline preview, fetched through
+   * DesktopCore.fetchAttachment (Electron: app://converse/attachments/<id>); absent: data: URL. */
+  previewUrl?(attachmentId: string): string;
   /** Save a downloaded attachment where the rep expects it (Electron: Downloads); null: serve a URL instead. */
   saveDownload?(fileName: string, bytes: Uint8Array): Promise<string | null>;
 }

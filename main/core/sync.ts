@@ -1,16 +1,19 @@
-// Applies the event stream to the local store. Events are validated and applied in chunks of
-// at most `chunkSize`, each chunk in one transaction that also moves the committed sequence,
-// then acknowledged. Between chunks the engine yields to the event loop (setImmediate), so a
-// 100,000-event backlog never freezes the UI or the heartbeat; while many events wait, it
-// pauses reading the socket so memory stays bounded.
-import { SequencedEvent } from '../../shared/stream-protocol';
-import type { BatchOutcome, LocalStore } from './store/local-store';
+// Applies the event stream to the local store. Frames are handed, as they came off the socket,
+// to the store writer (store/store-writer.ts: a worker thread with its own SQLite connection),
+// which parses, validates and applies whatever is waiting in one transaction that also moves
+// the committed sequence and fills the search index. Only after that commit does this engine
+// acknowledge the sequence and tell the rest of the core what changed. The main thread never
+// runs a sync transaction, so a 100,000-event backlog leaves the UI, pings and IPC free; while
+// many events wait, the socket is paused so memory stays bounded.
+import type { BatchOutcome } from './store/local-store';
+import type { WriterOutput } from './store/batch-writer';
+import { startStoreWriter, type StoreWriter } from './store/store-writer';
 
 export interface SyncOptions {
-  /** Fixed events per transaction; by default the size adapts to `budgetMs`. */
-  chunkSize?: number;
-  /** Time one chunk may hold the event loop (default 5 ms). */
-  budgetMs?: number;
+  /** The store's file; the writer opens its own connection to it. */
+  file: string;
+  /** Events per transaction at most (default 3,000; the writer takes fewer when fewer wait). */
+  maxBatchEvents?: number;
   /** Acknowledge a committed sequence on the link its events came from. */
   ack: (seq: number, link: number) => void;
   /** Whether frames from this link are still worth applying. */
@@ -21,174 +24,209 @@ export interface SyncOptions {
   pause?: () => void;
   resume?: () => void;
   log?: (msg: string) => void;
+  /** Write on the main thread instead of a worker (tests of the fallback). */
+  inlineWriter?: boolean;
 }
 
-const PAUSE_ABOVE = 4_000;
-const RESUME_BELOW = 1_000;
-/** During a backlog, index once this many messages wait (fewer, larger FTS5 segments). */
-const INDEX_AT_LEAST = 2_000;
+/** Events in frames not yet committed above which the socket is paused, and below which it resumes. */
+const PAUSE_ABOVE = 5_000;
+const RESUME_BELOW = 1_500;
+/** Frames handed to the writer at once at most (in events); the rest wait here. */
+const POSTED_AT_MOST = 4_000;
+/** What an unparsed frame counts as until it is parsed. */
+const UNPARSED_WEIGHT = 250;
+
+/** A frame not yet handed over: its raw bytes (a large one) or its parsed events (a small one). */
+type Waiting = { link: number; raw?: Uint8Array; events?: unknown[]; weight: number };
 
 export class SyncEngine {
-  private queue: { events: unknown[]; offset: number; link: number; raw?: Buffer }[] = [];
-  private queued = 0;
-  private scheduled = false;
+  private writer: StoreWriter | null = null;
+  private waiting: Waiting[] = [];
+  /** Frames with the writer, by id: their weight in events. */
+  private posted = new Map<number, number>();
+  private postedWeight = 0;
+  private waitingWeight = 0;
+  private nextId = 1;
+  private holds = 0;
   private paused = false;
   private idleWaiters: (() => void)[] = [];
-  private chunkSize: number;
-  private readonly adaptive: boolean;
-  private readonly budgetMs: number;
+  /** Waiting for the writer to have nothing of ours (exclusive). */
+  private drainWaiters: (() => void)[] = [];
+  private closed = false;
   /** Events dropped because they failed validation (a newer server's event type, say). */
   invalidEvents = 0;
 
-  constructor(private readonly store: LocalStore, private readonly o: SyncOptions) {
-    this.adaptive = o.chunkSize === undefined;
-    this.chunkSize = o.chunkSize ?? 50;
-    this.budgetMs = o.budgetMs ?? 5;
-  }
+  constructor(private readonly o: SyncOptions) {}
+
+  /** Which thread writes ('none' until the first frame). */
+  get writerKind(): 'worker' | 'main-thread' | 'none' { return this.writer?.kind ?? 'none'; }
 
   enqueue(events: unknown[], link: number): void {
     if (events.length === 0) return;
-    this.queue.push({ events, offset: 0, link });
-    this.queued += events.length;
-    if (!this.paused && this.queued > PAUSE_ABOVE) { this.paused = true; this.o.pause?.(); }
-    this.schedule();
+    this.add({ link, events, weight: events.length });
   }
 
-  /** A large `events` frame as it came off the socket; parsed when its turn comes. */
-  enqueueUnparsed(data: Buffer, link: number): void {
-    // Counted as a frame's worth of events for flow control until it is parsed.
-    this.queue.push({ events: [], offset: 0, link, raw: data });
-    this.queued += 250;
-    if (!this.paused && this.queued > PAUSE_ABOVE) { this.paused = true; this.o.pause?.(); }
-    this.schedule();
+  /** A large `events` frame as it came off the socket; the writer parses it. */
+  enqueueUnparsed(data: Uint8Array, link: number): void {
+    this.add({ link, raw: data, weight: UNPARSED_WEIGHT });
   }
 
   /** The link dropped: what it delivered but we did not commit will be replayed after hello. */
   dropLink(link: number): void {
-    const before = this.queued;
-    this.queue = this.queue.filter((q) => q.link !== link);
-    this.queued = this.queue.reduce((n, q) => n + (q.raw ? 250 : q.events.length - q.offset), 0);
-    if (before !== this.queued) this.o.log?.(`[sync] dropped ${before - this.queued} uncommitted events of a closed link`);
-    if (this.paused) { this.paused = false; this.o.resume?.(); }
+    const before = this.waiting.length;
+    this.waiting = this.waiting.filter((w) => w.link !== link);
+    if (before !== this.waiting.length) {
+      this.waitingWeight = this.waiting.reduce((n, w) => n + w.weight, 0);
+      this.o.log?.(`[sync] dropped ${before - this.waiting.length} uncommitted frames of a closed link`);
+    }
+    this.writer?.post({ type: 'drop', link });
+    this.flowControl();
     this.settle();
   }
 
-  get pending(): number { return this.queued; }
+  get pending(): number { return this.waitingWeight + this.postedWeight; }
 
-  /** Resolves once every queued event is committed. */
+  /** Resolves once every queued event is committed (or skipped). */
   idle(): Promise<void> {
-    if (this.queued === 0) return Promise.resolve();
+    if (this.pending === 0) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private schedule(): void {
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(() => { this.scheduled = false; this.step(); });
-  }
-
-  private step(): void {
-    const head = this.queue[0];
-    if (!head) { this.settle(); return; }
-    if (!this.o.isLive(head.link)) {
-      this.queue.shift();
-      this.queued -= head.raw ? 250 : head.events.length - head.offset;
-      this.schedule();
-      return;
-    }
-    const started = performance.now();
-    if (head.raw) {
-      const raw = head.raw;
-      head.raw = undefined;
-      this.queued -= 250;
-      try {
-        const frame = JSON.parse(raw.toString()) as { type?: unknown; events?: unknown };
-        if (frame.type === 'events' && Array.isArray(frame.events)) head.events = frame.events;
-        else this.o.log?.(`[sync] ignored a large ${String(frame.type)} frame`);
-      } catch {
-        this.o.log?.('[sync] ignored a large frame that is not JSON');
-      }
-      this.queued += head.events.length;
-      if (head.events.length === 0) { this.queue.shift(); this.schedule(); return; }
-      // Parsing took part of this turn's budget; apply on the next turn if little is left.
-      if (performance.now() - started > this.budgetMs / 2) { this.schedule(); return; }
-    }
-    const slice = head.events.slice(head.offset, head.offset + this.chunkSize);
-    const valid: SequencedEvent[] = [];
-    let highest = 0;
-    for (const raw of slice) {
-      const r = SequencedEvent.safeParse(raw);
-      if (r.success) { valid.push(r.data); continue; }
-      this.invalidEvents++;
-      const seq = (raw as { seq?: unknown })?.seq;
-      this.o.log?.(`[sync] skipped an event this app cannot read (seq ${String(seq)}): ${r.error.issues[0]?.message}`);
-      // Move the cursor past it anyway, or the same event would block every resume.
-      if (typeof seq === 'number' && Number.isInteger(seq) && seq > highest) highest = seq;
-    }
-    let outcome: BatchOutcome;
-    try {
-      outcome = this.store.applyEvents(valid, highest, { index: false });
-    } catch (err) {
-      this.queue = [];
-      this.queued = 0;
-      this.settle();
-      this.o.onError(err);
-      return;
-    }
-    if (this.adaptive) {
-      // Size the next chunk so it holds the event loop for about budgetMs: big enough to keep
-      // transactions efficient, small enough that input, pings and IPC never wait long.
-      const perEvent = (performance.now() - started) / Math.max(1, slice.length);
-      const next = Math.round(this.budgetMs / Math.max(perEvent, 0.001));
-      this.chunkSize = Math.max(10, Math.min(500, Math.round((this.chunkSize + next) / 2)));
-    }
-    head.offset += slice.length;
-    this.queued -= slice.length;
-    const frameDone = head.offset >= head.events.length;
-    if (frameDone) this.queue.shift();
-    // Acknowledge what is committed once per frame (or every 100 ms inside a big one): the
-    // server needs it for its window, not after every chunk.
-    if (frameDone || performance.now() - this.lastAckAt > 100) {
-      this.o.ack(outcome.seq, head.link);
-      this.lastAckAt = performance.now();
-    }
-    if (this.paused && this.queued < RESUME_BELOW) { this.paused = false; this.o.resume?.(); }
-    try { this.o.onApplied(outcome); } catch (err) { this.o.log?.(`[sync] a listener failed: ${(err as Error).message}`); }
-    this.scheduleIndexing();
-    if (this.queue.length > 0) this.schedule();
-    else this.settle();
-  }
-
-  private lastAckAt = 0;
-  private indexRowsPerStep = 500;
-  private indexScheduled = false;
-
   /**
-   * Bring the search index up to date in budgeted steps, after the events that need it are
-   * committed: during a backlog only when a good number of rows wait, and always once idle.
+   * Run `fn` on the main connection while no sync transaction can interleave: frames arriving
+   * meanwhile wait, and what the writer already has is committed first (wipes, cursor resets).
    */
-  private scheduleIndexing(): void {
-    if (this.indexScheduled) return;
-    const waiting = this.store.messages.unindexed();
-    if (waiting === 0 || (this.queued > 0 && waiting < INDEX_AT_LEAST)) return;
-    this.indexScheduled = true;
-    setImmediate(() => {
-      this.indexScheduled = false;
-      const t = performance.now();
-      try {
-        this.store.transaction(() => this.store.messages.indexPending(this.indexRowsPerStep));
-      } catch (err) {
+  async exclusive<T>(fn: () => T): Promise<T> {
+    this.holds++;
+    try {
+      while (this.posted.size > 0) await new Promise<void>((r) => this.drainWaiters.push(r));
+      return fn();
+    } finally {
+      this.holds--;
+      this.pump();
+    }
+  }
+
+  /** Stop the writer and close its connection; frames not committed are replayed next time. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.holds = 0;
+    this.waiting = [];
+    this.posted.clear();
+    this.postedWeight = this.waitingWeight = 0;
+    const w = this.writer;
+    this.writer = null;
+    this.settle();
+    await w?.close();
+  }
+
+  private add(frame: Waiting): void {
+    if (this.closed) return;
+    this.waiting.push(frame);
+    this.waitingWeight += frame.weight;
+    this.flowControl();
+    this.pump();
+  }
+
+  /** Hand waiting frames to the writer (which parses, validates and prepares them off this thread). */
+  private pump(): void {
+    if (this.closed) return;
+    while (this.holds === 0 && this.waiting.length > 0 && (this.posted.size === 0 || this.postedWeight < POSTED_AT_MOST)) {
+      const frame = this.waiting.shift()!;
+      this.waitingWeight -= frame.weight;
+      if (!this.o.isLive(frame.link)) continue;
+      const id = this.nextId++;
+      this.posted.set(id, frame.weight);
+      this.postedWeight += frame.weight;
+      this.ensureWriter().post({ type: 'raw-frame', id, link: frame.link, raw: frame.raw, events: frame.events });
+    }
+    this.flowControl();
+    this.settle();
+  }
+
+  private ensureWriter(): StoreWriter {
+    this.writer ??= startStoreWriter({
+      file: this.o.file,
+      maxEvents: this.o.maxBatchEvents ?? 3_000,
+      inline: this.o.inlineWriter,
+      log: (line) => this.o.log?.(line),
+      onOutput: (out) => this.onOutput(out),
+      onCrash: (err) => {
+        this.o.log?.(`[sync] ${err.message}`);
+        this.failAll();
+        this.writer = null;
         this.o.onError(err);
+      },
+    });
+    return this.writer;
+  }
+
+  /** Forget every frame in flight: the caller reconnects and the server replays from the committed sequence. */
+  private failAll(): void {
+    this.waiting = [];
+    this.posted.clear();
+    this.postedWeight = this.waitingWeight = 0;
+    this.flowControl();
+    this.settle();
+  }
+
+  /** Take the frames a result covers off the books; false when none of them was ours (a stale result). */
+  private consume(ids: number[]): boolean {
+    let ours = false;
+    for (const id of ids) {
+      const weight = this.posted.get(id);
+      if (weight === undefined) continue;
+      ours = true;
+      this.posted.delete(id);
+      this.postedWeight -= weight;
+    }
+    return ours;
+  }
+
+  private onOutput(out: WriterOutput): void {
+    switch (out.type) {
+      case 'log':
+        this.o.log?.(out.line);
+        return;
+      case 'closed':
+        return;
+      case 'invalid':
+        this.invalidEvents += out.count;
+        return;
+      case 'skipped':
+        this.consume(out.consumed);
+        break;
+      case 'failed': {
+        if (!this.consume(out.consumed)) return;
+        this.failAll();
+        this.o.onError(Object.assign(new Error(out.error.message), out.error.code ? { code: out.error.code } : {}));
         return;
       }
-      const perRow = (performance.now() - t) / this.indexRowsPerStep;
-      this.indexRowsPerStep = Math.max(100, Math.min(5_000, Math.round(this.budgetMs / Math.max(perRow, 0.0005))));
-      this.scheduleIndexing();
-    });
+      case 'applied': {
+        if (!this.consume(out.consumed)) return;
+        // Committed: now the server may forget these events (per batch, on the link they came from).
+        this.o.ack(out.outcome.seq, out.link);
+        out.outcome.messagesWire = out.messagesJson;
+        try { this.o.onApplied(out.outcome); } catch (err) { this.o.log?.(`[sync] a listener failed: ${(err as Error).message}`); }
+        break;
+      }
+    }
+    this.pump();
+  }
+
+  private flowControl(): void {
+    const pending = this.pending;
+    if (!this.paused && pending > PAUSE_ABOVE) { this.paused = true; this.o.pause?.(); }
+    else if (this.paused && pending < RESUME_BELOW) { this.paused = false; this.o.resume?.(); }
   }
 
   private settle(): void {
-    if (this.queued > 0) return;
+    if (this.posted.size === 0 && this.drainWaiters.length > 0) {
+      const drained = this.drainWaiters;
+      this.drainWaiters = [];
+      for (const w of drained) w();
+    }
+    if (this.pending > 0 || this.posted.size > 0) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w();

@@ -27,6 +27,7 @@ export class UnreadCounts {
   }
 
   touch(conversationIds: Iterable<string>): void {
+    if (this.stopped) return;
     for (const id of conversationIds) this.dirty.add(id);
     if (this.dirty.size === 0 || this.timer) return;
     this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.throttleMs);
@@ -70,7 +71,10 @@ export class UnreadCounts {
     return { total: this.total, byConversation: Object.fromEntries(this.counts) };
   }
 
+  private stopped = false;
+
   stop(): void {
+    this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }

@@ -8,6 +8,7 @@ import { makeCore, type Harness } from './support/core-harness';
 import { eventually, MemoryCredentials } from './support/fixtures';
 import type { ConversationSummary, ConnectionState, Session } from '../../shared/ipc';
 import type { MessageView } from '../../shared/domain';
+import { HttpApi } from '../../main/core/http-api';
 
 let rs: RealServer;
 const harnesses: Harness[] = [];
@@ -84,10 +85,17 @@ describe('desktop core with the real Converse server', () => {
     const backlog = 1_200;
     for (let i = 0; i < backlog; i++) await sms.inbound('+14155550134', `backlog ${i}`);
 
-    const second = track(makeCore({ dataDir: first.dataDir, serverUrl: rs.url, token: rs.token }));
+    // Small transactions, so the stop lands between two commits of the backlog.
+    const second = track(makeCore({ dataDir: first.dataDir, serverUrl: rs.url, token: rs.token, syncChunkSize: 50 }));
+    // Stop as soon as the first batch of the backlog is committed (the writer is a thread of its
+    // own, so waiting for a poll would let it finish the whole backlog first).
+    let stopping: Promise<void> | null = null;
+    second.core.on('messages.changed', (e) => {
+      if (!stopping && e.messages.some((m) => m.body.startsWith('backlog '))) stopping = second.core.stop();
+    });
     await second.core.start();
-    await eventually(() => second.of('messages.changed').some((e) => e.messages.some((m) => m.body.startsWith('backlog '))), 10_000, 'first batch');
-    await second.core.stop();
+    await eventually(() => stopping !== null, 10_000, 'first batch');
+    await stopping;
     const stored = (await bodiesWithDir(first.dataDir)).length;
     const seq = committedSeq(first.dataDir);
     expect(stored).toBeGreaterThan(0);
@@ -185,6 +193,19 @@ describe('desktop core with the real Converse server', () => {
     expect(progress.at(-1)).toEqual({ uploadId: 'up-1', loaded: png.byteLength, total: png.byteLength });
     const download = await h.call<{ url: string | null; savedTo: string | null }>('attachments.download', { attachmentId: uploaded.id });
     expect(download.url?.startsWith('data:image/png;base64,')).toBe(true);
+    // Previews: a data: URL from a shell without its own file URL, the shell's URL otherwise.
+    const preview = await h.call<{ url: string }>('attachments.preview', { attachmentId: uploaded.id });
+    expect(preview.url.startsWith('data:image/png;base64,')).toBe(true);
+    expect(Buffer.from(preview.url.slice(preview.url.indexOf(',') + 1), 'base64').equals(Buffer.from(png))).toBe(true);
+    h.shell.previewUrl = (id) => `app://converse/attachments/${encodeURIComponent(id)}`;
+    expect(await h.call('attachments.preview', { attachmentId: uploaded.id })).toEqual({ url: `app://converse/attachments/${encodeURIComponent(uploaded.id)}` });
+    // What such a shell serves under that URL: the bytes through the server, with the session's token.
+    const fetched = await h.core.fetchAttachment(uploaded.id);
+    expect(fetched.mimeType).toBe('image/png');
+    expect(Buffer.from(fetched.bytes).equals(Buffer.from(png))).toBe(true);
+    await expect(h.core.fetchAttachment('no-such-attachment')).rejects.toMatchObject({ code: 'not_found' });
+    // Above a limit the file is refused without being read whole.
+    await expect(new HttpApi(rs.url, rs.token).download(uploaded.id, 1_000)).rejects.toMatchObject({ code: 'attachment_too_large' });
     // cancelled at once: the call fails with "cancelled" and nothing is left running
     const pending = h.call('attachments.upload', { uploadId: 'up-2', channel: 'sms', fileName: 'big.png', bytes: png });
     await h.call('attachments.cancel', { uploadId: 'up-2' });

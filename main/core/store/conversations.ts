@@ -4,6 +4,10 @@ import { statementCache } from './statements';
 import type { Channel, ConversationView, MessageView } from '../../../shared/domain';
 import { parseConversationId } from '../../../shared/domain';
 import type { ConversationSummary } from '../../../shared/ipc';
+import { previewOf } from './prepared';
+
+/** What a conversation's row takes from its newest message. */
+export interface ConversationTouch { conversationId: string; leadId: string; channel: string; createdAt: string; createdMs: number; preview: string }
 
 interface ConversationRow { id: string; data: string; read_up_to: string | null; lead_first: string | null; lead_last: string | null; unread: number }
 
@@ -57,10 +61,14 @@ export class ConversationRows {
 
   /** A message arrived or was sent: make sure its conversation exists and shows it as the latest. */
   touchWithMessage(m: MessageView): void {
+    this.touch({ conversationId: m.conversationId, leadId: m.leadId, channel: m.channel, createdAt: m.createdAt, createdMs: Date.parse(m.createdAt), preview: previewOf(m) });
+  }
+
+  /** A conversation's newest message moved: its time and preview follow (created if new). */
+  touch(t: ConversationTouch): void {
     // One statement, no JSON round trip in JS: a backlog touches a conversation per batch.
-    const preview = (m.body || m.caption || m.templateName || m.attachment?.fileName || '').slice(0, 200);
-    const base: ConversationView = { id: m.conversationId, leadId: m.leadId, channel: m.channel, lastMessageAt: m.createdAt, lastMessagePreview: preview, windowClosesAt: null };
-    this.touchStmt.run({ id: m.conversationId, lead_id: m.leadId, channel: m.channel, t: Date.parse(m.createdAt), at: m.createdAt, preview, data: JSON.stringify(base) });
+    const base: ConversationView = { id: t.conversationId, leadId: t.leadId, channel: t.channel as ConversationView['channel'], lastMessageAt: t.createdAt, lastMessagePreview: t.preview, windowClosesAt: null };
+    this.touchStmt.run({ id: t.conversationId, lead_id: t.leadId, channel: t.channel, t: t.createdMs, at: t.createdAt, preview: t.preview, data: JSON.stringify(base) });
   }
 
   get(id: string): ConversationView | null {

@@ -3,8 +3,9 @@
 // the committed sequence and the data can never disagree.
 import type Database from 'better-sqlite3';
 import type { MessageView, NudgeView } from '../../../shared/domain';
-import type { SequencedEvent } from '../../../shared/stream-protocol';
-import { openDatabase } from './open-database';
+import { previewOf, type WritableEvent } from './prepared';
+import type { ConversationTouch } from './conversations';
+import { openDatabase, type OpenOptions } from './open-database';
 import { MessageRows } from './messages';
 import { LeadRows } from './leads';
 import { ConversationRows } from './conversations';
@@ -26,6 +27,10 @@ export interface BatchOutcome {
   outboxResolved: number;
   /** Nudges seen for the first time, with the time the server logged them. */
   nudges: { nudge: NudgeView; at: string }[];
+  /** With `viewsAsJson`: each conversation's stored views as one JSON array (`messages` stays empty). */
+  messagesJson?: Map<string, string[]>;
+  /** As received from the store writer's thread: [conversationId, JSON array of views]; parsed only if someone listens. */
+  messagesWire?: [string, string][];
 }
 
 export class LocalStore {
@@ -41,8 +46,8 @@ export class LocalStore {
     this.state = new StateRows(db);
   }
 
-  static open(file: string, now?: () => Date): LocalStore {
-    const { db, recoveredFrom } = openDatabase(file, now);
+  static open(file: string, now?: () => Date, options?: OpenOptions): LocalStore {
+    const { db, recoveredFrom } = openDatabase(file, now, options);
     return new LocalStore(db, file, recoveredFrom);
   }
 
@@ -55,27 +60,60 @@ export class LocalStore {
    * `advanceTo` moves the cursor past events of the batch that could not be read.
    * Messages enter the search index in the same transaction unless `index` is false.
    */
-  applyEvents(events: readonly SequencedEvent[], advanceTo = 0, opts: { index?: boolean } = {}): BatchOutcome {
+  applyEvents(events: readonly WritableEvent[], advanceTo = 0, opts: { index?: boolean; viewsAsJson?: boolean } = {}): BatchOutcome {
     return this.transaction(() => {
       const out: BatchOutcome = {
         seq: this.state.committedSeq(), duplicates: 0, messages: new Map(), conversations: new Set(), unreadTouched: new Set(),
         leadsChanged: false, templatesChanged: false, outboxResolved: 0, nudges: [],
       };
+      // Views cross to another thread as the JSON the row already holds: cheaper than cloning objects.
+      const asJson = opts.viewsAsJson ? (out.messagesJson = new Map<string, string[]>()) : null;
       // A conversation's preview follows only its newest message of the batch.
-      const latest = new Map<string, MessageView>();
-      for (const { seq, at, event } of events) {
+      const latest = new Map<string, ConversationTouch>();
+      const newest = (t: ConversationTouch) => {
+        const before = latest.get(t.conversationId);
+        if (!before || before.createdMs <= t.createdMs) latest.set(t.conversationId, t);
+      };
+      for (const e of events) {
+        if (Array.isArray(e)) {
+          // A message prepared on the main thread (prepared.ts): the hot path of a backlog.
+          const [seq, , , clientId, conversationId, leadId, channel, direction, , , createdMs, createdAt, preview] = e;
+          if (seq <= out.seq) { out.duplicates++; continue; }
+          out.seq = seq;
+          const { json } = this.messages.upsertPrepared(e);
+          if (clientId && this.state.removeOutbox(clientId)) out.outboxResolved++;
+          newest({ conversationId, leadId, channel, createdAt, createdMs, preview });
+          if (asJson) {
+            const list = asJson.get(conversationId);
+            if (list) list.push(json); else asJson.set(conversationId, [json]);
+          } else {
+            const list = out.messages.get(conversationId) ?? [];
+            list.push(JSON.parse(json) as MessageView);
+            out.messages.set(conversationId, list);
+          }
+          out.conversations.add(conversationId);
+          if (direction === 'inbound') out.unreadTouched.add(conversationId);
+          continue;
+        }
+        const { seq, at, event } = e;
         if (seq <= out.seq) { out.duplicates++; continue; }
         out.seq = seq;
         switch (event.type) {
           case 'message.upserted': {
-            const view = this.messages.upsertFromServer(event.message);
+            const { view, json } = this.messages.upsertFromServerAsJson(event.message);
             // The server has this send: the outbox has nothing left to do for it.
             if (event.message.clientId && this.state.removeOutbox(event.message.clientId)) out.outboxResolved++;
-            const newest = latest.get(view.conversationId);
-            if (!newest || Date.parse(newest.createdAt) <= Date.parse(event.message.createdAt)) latest.set(view.conversationId, event.message);
-            const list = out.messages.get(view.conversationId) ?? [];
-            list.push(view);
-            out.messages.set(view.conversationId, list);
+            const m = event.message;
+            newest({ conversationId: m.conversationId, leadId: m.leadId, channel: m.channel, createdAt: m.createdAt, createdMs: Date.parse(m.createdAt), preview: previewOf(m) });
+            if (asJson) {
+              const list = asJson.get(view.conversationId) ?? [];
+              list.push(json);
+              asJson.set(view.conversationId, list);
+            } else {
+              const list = out.messages.get(view.conversationId) ?? [];
+              list.push(view);
+              out.messages.set(view.conversationId, list);
+            }
             out.conversations.add(view.conversationId);
             if (view.direction === 'inbound') out.unreadTouched.add(view.conversationId);
             break;
@@ -115,7 +153,7 @@ export class LocalStore {
             break;
         }
       }
-      for (const m of latest.values()) this.conversations.touchWithMessage(m);
+      for (const t of latest.values()) this.conversations.touch(t);
       // The sync engine indexes in larger steps of its own (opts.index false): FTS5 writes a
       // segment per committing transaction, so fewer, larger index steps cost far less.
       if (opts.index !== false) this.messages.indexPending();

@@ -5,6 +5,7 @@ import { statementCache } from './statements';
 import type { MessageView } from '../../../shared/domain';
 import type { SendRequest } from '../../../shared/stream-protocol';
 import { ftsQuery } from './fts-query';
+import { searchableText, type PreparedMessage } from './prepared';
 
 const ms = (iso: string): number => Date.parse(iso);
 
@@ -39,8 +40,9 @@ export class MessageRows {
     this.byId = db.prepare('SELECT seq, id, server_id, client_id, data FROM messages WHERE id = ?');
     this.insert = db.prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data)
       VALUES (@id, @server_id, @client_id, @conversation_id, @lead_id, @direction, @status, @body, @created_ms, @data)`);
+    // Positional parameters: binding by name costs a property lookup each, on the hottest path of a sync.
     this.insertNew = db.prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data)
-      VALUES (@id, @server_id, @client_id, @conversation_id, @lead_id, @direction, @status, @body, @created_ms, @data) ON CONFLICT DO NOTHING`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
     this.insertLocalStmt = db.prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data, send_request)
       VALUES (@id, @server_id, @client_id, @conversation_id, @lead_id, @direction, @status, @body, @created_ms, @data, @send_request)`);
     this.update = db.prepare(`UPDATE messages SET server_id = @server_id, client_id = @client_id, conversation_id = @conversation_id, lead_id = @lead_id,
@@ -77,12 +79,24 @@ export class MessageRows {
 
   /** Store the server's current version of a message; a local send found by client id keeps its id. */
   upsertFromServer(m: MessageView): MessageView {
+    return this.upsertFromServerAsJson(m).view;
+  }
+
+  /** A prepared message from the sync (see prepared.ts): the stored view's id and JSON. */
+  upsertPrepared(p: PreparedMessage): { id: string; json: string } {
+    if (this.insertNew.run(p[2], p[2], p[3], p[4], p[5], p[7], p[8], p[9], p[10], p[13]).changes > 0) return { id: p[2], json: p[13] };
+    // Already here (a replay, a status change, this device's own send): the general path.
+    const { view, json } = this.upsertFromServerAsJson(JSON.parse(p[13]) as MessageView);
+    return { id: view.id, json };
+  }
+
+  /** upsertFromServer, also returning the stored view as JSON (what the sync hands across threads). */
+  upsertFromServerAsJson(m: MessageView): { view: MessageView; json: string } {
     // Most synced messages are new: try the insert first, look up only when something conflicts.
-    const fresh = {
-      id: m.id, server_id: m.id, client_id: m.clientId, conversation_id: m.conversationId, lead_id: m.leadId,
-      direction: m.direction, status: m.status, body: searchableText(m), created_ms: ms(m.createdAt), data: JSON.stringify(m),
-    };
-    if (this.insertNew.run(fresh).changes > 0) return m;
+    const json = JSON.stringify(m);
+    if (this.insertNew.run(m.id, m.id, m.clientId, m.conversationId, m.leadId, m.direction, m.status, searchableText(m), ms(m.createdAt), json).changes > 0) {
+      return { view: m, json };
+    }
     const existing = (this.byServerId.get(m.id) as MessageRow | undefined)
       ?? (m.clientId ? (this.byClientId.get(m.clientId) as MessageRow | undefined) : undefined);
     const view: MessageView = existing ? { ...m, id: existing.id } : m;
@@ -92,7 +106,7 @@ export class MessageRows {
     };
     if (existing) this.update.run({ ...row, seq: existing.seq });
     else this.insert.run(row);
-    return view;
+    return { view, json: row.data };
   }
 
   /** The rep's own send, before the server has seen it. */
@@ -172,7 +186,3 @@ export class MessageRows {
   }
 }
 
-/** What search finds a message by: its text, caption, template and file name. */
-function searchableText(m: MessageView): string {
-  return [m.body, m.caption, m.templateName, m.attachment?.fileName].filter((s): s is string => !!s).join(' ');
-}

@@ -21,7 +21,7 @@ export function isCorruptionError(err: unknown): boolean {
   return typeof code === 'string' && CORRUPT_CODES.has(code);
 }
 
-function openAndMigrate(file: string): Database.Database {
+function openAndMigrate(file: string, cacheKb: number): Database.Database {
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
@@ -32,7 +32,7 @@ function openAndMigrate(file: string): Database.Database {
     db.pragma('busy_timeout = 2000');
     // 16 MB of page cache: search and unread counts over a million messages stay in memory
     // without pushing the process past its memory budget.
-    db.pragma('cache_size = -16000');
+    db.pragma(`cache_size = -${cacheKb}`);
     // A backlog sync commits often; checkpointing every 1,000 pages (the default) would copy the
     // WAL back on the sync's own commits. The core checkpoints when the sync goes idle instead.
     db.pragma('wal_autocheckpoint = 20000');
@@ -59,14 +59,23 @@ export function moveAside(file: string, now: Date): string {
   return target;
 }
 
-export function openDatabase(file: string, now: () => Date = () => new Date()): OpenedDatabase {
+export interface OpenOptions {
+  /** Move a damaged file aside and start fresh (default). The sync writer's second connection
+   * sets false: only the core's own connection decides about the file. */
+  recover?: boolean;
+  /** Page cache in KB (default 16,000). */
+  cacheKb?: number;
+}
+
+export function openDatabase(file: string, now: () => Date = () => new Date(), o: OpenOptions = {}): OpenedDatabase {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const cacheKb = o.cacheKb ?? 16_000;
   try {
-    return { db: openAndMigrate(file), recoveredFrom: null };
+    return { db: openAndMigrate(file, cacheKb), recoveredFrom: null };
   } catch (err) {
     if (err instanceof DatabaseTooNewError) throw err;
-    if (!isCorruptionError(err)) throw err;
+    if (!isCorruptionError(err) || o.recover === false) throw err;
     const movedTo = moveAside(file, now());
-    return { db: openAndMigrate(file), recoveredFrom: movedTo };
+    return { db: openAndMigrate(file, cacheKb), recoveredFrom: movedTo };
   }
 }

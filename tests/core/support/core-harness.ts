@@ -22,7 +22,7 @@ export interface Harness {
 
 const EVENT_NAMES: IpcEventName[] = ['connection.changed', 'session.changed', 'messages.changed', 'conversations.changed', 'unread.changed', 'nudges.changed', 'navigate', 'attachment.progress', 'window.changed', 'settings.changed', 'notice'];
 
-export function makeCore(o: { dataDir?: string; serverUrl?: string; token?: string; credentials?: MemoryCredentials; notifier?: Notifier; coalesceWindowMs?: number; heartbeatMs?: number; heartbeatTimeoutMs?: number } = {}): Harness {
+export function makeCore(o: { dataDir?: string; serverUrl?: string; token?: string; credentials?: MemoryCredentials; notifier?: Notifier; coalesceWindowMs?: number; heartbeatMs?: number; heartbeatTimeoutMs?: number; syncChunkSize?: number; inlineWriter?: boolean } = {}): Harness {
   const dataDir = o.dataDir ?? mkdtempSync(path.join(tmpdir(), 'converse-core-'));
   const shell = new FakeShell();
   const notifier = o.notifier ?? new RecordingNotifier();
@@ -30,7 +30,7 @@ export function makeCore(o: { dataDir?: string; serverUrl?: string; token?: stri
   const nudgeResults: Harness['nudgeResults'] = [];
   const core = createDesktopCore({
     dataDir, notifier, credentials, shell,
-    tuning: { coalesceWindowMs: o.coalesceWindowMs ?? 20, backoff: { baseMs: 20, maxMs: 200 }, heartbeatMs: o.heartbeatMs, heartbeatTimeoutMs: o.heartbeatTimeoutMs },
+    tuning: { coalesceWindowMs: o.coalesceWindowMs ?? 20, backoff: { baseMs: 20, maxMs: 200 }, heartbeatMs: o.heartbeatMs, heartbeatTimeoutMs: o.heartbeatTimeoutMs, syncChunkSize: o.syncChunkSize, inlineWriter: o.inlineWriter },
     onNudgeResult: (nudge, result) => nudgeResults.push({ nudge, result }),
   });
   const events: Harness['events'] = [];

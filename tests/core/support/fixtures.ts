@@ -46,6 +46,8 @@ export class FakeShell implements ShellPort {
   shortcutStatus() { return { accelerator: 'Alt+M', registered: true, error: null }; }
   setUnreadCount(total: number) { this.unread.push(total); }
   setLaunchAtLogin(enabled: boolean) { this.launchAtLogin.push(enabled); }
+  /** Set by a test to play a shell that serves previews under its own URL. */
+  previewUrl?: (attachmentId: string) => string;
 }
 
 export class RecordingNotifier implements Notifier {

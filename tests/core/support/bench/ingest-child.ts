@@ -17,6 +17,7 @@ const core = createDesktopCore({
     shortcutStatus: () => ({ accelerator: 'Alt+M', registered: false, error: null }), setUnreadCount: () => {}, setLaunchAtLogin: () => {},
   },
 });
+const rssAtStartMb = process.memoryUsage().rss / 1024 / 1024;
 const delay = monitorEventLoopDelay({ resolution: 2 });
 delay.enable();
 await core.start();
@@ -28,6 +29,6 @@ process.on('message', (m: { type: string }) => {
   process.send!({
     type: 'report',
     p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6, meanMs: delay.mean / 1e6,
-    rssMb: mem.rss / 1024 / 1024, heapMb: mem.heapUsed / 1024 / 1024,
+    rssMb: mem.rss / 1024 / 1024, heapMb: mem.heapUsed / 1024 / 1024, externalMb: mem.external / 1024 / 1024, rssAtStartMb, heapTotalMb: mem.heapTotal / 1024 / 1024, arrayBuffersMb: mem.arrayBuffers / 1024 / 1024,
   }, () => { void core.stop().then(() => process.exit(0)); });
 });
