@@ -214,8 +214,9 @@ describe('the chat window', () => {
     api.conversations = [makeSummary()];
     const { user } = await start(api);
     await user.click(screen.getByRole('button', { name: /Maria Garcia/ }));
-    await user.click(await screen.findByRole('button', { name: 'Open lead details for Maria Garcia' }));
+    await user.click(await screen.findByRole('button', { name: 'Open Maria Garcia in the CRM' }));
     await waitFor(() => expect(api.callsOf('shell.openExternal')).toEqual([{ url: 'https://crm.example.com/leads/lead-maria' }]));
+    expect(screen.queryByRole('region', { name: 'Lead details' })).not.toBeInTheDocument();
   });
 
   it('shows the connection state quietly and the countdown when reconnecting', async () => {

@@ -11,6 +11,7 @@ import { useApp } from '../state/appStore';
 import { useChat, type ActiveConversation } from '../state/chatStore';
 import { useDarkTheme } from '../theme';
 import { MessageList } from './MessageList';
+import { crmLeadPageUrl } from '../lead/crm-link';
 import { BackIcon } from '../components/icons';
 
 export const leadName = (lead: LeadView | undefined): string => (lead ? `${lead.firstName} ${lead.lastName}`.trim() : '');
@@ -21,14 +22,37 @@ export function chosenPhone(lead: LeadView | undefined, handle: string | null): 
   return lead.phones.find((p) => p.handle === handle) ?? lead.phones.find((p) => p.primary) ?? lead.phones[0];
 }
 
-/** The lead's page in the CRM (Electron, pattern set) or the in-app details view. */
+/** The lead's page in the CRM through the OS browser (Electron, usable pattern set), else the
+ * in-app details — also when the shell could not open it, so a click never does nothing. */
 export async function openLeadDetails(leadId: string): Promise<void> {
-  const pattern = useApp.getState().settings?.crmLeadUrl ?? '';
-  if (converse().shell === 'electron' && pattern.includes('{leadId}')) {
-    const r = await invoke('shell.openExternal', { url: pattern.replaceAll('{leadId}', encodeURIComponent(leadId)) }).catch(() => ({ opened: false }));
+  const url = crmLeadPageUrl(useApp.getState().settings?.crmLeadUrl, leadId);
+  if (url && converse().shell === 'electron') {
+    const r = await invoke('shell.openExternal', { url }).catch(() => ({ opened: false }));
     if (r.opened) return;
   }
   useApp.getState().setOverlay('lead-details');
+}
+
+/** The lead's name in the conversation header: it opens the lead's details, wherever they are. */
+function LeadName({ leadId, name }: { leadId: string; name: string }) {
+  const { t } = useTranslation();
+  const url = useApp((s) => crmLeadPageUrl(s.settings?.crmLeadUrl, leadId));
+  if (url && converse().shell === 'web') {
+    // A browser tab cannot reach the OS browser (the browser shell's shell.openExternal answers
+    // opened:false), and a rep in a browser expects a CRM link to open a new tab: so it is an
+    // ordinary link — middle-click, "copy link" and the status-bar preview work too. noopener
+    // keeps the CRM page from reaching back into this window, noreferrer tells it nothing of ours.
+    return (
+      <a className="lead-name" dir="auto" href={url} target="_blank" rel="noopener noreferrer" aria-label={t('conversation.openInCrmNewTab', { name })}>
+        {name}
+      </a>
+    );
+  }
+  return (
+    <button type="button" className="lead-name" dir="auto" aria-label={t(url ? 'conversation.openInCrm' : 'conversation.leadDetails', { name })} onClick={() => void openLeadDetails(leadId)}>
+      {name}
+    </button>
+  );
 }
 
 function ChannelChoice({ value, onChange }: { value: Channel; onChange: (c: Channel) => void }) {
@@ -72,9 +96,7 @@ export function ConversationPane({ active, showBack }: { active: ActiveConversat
             <BackIcon />
           </button>
         )}
-        <button type="button" className="lead-name" dir="auto" aria-label={t('conversation.leadDetails', { name })} onClick={() => void openLeadDetails(active.leadId)}>
-          {name}
-        </button>
+        <LeadName leadId={active.leadId} name={name} />
         <ChannelChoice value={active.channel} onChange={(c) => useChat.getState().setChannel(c)} />
         {lead && lead.phones.length > 1 && (
           <label className="select-number">

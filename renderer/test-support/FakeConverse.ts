@@ -46,6 +46,8 @@ export class FakeConverse implements ConverseApi {
   /** Activity History of every lead (leads.details filters by lead). */
   activity: ActivityView[] = [];
   expanded = false;
+  /** What shell.openExternal answers: Electron opens the OS browser; the browser shell cannot. */
+  externalOpens = true;
   /** Make the next call of this name fail with this code. */
   failures = new Map<IpcCallName, { code: string; message: string }>();
   /** Uploads wait for the test to finish them (resolveUpload) so progress can be observed. */
@@ -164,7 +166,7 @@ export class FakeConverse implements ConverseApi {
       case 'reports.usage': return { scope: 'user', timeZone: 'UTC', months: [] };
       case 'window.setExpanded': this.expanded = a.expanded; return { expanded: this.expanded };
       case 'window.toggle': this.expanded = !this.expanded; return { expanded: this.expanded };
-      case 'shell.openExternal': return { opened: true };
+      case 'shell.openExternal': return { opened: this.externalOpens };
       case 'shortcut.status': return { accelerator: 'Alt+M', registered: true, error: null };
       default: throw new Error(`FakeConverse: ${name} not handled`);
     }

@@ -3,7 +3,10 @@
 // finds Maria, texts her (Sent, then Delivered), sends a template, sends a captioned image on
 // WhatsApp while the 24-hour window is open, finds José's closed window offering templates only,
 // sees a reply raise the unread count that clears on opening, expands and collapses (button
-// and alt+m), and switches to Hindi. Screenshots go to test-artifacts/.
+// and alt+m), switches to Hindi, and sets a CRM lead page that the lead's name then opens in a
+// new tab. Screenshots go to test-artifacts/.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -201,6 +204,77 @@ it('switches the interface to Hindi', async () => {
   await page.getByRole('menuitem', { name: 'सेटिंग्स' }).click();
   await page.getByLabel('भाषा').selectOption('en');
   await page.getByRole('region', { name: 'Settings' }).waitFor();
+});
+
+it('opens the CRM lead page set in Settings in a new tab (a browser tab cannot reach the OS browser)', async () => {
+  // A stand-in CRM on loopback, so the new tab really loads the lead's page and the test sees
+  // what reached it.
+  const hits: { path: string; referer: string | undefined }[] = [];
+  const crm = createServer((req, res) => {
+    hits.push({ path: req.url ?? '', referer: req.headers.referer });
+    const leadId = decodeURIComponent((req.url ?? '').split('/').pop() ?? '').replace(/[^\w-]/g, '');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>CRM</title><h1>CRM lead ${leadId}</h1>`);
+  });
+  await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
+  const crmBase = `http://127.0.0.1:${(crm.address() as AddressInfo).port}`;
+  try {
+    // The previous step left Settings open over José's conversation.
+    await page.getByRole('region', { name: 'Settings' }).getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Back' }).click();
+    await openLead('Maria', 'Garcia');
+    const leadId = await leadIdByName(shell.serverUrl, await apiToken(shell.serverUrl, 'admin@converse.demo'), 'Maria');
+
+    await page.getByRole('button', { name: 'Profile' }).click();
+    await page.getByRole('menuitem', { name: 'Settings' }).click();
+    const settings = page.getByRole('region', { name: 'Settings' });
+    const field = settings.getByRole('textbox', { name: 'CRM lead page' });
+    // Not offered in a browser tab: it cannot start itself with the computer.
+    expect(await settings.getByRole('checkbox', { name: /log in to this computer/ }).count()).toBe(0);
+    // A pattern without {leadId} is explained next to the field and not saved.
+    await field.fill(`${crmBase}/leads/`);
+    await settings.getByRole('button', { name: 'Save CRM lead page' }).click();
+    await settings.getByRole('alert').filter({ hasText: 'Put {leadId} in the address' }).waitFor();
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, 'settings-en-invalid');
+    await field.fill(`${crmBase}/leads/{leadId}`);
+    await field.press('Enter');
+    await settings.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    expect(await settings.getByRole('alert').count()).toBe(0);
+    await screenshot(page, 'settings-en');
+    await settings.getByLabel('Language').selectOption('hi');
+    const hindi = page.getByRole('region', { name: 'सेटिंग्स' });
+    await hindi.getByRole('textbox', { name: 'CRM में लीड का पेज' }).waitFor();
+    await screenshot(page, 'settings-hi');
+    await hindi.getByLabel('भाषा').selectOption('en');
+    await settings.getByRole('button', { name: 'Close' }).click();
+
+    const expected = `${crmBase}/leads/${encodeURIComponent(leadId)}`;
+    const link = page.getByRole('link', { name: 'Open Maria Garcia in the CRM (new tab)' });
+    expect(await link.getAttribute('href')).toBe(expected);
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+    await tab.getByRole('heading', { name: `CRM lead ${leadId}` }).waitFor({ timeout: 15_000 });
+    expect(tab.url()).toBe(expected);
+    // The CRM page cannot reach back into the chat window, nor learn its address.
+    expect(await tab.evaluate(() => window.opener)).toBeNull();
+    expect(hits.find((h) => h.path === `/leads/${encodeURIComponent(leadId)}`)?.referer).toBeUndefined();
+    await tab.close();
+    // The chat window stayed where it was.
+    await page.getByRole('textbox', { name: 'Message' }).waitFor();
+
+    // Cleared, the name opens the lead's details in the app again.
+    await page.getByRole('button', { name: 'Profile' }).click();
+    await page.getByRole('menuitem', { name: 'Settings' }).click();
+    await field.fill('');
+    await settings.getByRole('button', { name: 'Save CRM lead page' }).click();
+    await settings.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await settings.getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Open lead details for Maria Garcia' }).click();
+    await page.getByRole('region', { name: 'Lead details' }).waitFor();
+    await page.getByRole('button', { name: 'Close' }).click();
+  } finally {
+    await new Promise<void>((resolve) => crm.close(() => resolve()));
+  }
 });
 
 it('signs out from the profile menu', async () => {
