@@ -78,6 +78,9 @@ const bench: Benchmark = {
     const done = new Promise<void>((r) => { resolveDone = r; });
     const server = await new StreamServer({
       token: 'bench-token',
+      // Flow control as the real gateway's: a 1 MB send buffer per connection, not a count of
+      // unacknowledged events (the core's own socket pause is what pushes back).
+      maxBufferedBytes: 1024 * 1024,
       onHello: () => { helloAt ||= performance.now(); },
       onAck: (seq) => { if (seq === head && !doneAt) { doneAt = performance.now(); resolveDone(); } },
     }).start();

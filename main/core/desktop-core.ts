@@ -16,7 +16,7 @@ import { NudgeCoordinator } from './nudges';
 import { STALE_AFTER_MS, type NudgeContext } from './nudge-policy';
 import { loadSettings } from './settings';
 import { HttpApi } from './http-api';
-import type { BatchOutcome } from './store/local-store';
+import { serverKey, type BatchOutcome } from './store/local-store';
 import { AttachmentCache, type AttachmentFile } from './attachment-cache';
 
 export interface DesktopCoreOptions {
@@ -119,7 +119,7 @@ export class CoreState {
     const saved = await this.o.credentials.load().catch((err) => { this.log(`[core] credentials unreadable: ${(err as Error).message}`); return null; });
     if (saved) {
       const owner = store.state.owner();
-      if (owner.serverUrl && owner.serverUrl !== saved.serverUrl) store.wipe();
+      if (owner.serverUrl && serverKey(owner.serverUrl) !== serverKey(saved.serverUrl)) store.wipe();
       this.session = { ...saved, user: store.state.setting<UserView>(USER_KEY) ?? null };
       this.openLink();
     } else {
@@ -205,11 +205,15 @@ export class CoreState {
 
   private recoverStore(): void {
     const user = this.store.state.setting<UserView>(USER_KEY);
+    let seenNudges: [string, unknown][] = [];
+    try { seenNudges = this.store.state.settingsWithPrefix('nudges.offeredUpTo:'); } catch { /* unreadable: the resync may nudge again */ }
     try { this.store.close(); } catch {}
     const movedTo = moveAside(this.dbFile, this.now());
     const store = LocalStore.open(this.dbFile, this.now);
     store.state.setSetting(DEVICE_KEY, this.deviceId);
     if (user) store.state.setSetting(USER_KEY, user);
+    // What was already offered stays offered: the resync from 0 must not nudge again.
+    for (const [key, value] of seenNudges) store.state.setSetting(key, value);
     this.attachStore(store);
     this.announceRecovery(movedTo);
     this.unread.reload();
@@ -242,7 +246,7 @@ export class CoreState {
   async beginSession(serverUrl: string, token: string, user: UserView): Promise<void> {
     this.closeLink();
     const owner = this.store.state.owner();
-    if ((owner.userId && owner.userId !== user.id) || (owner.serverUrl && owner.serverUrl !== serverUrl)) {
+    if ((owner.userId && owner.userId !== user.id) || (owner.serverUrl && serverKey(owner.serverUrl) !== serverKey(serverUrl))) {
       // Another rep's conversations must not show to this one.
       await this.sync.exclusive(() => this.store.wipe());
       this.unread.reload();
@@ -250,11 +254,20 @@ export class CoreState {
     }
     this.attachments.clear();
     this.store.state.setOwner(user.id, serverUrl);
+    this.restoreParkedSends(user.id, serverUrl);
     this.store.state.setSetting(USER_KEY, user);
     await this.o.credentials.save({ serverUrl, token });
     this.session = { serverUrl, token, user };
     this.emit('session.changed', this.sessionView());
     this.openLink();
+  }
+
+  /** Unsent messages this rep left here before another rep's wipe go back into the outbox. */
+  private restoreParkedSends(userId: string, serverUrl: string): void {
+    const n = this.store.restoreParked(userId, serverUrl);
+    if (n === 0) return;
+    this.log(`[outbox] ${n} unsent message(s) of this rep restored to the outbox`);
+    this.publishLink();
   }
 
   async endSession(reason: 'signed-out' | 'expired', message: string): Promise<void> {
@@ -323,6 +336,7 @@ export class CoreState {
       void this.sync.exclusive(() => {
         this.store.wipe();
         this.store.state.setOwner(userId, serverUrl);
+        this.restoreParkedSends(userId, serverUrl);
       }).then(() => {
         this.unread.reload();
         this.connection?.wake('another user');
@@ -368,11 +382,33 @@ export class CoreState {
     if (outcome.conversations.size > 0) this.emit('conversations.changed', { conversationIds: [...outcome.conversations] });
     this.unread.touch(outcome.unreadTouched);
     if (outcome.outboxResolved > 0) this.publishLink();
+    if (outcome.nudges.length === 0) return;
     const now = this.now().getTime();
+    const seen = this.nudgesSeen();
+    let latest = seen;
     for (const { nudge, at } of outcome.nudges) {
-      if (now - Date.parse(at) <= STALE_AFTER_MS) this.emit('nudges.changed', { nudge });
+      const atMs = Date.parse(at);
+      // A replay from sequence 0 (this rep back after another rep's wipe, a recovered store)
+      // stores the rep's nudges again; the ones this device already offered stay quiet.
+      if (seen && (atMs < seen.atMs || (atMs === seen.atMs && seen.ids.includes(nudge.id)))) continue;
+      if (!latest || atMs > latest.atMs) latest = { atMs, ids: [nudge.id] };
+      else if (atMs === latest.atMs) latest = { atMs, ids: [...latest.ids, nudge.id] };
+      if (now - atMs <= STALE_AFTER_MS) this.emit('nudges.changed', { nudge });
       void this.nudges.offer(nudge, at);
     }
+    const key = this.nudgesSeenKey();
+    if (key && latest && latest !== seen) this.store.state.setSetting(key, latest);
+  }
+
+  /** Settings key of the newest nudge this device offered to the signed-in rep (kept through wipes). */
+  private nudgesSeenKey(): string | null {
+    const s = this.session;
+    return s?.user ? `nudges.offeredUpTo:${s.user.id}@${serverKey(s.serverUrl)}` : null;
+  }
+
+  private nudgesSeen(): { atMs: number; ids: string[] } | null {
+    const key = this.nudgesSeenKey();
+    return key ? this.store.state.setting<{ atMs: number; ids: string[] }>(key) ?? null : null;
   }
 
   // ---- state for the renderer and the policy ------------------------------------------

@@ -119,4 +119,56 @@ describe('local store', () => {
     expect(store.conversations.list(10, new Set())).toEqual([]);
     expect(store.messages.search('hello', 10)).toEqual([]);
   });
+
+  const ftsCheck = () => store.db.prepare("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)").run();
+
+  it('keeps the search index sound when the newest messages leave with a removed lead', () => {
+    store.applyEvents(ev(
+      { type: 'message.upserted', message: inbound('l1', 'older words', iso(1), 'sms', 'm1') },
+      { type: 'message.upserted', message: inbound('l2', 'gone soon', iso(2), 'sms', 'm2') },
+    ));
+    store.applyEvents(ev({ type: 'lead.removed', leadId: 'l2' }));
+    // The next row reuses the removed row's id; it must still be indexed, and editing it later must not corrupt the index.
+    store.applyEvents(ev({ type: 'message.upserted', message: inbound('l1', 'fresh words', iso(3), 'sms', 'm3') }));
+    expect(store.messages.search('fresh', 10).map((m) => m.id)).toEqual(['m3']);
+    store.applyEvents(ev({ type: 'message.upserted', message: inbound('l1', 'fresh words edited', iso(3), 'sms', 'm3') }));
+    expect(() => ftsCheck()).not.toThrow();
+    expect(store.messages.search('edited', 10).map((m) => m.id)).toEqual(['m3']);
+  });
+
+  it('wipes into a sound, empty search index that indexes the next rep\'s messages', () => {
+    store.applyEvents(ev(...[1, 2, 3, 4].map((i) => ({ type: 'message.upserted' as const, message: inbound('l1', `first rep ${i}`, iso(i), 'sms', `a${i}`) }))));
+    store.state.setOwner('u1', 'http://127.0.0.1:1');
+    store.wipe();
+    seq = 0;
+    store.applyEvents(ev({ type: 'message.upserted', message: inbound('l9', 'second rep hello', iso(9), 'sms', 'b1') }));
+    expect(store.messages.search('hello', 10).map((m) => m.id)).toEqual(['b1']);
+    expect(store.messages.search('first', 10)).toEqual([]);
+    store.wipe();
+    expect(() => ftsCheck()).not.toThrow();
+  });
+
+  it('parks the outbox on a wipe under its rep and gives it back only to that rep', () => {
+    const m = { ...inbound('l1', 'unsent words', iso(5), 'sms', 'local:c-0001'), direction: 'outbound' as const, status: 'pending' as const, clientId: 'c-0001' };
+    const request = { clientId: 'c-0001', leadId: 'l1', channel: 'sms' as const, to: null, body: 'unsent words' };
+    store.transaction(() => { store.messages.insertLocal(m, request); store.state.addOutbox({ clientId: 'c-0001', messageId: m.id, request, createdMs: 5, attempts: 1 }); });
+    store.state.setOwner('rita', 'http://127.0.0.1:9/');
+    store.wipe();
+    expect(store.state.outboxSize()).toBe(0);
+    expect(store.messages.search('unsent', 10)).toEqual([]);
+    expect(store.restoreParked('sam', 'http://127.0.0.1:9')).toBe(0);
+    expect(store.restoreParked('rita', 'http://127.0.0.1:9')).toBe(1); // the same server, written without the slash
+    expect(store.state.outbox().map((o) => [o.clientId, o.attempts])).toEqual([['c-0001', 1]]);
+    expect(store.messages.search('unsent', 10).map((x) => x.id)).toEqual(['local:c-0001']);
+    expect(store.restoreParked('rita', 'http://127.0.0.1:9')).toBe(0); // once
+
+    // No owner on record: kept aside, never handed to whoever signs in next.
+    store.state.setOwner('rita', 'http://127.0.0.1:9');
+    store.db.prepare('UPDATE sync_cursor SET user_id = NULL, server_url = NULL').run();
+    expect(() => store.wipe()).not.toThrow();
+    expect(store.state.outboxSize()).toBe(0);
+    expect(store.state.setting<unknown[]>('outbox.parked:unknown')).toHaveLength(1);
+    expect(store.restoreParked('rita', 'http://127.0.0.1:9')).toBe(0);
+  });
 });
+

@@ -23,6 +23,8 @@ export class ConversationRows {
   private readonly setReadStmt: Database.Statement;
   private readonly unreadOfStmt: Database.Statement;
   private readonly touchStmt: Database.Statement;
+  private readonly touchExistingStmt: Database.Statement;
+  private readonly existsStmt: Database.Statement;
 
   private readonly q: (sql: string) => Database.Statement;
 
@@ -32,6 +34,9 @@ export class ConversationRows {
       ON CONFLICT(id) DO UPDATE SET lead_id = excluded.lead_id, channel = excluded.channel,
         last_message_ms = max(coalesce(conversations.last_message_ms, -1), coalesce(excluded.last_message_ms, -1)), data = excluded.data`);
     this.getStmt = db.prepare('SELECT data FROM conversations WHERE id = ?');
+    this.touchExistingStmt = db.prepare(`UPDATE conversations SET last_message_ms = ?,
+        data = json_set(data, '$.lastMessageAt', ?, '$.lastMessagePreview', ?) WHERE id = ? AND ? >= coalesce(last_message_ms, -1)`);
+    this.existsStmt = db.prepare('SELECT 1 FROM conversations WHERE id = ?').pluck();
     this.touchStmt = db.prepare(`INSERT INTO conversations (id, lead_id, channel, last_message_ms, data) VALUES (@id, @lead_id, @channel, @t, @data)
       ON CONFLICT(id) DO UPDATE SET last_message_ms = excluded.last_message_ms,
         data = json_set(conversations.data, '$.lastMessageAt', @at, '$.lastMessagePreview', @preview)
@@ -66,7 +71,10 @@ export class ConversationRows {
 
   /** A conversation's newest message moved: its time and preview follow (created if new). */
   touch(t: ConversationTouch): void {
-    // One statement, no JSON round trip in JS: a backlog touches a conversation per batch.
+    // No JSON round trip in JS: a backlog touches each conversation once per batch, and nearly
+    // all of them exist already, so the plain UPDATE (positional parameters) comes first.
+    if (this.touchExistingStmt.run(t.createdMs, t.createdAt, t.preview, t.conversationId, t.createdMs).changes > 0) return;
+    if (this.existsStmt.get(t.conversationId) !== undefined) return; // it already shows a newer message
     const base: ConversationView = { id: t.conversationId, leadId: t.leadId, channel: t.channel as ConversationView['channel'], lastMessageAt: t.createdAt, lastMessagePreview: t.preview, windowClosesAt: null };
     this.touchStmt.run({ id: t.conversationId, lead_id: t.leadId, channel: t.channel, t: t.createdMs, at: t.createdAt, preview: t.preview, data: JSON.stringify(base) });
   }

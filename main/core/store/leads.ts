@@ -42,6 +42,10 @@ export class LeadRows {
     this.db.prepare('DELETE FROM read_state WHERE conversation_id IN (SELECT id FROM conversations WHERE lead_id = ?)').run(leadId);
     this.db.prepare('DELETE FROM conversations WHERE lead_id = ?').run(leadId);
     this.db.prepare('DELETE FROM leads WHERE id = ?').run(leadId);
+    // Row ids are max + 1: with the newest messages gone, the next ones would reuse ids at or
+    // below the search watermark and never be indexed (and a later delete of one would corrupt
+    // the index). Every row up to the new top is indexed, so the watermark may come down to it.
+    this.db.prepare('UPDATE search_watermark SET seq = min(seq, coalesce((SELECT max(seq) FROM messages), 0)) WHERE id = 1').run();
   }
 
   get(leadId: string): LeadView | null {

@@ -3,6 +3,7 @@
 // the committed sequence and the data can never disagree.
 import type Database from 'better-sqlite3';
 import type { MessageView, NudgeView } from '../../../shared/domain';
+import type { SendRequest } from '../../../shared/stream-protocol';
 import { previewOf, type WritableEvent } from './prepared';
 import type { ConversationTouch } from './conversations';
 import { openDatabase, type OpenOptions } from './open-database';
@@ -10,6 +11,21 @@ import { MessageRows } from './messages';
 import { LeadRows } from './leads';
 import { ConversationRows } from './conversations';
 import { StateRows } from './state';
+
+/** An unsent message kept aside while another rep uses this store. */
+export interface ParkedSend { message: MessageView; request: SendRequest; createdMs: number; attempts: number }
+
+/** One server as the store compares them: "http://127.0.0.1:80/" and "http://127.0.0.1" are the same. */
+export function serverKey(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname.replace(/\/+$/, '')}`.toLowerCase();
+  } catch {
+    return url.trim().replace(/\/+$/, '').toLowerCase();
+  }
+}
+
+const parkedKey = (userId: string, serverUrl: string) => `outbox.parked:${userId}@${serverKey(serverUrl)}`;
 
 /** What one applied batch changed, for the events and nudges that follow the commit. */
 export interface BatchOutcome {
@@ -163,11 +179,50 @@ export class LocalStore {
     });
   }
 
-  /** Forget everything synced (a different rep or server signed in); the outbox goes too. */
+  /**
+   * Forget everything synced (a different rep or server signed in). The previous rep's unsent
+   * messages are not lost: they are parked in the settings table (which a wipe keeps) under that
+   * rep and server, and come back to the outbox when that rep signs in here again (restoreParked).
+   */
   wipe(): void {
     this.transaction(() => {
+      const owner = this.state.owner();
+      const unsent = this.db.prepare(`SELECT o.client_id, o.request, o.created_ms, o.attempts, m.data FROM outbox o
+        JOIN messages m ON m.id = o.message_id ORDER BY o.created_ms, o.rowid`).all() as { client_id: string; request: string; created_ms: number; attempts: number; data: string }[];
+      if (unsent.length > 0) {
+        // With no owner recorded (a store from before owners were kept), the sends are kept
+        // under "unknown": never resent as whoever signs in next, but not thrown away either.
+        const key = owner.userId && owner.serverUrl ? parkedKey(owner.userId, owner.serverUrl) : 'outbox.parked:unknown';
+        const parked = this.state.setting<ParkedSend[]>(key) ?? [];
+        for (const u of unsent) parked.push({ message: JSON.parse(u.data) as MessageView, request: JSON.parse(u.request) as SendRequest, createdMs: u.created_ms, attempts: u.attempts });
+        this.state.setSetting(key, parked);
+      }
+      // The search index is emptied as a whole and its watermark goes back to 0 BEFORE the rows
+      // go: row ids restart from 1 after the wipe, and a watermark left at the old top would
+      // mark the next rep's first messages as indexed when they are not; deleting or editing
+      // such a row later then corrupts the FTS5 index ("database disk image is malformed").
+      this.db.prepare('UPDATE search_watermark SET seq = 0 WHERE id = 1').run();
       for (const t of ['messages', 'conversations', 'leads', 'templates', 'nudges', 'outbox', 'read_state']) this.db.prepare(`DELETE FROM ${t}`).run();
+      this.db.prepare("INSERT INTO messages_fts(messages_fts) VALUES ('delete-all')").run();
       this.db.prepare('UPDATE sync_cursor SET seq = 0, user_id = NULL, server_url = NULL WHERE id = 1').run();
+    });
+  }
+
+  /** Put this rep's parked unsent messages (see wipe) back into the outbox; returns how many. */
+  restoreParked(userId: string, serverUrl: string): number {
+    return this.transaction(() => {
+      const key = parkedKey(userId, serverUrl);
+      const parked = this.state.setting<ParkedSend[]>(key);
+      if (!parked) return 0;
+      let restored = 0;
+      for (const p of parked) {
+        if (this.messages.getByClientId(p.request.clientId)) continue;
+        this.messages.insertLocal(p.message, p.request);
+        this.state.addOutbox({ clientId: p.request.clientId, messageId: p.message.id, request: p.request, createdMs: p.createdMs, attempts: p.attempts });
+        restored++;
+      }
+      this.state.deleteSetting(key);
+      return restored;
     });
   }
 

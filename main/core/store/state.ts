@@ -53,6 +53,16 @@ export class StateRows {
     this.setSettingStmt.run(key, JSON.stringify(value));
   }
 
+  /** Every setting whose key starts with `prefix`, as [key, value]. */
+  settingsWithPrefix(prefix: string): [string, unknown][] {
+    return (this.q('SELECT key, value FROM settings WHERE substr(key, 1, length(?)) = ?').all(prefix, prefix) as { key: string; value: string }[])
+      .map((r) => [r.key, JSON.parse(r.value) as unknown]);
+  }
+
+  deleteSetting(key: string): void {
+    this.q('DELETE FROM settings WHERE key = ?').run(key);
+  }
+
   addOutbox(e: OutboxEntry): void {
     this.q('INSERT INTO outbox (client_id, message_id, request, created_ms, attempts) VALUES (?, ?, ?, ?, ?)')
       .run(e.clientId, e.messageId, JSON.stringify(e.request), e.createdMs, e.attempts);

@@ -15,8 +15,14 @@ import { conversationIdOf, type MessageView, type MessageError } from '../../../
 export interface StreamServerOptions {
   token?: string;
   userId?: string;
-  /** Events sent ahead of the last ack at most (flow control, like the real server's bounded buffer). */
+  /** Events sent ahead of the last ack at most (flow control by acknowledgements). */
   window?: number;
+  /**
+   * Flow control as the real gateway (server/stream/gateway.ts) does it instead: no limit on
+   * unacknowledged events; frames go out while the socket's send buffer holds at most this many
+   * bytes, and wait for it to drain (the desktop pausing its socket pushes back through TCP).
+   */
+  maxBufferedBytes?: number;
   /** Decide a send: null accepts it; an error rejects it. */
   judge?: (send: SendRequest) => MessageError | null;
   now?: () => Date;
@@ -24,7 +30,7 @@ export interface StreamServerOptions {
   onAck?: (seq: number) => void;
 }
 
-interface Client { ws: WebSocket; sent: number; acked: number; deviceId: string }
+interface Client { ws: WebSocket; sent: number; acked: number; deviceId: string; draining?: boolean }
 
 export class StreamServer {
   readonly log: SequencedEvent[] = [];
@@ -173,11 +179,25 @@ export class StreamServer {
   }
 
   private pump(c: Client): void {
-    while (c.sent < this.headSeq && c.sent - c.acked < this.window && c.ws.readyState === c.ws.OPEN) {
+    const byBuffer = this.o.maxBufferedBytes;
+    if (byBuffer !== undefined && c.draining) return;
+    while (c.sent < this.headSeq && (byBuffer !== undefined || c.sent - c.acked < this.window) && c.ws.readyState === c.ws.OPEN) {
+      if (byBuffer !== undefined && c.ws.bufferedAmount > byBuffer) {
+        // As the gateway's replay loop: wait (polling, 5 ms) until the socket has drained below the bound.
+        c.draining = true;
+        const check = () => {
+          if (c.ws.readyState !== c.ws.OPEN) return;
+          if (c.ws.bufferedAmount > byBuffer) { setTimeout(check, 5); return; }
+          c.draining = false;
+          this.pump(c);
+        };
+        setTimeout(check, 5);
+        return;
+      }
       // The log is contiguous from its first sequence, so the next event's index is arithmetic.
       const start = c.sent - this.log[0].seq + 1;
       if (start < 0 || start >= this.log.length) return;
-      const room = Math.min(MAX_EVENTS_PER_FRAME, this.window - (c.sent - c.acked));
+      const room = byBuffer !== undefined ? MAX_EVENTS_PER_FRAME : Math.min(MAX_EVENTS_PER_FRAME, this.window - (c.sent - c.acked));
       // Fill the frame up to the count limit and under MAX_FRAME_BYTES, as the real gateway does.
       const parts: string[] = [];
       let bytes = 30;
