@@ -4,10 +4,10 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startBrowserShell, type BrowserShell } from '../../main/browser-shell/index';
+import type { BrowserShell } from '../../main/browser-shell/index';
 import { createPreviewCapability } from '../../main/browser-shell/preview-capability';
 import { answerAttachment, attachmentIdFromPath, contentDisposition, parseRange, servedType } from '../../main/shell-policy/attachment-response';
-import { createFakeCore, type FakeCore } from './fake-core';
+import { startShellWithFakeCore, type FakeCore } from './fake-core';
 import { connectBridge, type BridgeClient } from './bridge-client';
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4, 5, 6, 7, 8]);
@@ -83,14 +83,7 @@ describe('browser shell: /attachments/<id>', () => {
     const rendererDir = path.join(dir, 'renderer');
     mkdirSync(rendererDir, { recursive: true });
     writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
-    shell = await startBrowserShell({
-      dataDir: path.join(dir, 'data'),
-      serverUrl: 'http://127.0.0.1:9',
-      rendererDir,
-      notifier: { show: async () => ({ status: 'shown' }) },
-      credentials: { load: async () => null, save: async () => {}, clear: async () => {} },
-      createCore: (deps) => (core = createFakeCore(deps)),
-    });
+    ({ shell, core } = await startShellWithFakeCore(rendererDir, path.join(dir, 'data')));
     core.files.set('att_photo', { bytes: PNG, mimeType: 'image/png', fileName: 'site "visit".png' });
     core.files.set('att_page', { bytes: new TextEncoder().encode('<script>alert(1)</script>'), mimeType: 'text/html', fileName: 'offer.html' });
     client = await connectBridge(shell.origin, { token: shell.token });

@@ -3,9 +3,9 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startBrowserShell, type BrowserShell } from '../../main/browser-shell/index';
+import type { BrowserShell } from '../../main/browser-shell/index';
 import { BRIDGE_CHECK_PATH, BRIDGE_SCRIPT_PATH, MAX_BRIDGE_BYTES, TOKEN_HEADER } from '../../preload/bridge-protocol';
-import { createFakeCore, type FakeCore } from './fake-core';
+import { startShellWithFakeCore, type FakeCore } from './fake-core';
 import { connectBridge, type BridgeClient } from './bridge-client';
 
 let shell: BrowserShell;
@@ -20,14 +20,7 @@ beforeAll(async () => {
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>Converse</title><script type="module" src="/assets/app.js"></script></head><body></body></html>');
   writeFileSync(path.join(rendererDir, 'assets/app.js'), 'console.log("app")');
   writeFileSync(path.join(dir, 'secret.txt'), 'do not serve');
-  shell = await startBrowserShell({
-    dataDir: path.join(dir, 'data'),
-    serverUrl: 'http://127.0.0.1:9',
-    rendererDir,
-    notifier: { show: async () => ({ status: 'shown' }) },
-    credentials: { load: async () => null, save: async () => {}, clear: async () => {} },
-    createCore: (deps) => (core = createFakeCore(deps)),
-  });
+  ({ shell, core } = await startShellWithFakeCore(rendererDir, path.join(dir, 'data')));
 });
 afterAll(async () => {
   for (const c of clients) c.close();

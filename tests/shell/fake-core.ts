@@ -1,7 +1,7 @@
 // A stand-in desktop core for shell tests: records what reaches it, answers a few calls the
 // way the contract says, and lets a test emit events. The shell under test is real.
 import { IpcEvents, parseIpcCall, type IpcEventName } from '../../shared/ipc';
-import type { CoreDeps, BrowserShellCore } from '../../main/browser-shell/index';
+import { startBrowserShell, type BrowserShell, type CoreDeps, type BrowserShellCore } from '../../main/browser-shell/index';
 
 export interface FakeCore extends BrowserShellCore {
   calls: Array<{ name: string; args: unknown }>;
@@ -72,4 +72,19 @@ export function createFakeCore(deps?: CoreDeps): FakeCore {
     },
   };
   return core;
+}
+
+/** A started browser shell over a fake core, with no server behind it: the bridge and HTTP
+ * surface alone. `rendererDir` holds whatever page the test serves. */
+export async function startShellWithFakeCore(rendererDir: string, dataDir: string): Promise<{ shell: BrowserShell; core: FakeCore }> {
+  let core!: FakeCore;
+  const shell = await startBrowserShell({
+    dataDir,
+    serverUrl: 'http://127.0.0.1:9',
+    rendererDir,
+    notifier: { show: async () => ({ status: 'shown' }) },
+    credentials: { load: async () => null, save: async () => {}, clear: async () => {} },
+    createCore: (deps) => (core = createFakeCore(deps)),
+  });
+  return { shell, core };
 }

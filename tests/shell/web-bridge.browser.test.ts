@@ -5,10 +5,10 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startBrowserShell, type BrowserShell } from '../../main/browser-shell/index';
+import type { BrowserShell } from '../../main/browser-shell/index';
 import { startBridgeServer } from '../../main/browser-shell/bridge-server';
 import { loadWebBridgeScript } from '../../main/browser-shell/bridge-script';
-import { createFakeCore, type FakeCore } from './fake-core';
+import { createFakeCore, startShellWithFakeCore, type FakeCore } from './fake-core';
 
 let browser: Browser;
 let page: Page;
@@ -26,14 +26,7 @@ beforeAll(async () => {
     'window.__events = [];',
     "for (const n of ['unread.changed', 'session.changed', 'notice', 'window.changed']) window.converse.on(n, (p) => window.__events.push([n, p]));",
   ].join('\n'));
-  shell = await startBrowserShell({
-    dataDir: path.join(dir, 'data'),
-    serverUrl: 'http://127.0.0.1:9',
-    rendererDir,
-    notifier: { show: async () => ({ status: 'shown' }) },
-    credentials: { load: async () => null, save: async () => {}, clear: async () => {} },
-    createCore: (deps) => (core = createFakeCore(deps)),
-  });
+  ({ shell, core } = await startShellWithFakeCore(rendererDir, path.join(dir, 'data')));
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
