@@ -12,7 +12,10 @@ import { startStoreWriter, type StoreWriter } from './store/store-writer';
 export interface SyncOptions {
   /** The store's file; the writer opens its own connection to it. */
   file: string;
-  /** Events per transaction at most (default 3,000; the writer takes fewer when fewer wait). */
+  /** Events per transaction at most (default 6,000; the writer takes fewer when fewer wait).
+   * Measured on the ingest bench: each batch re-touches nearly every active conversation, adds
+   * a search-index segment and commits, so 6,000 writes about 20% faster than 3,000; the writer
+   * prepares a frame at a time, so its heap does not grow with the batch. */
   maxBatchEvents?: number;
   /** Acknowledge a committed sequence on the link its events came from. */
   ack: (seq: number, link: number) => void;
@@ -147,7 +150,7 @@ export class SyncEngine {
   private ensureWriter(): StoreWriter {
     this.writer ??= startStoreWriter({
       file: this.o.file,
-      maxEvents: this.o.maxBatchEvents ?? 3_000,
+      maxEvents: this.o.maxBatchEvents ?? 6_000,
       inline: this.o.inlineWriter,
       log: (line) => this.o.log?.(line),
       onOutput: (out) => this.onOutput(out),

@@ -3,12 +3,13 @@
 // closed link's frames dropped, and `exclusive` keeping main-connection writes out of a batch.
 // Both ways it runs: the worker thread (loaded through tsx here, bundled in the app) and the
 // main-thread fallback.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SyncEngine } from '../../main/core/sync';
 import { LocalStore, type BatchOutcome } from '../../main/core/store/local-store';
 import { writerWorkerSource } from '../../main/core/store/store-writer';
+import { BatchWriter, type WriterOutput } from '../../main/core/store/batch-writer';
 import { inbound, iso } from './support/fixtures';
 import type { SequencedEvent } from '../../shared/stream-protocol';
 
@@ -97,4 +98,70 @@ it('finds the bundled writer next to a bundle and the TypeScript entry next to t
   const dir = mkdtempSync(path.join(tmpdir(), 'converse-bundle-'));
   dirs.push(dir);
   expect(writerWorkerSource(`file://${dir}/electron-main.js`)).toBeNull();
+});
+
+describe('BatchWriter: frames written one at a time inside one transaction', () => {
+  const open = () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'converse-batch-'));
+    dirs.push(dir);
+    return LocalStore.open(path.join(dir, 'converse.db'));
+  };
+
+  it('applies every waiting frame in ONE commit that moves the cursor past them all', () => {
+    const store = open();
+    const out: WriterOutput[] = [];
+    const writer = new BatchWriter(store, 6_000, (o) => out.push(o));
+    writer.accept({ type: 'raw-frame', id: 1, link: 1, raw: frameBytes([1, 2].map((s) => message(s))) });
+    writer.accept({ type: 'raw-frame', id: 2, link: 1, events: [3, 4].map((s) => message(s)) });
+    writer.accept({ type: 'raw-frame', id: 3, link: 1, raw: frameBytes([5].map((s) => message(s))) });
+    writer.step();
+    expect(writer.hasWork).toBe(false);
+    const applied = out.filter((o) => o.type === 'applied');
+    expect(applied).toHaveLength(1);
+    expect(applied[0]).toMatchObject({ consumed: [1, 2, 3], events: 5, outcome: { seq: 5 } });
+    expect(store.state.committedSeq()).toBe(5);
+    expect(store.messages.search('message', 10)).toHaveLength(5);
+    store.close();
+  });
+
+  it('commits nothing of any frame when the batch fails after some frames were written', () => {
+    const store = open();
+    const out: WriterOutput[] = [];
+    const writer = new BatchWriter(store, 6_000, (o) => out.push(o));
+    // The batch's last step (conversation previews) fails after both frames' rows went in.
+    store.conversations.touch = () => { throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }); };
+    writer.accept({ type: 'raw-frame', id: 1, link: 1, raw: frameBytes([1, 2].map((s) => message(s))) });
+    writer.accept({ type: 'raw-frame', id: 2, link: 1, events: [3].map((s) => message(s)) });
+    writer.step();
+    expect(out).toEqual([{ type: 'failed', consumed: [1, 2], error: { message: 'disk I/O error', code: 'SQLITE_IOERR' } }]);
+    expect(store.state.committedSeq()).toBe(0);
+    expect((store.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n).toBe(0);
+    store.close();
+  });
+
+  it('reports frames with nothing readable as skipped, not applied', () => {
+    const store = open();
+    const out: WriterOutput[] = [];
+    const writer = new BatchWriter(store, 6_000, (o) => out.push(o));
+    writer.accept({ type: 'raw-frame', id: 1, link: 1, events: [] });
+    writer.step();
+    expect(out).toEqual([{ type: 'skipped', consumed: [1] }]);
+    expect(store.state.committedSeq()).toBe(0);
+    store.close();
+  });
+});
+
+it('the writer thread checkpoints the WAL into the database once the backlog has drained', async () => {
+  const { store, sync, errors } = setup(false);
+  const sizeOf = () => statSync(store.file).size;
+  const before = sizeOf();
+  sync.enqueueUnparsed(frameBytes(Array.from({ length: 400 }, (_, i) => message(i + 1, `checkpointed message ${i} `.repeat(8)))), 1);
+  await sync.idle();
+  expect(errors).toEqual([]);
+  // Written to the WAL by the commit; copied into the database file only by the idle checkpoint.
+  const deadline = Date.now() + 3_000;
+  while (sizeOf() <= before + 100_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(sizeOf()).toBeGreaterThan(before + 100_000);
+  await sync.close();
+  store.close();
 });

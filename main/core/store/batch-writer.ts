@@ -88,28 +88,34 @@ export class BatchWriter {
     }
     const link = head.link;
     const consumed: number[] = [];
-    let events: WritableEvent[] = [];
+    let events = 0;
     let skippedUpTo = 0;
-    while (this.queue.length > 0 && this.queue[0].link === link && (consumed.length === 0 || events.length < this.maxEvents)) {
-      const next = this.queue.shift()!;
-      consumed.push(next.id);
-      let frame: Frame;
-      if (next.type === 'raw-frame') {
-        const prepared = prepareFrame(next, (line) => this.emit({ type: 'log', line }));
-        if (prepared.invalid > 0) this.emit({ type: 'invalid', count: prepared.invalid });
-        frame = prepared.frame;
-      } else {
-        frame = next;
-      }
-      events = events.length === 0 ? frame.events : events.concat(frame.events);
-      if (frame.skippedUpTo > skippedUpTo) skippedUpTo = frame.skippedUpTo;
-    }
-    if (events.length === 0 && skippedUpTo === 0) { this.emit({ type: 'skipped', consumed }); return; }
     let outcome: BatchOutcome;
     try {
       // One transaction for the whole batch, the search index included: FTS5 writes a segment
-      // per transaction, so large batches keep both the inserts and the index cheap.
-      outcome = this.store.applyEvents(events, skippedUpTo, { viewsAsJson: true });
+      // per transaction, so large batches keep both the inserts and the index cheap. Frames are
+      // prepared and written one at a time inside it, so only one frame's parsed rows are alive
+      // at once (the thread's heap stays small however large the batch).
+      const store = this.store;
+      outcome = store.transaction(() => {
+        const batch = store.beginBatch({ viewsAsJson: true });
+        while (this.queue.length > 0 && this.queue[0].link === link && (consumed.length === 0 || events < this.maxEvents)) {
+          const next = this.queue.shift()!;
+          consumed.push(next.id);
+          let frame: Frame;
+          if (next.type === 'raw-frame') {
+            const prepared = prepareFrame(next, (line) => this.emit({ type: 'log', line }));
+            if (prepared.invalid > 0) this.emit({ type: 'invalid', count: prepared.invalid });
+            frame = prepared.frame;
+          } else {
+            frame = next;
+          }
+          batch.add(frame.events);
+          events += frame.events.length;
+          if (frame.skippedUpTo > skippedUpTo) skippedUpTo = frame.skippedUpTo;
+        }
+        return batch.finish(skippedUpTo);
+      });
     } catch (err) {
       // Nothing of this batch is committed; what was queued behind it is dropped too (the server
       // replays all of it after the caller's recovery).
@@ -119,10 +125,12 @@ export class BatchWriter {
       this.emit({ type: 'failed', consumed: [...consumed, ...rest], error: { message: (err as Error).message, code: typeof code === 'string' ? code : null } });
       return;
     }
+    // Frames with nothing readable moved nothing (the transaction only rewrote the same cursor).
+    if (events === 0 && skippedUpTo === 0) { this.emit({ type: 'skipped', consumed }); return; }
     const messagesJson: [string, string][] = [];
     for (const [conversationId, list] of outcome.messagesJson ?? []) messagesJson.push([conversationId, `[${list.join(',')}]`]);
     outcome.messagesJson = undefined;
-    this.emit({ type: 'applied', link, consumed, events: events.length, outcome, messagesJson });
+    this.emit({ type: 'applied', link, consumed, events, outcome, messagesJson });
   }
 
   close(): void {

@@ -78,18 +78,32 @@ export class LocalStore {
    */
   applyEvents(events: readonly WritableEvent[], advanceTo = 0, opts: { index?: boolean; viewsAsJson?: boolean } = {}): BatchOutcome {
     return this.transaction(() => {
-      const out: BatchOutcome = {
-        seq: this.state.committedSeq(), duplicates: 0, messages: new Map(), conversations: new Set(), unreadTouched: new Set(),
-        leadsChanged: false, templatesChanged: false, outboxResolved: 0, nudges: [],
-      };
-      // Views cross to another thread as the JSON the row already holds: cheaper than cloning objects.
-      const asJson = opts.viewsAsJson ? (out.messagesJson = new Map<string, string[]>()) : null;
-      // A conversation's preview follows only its newest message of the batch.
-      const latest = new Map<string, ConversationTouch>();
-      const newest = (t: ConversationTouch) => {
-        const before = latest.get(t.conversationId);
-        if (!before || before.createdMs <= t.createdMs) latest.set(t.conversationId, t);
-      };
+      const batch = this.beginBatch(opts);
+      batch.add(events);
+      return batch.finish(advanceTo);
+    });
+  }
+
+  /**
+   * applyEvents in parts, for a caller that holds the transaction open itself (the store
+   * writer): events are added a frame at a time, so only one frame's parsed rows are alive at
+   * once however large the batch, and `finish` does the per-batch work (conversation previews,
+   * search index, cursor) once. Call everything inside one `transaction`.
+   */
+  beginBatch(opts: { index?: boolean; viewsAsJson?: boolean } = {}): { add(events: readonly WritableEvent[]): void; finish(advanceTo?: number): BatchOutcome } {
+    const out: BatchOutcome = {
+      seq: this.state.committedSeq(), duplicates: 0, messages: new Map(), conversations: new Set(), unreadTouched: new Set(),
+      leadsChanged: false, templatesChanged: false, outboxResolved: 0, nudges: [],
+    };
+    // Views cross to another thread as the JSON the row already holds: cheaper than cloning objects.
+    const asJson = opts.viewsAsJson ? (out.messagesJson = new Map<string, string[]>()) : null;
+    // A conversation's preview follows only its newest message of the batch.
+    const latest = new Map<string, ConversationTouch>();
+    const newest = (t: ConversationTouch) => {
+      const before = latest.get(t.conversationId);
+      if (!before || before.createdMs <= t.createdMs) latest.set(t.conversationId, t);
+    };
+    const add = (events: readonly WritableEvent[]): void => {
       for (const e of events) {
         if (Array.isArray(e)) {
           // A message prepared on the main thread (prepared.ts): the hot path of a backlog.
@@ -169,6 +183,8 @@ export class LocalStore {
             break;
         }
       }
+    };
+    const finish = (advanceTo = 0): BatchOutcome => {
       for (const t of latest.values()) this.conversations.touch(t);
       // The sync engine indexes in larger steps of its own (opts.index false): FTS5 writes a
       // segment per committing transaction, so fewer, larger index steps cost far less.
@@ -176,7 +192,8 @@ export class LocalStore {
       out.seq = Math.max(out.seq, advanceTo);
       this.state.setCommittedSeq(out.seq);
       return out;
-    });
+    };
+    return { add, finish };
   }
 
   /**

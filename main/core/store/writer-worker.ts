@@ -15,10 +15,25 @@ if (!port) throw new Error('writer-worker.ts runs only as a worker thread.');
 const data = workerData as WriterData;
 const send = (out: WriterOutput) => port.postMessage(out);
 
+/** WAL pages above which a commit of this connection checkpoints on its own (SQLite's
+ * autocheckpoint): about 250 MB, the bound on the WAL while a backlog streams in. */
+const WAL_CAP_PAGES = 64_000;
+/** Quiet time after which the writer checkpoints what it wrote (PASSIVE: never waits for readers). */
+const CHECKPOINT_AFTER_IDLE_MS = 300;
+
 let writer: BatchWriter;
+let store: LocalStore | null = null;
 try {
   // recover: false — only the core's own connection decides to set a damaged file aside.
-  writer = new BatchWriter(LocalStore.open(data.file, undefined, { recover: false, cacheKb: data.cacheKb }), data.maxEvents, send);
+  store = LocalStore.open(data.file, undefined, { recover: false, cacheKb: data.cacheKb });
+  // Measured (100k messages applied as the writer does): with a checkpoint every 20,000 pages,
+  // copying the WAL back ran inside the backlog's commits, about half of their time (0.46 s of
+  // commits → 0.22 s without). The writer lets
+  // the WAL grow up to the cap while frames keep coming and checkpoints once the link goes
+  // quiet; journal_size_limit then shrinks the WAL file when it restarts.
+  store.db.pragma(`wal_autocheckpoint = ${WAL_CAP_PAGES}`);
+  store.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
+  writer = new BatchWriter(store, data.maxEvents, send);
 } catch (err) {
   const code = (err as { code?: unknown })?.code;
   writer = new BatchWriter(null, data.maxEvents, send, { message: (err as Error).message, code: typeof code === 'string' ? code : null });
@@ -26,6 +41,20 @@ try {
 
 let scheduled = false;
 let closed = false;
+let unCheckpointed = false;
+let checkpointTimer: NodeJS.Timeout | null = null;
+
+/** Checkpoint once the writer has had nothing to do for a while (not between a backlog's batches). */
+function checkpointWhenQuiet(): void {
+  if (checkpointTimer) clearTimeout(checkpointTimer);
+  checkpointTimer = setTimeout(() => {
+    checkpointTimer = null;
+    if (closed || writer.hasWork || !unCheckpointed || !store) return;
+    unCheckpointed = false;
+    try { store.db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { send({ type: 'log', line: `[sync] checkpoint failed: ${(err as Error).message}` }); }
+  }, CHECKPOINT_AFTER_IDLE_MS);
+  checkpointTimer.unref();
+}
 
 // One batch per turn: frames that arrive while a batch commits join the next one, so batches
 // grow with the backlog and shrink to a single frame when the link is quiet.
@@ -36,7 +65,9 @@ function schedule(): void {
     scheduled = false;
     if (closed) return;
     writer.step();
+    unCheckpointed = true;
     if (writer.hasWork) schedule();
+    else checkpointWhenQuiet();
   });
 }
 
@@ -45,6 +76,7 @@ port.on('message', (input: WriterInput | RawFrame) => {
   switch (input.type) {
     case 'close':
       closed = true;
+      if (checkpointTimer) clearTimeout(checkpointTimer);
       writer.close();
       send({ type: 'closed' });
       port.close();
