@@ -11,6 +11,7 @@ import { isServiceWindowOpen, serviceWindowClosesAt } from '../../shared/service
 import { captionAllowed, checkAttachment } from '../../shared/attachment-policy';
 import { fillTemplate, templateOffered, whatsAppTemplateParams } from '../../shared/template-fill';
 import type { Connector, OutboundMessage } from '../channels/connector';
+import { backoffDelay, DEFAULT_RETRY } from '../channels/retry';
 import type { MessageRecord, Store, UserRecord } from '../storage/store';
 import type { Publisher } from '../domain/publisher';
 import { leadView, scrubNumber, templateView } from '../domain/views';
@@ -29,7 +30,8 @@ export interface SendPipelineOptions {
   publisher: Publisher;
   connectors: ConnectorSet;
   now: () => Date;
-  /** Delays between attempts for retryable provider errors. */
+  /** Fixed delays between attempts for retryable provider errors (tests); by default the
+   * channels' backoff rule (server/channels/retry.ts: jitter, Retry-After honoured). */
   retryDelaysMs?: number[];
   /** Where background failures are reported. */
   onError?: (message: string) => void;
@@ -149,10 +151,11 @@ export class SendPipeline {
       await publisher.message(latest);
       return;
     }
-    const delays = this.o.retryDelaysMs ?? [1000, 5000, 15000];
-    if (outcome.retryable && attempt < delays.length) {
+    const retries = this.o.retryDelaysMs?.length ?? DEFAULT_RETRY.maxAttempts - 1;
+    if (outcome.retryable && attempt < retries) {
+      const delay = this.o.retryDelaysMs?.[attempt] ?? backoffDelay(attempt, DEFAULT_RETRY, outcome.retryAfterMs);
       await new Promise<void>((resolve) => {
-        const t = setTimeout(() => { this.timers.delete(t); resolve(); }, delays[attempt]);
+        const t = setTimeout(() => { this.timers.delete(t); resolve(); }, delay);
         this.timers.set(t, resolve);
       });
       return this.deliver(connector, message, outbound, e164, authorId, attempt + 1);
