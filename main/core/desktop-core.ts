@@ -40,6 +40,8 @@ export interface ActiveSession { serverUrl: string; token: string; user: UserVie
 
 const USER_KEY = 'session.user';
 const DEVICE_KEY = 'device.id';
+/** Messages read back for a watched conversation a batch could not list (at most one batch's worth shows). */
+const STALE_VIEWS_PAGE = 100;
 
 export class CoreState {
   store!: LocalStore;
@@ -85,6 +87,11 @@ export class CoreState {
   }
 
   // ---- events -------------------------------------------------------------------------
+
+  /** A window shows this conversation's messages: synced changes to them are handed to it. */
+  watchConversation(conversationId: string): void {
+    this.sync.watch(conversationId);
+  }
 
   on<N extends IpcEventName>(event: N, listener: (payload: IpcEventPayload<N>) => void): () => void {
     if (!Object.prototype.hasOwnProperty.call(IpcEvents, event)) throw new Error(`Unknown event "${event}".`);
@@ -149,6 +156,8 @@ export class CoreState {
       file: store.file,
       maxBatchEvents: this.o.tuning?.syncChunkSize,
       inlineWriter: this.o.tuning?.inlineWriter,
+      // A recovered store's new engine goes on handing back what the windows show.
+      watched: this.sync?.watchedConversations,
       ack: (seq, link) => { this.connection?.send({ type: 'ack', seq }, link); },
       isLive: (link) => this.connection?.currentLink === link,
       onApplied: (outcome) => this.afterBatch(outcome),
@@ -376,6 +385,8 @@ export class CoreState {
     for (const [conversationId, messages] of outcome.messages) this.emit('messages.changed', { conversationId, messages });
     if (outcome.messagesWire && this.hasListeners('messages.changed')) {
       for (const [conversationId, json] of outcome.messagesWire) this.emit('messages.changed', { conversationId, messages: JSON.parse(json) as MessageView[] });
+      // Opened while the batch was being written: its newest page stands in for the views.
+      for (const conversationId of outcome.viewsStale ?? []) this.emit('messages.changed', { conversationId, messages: this.store.messages.page(conversationId, null, STALE_VIEWS_PAGE).messages });
     }
     // A listener may have stopped the core (a shell quitting mid-sync).
     if (!this.started) return;

@@ -84,7 +84,11 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
     return {};
   },
 
-  'messages.page': (core, a) => core.store.messages.page(a.conversationId, a.before, a.limit),
+  'messages.page': (core, a) => {
+    // Whoever reads a conversation's messages shows them: from now on its synced changes are handed over.
+    core.watchConversation(a.conversationId);
+    return core.store.messages.page(a.conversationId, a.before, a.limit);
+  },
   'messages.search': (core, a) => core.store.messages.search(a.query, a.limit),
   'messages.send': (core, a) => core.outbox.send(a as SendArgs),
   'messages.retry': (core, a) => core.outbox.retry(a.clientId),

@@ -29,6 +29,8 @@ export interface SyncOptions {
   log?: (msg: string) => void;
   /** Write on the main thread instead of a worker (tests of the fallback). */
   inlineWriter?: boolean;
+  /** Conversations already watched (kept when a recovered store gets a new engine). */
+  watched?: string[];
 }
 
 /** Events in frames not yet committed above which the socket is paused, and below which it resumes. */
@@ -38,6 +40,9 @@ const RESUME_BELOW = 1_500;
 const POSTED_AT_MOST = 4_000;
 /** What an unparsed frame counts as until it is parsed. */
 const UNPARSED_WEIGHT = 250;
+/** Conversations watched at most (most recently opened first): more than a window keeps loaded
+ * (renderer/state/chatStore.ts keeps 6), so several windows or tabs are covered too. */
+const WATCHED_AT_MOST = 32;
 
 /** A frame not yet handed over: its raw bytes (a large one) or its parsed events (a small one). */
 type Waiting = { link: number; raw?: Uint8Array; events?: unknown[]; weight: number };
@@ -58,8 +63,36 @@ export class SyncEngine {
   private closed = false;
   /** Events dropped because they failed validation (a newer server's event type, say). */
   invalidEvents = 0;
+  /** Conversations whose messages someone shows, oldest first; `watchedVersion` counts changes. */
+  private watched = new Set<string>();
+  private watchedVersion = 0;
 
-  constructor(private readonly o: SyncOptions) {}
+  constructor(private readonly o: SyncOptions) {
+    for (const id of o.watched ?? []) this.watched.add(id);
+  }
+
+  /**
+   * Someone shows this conversation's messages (a window loaded a page of it): batches hand its
+   * changed messages back. Views of every other conversation are never built or copied across
+   * threads; their changes are announced as `conversations.changed` only.
+   */
+  watch(conversationId: string): void {
+    if (this.watched.delete(conversationId)) { this.watched.add(conversationId); return; }
+    this.watched.add(conversationId);
+    for (const oldest of this.watched) {
+      if (this.watched.size <= WATCHED_AT_MOST) break;
+      this.watched.delete(oldest);
+    }
+    this.watchedVersion++;
+    this.writer?.post(this.watchedInput());
+  }
+
+  /** The watched conversations, oldest first (handed to the engine that replaces this one). */
+  get watchedConversations(): string[] { return [...this.watched]; }
+
+  private watchedInput() {
+    return { type: 'watched' as const, version: this.watchedVersion, conversationIds: [...this.watched] };
+  }
 
   /** Which thread writes ('none' until the first frame). */
   get writerKind(): 'worker' | 'main-thread' | 'none' { return this.writer?.kind ?? 'none'; }
@@ -82,7 +115,7 @@ export class SyncEngine {
       this.waitingWeight = this.waiting.reduce((n, w) => n + w.weight, 0);
       this.o.log?.(`[sync] dropped ${before - this.waiting.length} uncommitted frames of a closed link`);
     }
-    this.writer?.post({ type: 'drop', link });
+    this.writer?.post({ type: 'drop', link, upToId: this.nextId - 1 });
     this.flowControl();
     this.settle();
   }
@@ -148,7 +181,8 @@ export class SyncEngine {
   }
 
   private ensureWriter(): StoreWriter {
-    this.writer ??= startStoreWriter({
+    if (this.writer) return this.writer;
+    this.writer = startStoreWriter({
       file: this.o.file,
       maxEvents: this.o.maxBatchEvents ?? 6_000,
       inline: this.o.inlineWriter,
@@ -161,6 +195,7 @@ export class SyncEngine {
         this.o.onError(err);
       },
     });
+    if (this.watched.size > 0) this.writer.post(this.watchedInput());
     return this.writer;
   }
 
@@ -210,6 +245,10 @@ export class SyncEngine {
         // Committed: now the server may forget these events (per batch, on the link they came from).
         this.o.ack(out.outcome.seq, out.link);
         out.outcome.messagesWire = out.messagesJson;
+        if (out.watchedVersion !== this.watchedVersion) {
+          const listed = new Set(out.messagesJson.map(([id]) => id));
+          out.outcome.viewsStale = [...out.outcome.conversations].filter((id) => this.watched.has(id) && !listed.has(id));
+        }
         try { this.o.onApplied(out.outcome); } catch (err) { this.o.log?.(`[sync] a listener failed: ${(err as Error).message}`); }
         break;
       }

@@ -7,7 +7,7 @@ import { startRealServer, type RealServer } from './support/real-server';
 import { makeCore, type Harness } from './support/core-harness';
 import { eventually, MemoryCredentials } from './support/fixtures';
 import type { ConversationSummary, ConnectionState, Session } from '../../shared/ipc';
-import type { MessageView } from '../../shared/domain';
+import { conversationIdOf, type MessageView } from '../../shared/domain';
 import { HttpApi } from '../../main/core/http-api';
 
 let rs: RealServer;
@@ -94,6 +94,8 @@ describe('desktop core with the real Converse server', () => {
       if (!stopping && e.messages.some((m) => m.body.startsWith('backlog '))) stopping = second.core.stop();
     });
     await second.core.start();
+    // The rep has Maria's conversation open (a window read a page of it): its synced messages are handed over.
+    await second.call('messages.page', { conversationId: conversationIdOf(rs.maria.id, 'sms') });
     await eventually(() => stopping !== null, 10_000, 'first batch');
     await stopping;
     const stored = (await bodiesWithDir(first.dataDir)).length;
@@ -103,6 +105,7 @@ describe('desktop core with the real Converse server', () => {
 
     const third = track(makeCore({ dataDir: first.dataDir, serverUrl: rs.url, token: rs.token }));
     await third.core.start();
+    await third.call('messages.page', { conversationId: conversationIdOf(rs.maria.id, 'sms') });
     await eventually(async () => (await bodiesWith(third, 'backlog ')).length === backlog, 20_000, 'backlog complete');
     // The hello after the restart carried exactly what had been committed, and nothing committed came again.
     expect(rs.proxy.hellos.at(-1)?.lastSeq).toBe(seq);

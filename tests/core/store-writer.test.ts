@@ -12,6 +12,7 @@ import { writerWorkerSource } from '../../main/core/store/store-writer';
 import { BatchWriter, type WriterOutput } from '../../main/core/store/batch-writer';
 import { inbound, iso } from './support/fixtures';
 import type { SequencedEvent } from '../../shared/stream-protocol';
+import { conversationIdOf } from '../../shared/domain';
 
 const dirs: string[] = [];
 afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
@@ -41,9 +42,10 @@ describe.each([
   ['a worker thread', false],
   ['the main thread (fallback)', true],
 ])('store writer on %s', (_name, inlineWriter) => {
-  it('applies raw and parsed frames, acks after the commit, and hands the views back', async () => {
+  it('applies raw and parsed frames, acks after the commit, and hands back the views of watched conversations', async () => {
     const { store, sync, acks, outcomes, errors } = setup(inlineWriter);
     expect(sync.writerKind).toBe('none');
+    sync.watch(conversationIdOf('maria', 'sms'));
     sync.enqueueUnparsed(frameBytes([1, 2, 3].map((s) => message(s))), 1);
     sync.enqueue([4, 5].map((s) => message(s)), 1);
     await sync.idle();
@@ -59,6 +61,33 @@ describe.each([
     sync.enqueue([4, 5, 6].map((s) => message(s)), 1);
     await sync.idle();
     expect((store.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n).toBe(6);
+    await sync.close();
+    store.close();
+  });
+
+  it('builds no views for conversations nobody watches, and names watched ones a batch could not list', async () => {
+    const { store, sync, outcomes, errors } = setup(inlineWriter);
+    const other = (seq: number): SequencedEvent => ({ seq, at: iso(seq), event: { type: 'message.upserted', message: inbound('ada', `to ada ${seq}`, iso(seq), 'sms', `a-${seq}`) } });
+    sync.enqueue([message(1), other(2)], 1);
+    await sync.idle();
+    expect(errors).toEqual([]);
+    expect(outcomes.at(-1)?.messagesWire).toEqual([]);
+    expect([...(outcomes.at(-1)?.conversations ?? [])].sort()).toEqual([conversationIdOf('ada', 'sms'), conversationIdOf('maria', 'sms')]);
+    // Watched from now on: the next batch lists Ada's conversation and only hers.
+    sync.watch(conversationIdOf('ada', 'sms'));
+    sync.enqueue([message(3), other(4)], 1);
+    await sync.idle();
+    const wire = outcomes.at(-1)?.messagesWire ?? [];
+    expect(wire.map(([id]) => id)).toEqual([conversationIdOf('ada', 'sms')]);
+    expect((JSON.parse(wire[0][1]) as { id: string }[]).map((m) => m.id)).toEqual(['a-4']);
+    expect(outcomes.at(-1)?.viewsStale ?? []).toEqual([]);
+    // Watched while a batch was already on its way: the engine names it for a read-back.
+    sync.enqueue([message(5)], 1);
+    sync.watch(conversationIdOf('maria', 'sms'));
+    await sync.idle();
+    const last = outcomes.at(-1)!;
+    const listed = (last.messagesWire ?? []).map(([id]) => id);
+    expect(listed.includes(conversationIdOf('maria', 'sms')) || (last.viewsStale ?? []).includes(conversationIdOf('maria', 'sms'))).toBe(true);
     await sync.close();
     store.close();
   });
@@ -136,6 +165,34 @@ describe('BatchWriter: frames written one at a time inside one transaction', () 
     expect(out).toEqual([{ type: 'failed', consumed: [1, 2], error: { message: 'disk I/O error', code: 'SQLITE_IOERR' } }]);
     expect(store.state.committedSeq()).toBe(0);
     expect((store.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n).toBe(0);
+    store.close();
+  });
+
+  it('pulls frames from its source one batch at a time, and skips those of a closed link', () => {
+    const store = open();
+    const out: WriterOutput[] = [];
+    const source = [
+      { type: 'raw-frame' as const, id: 1, link: 1, raw: frameBytes([1, 2].map((s) => message(s))) },
+      { type: 'raw-frame' as const, id: 2, link: 1, events: [3, 4].map((s) => message(s)) },
+      { type: 'raw-frame' as const, id: 3, link: 1, events: [5].map((s) => message(s)) },
+      { type: 'raw-frame' as const, id: 4, link: 2, events: [6].map((s) => message(s)) },
+      // A new connection numbers its links from 1 again: a later frame of "link 2" is not dropped.
+      { type: 'raw-frame' as const, id: 5, link: 2, events: [7].map((s) => message(s)) },
+    ];
+    // Batches of at most 3 events: frames 1 and 2, then frame 3, then frame 5; frame 4's link closed.
+    const writer = new BatchWriter(store, 3, (o) => out.push(o), null, () => source.shift());
+    writer.accept({ type: 'drop', link: 2, upToId: 4 });
+    writer.step();
+    expect(writer.hasWork).toBe(true);
+    expect(source).toHaveLength(3); // frame 3 is still at the source
+    writer.step();
+    writer.step();
+    writer.step();
+    expect(writer.hasWork).toBe(false);
+    expect(out.filter((o) => o.type !== 'log').map((o) => [o.type, 'consumed' in o ? o.consumed : []])).toEqual([
+      ['applied', [1, 2]], ['skipped', [4]], ['applied', [3]], ['applied', [5]],
+    ]);
+    expect(store.state.committedSeq()).toBe(7);
     store.close();
   });
 

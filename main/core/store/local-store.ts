@@ -43,10 +43,25 @@ export interface BatchOutcome {
   outboxResolved: number;
   /** Nudges seen for the first time, with the time the server logged them. */
   nudges: { nudge: NudgeView; at: string }[];
-  /** With `viewsAsJson`: each conversation's stored views as one JSON array (`messages` stays empty). */
+  /** With `viewsAsJson`: each conversation's stored views as one JSON array (`messages` stays empty).
+   * With `views`, only the conversations it names are listed, in either form. */
   messagesJson?: Map<string, string[]>;
   /** As received from the store writer's thread: [conversationId, JSON array of views]; parsed only if someone listens. */
   messagesWire?: [string, string][];
+  /** Watched conversations the batch changed without listing their views (the writer learnt
+   * they were watched only after the batch began): whoever shows them reads them back. */
+  viewsStale?: string[];
+}
+
+export interface BatchOptions {
+  /** Put new messages into the search index in the same transaction (default true). */
+  index?: boolean;
+  /** Hand views back as the JSON the rows hold (for another thread) instead of objects. */
+  viewsAsJson?: boolean;
+  /** The conversations whose changed messages someone shows (default: all). A backlog touches
+   * thousands of conversations while the rep has a handful open; views of the others would be
+   * built, copied across threads and dropped. */
+  views?: ReadonlySet<string>;
 }
 
 export class LocalStore {
@@ -67,8 +82,14 @@ export class LocalStore {
     return new LocalStore(db, file, recoveredFrom);
   }
 
+  /**
+   * A write transaction. IMMEDIATE: two connections write this file (the core's and the sync
+   * writer's), and a deferred transaction that reads first (the committed sequence, the outbox
+   * size) would fail with SQLITE_BUSY_SNAPSHOT, without waiting, if the other one committed
+   * between its first read and its first write. Taking the write lock at BEGIN waits instead.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   /**
@@ -76,7 +97,7 @@ export class LocalStore {
    * `advanceTo` moves the cursor past events of the batch that could not be read.
    * Messages enter the search index in the same transaction unless `index` is false.
    */
-  applyEvents(events: readonly WritableEvent[], advanceTo = 0, opts: { index?: boolean; viewsAsJson?: boolean } = {}): BatchOutcome {
+  applyEvents(events: readonly WritableEvent[], advanceTo = 0, opts: BatchOptions = {}): BatchOutcome {
     return this.transaction(() => {
       const batch = this.beginBatch(opts);
       batch.add(events);
@@ -86,102 +107,105 @@ export class LocalStore {
 
   /**
    * applyEvents in parts, for a caller that holds the transaction open itself (the store
-   * writer): events are added a frame at a time, so only one frame's parsed rows are alive at
-   * once however large the batch, and `finish` does the per-batch work (conversation previews,
-   * search index, cursor) once. Call everything inside one `transaction`.
+   * writer): events are added as they are parsed, so what it takes to write one is garbage
+   * before the next however large the batch, and `finish` does the per-batch work
+   * (conversation previews, search index, cursor) once. Call everything inside one `transaction`.
    */
-  beginBatch(opts: { index?: boolean; viewsAsJson?: boolean } = {}): { add(events: readonly WritableEvent[]): void; finish(advanceTo?: number): BatchOutcome } {
+  beginBatch(opts: BatchOptions = {}): { add(events: readonly WritableEvent[]): void; addOne(event: WritableEvent): void; finish(advanceTo?: number): BatchOutcome } {
     const out: BatchOutcome = {
       seq: this.state.committedSeq(), duplicates: 0, messages: new Map(), conversations: new Set(), unreadTouched: new Set(),
       leadsChanged: false, templatesChanged: false, outboxResolved: 0, nudges: [],
     };
     // Views cross to another thread as the JSON the row already holds: cheaper than cloning objects.
     const asJson = opts.viewsAsJson ? (out.messagesJson = new Map<string, string[]>()) : null;
+    const wanted = (conversationId: string) => !opts.views || opts.views.has(conversationId);
+    // A send the server confirms leaves the outbox; with nothing waiting there (every backlog
+    // the rep did not send from this device) the per-message lookup is skipped. The count is
+    // read inside this transaction, so no send can slip in between.
+    const outboxEmpty = this.state.outboxSize() === 0;
     // A conversation's preview follows only its newest message of the batch.
     const latest = new Map<string, ConversationTouch>();
     const newest = (t: ConversationTouch) => {
       const before = latest.get(t.conversationId);
       if (!before || before.createdMs <= t.createdMs) latest.set(t.conversationId, t);
     };
-    const add = (events: readonly WritableEvent[]): void => {
-      for (const e of events) {
-        if (Array.isArray(e)) {
-          // A message prepared on the main thread (prepared.ts): the hot path of a backlog.
-          const [seq, , , clientId, conversationId, leadId, channel, direction, , , createdMs, createdAt, preview] = e;
-          if (seq <= out.seq) { out.duplicates++; continue; }
-          out.seq = seq;
-          const { json } = this.messages.upsertPrepared(e);
-          if (clientId && this.state.removeOutbox(clientId)) out.outboxResolved++;
-          newest({ conversationId, leadId, channel, createdAt, createdMs, preview });
-          if (asJson) {
-            const list = asJson.get(conversationId);
-            if (list) list.push(json); else asJson.set(conversationId, [json]);
-          } else {
-            const list = out.messages.get(conversationId) ?? [];
-            list.push(JSON.parse(json) as MessageView);
-            out.messages.set(conversationId, list);
-          }
-          out.conversations.add(conversationId);
-          if (direction === 'inbound') out.unreadTouched.add(conversationId);
-          continue;
-        }
-        const { seq, at, event } = e;
-        if (seq <= out.seq) { out.duplicates++; continue; }
+    const addOne = (e: WritableEvent): void => {
+      if (Array.isArray(e)) {
+        // A message prepared for its INSERT (prepared.ts): the hot path of a backlog.
+        const [seq, , , clientId, conversationId, leadId, channel, direction, , , createdMs, createdAt, preview] = e;
+        if (seq <= out.seq) { out.duplicates++; return; }
         out.seq = seq;
-        switch (event.type) {
-          case 'message.upserted': {
-            const { view, json } = this.messages.upsertFromServerAsJson(event.message);
-            // The server has this send: the outbox has nothing left to do for it.
-            if (event.message.clientId && this.state.removeOutbox(event.message.clientId)) out.outboxResolved++;
-            const m = event.message;
-            newest({ conversationId: m.conversationId, leadId: m.leadId, channel: m.channel, createdAt: m.createdAt, createdMs: Date.parse(m.createdAt), preview: previewOf(m) });
-            if (asJson) {
-              const list = asJson.get(view.conversationId) ?? [];
-              list.push(json);
-              asJson.set(view.conversationId, list);
-            } else {
-              const list = out.messages.get(view.conversationId) ?? [];
-              list.push(view);
-              out.messages.set(view.conversationId, list);
-            }
-            out.conversations.add(view.conversationId);
-            if (view.direction === 'inbound') out.unreadTouched.add(view.conversationId);
-            break;
-          }
-          case 'conversation.upserted':
-            this.conversations.upsert(event.conversation);
-            out.conversations.add(event.conversation.id);
-            out.unreadTouched.add(event.conversation.id);
-            break;
-          case 'conversation.read':
-            if (this.conversations.setRead(event.conversationId, event.readUpTo, false)) {
-              out.unreadTouched.add(event.conversationId);
-              out.conversations.add(event.conversationId);
-            }
-            break;
-          case 'lead.upserted':
-            this.leads.upsert(event.lead);
-            out.leadsChanged = true;
-            for (const c of this.conversations.ofLead(event.lead.id)) out.conversations.add(c.id);
-            break;
-          case 'lead.removed':
-            for (const c of this.conversations.ofLead(event.leadId)) { out.conversations.add(c.id); out.unreadTouched.add(c.id); }
-            this.leads.remove(event.leadId);
-            for (const [id, m] of latest) if (m.leadId === event.leadId) latest.delete(id);
-            out.leadsChanged = true;
-            break;
-          case 'template.upserted':
-            this.leads.upsertTemplate(event.template);
-            out.templatesChanged = true;
-            break;
-          case 'template.removed':
-            this.leads.removeTemplate(event.templateId);
-            out.templatesChanged = true;
-            break;
-          case 'nudge':
-            if (this.state.addNudge(event.nudge)) out.nudges.push({ nudge: event.nudge, at });
-            break;
+        const { json } = this.messages.upsertPrepared(e);
+        if (clientId && !outboxEmpty && this.state.removeOutbox(clientId)) out.outboxResolved++;
+        newest({ conversationId, leadId, channel, createdAt, createdMs, preview });
+        if (!wanted(conversationId)) { /* nobody shows this conversation's messages */ } else if (asJson) {
+          const list = asJson.get(conversationId);
+          if (list) list.push(json); else asJson.set(conversationId, [json]);
+        } else {
+          const list = out.messages.get(conversationId) ?? [];
+          list.push(JSON.parse(json) as MessageView);
+          out.messages.set(conversationId, list);
         }
+        out.conversations.add(conversationId);
+        if (direction === 'inbound') out.unreadTouched.add(conversationId);
+        return;
+      }
+      const { seq, at, event } = e;
+      if (seq <= out.seq) { out.duplicates++; return; }
+      out.seq = seq;
+      switch (event.type) {
+        case 'message.upserted': {
+          const { view, json } = this.messages.upsertFromServerAsJson(event.message);
+          // The server has this send: the outbox has nothing left to do for it.
+          if (event.message.clientId && !outboxEmpty && this.state.removeOutbox(event.message.clientId)) out.outboxResolved++;
+          const m = event.message;
+          newest({ conversationId: m.conversationId, leadId: m.leadId, channel: m.channel, createdAt: m.createdAt, createdMs: Date.parse(m.createdAt), preview: previewOf(m) });
+          if (!wanted(view.conversationId)) { /* nobody shows this conversation's messages */ } else if (asJson) {
+            const list = asJson.get(view.conversationId) ?? [];
+            list.push(json);
+            asJson.set(view.conversationId, list);
+          } else {
+            const list = out.messages.get(view.conversationId) ?? [];
+            list.push(view);
+            out.messages.set(view.conversationId, list);
+          }
+          out.conversations.add(view.conversationId);
+          if (view.direction === 'inbound') out.unreadTouched.add(view.conversationId);
+          break;
+        }
+        case 'conversation.upserted':
+          this.conversations.upsert(event.conversation);
+          out.conversations.add(event.conversation.id);
+          out.unreadTouched.add(event.conversation.id);
+          break;
+        case 'conversation.read':
+          if (this.conversations.setRead(event.conversationId, event.readUpTo, false)) {
+            out.unreadTouched.add(event.conversationId);
+            out.conversations.add(event.conversationId);
+          }
+          break;
+        case 'lead.upserted':
+          this.leads.upsert(event.lead);
+          out.leadsChanged = true;
+          for (const c of this.conversations.ofLead(event.lead.id)) out.conversations.add(c.id);
+          break;
+        case 'lead.removed':
+          for (const c of this.conversations.ofLead(event.leadId)) { out.conversations.add(c.id); out.unreadTouched.add(c.id); }
+          this.leads.remove(event.leadId);
+          for (const [id, m] of latest) if (m.leadId === event.leadId) latest.delete(id);
+          out.leadsChanged = true;
+          break;
+        case 'template.upserted':
+          this.leads.upsertTemplate(event.template);
+          out.templatesChanged = true;
+          break;
+        case 'template.removed':
+          this.leads.removeTemplate(event.templateId);
+          out.templatesChanged = true;
+          break;
+        case 'nudge':
+          if (this.state.addNudge(event.nudge)) out.nudges.push({ nudge: event.nudge, at });
+          break;
       }
     };
     const finish = (advanceTo = 0): BatchOutcome => {
@@ -193,7 +217,7 @@ export class LocalStore {
       this.state.setCommittedSeq(out.seq);
       return out;
     };
-    return { add, finish };
+    return { add: (events) => { for (const e of events) addOne(e); }, addOne, finish };
   }
 
   /**

@@ -1,7 +1,6 @@
-// A synced message made ready for its INSERT before it reaches the store writer's thread: the
-// main thread parses and validates frames anyway, and a flat row of strings and numbers crosses
-// to the worker about ten times cheaper than the message object (structured clone walks every
-// property), so the thread that holds the write lock does little besides SQLite.
+// A synced message made ready for its INSERT: a flat row of the strings and numbers the
+// statement binds, taken from the message once it is validated, so the writer's hot loop binds
+// positionally and never looks at the message object again.
 import type { MessageView } from '../../../shared/domain';
 import { SequencedEvent } from '../../../shared/stream-protocol';
 
@@ -29,27 +28,10 @@ export function prepareMessage(seq: number, at: string, m: MessageView): Prepare
     Date.parse(m.createdAt), m.createdAt, previewOf(m), JSON.stringify(m)];
 }
 
-export interface PreparedFrame {
-  events: WritableEvent[];
-  /** The highest sequence among events that failed validation (the cursor moves past them). */
-  skippedUpTo: number;
-  invalid: { seq: unknown; reason: string }[];
-}
-
-/** Validate a frame's events and prepare its messages. */
-export function prepareEvents(raw: readonly unknown[]): PreparedFrame {
-  const out: PreparedFrame = { events: [], skippedUpTo: 0, invalid: [] };
-  for (const item of raw) {
-    const r = SequencedEvent.safeParse(item);
-    if (!r.success) {
-      const seq = (item as { seq?: unknown })?.seq;
-      out.invalid.push({ seq, reason: r.error.issues[0]?.message ?? 'invalid' });
-      // Move the cursor past it anyway, or the same event would block every resume.
-      if (typeof seq === 'number' && Number.isInteger(seq) && seq > out.skippedUpTo) out.skippedUpTo = seq;
-      continue;
-    }
-    const e = r.data;
-    out.events.push(e.event.type === 'message.upserted' ? prepareMessage(e.seq, e.at, e.event.message) : e);
-  }
-  return out;
+/** Validate one event of a frame and prepare it if it is a message; or why it cannot be read. */
+export function prepareEvent(item: unknown): { event: WritableEvent } | { seq: unknown; reason: string } {
+  const r = SequencedEvent.safeParse(item);
+  if (!r.success) return { seq: (item as { seq?: unknown })?.seq, reason: r.error.issues[0]?.message ?? 'invalid' };
+  const e = r.data;
+  return { event: e.event.type === 'message.upserted' ? prepareMessage(e.seq, e.at, e.event.message) : e };
 }

@@ -4,16 +4,21 @@
 // size costs the main thread only handing frames over and hearing back what was committed.
 // Bundled on its own as `store-writer.mjs` next to the main bundle (scripts/build.mjs); run
 // from source through tsx (store-writer.ts).
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { LocalStore } from './local-store';
 import { BatchWriter, type RawFrame, type WriterInput, type WriterOutput } from './batch-writer';
 
-interface WriterData { file: string; maxEvents: number; cacheKb: number }
+interface WriterData { file: string; maxEvents: number; cacheKb: number; frames: MessagePort }
 
 const port = parentPort;
 if (!port) throw new Error('writer-worker.ts runs only as a worker thread.');
 const data = workerData as WriterData;
 const send = (out: WriterOutput) => port.postMessage(out);
+// Frames come on a port of their own that is never started: they stay in its queue, as the
+// bytes that were transferred, until a batch pulls them one by one. A frame received as an
+// event would wait as a JS object through the batch before it, live long enough to be promoted,
+// and keep its bytes until the next full GC: tens of MB under a backlog.
+const pullFrame = (): RawFrame | undefined => receiveMessageOnPort(data.frames)?.message as RawFrame | undefined;
 
 /** WAL pages above which a commit of this connection checkpoints on its own (SQLite's
  * autocheckpoint): about 250 MB, the bound on the WAL while a backlog streams in. */
@@ -33,10 +38,10 @@ try {
   // quiet; journal_size_limit then shrinks the WAL file when it restarts.
   store.db.pragma(`wal_autocheckpoint = ${WAL_CAP_PAGES}`);
   store.db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-  writer = new BatchWriter(store, data.maxEvents, send);
+  writer = new BatchWriter(store, data.maxEvents, send, null, pullFrame);
 } catch (err) {
   const code = (err as { code?: unknown })?.code;
-  writer = new BatchWriter(null, data.maxEvents, send, { message: (err as Error).message, code: typeof code === 'string' ? code : null });
+  writer = new BatchWriter(null, data.maxEvents, send, { message: (err as Error).message, code: typeof code === 'string' ? code : null }, pullFrame);
 }
 
 let scheduled = false;
@@ -71,13 +76,17 @@ function schedule(): void {
   });
 }
 
-port.on('message', (input: WriterInput | RawFrame) => {
+port.on('message', (input: WriterInput | RawFrame | { type: 'frames' }) => {
   if (closed) return;
   switch (input.type) {
+    case 'frames':
+      // Frames wait on the frame port: the next batch pulls them.
+      break;
     case 'close':
       closed = true;
       if (checkpointTimer) clearTimeout(checkpointTimer);
       writer.close();
+      data.frames.close();
       send({ type: 'closed' });
       port.close();
       return;
