@@ -138,7 +138,6 @@ export class CoreState {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
     this.connection?.stop();
     this.connection = null;
     this.nudges.cancel('signed-out');
@@ -366,22 +365,8 @@ export class CoreState {
     }
   }
 
-  private checkpointTimer: NodeJS.Timeout | null = null;
-
-  /** Copy the WAL back into the database once a sync has been quiet for a moment. */
-  private checkpointWhenIdle(): void {
-    if (this.checkpointTimer) clearTimeout(this.checkpointTimer);
-    this.checkpointTimer = setTimeout(() => {
-      this.checkpointTimer = null;
-      if (!this.started || this.sync.pending > 0) return;
-      try { this.store.db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { this.log(`[store] checkpoint failed: ${(err as Error).message}`); }
-    }, 2_000);
-    this.checkpointTimer.unref?.();
-  }
-
   private afterBatch(outcome: BatchOutcome): void {
     if (!this.started) return;
-    this.checkpointWhenIdle();
     for (const [conversationId, messages] of outcome.messages) this.emit('messages.changed', { conversationId, messages });
     if (outcome.messagesWire && this.hasListeners('messages.changed')) {
       for (const [conversationId, json] of outcome.messagesWire) this.emit('messages.changed', { conversationId, messages: JSON.parse(json) as MessageView[] });

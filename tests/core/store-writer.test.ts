@@ -208,8 +208,11 @@ describe('BatchWriter: frames written one at a time inside one transaction', () 
   });
 });
 
-it('the writer thread checkpoints the WAL into the database once the backlog has drained', async () => {
-  const { store, sync, errors } = setup(false);
+it.each([
+  ['the writer thread', false],
+  ['the main-thread fallback', true],
+])('%s checkpoints the WAL into the database once the backlog has drained', async (_name, inlineWriter) => {
+  const { store, sync, errors } = setup(inlineWriter);
   const sizeOf = () => statSync(store.file).size;
   const before = sizeOf();
   sync.enqueueUnparsed(frameBytes(Array.from({ length: 400 }, (_, i) => message(i + 1, `checkpointed message ${i} `.repeat(8)))), 1);

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { BatchWriter, type RawFrame, type WriterInput, type WriterOutput } from './batch-writer';
 import { LocalStore } from './local-store';
+import { WriterLoop } from './writer-loop';
 
 /** The file name scripts/build.mjs (and the benchmarks' bundler) give the worker's bundle. */
 export const WRITER_BUNDLE_NAME = 'store-writer.mjs';
@@ -135,44 +136,38 @@ class WorkerStoreWriter implements StoreWriter {
   }
 }
 
-/** The fallback: the same writer on the main thread, a turn per batch. */
+/** The fallback: the same writer and loop on the main thread, a turn per batch. */
 class MainThreadStoreWriter implements StoreWriter {
   readonly kind = 'main-thread' as const;
   private readonly writer: BatchWriter;
-  private scheduled = false;
+  private readonly loop: WriterLoop;
   private closed = false;
 
   constructor(private readonly o: StoreWriterOptions) {
     // Small batches: here a batch holds the main thread for its whole transaction.
     const emit = (out: WriterOutput) => o.onOutput(out);
+    let store: LocalStore | null = null;
     try {
-      this.writer = new BatchWriter(LocalStore.open(o.file, undefined, { recover: false, cacheKb: 4_000 }), Math.min(o.maxEvents, 250), emit);
+      store = LocalStore.open(o.file, undefined, { recover: false, cacheKb: 4_000 });
+      this.writer = new BatchWriter(store, Math.min(o.maxEvents, 250), emit);
     } catch (err) {
       const code = (err as { code?: unknown })?.code;
       this.writer = new BatchWriter(null, o.maxEvents, emit, { message: (err as Error).message, code: typeof code === 'string' ? code : null });
     }
+    const opened = store;
+    this.loop = new WriterLoop(this.writer, opened ? () => opened.db.pragma('wal_checkpoint(PASSIVE)') : null, o.log);
   }
 
   post(input: RawFrame | Extract<WriterInput, { type: 'drop' | 'watched' }>): void {
     if (this.closed) return;
     this.writer.accept(input);
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.scheduled || this.closed) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      if (this.closed) return;
-      this.writer.step();
-      if (this.writer.hasWork) this.schedule();
-    });
+    this.loop.kick();
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.loop.close();
     this.writer.close();
   }
 }

@@ -7,6 +7,7 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { LocalStore } from './local-store';
 import { BatchWriter, type RawFrame, type WriterInput, type WriterOutput } from './batch-writer';
+import { WriterLoop } from './writer-loop';
 
 interface WriterData { file: string; maxEvents: number; cacheKb: number; frames: MessagePort }
 
@@ -23,8 +24,6 @@ const pullFrame = (): RawFrame | undefined => receiveMessageOnPort(data.frames)?
 /** WAL pages above which a commit of this connection checkpoints on its own (SQLite's
  * autocheckpoint): about 250 MB, the bound on the WAL while a backlog streams in. */
 const WAL_CAP_PAGES = 64_000;
-/** Quiet time after which the writer checkpoints what it wrote (PASSIVE: never waits for readers). */
-const CHECKPOINT_AFTER_IDLE_MS = 300;
 
 let writer: BatchWriter;
 let store: LocalStore | null = null;
@@ -44,37 +43,9 @@ try {
   writer = new BatchWriter(null, data.maxEvents, send, { message: (err as Error).message, code: typeof code === 'string' ? code : null }, pullFrame);
 }
 
-let scheduled = false;
+const opened = store;
+const loop = new WriterLoop(writer, opened ? () => opened.db.pragma('wal_checkpoint(PASSIVE)') : null, (line) => send({ type: 'log', line }));
 let closed = false;
-let unCheckpointed = false;
-let checkpointTimer: NodeJS.Timeout | null = null;
-
-/** Checkpoint once the writer has had nothing to do for a while (not between a backlog's batches). */
-function checkpointWhenQuiet(): void {
-  if (checkpointTimer) clearTimeout(checkpointTimer);
-  checkpointTimer = setTimeout(() => {
-    checkpointTimer = null;
-    if (closed || writer.hasWork || !unCheckpointed || !store) return;
-    unCheckpointed = false;
-    try { store.db.pragma('wal_checkpoint(PASSIVE)'); } catch (err) { send({ type: 'log', line: `[sync] checkpoint failed: ${(err as Error).message}` }); }
-  }, CHECKPOINT_AFTER_IDLE_MS);
-  checkpointTimer.unref();
-}
-
-// One batch per turn: frames that arrive while a batch commits join the next one, so batches
-// grow with the backlog and shrink to a single frame when the link is quiet.
-function schedule(): void {
-  if (scheduled || closed) return;
-  scheduled = true;
-  setImmediate(() => {
-    scheduled = false;
-    if (closed) return;
-    writer.step();
-    unCheckpointed = true;
-    if (writer.hasWork) schedule();
-    else checkpointWhenQuiet();
-  });
-}
 
 port.on('message', (input: WriterInput | RawFrame | { type: 'frames' }) => {
   if (closed) return;
@@ -84,7 +55,7 @@ port.on('message', (input: WriterInput | RawFrame | { type: 'frames' }) => {
       break;
     case 'close':
       closed = true;
-      if (checkpointTimer) clearTimeout(checkpointTimer);
+      loop.close();
       writer.close();
       data.frames.close();
       send({ type: 'closed' });
@@ -93,5 +64,5 @@ port.on('message', (input: WriterInput | RawFrame | { type: 'frames' }) => {
     default:
       writer.accept(input);
   }
-  schedule();
+  loop.kick();
 });
