@@ -88,11 +88,6 @@ export class CoreState {
 
   // ---- events -------------------------------------------------------------------------
 
-  /** A window shows this conversation's messages: synced changes to them are handed to it. */
-  watchConversation(conversationId: string): void {
-    this.sync.watch(conversationId);
-  }
-
   on<N extends IpcEventName>(event: N, listener: (payload: IpcEventPayload<N>) => void): () => void {
     if (!Object.prototype.hasOwnProperty.call(IpcEvents, event)) throw new Error(`Unknown event "${event}".`);
     const set = this.listeners.get(event) ?? new Set();

@@ -86,7 +86,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
 
   'messages.page': (core, a) => {
     // Whoever reads a conversation's messages shows them: from now on its synced changes are handed over.
-    core.watchConversation(a.conversationId);
+    core.sync.watch(a.conversationId);
     return core.store.messages.page(a.conversationId, a.before, a.limit);
   },
   'messages.search': (core, a) => core.store.messages.search(a.query, a.limit),

@@ -12,7 +12,7 @@ export interface RawFrame { type: 'raw-frame'; id: number; link: number; raw?: U
 const decoder = new TextDecoder();
 
 /** The events of a frame, parsed from its bytes when it came unparsed; unreadable frames are reported through `log`. */
-export function frameEvents(f: RawFrame, log: (line: string) => void): unknown[] {
+function frameEvents(f: RawFrame, log: (line: string) => void): unknown[] {
   if (!f.raw) return f.events ?? [];
   try {
     const parsed = JSON.parse(decoder.decode(f.raw)) as { type?: unknown; events?: unknown };
@@ -31,6 +31,8 @@ export type WriterInput =
   | { type: 'drop'; link: number; upToId: number }
   /** The conversations someone shows (see SyncEngine.watch): only their views are handed back. */
   | { type: 'watched'; version: number; conversationIds: string[] }
+  /** Frames wait on the writer thread's frame port: the next batch pulls them (writer-worker.ts). */
+  | { type: 'frames' }
   | { type: 'close' };
 
 /** writer → main. `consumed` lists the frame ids a result covers. */

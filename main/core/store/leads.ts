@@ -99,10 +99,11 @@ export class LeadRows {
 
   /** Replace a channel's templates with a fresh copy from the server. */
   replaceTemplates(channel: Channel, templates: TemplateView[]): void {
+    // IMMEDIATE like every write transaction here (see LocalStore.transaction).
     this.db.transaction(() => {
       this.db.prepare('DELETE FROM templates WHERE channel = ?').run(channel);
       for (const t of templates) this.upsertTemplate(t);
-    })();
+    }).immediate();
   }
 
   templates(channel: Channel): TemplateView[] {

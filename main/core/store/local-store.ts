@@ -118,11 +118,26 @@ export class LocalStore {
     };
     // Views cross to another thread as the JSON the row already holds: cheaper than cloning objects.
     const asJson = opts.viewsAsJson ? (out.messagesJson = new Map<string, string[]>()) : null;
-    const wanted = (conversationId: string) => !opts.views || opts.views.has(conversationId);
     // A send the server confirms leaves the outbox; with nothing waiting there (every backlog
     // the rep did not send from this device) the per-message lookup is skipped. The count is
     // read inside this transaction, so no send can slip in between.
     const outboxEmpty = this.state.outboxSize() === 0;
+    /** A stored message: the outbox learns the server has it, and the outcome lists it. */
+    const noteMessage = (conversationId: string, clientId: string | null, inbound: boolean, json: string, view?: MessageView): void => {
+      if (clientId && !outboxEmpty && this.state.removeOutbox(clientId)) out.outboxResolved++;
+      if (!opts.views || opts.views.has(conversationId)) {
+        if (asJson) {
+          const list = asJson.get(conversationId);
+          if (list) list.push(json); else asJson.set(conversationId, [json]);
+        } else {
+          const v = view ?? (JSON.parse(json) as MessageView);
+          const list = out.messages.get(conversationId);
+          if (list) list.push(v); else out.messages.set(conversationId, [v]);
+        }
+      }
+      out.conversations.add(conversationId);
+      if (inbound) out.unreadTouched.add(conversationId);
+    };
     // A conversation's preview follows only its newest message of the batch.
     const latest = new Map<string, ConversationTouch>();
     const newest = (t: ConversationTouch) => {
@@ -136,18 +151,8 @@ export class LocalStore {
         if (seq <= out.seq) { out.duplicates++; return; }
         out.seq = seq;
         const { json } = this.messages.upsertPrepared(e);
-        if (clientId && !outboxEmpty && this.state.removeOutbox(clientId)) out.outboxResolved++;
         newest({ conversationId, leadId, channel, createdAt, createdMs, preview });
-        if (!wanted(conversationId)) { /* nobody shows this conversation's messages */ } else if (asJson) {
-          const list = asJson.get(conversationId);
-          if (list) list.push(json); else asJson.set(conversationId, [json]);
-        } else {
-          const list = out.messages.get(conversationId) ?? [];
-          list.push(JSON.parse(json) as MessageView);
-          out.messages.set(conversationId, list);
-        }
-        out.conversations.add(conversationId);
-        if (direction === 'inbound') out.unreadTouched.add(conversationId);
+        noteMessage(conversationId, clientId, direction === 'inbound', json);
         return;
       }
       const { seq, at, event } = e;
@@ -156,21 +161,9 @@ export class LocalStore {
       switch (event.type) {
         case 'message.upserted': {
           const { view, json } = this.messages.upsertFromServerAsJson(event.message);
-          // The server has this send: the outbox has nothing left to do for it.
-          if (event.message.clientId && !outboxEmpty && this.state.removeOutbox(event.message.clientId)) out.outboxResolved++;
           const m = event.message;
           newest({ conversationId: m.conversationId, leadId: m.leadId, channel: m.channel, createdAt: m.createdAt, createdMs: Date.parse(m.createdAt), preview: previewOf(m) });
-          if (!wanted(view.conversationId)) { /* nobody shows this conversation's messages */ } else if (asJson) {
-            const list = asJson.get(view.conversationId) ?? [];
-            list.push(json);
-            asJson.set(view.conversationId, list);
-          } else {
-            const list = out.messages.get(view.conversationId) ?? [];
-            list.push(view);
-            out.messages.set(view.conversationId, list);
-          }
-          out.conversations.add(view.conversationId);
-          if (view.direction === 'inbound') out.unreadTouched.add(view.conversationId);
+          noteMessage(view.conversationId, m.clientId, view.direction === 'inbound', json, view);
           break;
         }
         case 'conversation.upserted':

@@ -107,21 +107,17 @@ class WorkerStoreWriter implements StoreWriter {
 
   post(input: RawFrame | Extract<WriterInput, { type: 'drop' | 'watched' }>): void {
     if (this.closing) return;
-    if (input.type === 'raw-frame' && input.raw) {
+    if (input.type !== 'raw-frame') { this.worker.postMessage(input); return; }
+    if (input.raw) {
       // Hand the bytes over without copying them twice; a view into a shared pool is copied first.
       const raw = input.raw.byteOffset === 0 && input.raw.byteLength === input.raw.buffer.byteLength && input.raw.buffer instanceof ArrayBuffer
         ? input.raw
         : new Uint8Array(input.raw);
       this.frames.postMessage({ ...input, raw }, [raw.buffer as ArrayBuffer]);
-      this.worker.postMessage({ type: 'frames' });
-      return;
-    }
-    if (input.type === 'raw-frame') {
+    } else {
       this.frames.postMessage(input);
-      this.worker.postMessage({ type: 'frames' });
-      return;
     }
-    this.worker.postMessage(input);
+    this.worker.postMessage({ type: 'frames' } satisfies WriterInput);
   }
 
   close(): Promise<void> {

@@ -47,7 +47,7 @@ const opened = store;
 const loop = new WriterLoop(writer, opened ? () => opened.db.pragma('wal_checkpoint(PASSIVE)') : null, (line) => send({ type: 'log', line }));
 let closed = false;
 
-port.on('message', (input: WriterInput | RawFrame | { type: 'frames' }) => {
+port.on('message', (input: WriterInput) => {
   if (closed) return;
   switch (input.type) {
     case 'frames':
