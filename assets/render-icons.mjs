@@ -1,4 +1,5 @@
-// Renders the app icons and the tray images (unread 0–9 and "9+", at 1x and 2x) once, in
+// Renders the app icons, the tray images (unread 0–9 and "9+", at 1x and 2x) and the macOS
+// menu-bar template image once, in
 // headless Chromium, and writes them as PNGs next to this script. The PNGs are committed; run
 // this again only to change the artwork: `node assets/render-icons.mjs`.
 import { chromium } from 'playwright-core';
@@ -13,7 +14,7 @@ const TRAY_SIZE = 22;
 const APP_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024];
 
 // Drawn in the page: a speech bubble (the chat) and, for the tray, a red count badge.
-function draw({ size, label, brand, badge, tray }) {
+function draw({ size, label, brand, badge, tray, template }) {
   const c = document.createElement('canvas');
   c.width = size; c.height = size;
   const g = c.getContext('2d');
@@ -32,6 +33,8 @@ function draw({ size, label, brand, badge, tray }) {
   if (tray) { g.moveTo(14, 40); g.lineTo(10, 56); g.lineTo(28, 42); } else { g.moveTo(20, 38); g.lineTo(17, 50); g.lineTo(31, 40); }
   g.closePath(); g.fill();
   // three dots: someone is talking
+  // A macOS template image is black on transparent (the menu bar tints it): the dots are cut out.
+  if (template) g.globalCompositeOperation = 'destination-out';
   g.fillStyle = tray ? '#ffffff' : brand;
   for (const x of tray ? [17, 28, 39] : [23, 32, 41]) { g.beginPath(); g.arc(x, tray ? 26 : 28, tray ? 4 : 3.2, 0, Math.PI * 2); g.fill(); }
   if (label) {
@@ -62,6 +65,10 @@ try {
     const name = i === 10 ? 'tray-9plus' : `tray-${i}`;
     writeFileSync(path.join(here, 'tray', `${name}.png`), await render({ size: TRAY_SIZE, label: labels[i], tray: true }));
     writeFileSync(path.join(here, 'tray', `${name}@2x.png`), await render({ size: TRAY_SIZE * 2, label: labels[i], tray: true }));
+  }
+  // macOS menu bar: one monochrome template image; the count goes beside it (Tray.setTitle).
+  for (const [suffix, size] of [['', TRAY_SIZE - 6], ['@2x', (TRAY_SIZE - 6) * 2]]) {
+    writeFileSync(path.join(here, 'tray', `trayTemplate${suffix}.png`), await render({ size, label: null, tray: true, template: true, brand: '#000000' }));
   }
   mkdirSync(path.join(here, 'icons'), { recursive: true });
   for (const size of APP_SIZES) {

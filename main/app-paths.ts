@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 
 const distMain = path.dirname(fileURLToPath(import.meta.url));
 
+/** electron-builder.config.ts's appId; on Windows also the AppUserModelID that toasts are tied to. */
+export const APP_ID = 'com.converse.desktop';
+
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'converse';
 /** The origin the renderer is served from: a custom scheme, never file:// (no ambient file access). */
@@ -15,4 +18,6 @@ export const appPaths = {
   preload: path.join(distMain, '../preload/electron-preload.cjs'),
   renderer: path.join(distMain, '../renderer'),
   assets: path.join(distMain, '../../assets'),
+  /** The embedded server's utility-process script (scripts/build.mjs). */
+  embeddedServer: path.join(distMain, 'embedded-server.mjs'),
 };

@@ -1,11 +1,15 @@
 // The one app window: the chat pop-up, which the rep can expand to the full view. Secure
 // webPreferences on every window; closing hides it to the tray; its bounds (compact and
 // expanded, separately) are remembered and restored onto a screen that still exists.
+// Events for the page wait until the page has loaded (a notice sent during start-up, before the
+// renderer listens, would be lost); a crashed renderer is reloaded, a few times.
 import { BrowserWindow, screen } from 'electron';
 import { restoreChatBounds, CHAT_WINDOW_MIN, type WindowBounds } from './shell-policy/window-bounds';
 import { shortcutToggleAction } from './shell-policy/chat-shortcut';
 import { readShellState, shellStateWriter, type ShellState } from './shell-state-file';
 import { APP_ENTRY_URL } from './app-paths';
+import { attachContextMenu } from './menus';
+import { rendererRecovery } from './shell-policy/renderer-recovery';
 
 export interface ChatWindow {
   readonly win: BrowserWindow;
@@ -28,6 +32,9 @@ export interface ChatWindowOptions {
   startHidden: boolean;
   onFocusChange(focused: boolean): void;
   onWindowChanged(state: { expanded: boolean; focused: boolean }): void;
+  log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** The renderer crashed too often to reload again. */
+  onRendererLost(reason: string): void;
 }
 
 /** The webPreferences of every window this app opens. */
@@ -48,6 +55,9 @@ export function secureWebPreferences(preload: string): Electron.WebPreferences {
     spellcheck: true,
   };
 }
+
+/** Events held for a page that has not loaded yet; past this the oldest views are stale anyway. */
+const MAX_PENDING_EVENTS = 500;
 
 export function createChatWindow(opts: ChatWindowOptions): ChatWindow {
   const state: ShellState = readShellState(opts.stateFile);
@@ -71,7 +81,33 @@ export function createChatWindow(opts: ChatWindowOptions): ChatWindow {
     webPreferences: secureWebPreferences(opts.preload),
   });
   win.removeMenu();
-  void win.loadURL(APP_ENTRY_URL);
+  attachContextMenu(win);
+
+  // Until the page has loaded, what main sends it waits here, in order.
+  let loaded = false;
+  const pending: Array<[string, unknown]> = [];
+  const load = () => {
+    loaded = false;
+    win.loadURL(APP_ENTRY_URL).catch((err: Error) => opts.log('error', `the chat window could not load ${APP_ENTRY_URL}: ${err.message}`));
+  };
+  win.webContents.on('did-finish-load', () => {
+    loaded = true;
+    for (const [channel, payload] of pending.splice(0)) win.webContents.send(channel, payload);
+  });
+  win.webContents.on('did-fail-load', (_e, code, description, url, isMainFrame) => {
+    if (isMainFrame) opts.log('error', `the chat window failed to load ${url}: ${description} (${code})`);
+  });
+  const recovery = rendererRecovery();
+  win.webContents.on('render-process-gone', (_e, details) => {
+    if (details.reason === 'clean-exit') return;
+    const decision = recovery.crashed(Date.now());
+    opts.log('error', `the chat window's renderer is gone (${details.reason}, exit code ${details.exitCode}); ${decision === 'reload' ? 'reloading' : 'not reloading again'}`);
+    if (win.isDestroyed()) return;
+    if (decision === 'reload') load();
+    else opts.onRendererLost(details.reason);
+  });
+  win.webContents.on('unresponsive', () => opts.log('warn', 'the chat window is not responding'));
+  load();
   win.once('ready-to-show', () => { if (!opts.startHidden) win.show(); });
 
   const announce = () => opts.onWindowChanged({ expanded, focused: win.isFocused() });
@@ -117,7 +153,9 @@ export function createChatWindow(opts: ChatWindowOptions): ChatWindow {
     isExpanded: () => expanded,
     isFocused: () => win.isFocused(),
     send(channel, payload) {
-      if (!win.isDestroyed() && !win.webContents.isDestroyed()) win.webContents.send(channel, payload);
+      if (win.isDestroyed() || win.webContents.isDestroyed()) return;
+      if (loaded) win.webContents.send(channel, payload);
+      else if (pending.length < MAX_PENDING_EVENTS) pending.push([channel, payload]);
     },
     allowClose() { closable = true; },
     flush: () => writer.flush(),

@@ -1,5 +1,6 @@
 // Launch at login: the OS login item on macOS and Windows, the XDG autostart entry on Linux.
-// The app then starts hidden in the tray (--hidden).
+// The app then starts hidden in the tray: --hidden on Windows and Linux; on macOS, where login
+// items get no arguments and openAsHidden is gone since macOS 13, wasOpenedAtLogin says so.
 import { app } from 'electron';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -16,9 +17,10 @@ export async function setLaunchAtLogin(enabled: boolean): Promise<void> {
     await writeFile(file, linuxAutostartEntry({ name: 'Converse Desktop', exec: process.env.APPIMAGE || process.execPath }));
     return;
   }
-  app.setLoginItemSettings({ openAtLogin: enabled, openAsHidden: true, args: ['--hidden'] });
+  app.setLoginItemSettings(process.platform === 'darwin' ? { openAtLogin: enabled } : { openAtLogin: enabled, args: ['--hidden'] });
 }
 
 export function startedAtLogin(argv: string[] = process.argv): boolean {
-  return argv.includes('--hidden') || app.getLoginItemSettings().wasOpenedAsHidden === true;
+  if (argv.includes('--hidden')) return true;
+  return process.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin === true;
 }

@@ -1,10 +1,13 @@
 // The tray icon: the unread count as one of the pre-rendered images, the tooltip, and the menu
-// (Open chat, Do not disturb, Quit). The OS badge (macOS dock, Linux launchers) and the Windows
-// taskbar overlay show the same count.
+// (Open chat, Do not disturb, Quit). The same count shows where each OS shows a badge
+// (shell-policy/badge.ts): the macOS dock, the Unity launcher, the Windows taskbar overlay. On
+// macOS the menu bar gets the monochrome template image with the count as its title, as
+// macOS apps do; elsewhere the count is drawn into the tray image.
 import { app, Menu, Tray, nativeImage, type BrowserWindow, type NativeImage } from 'electron';
 import path from 'node:path';
 import { trayImageFor, trayTooltipFor, type TrayImageName } from './shell-policy/tray-image';
 import { trayMenuModel, type TrayAction } from './shell-policy/tray-menu';
+import { badgePlan } from './shell-policy/badge';
 
 export interface TrayIcon {
   setUnread(total: number): void;
@@ -24,19 +27,23 @@ export function createTrayIcon(opts: { assetsDir: string; window: () => BrowserW
   let unread = 0;
   let doNotDisturb = false;
   let image: TrayImageName = 'tray-0';
-  const tray = new Tray(imageFor(image));
+  const plan = badgePlan(process.platform, process.platform === 'linux' && app.isUnityRunning());
+  const template = plan.templateTray ? nativeImage.createFromPath(path.join(opts.assetsDir, 'tray', 'trayTemplate.png')) : null;
+  template?.setTemplateImage(true);
+  const tray = new Tray(template ?? imageFor(image));
 
   const render = () => {
     image = trayImageFor(unread);
-    tray.setImage(imageFor(image));
+    if (template) tray.setTitle(unread > 0 ? String(unread) : '');
+    else tray.setImage(imageFor(image));
     tray.setToolTip(trayTooltipFor(unread, doNotDisturb));
     tray.setContextMenu(Menu.buildFromTemplate(trayMenuModel({ doNotDisturb, unread }).map((item) =>
       item.kind === 'separator' ? { type: 'separator' as const }
         : item.kind === 'checkbox' ? { label: item.label, type: 'checkbox' as const, checked: item.checked, click: () => opts.onAction(item.id) }
           : { label: item.label, click: () => opts.onAction(item.id) })));
-    app.setBadgeCount(unread); // macOS dock and Unity launchers; a no-op elsewhere
+    if (plan.setBadgeCount) app.setBadgeCount(unread);
     const win = opts.window();
-    if (process.platform === 'win32' && win && !win.isDestroyed()) {
+    if (plan.overlayIcon && win && !win.isDestroyed()) {
       win.setOverlayIcon(unread > 0 ? imageFor(image) : null, unread > 0 ? trayTooltipFor(unread, false) : '');
     }
   };

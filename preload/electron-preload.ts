@@ -16,6 +16,14 @@ const EVENTS: ReadonlySet<string> = new Set(Object.keys(IpcEvents));
 
 const ipcError = (code: string, message: string) => ({ name: 'IpcError', code, message });
 
+// Notices (shortcut unavailable, database recovered) can arrive between the page's load and the
+// moment React subscribes; each must reach the rep once, so they wait here for the first listener.
+const NOTICE_CHANNEL = `${IPC_EVENT_CHANNEL_PREFIX}notice`;
+const earlyNotices: unknown[] = [];
+let noticeListeners = 0;
+const keepEarlyNotice = (_e: IpcRendererEvent, payload: unknown) => { if (noticeListeners === 0 && earlyNotices.length < 20) earlyNotices.push(payload); };
+ipcRenderer.on(NOTICE_CHANNEL, keepEarlyNotice);
+
 const api: ConverseApi = {
   invoke<N extends IpcCallName>(name: N, args: IpcArgs<N>): Promise<IpcResult<N>> {
     if (typeof name !== 'string' || !CALLS.has(name)) return Promise.reject(ipcError('unknown_call', `Unknown call "${String(name)}".`));
@@ -34,6 +42,11 @@ const api: ConverseApi = {
     // Never hand the IpcRendererEvent (it carries `sender`) to the page: payload only.
     const wrapped = (_e: IpcRendererEvent, payload: unknown) => listener(payload as IpcEventPayload<N>);
     ipcRenderer.on(channel, wrapped);
+    if (channel === NOTICE_CHANNEL) {
+      noticeListeners += 1;
+      for (const payload of earlyNotices.splice(0)) listener(payload as IpcEventPayload<N>);
+      return () => { noticeListeners -= 1; ipcRenderer.removeListener(channel, wrapped); };
+    }
     return () => { ipcRenderer.removeListener(channel, wrapped); };
   },
   platform: process.platform,

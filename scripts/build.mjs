@@ -3,6 +3,8 @@
 //   dist/main/electron-main.js            ESM (package.json "type": "module"); Node packages stay
 //                                          external (native better-sqlite3 must be, and
 //                                          electron-builder ships node_modules with the app)
+//   dist/main/store-writer.mjs            the desktop core's SQLite writer thread
+//   dist/main/embedded-server.mjs         the embedded demo server (an Electron utility process)
 //   dist/preload/electron-preload.cjs     CJS, fully bundled: a sandboxed preload may only
 //                                          require('electron')
 //   dist/renderer-bridge/web-bridge.js    IIFE for the browser shell
@@ -51,10 +53,31 @@ const bundles = await Promise.allSettled([
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    // It runs from app.asar.unpacked (electron-builder.yml), where only the native module and its
+    // It runs from app.asar.unpacked (electron-builder.config.ts), where only the native module and its
     // loaders are unpacked: everything else (zod) is bundled in.
     external: ['better-sqlite3'],
     banner: { js: "import { createRequire as __converseCreateRequire } from 'node:module';\nconst require = __converseCreateRequire(import.meta.url);" },
+  }),
+  // The embedded demo server, run in an Electron utility process (main/embedded-server.ts). It
+  // runs from app.asar.unpacked like the writer, so everything but the native module is bundled.
+  build({
+    ...common,
+    entryPoints: [r('main/embedded-server-process.ts')],
+    outfile: r('dist/main/embedded-server.mjs'),
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['better-sqlite3', 'electron'],
+    banner: {
+      js: [
+        "import { createRequire as __converseCreateRequire } from 'node:module';",
+        "import { fileURLToPath as __converseFileURLToPath } from 'node:url';",
+        "import { dirname as __converseDirname } from 'node:path';",
+        'const require = __converseCreateRequire(import.meta.url);',
+        'const __filename = __converseFileURLToPath(import.meta.url);',
+        'const __dirname = __converseDirname(__filename);',
+      ].join('\n'),
+    },
   }),
   build({
     ...common,

@@ -1,9 +1,9 @@
-// `npm test`: lint, type-check, unit and integration suites, browser end-to-end, and the
-// Electron end-to-end suite (which says in one line when it is skipped). Stops at the first
-// failing step and exits non-zero, so CI fails when any test fails. The last line sums the
+// `npm test`: lint, type-check, unit and integration suites, the build and the boot test of the
+// built Electron main bundle, browser end-to-end, and the Electron end-to-end suite (which says
+// in one line when it is skipped). Stops at the first failing step and exits non-zero, so CI fails when any test fails. The last line sums the
 // vitest suites as "tests: N passed, N failed".
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { startDesktopSession } from './desktop-session.mjs';
 
 const session = await startDesktopSession();
@@ -16,9 +16,13 @@ const steps = [
   { name: 'lint', cmd: 'npx', args: ['eslint', '.', '--max-warnings=0'] },
   { name: 'type-check', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'unit and integration', cmd: 'npx', args: vitest('unit', []), counts: vitestJson('unit') },
-  { name: 'build renderer', cmd: 'npx', args: ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'] },
+  // The app as `npm start` builds it: main, writer, embedded server, preload bundles and the renderer.
+  { name: 'build', cmd: 'node', args: ['scripts/build.mjs'] },
+  // The built Electron main bundle under Node with the electron stand-in (tests/boot/).
+  { name: 'boot (built Electron main)', cmd: 'npx', args: vitest('boot', ['--config', 'tests/boot/vitest.config.ts']), counts: vitestJson('boot') },
   { name: 'browser end-to-end', cmd: 'npx', args: vitest('e2e', ['--config', 'tests/e2e/vitest.config.ts']), counts: vitestJson('e2e') },
-  { name: 'electron end-to-end', cmd: 'node', args: ['tests/electron/run.mjs'] },
+  // Counted only where Electron exists (run.mjs writes the report then); a skip writes none.
+  { name: 'electron end-to-end', cmd: 'node', args: ['tests/electron/run.mjs'], counts: vitestJson('electron'), countsOptional: true },
 ];
 
 const total = { passed: 0, failed: 0, skipped: 0 };
@@ -34,14 +38,25 @@ function addCounts(file) {
 }
 
 let failed = null;
+// Each step's wall time, printed as it ends and again as a table: where the suite's time goes.
+const times = [];
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 for (const step of steps) {
   console.log(`\n=== ${step.name}: ${step.cmd} ${step.args.join(' ')}`);
   if (step.counts) rmSync(step.counts, { force: true });
+  const started = performance.now();
   const r = spawnSync(step.cmd, step.args, { stdio: 'inherit', env });
-  if (step.counts) addCounts(step.counts);
+  const ms = performance.now() - started;
+  times.push({ name: step.name, ms, ok: r.status === 0 });
+  console.log(`=== ${step.name}: ${r.status === 0 ? 'passed' : 'failed'} in ${seconds(ms)}`);
+  if (step.counts && !(step.countsOptional && !existsSync(step.counts))) addCounts(step.counts);
   if (r.status !== 0) { failed = step.name; break; }
 }
 session.stop();
+const width = Math.max(...times.map((t) => t.name.length), 'total'.length);
+console.log('\nstep times:');
+for (const t of times) console.log(`  ${t.name.padEnd(width)}  ${seconds(t.ms).padStart(8)}${t.ok ? '' : '  (failed)'}`);
+console.log(`  ${'total'.padEnd(width)}  ${seconds(times.reduce((n, t) => n + t.ms, 0)).padStart(8)}`);
 if (failed) console.error(`\nnpm test failed at: ${failed}`);
 else console.log('\nnpm test: every step passed');
 console.log(`tests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);

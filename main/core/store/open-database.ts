@@ -21,8 +21,10 @@ export function isCorruptionError(err: unknown): boolean {
   return typeof code === 'string' && CORRUPT_CODES.has(code);
 }
 
-function openAndMigrate(file: string, cacheKb: number): Database.Database {
-  const db = new Database(file);
+function openAndMigrate(file: string, cacheKb: number, nativeBinding: string | undefined): Database.Database {
+  // The Electron shell names the Electron-ABI build of better-sqlite3 (main/native-sqlite.ts);
+  // under Node the build in node_modules is found as usual.
+  const db = new Database(file, nativeBinding ? { nativeBinding } : undefined);
   try {
     db.pragma('journal_mode = WAL');
     // NORMAL is durable across app crashes in WAL mode; a power cut may lose the last commit,
@@ -65,17 +67,19 @@ export interface OpenOptions {
   recover?: boolean;
   /** Page cache in KB (default 16,000). */
   cacheKb?: number;
+  /** Path of the better-sqlite3 native module to load (the Electron shell's own build). */
+  nativeBinding?: string;
 }
 
 export function openDatabase(file: string, now: () => Date = () => new Date(), o: OpenOptions = {}): OpenedDatabase {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const cacheKb = o.cacheKb ?? 16_000;
   try {
-    return { db: openAndMigrate(file, cacheKb), recoveredFrom: null };
+    return { db: openAndMigrate(file, cacheKb, o.nativeBinding), recoveredFrom: null };
   } catch (err) {
     if (err instanceof DatabaseTooNewError) throw err;
     if (!isCorruptionError(err) || o.recover === false) throw err;
     const movedTo = moveAside(file, now());
-    return { db: openAndMigrate(file, cacheKb), recoveredFrom: movedTo };
+    return { db: openAndMigrate(file, cacheKb, o.nativeBinding), recoveredFrom: movedTo };
   }
 }

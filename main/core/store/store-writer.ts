@@ -36,6 +36,8 @@ export interface StoreWriterOptions {
   log: (line: string) => void;
   /** Force the main-thread writer (tests of the fallback). */
   inline?: boolean;
+  /** The better-sqlite3 native module to load, when not the one in node_modules (Electron). */
+  nativeBinding?: string;
 }
 
 type WorkerSource = { kind: 'bundle'; url: URL } | { kind: 'tsx'; code: string };
@@ -56,7 +58,7 @@ export function writerWorkerSource(moduleUrl: string = import.meta.url): WorkerS
     return { kind: 'tsx', code: `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });` };
   }
   let file = path.join(path.dirname(here), WRITER_BUNDLE_NAME);
-  // A worker's file must be outside the asar archive (electron-builder.yml unpacks it).
+  // A worker's file must be outside the asar archive (electron-builder.config.ts unpacks it).
   const unpacked = file.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
   if (unpacked !== file && existsSync(unpacked)) file = unpacked;
   return existsSync(file) ? { kind: 'bundle', url: pathToFileURL(file) } : null;
@@ -91,7 +93,7 @@ class WorkerStoreWriter implements StoreWriter {
       // lands in (conversation, server id, client id, unread), and with less room they spill
       // and are read back within the same batch. Measured on the ingest bench: 2 MB → 8 MB
       // raised the core's rate by ~10%; 16 MB adds little more and costs its 8 MB of memory.
-      workerData: { file: o.file, maxEvents: o.maxEvents, cacheKb: 8_000, frames: channel.port2 },
+      workerData: { file: o.file, maxEvents: o.maxEvents, cacheKb: 8_000, frames: channel.port2, nativeBinding: o.nativeBinding },
       transferList: [channel.port2],
       // A small young generation: the thread holds one batch at a time, and memory is part of
       // the app's budget (each isolate's default would grow to tens of MB under a backlog).
@@ -144,7 +146,7 @@ class MainThreadStoreWriter implements StoreWriter {
     const emit = (out: WriterOutput) => o.onOutput(out);
     let store: LocalStore | null = null;
     try {
-      store = LocalStore.open(o.file, undefined, { recover: false, cacheKb: 4_000 });
+      store = LocalStore.open(o.file, undefined, { recover: false, cacheKb: 4_000, nativeBinding: o.nativeBinding });
       this.writer = new BatchWriter(store, Math.min(o.maxEvents, 250), emit);
     } catch (err) {
       const code = (err as { code?: unknown })?.code;

@@ -9,7 +9,7 @@ import { LocalStore } from './local-store';
 import { BatchWriter, type RawFrame, type WriterInput, type WriterOutput } from './batch-writer';
 import { WriterLoop } from './writer-loop';
 
-interface WriterData { file: string; maxEvents: number; cacheKb: number; frames: MessagePort }
+interface WriterData { file: string; maxEvents: number; cacheKb: number; frames: MessagePort; nativeBinding?: string }
 
 const port = parentPort;
 if (!port) throw new Error('writer-worker.ts runs only as a worker thread.');
@@ -29,7 +29,7 @@ let writer: BatchWriter;
 let store: LocalStore | null = null;
 try {
   // recover: false — only the core's own connection decides to set a damaged file aside.
-  store = LocalStore.open(data.file, undefined, { recover: false, cacheKb: data.cacheKb });
+  store = LocalStore.open(data.file, undefined, { recover: false, cacheKb: data.cacheKb, nativeBinding: data.nativeBinding });
   // Measured (100k messages applied as the writer does): with a checkpoint every 20,000 pages,
   // copying the WAL back ran inside the backlog's commits, about half of their time (0.46 s of
   // commits → 0.22 s without). The writer lets
