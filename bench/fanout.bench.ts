@@ -23,7 +23,7 @@ const bench: Benchmark = {
   async run(): Promise<Figure[]> {
     const echo = await wsEchoRate();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'converse-bench-'));
-    const server = await startServer({ dataDir, port: 0, demo: false, env: { SANDBOX_AUTO_REPLY: 'off' }, stream: { heartbeatMs: 60_000 } });
+    const server = await startServer({ dataDir, port: 0, demo: false, log: 'warn', env: { SANDBOX_AUTO_REPLY: 'off' }, stream: { heartbeatMs: 60_000 } });
     const { store, sink } = server.internals;
     try {
       // Users, one lead each, and a session token each — straight into storage (scrypt per user would take minutes).

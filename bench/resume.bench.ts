@@ -18,7 +18,7 @@ const bench: Benchmark = {
   async run(): Promise<Figure[]> {
     const echo = await wsEchoRate();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'converse-bench-'));
-    const server = await startServer({ dataDir, port: 0, demo: false, env: { SANDBOX_AUTO_REPLY: 'off' } });
+    const server = await startServer({ dataDir, port: 0, demo: false, log: 'warn', env: { SANDBOX_AUTO_REPLY: 'off' } });
     const { store } = server.internals;
     try {
       const u = await store.createUser({ email: 'rep@bench.test', name: 'Rep', role: 'sales', passwordHash: 'x' });

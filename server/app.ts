@@ -11,7 +11,7 @@ import { StreamGateway } from './stream/gateway';
 import { Publisher } from './domain/publisher';
 import { Workspace } from './domain/workspace';
 import { SendPipeline, type ConnectorSet } from './messaging/send-pipeline';
-import { ServerChannelSink } from './messaging/channel-sink';
+import { ServerChannelSink, type InboundStep } from './messaging/channel-sink';
 import { AttachmentFiles } from './attachments/files';
 import { SandboxConnector } from './channels/sandbox';
 import type { Connector } from './channels/connector';
@@ -22,7 +22,7 @@ import { attachmentRoutes } from './http/routes-attachments';
 import { adminRoutes } from './http/routes-admin';
 import type { ApiContext } from './http/context';
 import { seedDemo } from './demo/seed';
-import { effectiveEnv, msSetting, portFrom } from './settings';
+import { effectiveEnv, logLevelFrom, msSetting, portFrom, uploadRulesFrom, type LogLevel } from './settings';
 import { CloseCode } from '../shared/stream-protocol';
 import { SettingsError } from './settings';
 import { isTimeZone } from './reports/usage-month';
@@ -31,6 +31,9 @@ import { fireTaskReminder } from './nudges/task-reminders';
 import { registerEventsRoute } from './nudges/events-api';
 import { crmEventHandlers } from './nudges/crm-events';
 import { ensureWorkspaceApiKey } from './nudges/api-keys';
+import { loggerOptions, RequestLog, serverLog, type LogDestination } from './log';
+import { startUploadSweep, type UploadRules } from './attachments/unsent-uploads';
+import type { SignInLimitOptions } from './auth/sign-in-limits';
 
 export interface StartOptions {
   host?: string;
@@ -39,10 +42,24 @@ export interface StartOptions {
   demo?: boolean;
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
-  log?: boolean;
+  /**
+   * The log level (pino JSON lines on stdout); default CONVERSE_LOG_LEVEL, else info. false:
+   * silent (the test helpers), true: info.
+   */
+  log?: boolean | LogLevel;
+  /** Where log lines go instead of stdout (tests capture them). */
+  logDestination?: LogDestination;
+  /** Tuning of the sign-in limits (tests: a wait that returns at once). */
+  signInLimits?: Partial<Omit<SignInLimitOptions, 'now'>>;
+  /** The better-sqlite3 native module to load (the Electron shell's Electron-ABI build); unset: node_modules'. */
+  sqliteBinding?: string;
   /** Tuning for tests and benchmarks. */
   stream?: { heartbeatMs?: number; helloTimeoutMs?: number; maxBufferedBytes?: number; slowConsumerMs?: number; maxBadFrames?: number };
   retryDelaysMs?: number[];
+  /** Fault injection (tests): called after each step of an inbound message or a CRM event; a throw stops processing there, as a crash would. */
+  checkpoints?: { inbound?: (step: InboundStep) => void; crmEvent?: (step: 'claimed') => void };
+  /** Waits between download retries of inbound media (tests); default MEDIA_RETRY_DELAYS_MS. */
+  mediaRetryDelaysMs?: number[];
   /** The task-reminder scheduler's clock (tests); default: `now` with real timers. */
   reminderClock?: SchedulerClock;
 }
@@ -63,6 +80,8 @@ export interface RunningServer {
     webhooksIdle(): Promise<void>;
     /** Fires the task reminders due now; resolves to how many fired. */
     runDueReminders(): Promise<number>;
+    /** Deletes the unsent uploads that have expired now; resolves to how many went. */
+    sweepUploads(): Promise<number>;
   };
   /** The workspace API key for POST /api/v1/events when this start made one (first start), to be shown once; else null. */
   createdApiKey: string | null;
@@ -78,9 +97,11 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const channelSettings = readChannelSettings(env);
   const timeZone = env.CONVERSE_TIME_ZONE?.trim();
   if (timeZone && !isTimeZone(timeZone)) throw new SettingsError(`CONVERSE_TIME_ZONE is "${timeZone}"; it must be an IANA time zone such as "America/New_York".`);
-  const store = new SqliteStore(path.join(opts.dataDir, 'converse.db'));
+  const logLevel: LogLevel = opts.log === false ? 'silent' : opts.log === true ? 'info' : opts.log ?? logLevelFrom(env.CONVERSE_LOG_LEVEL);
+  const uploads = uploadRulesFrom(env);
+  const store = new SqliteStore(path.join(opts.dataDir, 'converse.db'), { nativeBinding: opts.sqliteBinding });
   try {
-    return await assemble(opts, env, now, host, port, store, channelSettings);
+    return await assemble(opts, env, now, host, port, store, channelSettings, logLevel, uploads);
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;
@@ -89,8 +110,15 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 
 async function assemble(
   opts: StartOptions, env: Record<string, string | undefined>, now: () => Date, host: string, port: number,
-  store: SqliteStore, channelSettings: ReturnType<typeof readChannelSettings>,
+  store: SqliteStore, channelSettings: ReturnType<typeof readChannelSettings>, logLevel: LogLevel, uploads: UploadRules,
 ): Promise<RunningServer> {
+  // The logger comes first: everything below reports its background failures through it.
+  const app = Fastify({
+    logger: loggerOptions(logLevel, opts.logDestination),
+    logController: new RequestLog(),
+    bodyLimit: 1024 * 1024,
+  });
+  const log = serverLog(app);
   const hub = new Hub();
   const publisher = new Publisher(store, hub, now);
   const files = new AttachmentFiles(path.join(opts.dataDir, 'attachments'));
@@ -103,8 +131,10 @@ async function assemble(
     all: () => connectors?.all() ?? [],
   };
   // Background failures (a status or send that could not be stored) are reported, never thrown.
-  const report = (message: string) => console.error(`converse server: ${message}`);
-  const sink = new ServerChannelSink({ store, publisher, connectors: connectorSet, files, now, onError: report });
+  const report = (message: string) => log.error(message);
+  const sink = new ServerChannelSink({
+    store, publisher, connectors: connectorSet, files, now, onError: report, checkpoint: opts.checkpoints?.inbound, mediaRetryDelaysMs: opts.mediaRetryDelaysMs,
+  });
 
   const sandbox: { sms: SandboxConnector | null; whatsapp: SandboxConnector | null } = { sms: null, whatsapp: null };
   const autoReply = msSetting(env.SANDBOX_AUTO_REPLY, opts.demo ? 2500 : null);
@@ -141,30 +171,32 @@ async function assemble(
   const timeZone = env.CONVERSE_TIME_ZONE?.trim(); // validated in startServer
   if (timeZone) await store.setWorkspaceTimeZone(timeZone);
   const { createdKey } = await ensureWorkspaceApiKey(store, env.CONVERSE_EVENTS_API_KEY, now());
-  if (opts.demo && (await store.isEmpty())) await seedDemo({ store, publisher, workspace, now });
+  if (opts.demo && (await store.isEmpty())) await seedDemo({ store, publisher, workspace, now, files });
   await sends.failInterrupted();
 
-  const app = Fastify({
-    // Request logs carry method, URL and status only; Authorization headers are redacted anyway.
-    logger: opts.log ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
-    bodyLimit: 1024 * 1024,
-  });
   installErrorHandler(app);
-  const ctx: ApiContext = { store, sessions, publisher, workspace, sends, files, connectors: connectorSet, sandbox, now, revokeSessions };
+  const ctx: ApiContext = { store, sessions, publisher, workspace, sends, files, connectors: connectorSet, sandbox, now, revokeSessions, signInLimits: opts.signInLimits, uploads,
+    fetchInboundMedia: (id: string) => sink.fetchMediaNow(id) };
   await app.register(async (api) => {
     userRoutes(api, ctx);
     attachmentRoutes(api, ctx);
     adminRoutes(api, ctx);
   }, { prefix: '/api/v1' });
   // POST /api/v1/events: other systems' lead, task and activity events, with the workspace API key.
-  await registerEventsRoute(app, { apiKeyHashes: () => store.apiKeyHashes(), ...crmEventHandlers({ store, workspace, publisher, now }) });
+  await registerEventsRoute(app, { apiKeyHashes: () => store.apiKeyHashes(), ...crmEventHandlers({ store, workspace, publisher, now, checkpoint: opts.checkpoints?.crmEvent }) });
 
   // Providers' webhooks: verify → sink.saveWebhook (durable) → 2xx → process.
-  const webhookDeps = { sink, settings: channelSettings, connectors, now, log: { warn: (m: string) => app.log.warn(m) } };
+  const webhookDeps = { sink, settings: channelSettings, connectors, now, log };
   const webhooks = registerWebhookRoutes(app, webhookDeps);
 
-  const gateway = new StreamGateway({ store, sessions, hub, sends, publisher, now, ...opts.stream });
+  const gateway = new StreamGateway({ store, sessions, hub, sends, publisher, now, log: (m) => app.log.error(m), ...opts.stream });
   gateway.attach(app.server);
+  // Uploads no message took are deleted after the expiry; the sweep runs every quarter of it (at most hourly).
+  const uploadSweep = startUploadSweep({
+    store, files, rules: uploads, now, everyMs: Math.min(3_600_000, uploads.expireAfterMs / 4),
+    onError: (err) => log.error(`upload sweep: ${(err as Error).message}`),
+    onSwept: (n) => log.info(`upload sweep: ${n} unsent upload(s) older than ${Math.round(uploads.expireAfterMs / 3_600_000)} h deleted`),
+  });
 
   try {
     await app.listen({ host, port });
@@ -172,29 +204,38 @@ async function assemble(
     await gateway.close();
     await app.close();
     await connectors.close();
-    throw new Error(`Cannot listen on ${host}:${port}: ${(err as Error).message}`);
+    // Keep the error's code: a caller that wants another port when this one is taken (the
+    // Electron shell's embedded server) tells EADDRINUSE from every other failure by it.
+    throw Object.assign(new Error(`Cannot listen on ${host}:${port}: ${(err as Error).message}`, { cause: err }), { code: (err as NodeJS.ErrnoException).code });
   }
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
   // Webhooks answered before a crash but not processed are processed now.
   // Reminders that fell due while the server was down fire now, once.
   reminders.start();
-  void processPendingWebhooks(webhookDeps).catch((err: Error) => app.log.error(`pending webhooks: ${err.message}`));
+  uploadSweep.start();
+  // Inbound messages stored before a stop get their outcome first, then pending webhooks run.
+  void sink.resume().catch((err: Error) => log.error(`inbound outcomes: ${err.message}`)).then(() => processPendingWebhooks(webhookDeps)).catch((err: Error) => log.error(`pending webhooks: ${err.message}`));
 
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
     port: boundPort,
-    internals: { store, sink, workspace, connectors: connectorSet, sandbox, gateway, webhooksIdle: () => webhooks.idle(), runDueReminders: () => reminders.runDue() },
+    internals: {
+      store, sink, workspace, connectors: connectorSet, sandbox, gateway,
+      webhooksIdle: () => webhooks.idle(), runDueReminders: () => reminders.runDue(), sweepUploads: () => uploadSweep.runOnce(),
+    },
     createdApiKey: createdKey,
     close() {
       closing ??= (async () => {
         reminders.stop();
+        await uploadSweep.stop();
         await Promise.allSettled([...firing]);
         await gateway.close();
         await app.close();
         await sends.close();
         await webhooks.idle().catch(() => undefined);
+        await sink.close();
         await connectors?.close();
         await sink.settled();
         await store.close();

@@ -41,3 +41,31 @@ export function msSetting(raw: string | undefined, fallback: number | null): num
   if (!Number.isFinite(n) || n < 0) throw new SettingsError(`"${raw}" is not a number of milliseconds.`);
   return n;
 }
+
+/** A positive number setting (hours, megabytes, a count) with a default. */
+function positiveSetting(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new SettingsError(`${name} is "${raw}"; it must be a number greater than 0.`);
+  return n;
+}
+
+/** How long an upload no message carries is kept, and how much of them one user may hold. */
+export function uploadRulesFrom(env: Record<string, string | undefined>) {
+  return {
+    expireAfterMs: positiveSetting('CONVERSE_UPLOAD_EXPIRY_HOURS', env.CONVERSE_UPLOAD_EXPIRY_HOURS, 24) * 3_600_000,
+    quotaBytes: Math.floor(positiveSetting('CONVERSE_UPLOAD_QUOTA_MB', env.CONVERSE_UPLOAD_QUOTA_MB, 200) * 1024 * 1024),
+    quotaFiles: Math.floor(positiveSetting('CONVERSE_UPLOAD_QUOTA_FILES', env.CONVERSE_UPLOAD_QUOTA_FILES, 100)),
+  };
+}
+
+export const LOG_LEVELS = ['silent', 'error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** CONVERSE_LOG_LEVEL: info unless told otherwise, so problems leave a trace by default. */
+export function logLevelFrom(raw: string | undefined): LogLevel {
+  const v = (raw ?? '').trim().toLowerCase();
+  if (v === '') return 'info';
+  if ((LOG_LEVELS as readonly string[]).includes(v)) return v as LogLevel;
+  throw new SettingsError(`CONVERSE_LOG_LEVEL is "${raw}"; it must be one of ${LOG_LEVELS.join(', ')}.`);
+}

@@ -8,7 +8,8 @@ const dataDir = process.env.CONVERSE_DATA_DIR || envPaths('converse', { suffix: 
 const demo = !/^(0|false|no|off)$/i.test(process.env.CONVERSE_DEMO ?? 'true');
 
 try {
-  const server = await startServer({ dataDir, demo, log: /^(1|true|yes|on)$/i.test(process.env.CONVERSE_LOG ?? '') });
+  // Logs JSON lines on stdout at CONVERSE_LOG_LEVEL (info unless set), beside the lines below.
+  const server = await startServer({ dataDir, demo });
   console.log(`Converse server listening on ${server.url}`);
   console.log(`  data: ${dataDir}`);
   console.log(`  API: ${server.url}/api/v1   stream: ${server.url.replace(/^http/, 'ws')}/api/v1/stream`);

@@ -1,4 +1,4 @@
-import { ATTACHMENT_POLICIES, checkAttachment, canonicalMimeType, captionAllowed, acceptAttribute, mimeTypeFromFileName, type ConnectorName } from './attachment-policy';
+import { ATTACHMENT_POLICIES, checkAttachment, canonicalMimeType, captionAllowed, acceptAttribute, mimeTypeFromFileName, leadFileVerdict, type ConnectorName } from './attachment-policy';
 import { ErrorCode } from './error-codes';
 
 const MB = 1024 * 1024;
@@ -60,5 +60,29 @@ describe('captions, picker and name guesses', () => {
     expect(mimeTypeFromFileName('Plan.JPG')).toBe('image/jpeg');
     expect(mimeTypeFromFileName('card.vcf')).toBe('text/vcard');
     expect(mimeTypeFromFileName('virus.exe')).toBeNull();
+  });
+});
+
+describe('leadFileVerdict: files from leads', () => {
+  it.each([
+    [{ mimeType: 'application/x-msdownload', fileName: 'invoice.pdf', scripted: false }, 'executable'],
+    [{ mimeType: 'application/x-elf', fileName: 'tool', scripted: false }, 'executable'],
+    [{ mimeType: 'application/pdf', fileName: 'invoicefdp.exe', scripted: false }, 'executable'],
+    [{ mimeType: 'text/plain', fileName: 'run.bat', scripted: false }, 'executable'],
+    [{ mimeType: 'text/html', fileName: 'statement.pdf', scripted: false }, 'html'],
+    [{ mimeType: 'text/plain', fileName: 'page.htm', scripted: false }, 'html'],
+    [{ mimeType: 'image/svg+xml', fileName: 'report.pdf', scripted: true }, 'scripted_svg'],
+    [{ mimeType: null, fileName: 'blob.dat', scripted: false }, 'unknown_type'],
+  ])('blocks %j: %s', (file, reason) => {
+    expect(leadFileVerdict(file)).toEqual({ allowed: false, reason });
+  });
+
+  it.each([
+    { mimeType: 'application/pdf', fileName: 'offer.pdf', scripted: false },
+    { mimeType: 'image/svg+xml', fileName: 'logo.svg', scripted: false },
+    { mimeType: 'audio/ogg', fileName: 'voice-note.ogg', scripted: false },
+    { mimeType: 'text/plain', fileName: 'notes.txt', scripted: false },
+  ])('allows %j', (file) => {
+    expect(leadFileVerdict(file)).toEqual({ allowed: true });
   });
 });

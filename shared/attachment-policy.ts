@@ -1,7 +1,7 @@
 // What each connector lets a rep attach: the seed's table, within each provider's documented
 // limits (providers.md). One media file per message; captions on images and videos only.
 // The server enforces it at upload and at send; the renderer checks it first to tell the rep early.
-import type { AttachmentKind } from './domain';
+import type { AttachmentBlockReason, AttachmentKind } from './domain';
 import { ErrorCode } from './error-codes';
 
 export type ConnectorName = 'whatsapp' | 'ringcentral' | 'ctm' | 'sandbox-sms' | 'sandbox-whatsapp';
@@ -109,3 +109,53 @@ export function mimeTypeFromFileName(fileName: string): string | null {
   for (const p of Object.values(ATTACHMENT_POLICIES)) for (const x of p.types) if (x.extensions.includes(ext)) return x.mimeType;
   return null;
 }
+
+// ---- files from leads ----------------------------------------------------------------------
+// A lead may send anything; what could harm the rep's computer when opened is kept (the
+// conversation stays whole) but never previewed nor offered for download, and the rep is told
+// why. The type is the one sniffed from the bytes; the name counts too, because the desktop
+// saves the file under it and the OS opens it by its extension.
+
+/** Types that run code when opened. */
+const EXECUTABLE_TYPES = new Set([
+  'application/x-msdownload', 'application/x-dosexec', 'application/vnd.microsoft.portable-executable', 'application/x-executable',
+  'application/x-elf', 'application/x-mach-binary', 'application/x-sharedlib', 'application/x-msi', 'application/x-ms-installer',
+  'application/java-archive', 'application/x-java-archive', 'application/vnd.android.package-archive', 'application/x-apple-diskimage',
+  'application/x.ms.shortcut', 'application/x-ms-shortcut', 'application/x-sh', 'application/x-shellscript', 'application/x-bat',
+  'application/hta', 'application/x-ms-application', 'application/x-deb', 'application/x-rpm', 'application/wasm',
+  'application/javascript', 'text/javascript', 'application/x-python-code',
+]);
+const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml', 'message/rfc822', 'multipart/related', 'application/x-mimearchive']);
+
+/** Extensions Windows, macOS or Linux run or render as a page when the file is opened. */
+const EXECUTABLE_EXTENSIONS = new Set([
+  'exe', 'com', 'scr', 'pif', 'bat', 'cmd', 'msi', 'msp', 'mst', 'dll', 'cpl', 'sys', 'drv', 'ocx', 'ps1', 'psm1', 'psd1', 'vb', 'vbs', 'vbe',
+  'js', 'jse', 'mjs', 'wsf', 'wsh', 'wsc', 'hta', 'jar', 'jnlp', 'lnk', 'url', 'scf', 'inf', 'reg', 'msc', 'gadget', 'application',
+  'appref-ms', 'xll', 'settingcontent-ms', 'library-ms', 'sh', 'bash', 'zsh', 'command', 'app', 'pkg', 'dmg', 'apk', 'deb', 'rpm', 'run',
+  'iso', 'img', 'vhd', 'vhdx', 'appimage', 'py', 'pyw', 'pl', 'rb', 'elf', 'chm', 'desktop',
+]);
+const HTML_EXTENSIONS = new Set(['html', 'htm', 'xhtml', 'xht', 'shtml', 'mht', 'mhtml', 'svgz']);
+
+/** What a file from a lead sniffed as: its type from the bytes (null: not known), and whether an SVG carries script. */
+export interface LeadFile { mimeType: string | null; fileName: string; scripted: boolean }
+
+export type LeadFileVerdict = { allowed: true } | { allowed: false; reason: AttachmentBlockReason };
+
+/** Whether a rep may preview and download a file a lead sent, and if not, why. */
+export function leadFileVerdict(file: LeadFile): LeadFileVerdict {
+  const mime = file.mimeType === null ? null : canonicalMimeType(file.mimeType);
+  const ext = file.fileName.includes('.') ? file.fileName.toLowerCase().split('.').pop()!.trim() : '';
+  if ((mime && EXECUTABLE_TYPES.has(mime)) || EXECUTABLE_EXTENSIONS.has(ext)) return { allowed: false, reason: 'executable' };
+  if ((mime && HTML_TYPES.has(mime)) || HTML_EXTENSIONS.has(ext)) return { allowed: false, reason: 'html' };
+  if (mime === 'image/svg+xml' && file.scripted) return { allowed: false, reason: 'scripted_svg' };
+  if (mime === null) return { allowed: false, reason: 'unknown_type' };
+  return { allowed: true };
+}
+
+/** The English sentence for a blocked file (the renderer has its own, translated, keyed by reason). */
+export const BLOCKED_FILE_TEXT: Record<AttachmentBlockReason, string> = {
+  executable: 'This file is a program or script, which can harm your computer; it is kept in the conversation but cannot be opened or downloaded.',
+  html: 'This file is a web page, which can run code; it is kept in the conversation but cannot be opened or downloaded.',
+  scripted_svg: 'This image carries script, which can run code; it is kept in the conversation but cannot be opened or downloaded.',
+  unknown_type: 'The type of this file could not be told from its contents, so it is not offered; it is kept in the conversation.',
+};

@@ -42,12 +42,35 @@ export const PhoneView = z.object({
   masked: z.boolean(),
   /** Opted out of SMS from our business number (STOP and friends). */
   smsOptedOut: z.boolean().default(false),
+  /** Channels that cannot reach this number (SMS: not a US number), from shared/send-rules.ts;
+   * absent from an older server: not known, the server decides at send. */
+  cannotReach: z.array(z.enum(['sms', 'whatsapp'])).optional(),
 });
 export type PhoneView = z.infer<typeof PhoneView>;
 
 /** Lead fields a permission template can mask. */
 export const MaskableLeadField = z.enum(['firstName', 'lastName', 'email', 'phones', 'customFields']);
 export type MaskableLeadField = z.infer<typeof MaskableLeadField>;
+
+/**
+ * What one lead may hold, checked wherever leads are written (admin API, CSV import, CRM events
+ * API). Bounded so that a lead's `lead.upserted` event always fits one stream frame
+ * (MAX_SERVER_FRAME_BYTES): at worst 200 × 1,100 characters, each escaped to 6 bytes, ≈ 1.3 MB.
+ */
+export const LEAD_LIMITS = {
+  nameChars: 200,
+  emailChars: 320,
+  phones: 10,
+  customFields: 200,
+  customFieldNameChars: 100,
+  customFieldValueChars: 1000,
+} as const;
+
+/** A lead's custom fields as a writer may set them (LEAD_LIMITS). */
+export const LeadCustomFields = z.record(
+  z.string().max(LEAD_LIMITS.customFieldNameChars, `a custom field name is at most ${LEAD_LIMITS.customFieldNameChars} characters`),
+  z.string().max(LEAD_LIMITS.customFieldValueChars, `a custom field value is at most ${LEAD_LIMITS.customFieldValueChars} characters`),
+).refine((f) => Object.keys(f).length <= LEAD_LIMITS.customFields, `a lead has at most ${LEAD_LIMITS.customFields} custom fields`);
 
 export const LeadView = z.object({
   id: z.string(),
@@ -67,12 +90,21 @@ export type LeadView = z.infer<typeof LeadView>;
 export const AttachmentKind = z.enum(['image', 'video', 'audio', 'document']);
 export type AttachmentKind = z.infer<typeof AttachmentKind>;
 
+/** Why a file a lead sent is kept but neither previewed nor downloadable (shared/attachment-policy.ts decides). */
+export const AttachmentBlockReason = z.enum(['executable', 'html', 'scripted_svg', 'unknown_type']);
+export type AttachmentBlockReason = z.infer<typeof AttachmentBlockReason>;
+
 export const AttachmentView = z.object({
   id: z.string(),
   fileName: z.string(),
   mimeType: z.string(),
   size: z.number().int().nonnegative(),
   kind: AttachmentKind,
+  // Optional: events from before the rule parse as they were. A reason this client does not
+  // know yet still blocks the file.
+  blocked: AttachmentBlockReason.catch('unknown_type').optional(),
+  /** An inbound file the provider would not hand over yet: 'retrying' (fetched again later), 'gave_up' (on demand only). */
+  unavailable: z.enum(['retrying', 'gave_up']).catch('gave_up').optional(),
 });
 export type AttachmentView = z.infer<typeof AttachmentView>;
 
@@ -175,8 +207,49 @@ export const ActivityView = z.object({
   summary: z.string(),
   at: Timestamp,
   messageId: z.string().nullable().optional(),
+  // The conversation's own entries (types 'conversation.started', 'message.inbound',
+  // 'message.outbound') say where they happened; other activities leave these out.
+  conversationId: z.string().optional(),
+  channel: Channel.optional(),
+  /** Inbound: the lead wrote (or started the conversation); outbound: a rep did. */
+  direction: Direction.optional(),
+  status: MessageStatus.optional(),
+  /** The lead's number as this viewer may see it (masked under a template); null: not known. */
+  phone: z.string().nullable().optional(),
 });
 export type ActivityView = z.infer<typeof ActivityView>;
+
+/** One page of a lead's Activity History, newest first. */
+export const ActivityPage = z.object({
+  activity: z.array(ActivityView),
+  /** Pass as `before` for the next (older) page; null: nothing older. */
+  before: z.string().nullable(),
+  /** The server could not be reached: only the conversation as this desktop holds it (the desktop sets it). */
+  fromThisDevice: z.boolean().optional(),
+});
+export type ActivityPage = z.infer<typeof ActivityPage>;
+
+/** "HH:MM", 24-hour clock. */
+export const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time as HH:MM');
+
+/**
+ * Carter settings (the seed's word for nudges): which kinds of nudge the rep wants, whether they
+ * make a sound, and quiet hours in the desktop's local time. Kept per rep on the server and
+ * followed by every desktop the rep signs in to.
+ */
+export const NudgeSettings = z.object({
+  kinds: z.object({ message: z.boolean(), assignment: z.boolean(), task: z.boolean(), activity: z.boolean() }),
+  sound: z.boolean(),
+  /** Nudges wait quietly in the Nudges panel between `from` and `to` (may span midnight). */
+  quietHours: z.object({ enabled: z.boolean(), from: ClockTime, to: ClockTime }),
+});
+export type NudgeSettings = z.infer<typeof NudgeSettings>;
+
+export const DEFAULT_NUDGE_SETTINGS: NudgeSettings = {
+  kinds: { message: true, assignment: true, task: true, activity: true },
+  sound: true,
+  quietHours: { enabled: false, from: '20:00', to: '08:00' },
+};
 
 export const TaskView = z.object({
   id: z.string(),

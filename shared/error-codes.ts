@@ -10,6 +10,10 @@ export const ErrorCode = {
   NO_PHONE: 'no_phone',
   ATTACHMENT_TYPE_NOT_ALLOWED: 'attachment_type_not_allowed',
   ATTACHMENT_TOO_LARGE: 'attachment_too_large',
+  /** A file from a lead that could harm the rep's computer: kept, never served (403). */
+  ATTACHMENT_BLOCKED: 'attachment_blocked',
+  /** A lead's file the provider has not handed over yet: it is fetched again (503). */
+  MEDIA_UNAVAILABLE: 'media_unavailable',
   CAPTION_NOT_ALLOWED: 'caption_not_allowed',
   BODY_TOO_LONG: 'body_too_long',
   EMPTY_MESSAGE: 'empty_message',
@@ -20,6 +24,8 @@ export const ErrorCode = {
   FORBIDDEN: 'forbidden',
   NOT_FOUND: 'not_found',
   RATE_LIMITED: 'rate_limited',
+  /** Too many uploaded-but-unsent files (count or bytes) held by one user. */
+  UPLOAD_QUOTA_EXCEEDED: 'upload_quota_exceeded',
   INVALID_REQUEST: 'invalid_request',
   CONFLICT: 'conflict',
   INTERNAL: 'internal',

@@ -7,14 +7,30 @@
 // the server dedupes on, so a resend after a reconnect never reaches a provider twice.
 import { z } from 'zod';
 import {
-  ConversationView, LeadView, MessageView, NudgeView, TemplateView, Timestamp, Channel, MessageError,
+  ConversationView, LeadView, MessageView, NudgeView, TemplateView, Timestamp, Channel, MessageError, NudgeSettings,
 } from './domain';
 
 export const STREAM_PATH = '/api/v1/stream';
 
-/** The largest frame either side accepts; a larger one closes the socket with FRAME_TOO_LARGE. */
-export const MAX_FRAME_BYTES = 256 * 1024;
-/** At most this many events travel in one `events` frame. */
+/** The largest frame a client may send (hello, ack, send, read, ping); the server closes a larger
+ * one with FRAME_TOO_LARGE. Client frames are small by construction (a send body is ≤ 4,096 characters). */
+export const MAX_CLIENT_FRAME_BYTES = 256 * 1024;
+/** The old name of MAX_CLIENT_FRAME_BYTES, the limit of client → server frames. */
+export const MAX_FRAME_BYTES = MAX_CLIENT_FRAME_BYTES;
+/**
+ * The largest frame the server sends and the desktop accepts. Every event the server can produce
+ * fits in one: leads are bounded by LEAD_LIMITS (shared/domain.ts; the largest lead serialises to
+ * under 1.5 MB), sent messages by SendRequest, templates and nudges by their APIs, and an inbound
+ * message by the webhook body limit (4 MB, server/channels/webhooks.ts), which this is twice.
+ */
+export const MAX_SERVER_FRAME_BYTES = 8 * 1024 * 1024;
+/**
+ * `events` frames are packed up to this many bytes (the serialised events), so a backlog of
+ * ordinary texting travels in many small frames whatever the size of each message. One event
+ * larger than this travels alone, in a frame of its own (at most MAX_SERVER_FRAME_BYTES).
+ */
+export const EVENTS_FRAME_TARGET_BYTES = 192 * 1024;
+/** At most this many events travel in one `events` frame (small events reach it before the byte target). */
 export const MAX_EVENTS_PER_FRAME = 500;
 /** The server pings every HEARTBEAT_MS; a side that hears nothing for HEARTBEAT_TIMEOUT_MS drops the link. */
 export const HEARTBEAT_MS = 15_000;
@@ -26,7 +42,7 @@ export const CloseCode = {
   NORMAL: 1000,
   /** The server is shutting down; reconnect with backoff. */
   GOING_AWAY: 1001,
-  /** A frame over MAX_FRAME_BYTES. */
+  /** A client frame over MAX_CLIENT_FRAME_BYTES (or a server frame over MAX_SERVER_FRAME_BYTES, which the server never sends). */
   FRAME_TOO_LARGE: 1009,
   /** Missing, invalid or expired token: do not retry, ask the rep to sign in. */
   UNAUTHORIZED: 4001,
@@ -59,6 +75,8 @@ export const StreamEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('template.removed'), templateId: z.string() }),
   /** Something the rep should be nudged about; the desktop's policy decides whether to show it. */
   z.object({ type: z.literal('nudge'), nudge: NudgeView }),
+  /** The rep changed their Carter settings (on any device): every desktop follows them. */
+  z.object({ type: z.literal('nudge-settings.changed'), settings: NudgeSettings }),
 ]);
 export type StreamEvent = z.infer<typeof StreamEvent>;
 

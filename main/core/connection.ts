@@ -5,7 +5,7 @@
 // new sign-in starts a new Connection.
 import WebSocket from 'ws';
 import {
-  AUTH_CLOSE_CODES, CloseCode, HEARTBEAT_MS, HEARTBEAT_TIMEOUT_MS, MAX_FRAME_BYTES, STREAM_PATH, ServerFrame,
+  AUTH_CLOSE_CODES, CloseCode, HEARTBEAT_MS, HEARTBEAT_TIMEOUT_MS, MAX_SERVER_FRAME_BYTES, STREAM_PATH, ServerFrame,
   type ClientFrame,
 } from '../../shared/stream-protocol';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff';
@@ -20,7 +20,7 @@ export type LinkStatus =
 export interface RawEventsFrame { type: 'events'; events: unknown[] }
 /**
  * A large frame not parsed yet: only `events` frames are large. A socket read can deliver
- * several 256 KB frames at once; parsing them back to back would stall the event loop, so the
+ * several ~192 KB frames at once; parsing them back to back would stall the event loop, so the
  * sync engine parses each on its own turn, inside its time budget.
  */
 export interface UnparsedFrame { type: 'unparsed'; data: Buffer }
@@ -45,7 +45,7 @@ export interface ConnectionOptions {
   heartbeatMs?: number;
   heartbeatTimeoutMs?: number;
   backoff?: { baseMs: number; maxMs: number };
-  log?: (msg: string) => void;
+  log?: (msg: string, level?: 'info' | 'warn' | 'error') => void;
 }
 
 /** After this many failed attempts in a row the UI says "offline" rather than "connecting". */
@@ -134,7 +134,9 @@ export class Connection {
     this.setStatus({ status: 'connecting', retryAt: null, reason: why });
     const ws = new WebSocket(streamUrl(this.o.serverUrl), {
       headers: { Authorization: `Bearer ${this.o.token}` },
-      maxPayload: MAX_FRAME_BYTES,
+      // The server's frames, not ours: a smaller limit here would refuse a frame the server must
+      // send (one large lead) and reconnect into it for ever.
+      maxPayload: MAX_SERVER_FRAME_BYTES,
       handshakeTimeout: 10_000,
     });
     this.ws = ws;
@@ -156,7 +158,7 @@ export class Connection {
       if (code === 401 || code === 403) this.onClosed(link, CloseCode.UNAUTHORIZED, `the server refused the session (HTTP ${code})`);
       else this.onClosed(link, 1006, `the server answered HTTP ${code}`);
     });
-    ws.on('error', (err) => { if (link === this.link) this.log(`socket error: ${err.message}`); });
+    ws.on('error', (err) => { if (link === this.link) this.log(`socket error: ${err.message}`, 'warn'); });
     ws.on('close', (code, reason) => { this.onClosed(link, code, reason.toString() || describeClose(code)); });
   }
 
@@ -168,7 +170,7 @@ export class Connection {
     try {
       parsed = JSON.parse(bytes.toString());
     } catch {
-      this.log('ignored a frame that is not JSON');
+      this.log('ignored a frame that is not JSON', 'warn');
       return;
     }
     const type = (parsed as { type?: unknown })?.type;
@@ -177,7 +179,7 @@ export class Connection {
       frame = parsed as RawEventsFrame;
     } else {
       const r = ServerFrame.safeParse(parsed);
-      if (!r.success) { this.log(`ignored an invalid ${String(type)} frame: ${r.error.issues[0]?.message}`); return; }
+      if (!r.success) { this.log(`ignored an invalid ${String(type)} frame: ${r.error.issues[0]?.message}`, 'warn'); return; }
       frame = r.data as IncomingFrame;
     }
     if (frame.type === 'welcome') {
@@ -228,7 +230,7 @@ export class Connection {
       this.lastTick = t;
       if (slept || t - this.lastHeard > this.heartbeatTimeoutMs) {
         const why = slept ? 'the computer slept' : 'the server stopped answering';
-        this.log(`heartbeat stalled (${why}): reconnecting now`);
+        this.log(`heartbeat stalled (${why}): reconnecting now`, 'warn');
         this.attempt = 0;
         this.drop(1006, why, true);
         this.clearRetry();
@@ -272,7 +274,7 @@ export class Connection {
     this.o.onStatus(s);
   }
 
-  private log(msg: string): void { this.o.log?.(`[connection] ${msg}`); }
+  private log(msg: string, level?: 'info' | 'warn' | 'error'): void { this.o.log?.(`[connection] ${msg}`, level); }
 }
 
 function describeClose(code: number): string {

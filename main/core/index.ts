@@ -8,8 +8,10 @@ import { CallError, runCall } from './ipc-calls';
 
 export type { DesktopCoreOptions } from './desktop-core';
 export type { CredentialStore, Notifier, ShellPort, NudgeResult, OsNotification } from './ports';
-export { createNodeNotifier } from './notifiers/node-notifier';
+// The browser shell imports its node-notifier notifier from ./notifiers/node-notifier itself: the
+// Electron bundle must not pull node-notifier in (it is a development dependency).
 export { createFileCredentialStore } from './credentials/file-store';
+export { CoreLog, LOG_FILE, logLevelFrom, type LogLevel } from './log';
 
 export interface DesktopCore {
   start(): Promise<void>;

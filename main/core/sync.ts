@@ -8,6 +8,7 @@
 import type { BatchOutcome } from './store/local-store';
 import type { WriterOutput } from './store/batch-writer';
 import { startStoreWriter, type StoreWriter } from './store/store-writer';
+import { EVENTS_FRAME_TARGET_BYTES } from '../../shared/stream-protocol';
 
 export interface SyncOptions {
   /** The store's file; the writer opens its own connection to it. */
@@ -26,9 +27,11 @@ export interface SyncOptions {
   onError: (err: unknown) => void;
   pause?: () => void;
   resume?: () => void;
-  log?: (msg: string) => void;
+  log?: (msg: string, level?: 'info' | 'warn' | 'error') => void;
   /** Write on the main thread instead of a worker (tests of the fallback). */
   inlineWriter?: boolean;
+  /** The better-sqlite3 native module for the writer's connection (Electron's build). */
+  sqliteBinding?: string;
   /** Conversations already watched (kept when a recovered store gets a new engine). */
   watched?: string[];
 }
@@ -38,7 +41,9 @@ const PAUSE_ABOVE = 5_000;
 const RESUME_BELOW = 1_500;
 /** Frames handed to the writer at once at most (in events); the rest wait here. */
 const POSTED_AT_MOST = 4_000;
-/** What an unparsed frame counts as until it is parsed. */
+/** What an unparsed frame counts as until it is parsed: a frame of ordinary events (up to
+ * EVENTS_FRAME_TARGET_BYTES) as 250, a larger one (a single big event) by its size, so that a run of
+ * them pauses the socket before their bytes pile up here. */
 const UNPARSED_WEIGHT = 250;
 /** Conversations watched at most (most recently opened first): more than a window keeps loaded
  * (renderer/state/chatStore.ts keeps 6), so several windows or tabs are covered too. */
@@ -104,7 +109,7 @@ export class SyncEngine {
 
   /** A large `events` frame as it came off the socket; the writer parses it. */
   enqueueUnparsed(data: Uint8Array, link: number): void {
-    this.add({ link, raw: data, weight: UNPARSED_WEIGHT });
+    this.add({ link, raw: data, weight: Math.max(UNPARSED_WEIGHT, Math.ceil((data.byteLength / EVENTS_FRAME_TARGET_BYTES) * UNPARSED_WEIGHT)) });
   }
 
   /** The link dropped: what it delivered but we did not commit will be replayed after hello. */
@@ -186,10 +191,11 @@ export class SyncEngine {
       file: this.o.file,
       maxEvents: this.o.maxBatchEvents ?? 6_000,
       inline: this.o.inlineWriter,
+      nativeBinding: this.o.sqliteBinding,
       log: (line) => this.o.log?.(line),
       onOutput: (out) => this.onOutput(out),
       onCrash: (err) => {
-        this.o.log?.(`[sync] ${err.message}`);
+        this.o.log?.(`[sync] ${err.message}`, 'error');
         this.failAll();
         this.writer = null;
         this.o.onError(err);
@@ -249,7 +255,7 @@ export class SyncEngine {
           const listed = new Set(out.messagesJson.map(([id]) => id));
           out.outcome.viewsStale = [...out.outcome.conversations].filter((id) => this.watched.has(id) && !listed.has(id));
         }
-        try { this.o.onApplied(out.outcome); } catch (err) { this.o.log?.(`[sync] a listener failed: ${(err as Error).message}`); }
+        try { this.o.onApplied(out.outcome); } catch (err) { this.o.log?.(`[sync] a listener failed: ${(err as Error).message}`, 'error'); }
         break;
       }
     }

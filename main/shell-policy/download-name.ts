@@ -1,12 +1,15 @@
 // Where a received attachment is saved in Downloads: the sender chooses the file name, so it is
-// reduced to a plain name (no folders, no control or reserved characters) and never overwrites
-// an existing file ("photo (1).jpg").
+// reduced to a plain name (shared/file-name.ts: no bidi controls that disguise "…exe" as "…pdf",
+// no MIME parameters; here also no folders, no reserved characters) and never overwrites an
+// existing file ("photo (1).jpg").
+import { plainFileName } from '../../shared/file-name';
+
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
 const RESERVED = /[<>:"/\\|?*\u0000-\u001f\u007f]/g;
 const WINDOWS_DEVICE = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
 
 export function safeDownloadName(fileName: string): string {
-  const base = fileName.split(/[/\\]/).pop() ?? '';
+  const base = plainFileName(fileName).split(/[/\\]/).pop() ?? '';
   let name = base.replace(RESERVED, '_').replace(/^[.\s]+/, '').replace(/[.\s]+$/, '').slice(0, 200);
   if (!name || WINDOWS_DEVICE.test(name)) name = `attachment${name ? `-${name}` : ''}`;
   return name;

@@ -2,7 +2,7 @@
 // database keeps the metadata. Writes go to a temporary name first and are renamed when complete.
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { rename, unlink, writeFile } from 'node:fs/promises';
+import { readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export class AttachmentFiles {
@@ -21,6 +21,21 @@ export class AttachmentFiles {
 
   async commit(id: string): Promise<string> { await rename(this.tempPathOf(id), this.pathOf(id)); return this.pathOf(id); }
   async discard(id: string): Promise<void> { await unlink(this.tempPathOf(id)).catch(() => undefined); }
+
+  /** Delete a committed file (an expired upload); one already gone is fine. */
+  async remove(filePath: string): Promise<void> {
+    await unlink(filePath).catch((err: NodeJS.ErrnoException) => { if (err.code !== 'ENOENT') throw err; });
+  }
+
+  /** Delete partial uploads older than `beforeMs` (left by a crash mid-upload). */
+  async removeStaleParts(beforeMs: number): Promise<void> {
+    for (const name of await readdir(this.dir)) {
+      if (!name.endsWith('.part')) continue;
+      const file = path.join(this.dir, name);
+      const info = await stat(file).catch(() => null);
+      if (info && info.mtimeMs < beforeMs) await this.remove(file);
+    }
+  }
 }
 
 /** A Content-Disposition that is safe whatever the name holds (quotes, CR/LF, non-ASCII). */

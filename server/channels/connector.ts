@@ -34,6 +34,8 @@ export interface Connector {
   send(msg: OutboundMessage): Promise<SendOutcome>;
   /** RingCentral-style providers say "changed" and must be asked for the status. */
   fetchStatus?(providerMessageId: string): Promise<StatusUpdate | null>;
+  /** Download an inbound file again by its InboundMedia.ref (a file that could not be fetched on arrival). */
+  fetchInboundMedia?(ref: string): Promise<Uint8Array>;
   close?(): Promise<void>;
 }
 
@@ -41,6 +43,8 @@ export interface InboundMedia {
   mimeType: string;
   fileName: string | null;
   caption: string | null;
+  /** The provider's handle for the file (WhatsApp media id, RingCentral or CTM uri), kept to fetch it again later. */
+  ref: string;
   /** Fetch the file from the provider (WhatsApp media id, RingCentral attachment uri). */
   fetch(): Promise<Uint8Array>;
 }

@@ -22,7 +22,7 @@ export function ctmEvents(json: unknown, connector: Pick<CtmConnector, 'fetchAtt
       ...base,
       providerMessageId: i === 0 ? e.id : `${e.id}#${i + 1}`,
       body: i === 0 ? e.body : '',
-      media: { mimeType: m.content_type.split(';')[0].trim(), fileName: m.file_name ?? null, caption: null, fetch: () => connector.fetchAttachment(m.url) },
+      media: { mimeType: m.content_type.split(';')[0].trim(), fileName: m.file_name ?? null, caption: null, ref: m.url, fetch: () => connector.fetchAttachment(m.url) },
     }));
   }
   return events;

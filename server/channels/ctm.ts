@@ -70,5 +70,7 @@ export function createCtmConnector(settings: CtmSettings, opts: { fetch?: Fetch 
       if (!res.ok) throw new Error(`CTM attachment: HTTP ${res.status}.`);
       return new Uint8Array(await res.arrayBuffer());
     },
+
+    fetchInboundMedia(ref) { return this.fetchAttachment(ref); },
   };
 }

@@ -2,6 +2,7 @@
 // never throws but says whether trying again could help.
 import type { SendOutcome } from './connector';
 import { ErrorCode } from '../../shared/error-codes';
+import { parseProviderJson } from './provider-json';
 
 export const PROVIDER_TIMEOUT_MS = 15_000;
 
@@ -26,10 +27,10 @@ export async function callProvider(fetchFn: Fetch, provider: string, url: string
   }
 }
 
-/** The body as JSON, or null when it is not JSON (error pages from proxies are HTML). */
+/** The body as JSON (ids kept exactly, provider-json.ts), or null when it is not JSON (error pages from proxies are HTML). */
 export async function readJson(response: Response): Promise<unknown> {
   const text = await response.text();
-  try { return JSON.parse(text); } catch { return null; }
+  try { return parseProviderJson(text); } catch { return null; }
 }
 
 /** Retry-After (seconds or an HTTP date) in milliseconds, when the provider sent one. */

@@ -26,10 +26,15 @@ const InstantSms = z.object({
   type: z.literal('SMS'),
   subject: z.string().default(''),
   creationTime: z.string().optional(),
-  attachments: z.array(z.object({ id: RcId.optional(), uri: z.string().url(), type: z.string().optional(), contentType: z.string().min(1), size: z.number().optional() })).default([]),
+  // Only the files are checked (FileAttachment): the "Text" part repeats the subject, and
+  // RingCentral documents it with a relative uri.
+  attachments: z.array(z.object({ type: z.string().optional() }).loose()).default([]),
   direction: z.literal('Inbound'),
   messageStatus: z.string().optional(),
 });
+
+/** An MMS file: fetched by its uri, so the uri must be absolute. */
+const FileAttachment = z.object({ uri: z.string().url(), contentType: z.string().min(1), size: z.number().optional() });
 
 const MessageEvent = z.object({
   lastUpdated: z.string().optional(),
@@ -49,7 +54,7 @@ const CHANGE_MARGIN_MS = 60_000;
 
 const e164 = (raw: string): string => { const n = normalisePhone(raw); return n.ok ? n.e164 : raw; };
 
-function inboundFrom(sms: z.infer<typeof InstantSms>, connector: Pick<RingCentralConnector, 'fetchAttachment'>, receivedAt: Date): InboundMessage[] {
+function inboundFrom(sms: z.infer<typeof InstantSms>, connector: Pick<RingCentralConnector, 'fetchAttachment'>, receivedAt: Date, problems: string[]): InboundMessage[] {
   const created = sms.creationTime ? Date.parse(sms.creationTime) : NaN;
   const base = {
     provider: 'ringcentral' as const,
@@ -60,11 +65,18 @@ function inboundFrom(sms: z.infer<typeof InstantSms>, connector: Pick<RingCentra
     receivedAt: Number.isFinite(created) ? new Date(created) : receivedAt,
   };
   // The "Text" attachment repeats the subject; the others are the MMS files.
-  const files = sms.attachments.filter((a) => a.type !== 'Text');
+  const files: z.infer<typeof FileAttachment>[] = [];
+  for (const [i, raw] of sms.attachments.entries()) {
+    if (raw.type === 'Text') continue;
+    const file = FileAttachment.safeParse(raw);
+    // The text still arrives; only the file that cannot be fetched is reported.
+    if (file.success) files.push(file.data); else problems.push(`instant SMS ${sms.id} attachment ${i}: ${describeIssues(file.error.issues)}`);
+  }
   const mediaOf = (a: (typeof files)[number]) => ({
     mimeType: a.contentType.split(';')[0].trim(),
     fileName: null,
     caption: null,
+    ref: a.uri,
     fetch: () => connector.fetchAttachment(a.uri),
   });
   if (files.length === 0) return [{ ...base, providerMessageId: sms.id, body: sms.subject, media: null }];
@@ -88,7 +100,7 @@ export async function ringCentralEvents(json: unknown, connector: Pick<RingCentr
   if (isInstantSms(event)) {
     const sms = InstantSms.safeParse(body);
     if (!sms.success) { events.problems.push(`instant SMS: ${describeIssues(sms.error.issues)}`); return events; }
-    events.inbound.push(...inboundFrom(sms.data, connector, receivedAt));
+    events.inbound.push(...inboundFrom(sms.data, connector, receivedAt, events.problems));
     return events;
   }
 

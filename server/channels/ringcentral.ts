@@ -167,5 +167,7 @@ export function createRingCentralConnector(settings: RingCentralSettings, opts: 
       if (!res.ok) throw new Error(`RingCentral attachment: HTTP ${res.status}.`);
       return new Uint8Array(await res.arrayBuffer());
     },
+
+    fetchInboundMedia(ref) { return this.fetchAttachment(ref); },
   };
 }

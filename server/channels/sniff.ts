@@ -30,6 +30,9 @@ function oleOfficeType(bytes: Uint8Array, fileName?: string): string | null {
   return ext === 'doc' ? 'application/msword' : ext === 'xls' ? 'application/vnd.ms-excel' : ext === 'ppt' ? 'application/vnd.ms-powerpoint' : null;
 }
 
+/** What a browser takes for a page when it sniffs (WHATWG MIME Sniffing, "HTML" patterns). */
+const HTML_START = /^(?:<!doctype\s+html|<(?:html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p)[\s>]|<!--[\s>])/i;
+
 function textType(text: string, fileName?: string): string {
   const start = text.trimStart();
   if (/^BEGIN:VCARD\r?\n/i.test(start)) return 'text/vcard';
@@ -37,6 +40,8 @@ function textType(text: string, fileName?: string): string {
   // SVG: an <svg> root, possibly after an XML prolog, comments or a doctype.
   const withoutProlog = start.replace(/^(<\?xml[\s\S]*?\?>\s*|<!--[\s\S]*?-->\s*|<!DOCTYPE[\s\S]*?>\s*)*/i, '');
   if (/^<svg[\s>]/i.test(withoutProlog)) return 'image/svg+xml';
+  // A page, whatever its name says: opened from Downloads it would run its script.
+  if (HTML_START.test(start) || /^<html[\s>]/i.test(withoutProlog)) return 'text/html';
   const ext = fileName?.toLowerCase().split('.').pop();
   return ext === 'csv' ? 'text/csv' : 'text/plain';
 }
@@ -52,10 +57,32 @@ export async function sniffMimeType(bytes: Uint8Array, fileName?: string): Promi
     // file-type calls anything with an XML prolog XML; an SVG is one, and says so in its root.
     if (detected.mime === 'application/xml') {
       const text = textHead(bytes);
-      return text !== null && textType(text) === 'image/svg+xml' ? 'image/svg+xml' : detected.mime;
+      const inner = text === null ? null : textType(text);
+      return inner === 'image/svg+xml' ? inner : inner === 'text/html' ? 'application/xhtml+xml' : detected.mime;
     }
-    return detected.mime;
+    // "audio/ogg; codecs=opus": the type is the base type; parameters never reach a name or a header.
+    return detected.mime.split(';')[0].trim();
   }
   const text = textHead(bytes);
   return text === null ? null : textType(text, fileName);
+}
+
+/** Markup in an SVG that runs code when the image is opened as a document (a browser tab, a viewer). */
+const SVG_ACTIVE = [
+  /<script[\s>/]/i,
+  /<(?:foreignObject|iframe|embed|object|handler|listener)[\s>/]/i,
+  /\son[a-z]+\s*=/i,
+  /(?:javascript|vbscript)\s*:/i,
+  /data\s*:\s*(?:text\/html|image\/svg\+xml|application\/(?:xhtml\+xml|javascript|ecmascript))/i,
+  /<!ENTITY/i,
+  /<(?:set|animate)[^>]*attributeName\s*=\s*["']?(?:(?:xlink:)?href|on[a-z]+)/i,
+];
+
+/** Whether an SVG carries script (or markup that loads some), character references decoded first so "&#106;avascript:" is seen. */
+export function svgCarriesScript(bytes: Uint8Array): boolean {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes)
+    .replace(/&#x([0-9a-f]+);?/gi, (_, h: string) => String.fromCodePoint(Math.min(parseInt(h, 16), 0x10ffff)))
+    .replace(/&#(\d+);?/g, (_, d: string) => String.fromCodePoint(Math.min(parseInt(d, 10), 0x10ffff)))
+    .replace(/&(?:tab|newline);/gi, '');
+  return SVG_ACTIVE.some((re) => re.test(text));
 }

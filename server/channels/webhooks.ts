@@ -14,6 +14,7 @@ import { ringCentralEvents } from './ringcentral-webhook';
 import { ctmEvents } from './ctm-webhook';
 import { CTM_SECRET_HEADER, CTM_SECRET_QUERY } from './ctm-shapes';
 import { ErrorCode } from '../../shared/error-codes';
+import { parseProviderJson } from './provider-json';
 
 export interface WebhookDeps {
   sink: ChannelSink;
@@ -73,7 +74,7 @@ const apiError = (reply: FastifyReply, status: number, code: string, message: st
 /** Parse one saved webhook into events; never throws. */
 async function eventsOf(saved: SavedWebhook, deps: WebhookDeps): Promise<WebhookEvents> {
   let json: unknown;
-  try { json = JSON.parse(saved.body.toString('utf8')); } catch {
+  try { json = parseProviderJson(saved.body.toString('utf8')); } catch {
     const events = noEvents();
     events.problems.push('the body is not JSON');
     return events;

@@ -57,6 +57,11 @@ const Message = z.object({
     list_reply: z.object({ title: z.string() }).partial().optional(),
   }).partial().optional(),
   location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string(), address: z.string() }).partial().optional(),
+  // A shared contact card: only what the rep needs to read it is kept.
+  contacts: z.array(z.object({
+    name: z.object({ formatted_name: z.string() }).partial().optional(),
+    phones: z.array(z.object({ phone: z.string() }).partial()).optional(),
+  })).optional(),
   errors: z.array(WaError).optional(),
 });
 type Message = z.infer<typeof Message>;
@@ -80,6 +85,9 @@ function bodyOf(m: Message): string {
   if (m.type === 'location' && m.location) {
     const where = [m.location.name, m.location.address].filter(Boolean).join(', ');
     return `📍 ${where ? `${where} ` : ''}(${m.location.latitude}, ${m.location.longitude})`;
+  }
+  if (m.type === 'contacts' && m.contacts?.length) {
+    return m.contacts.map((c) => `👤 ${[c.name?.formatted_name, ...(c.phones ?? []).map((p) => p.phone)].filter(Boolean).join(' ')}`).join('\n');
   }
   if ((MEDIA_TYPES as readonly string[]).includes(m.type)) return '';
   const why = m.errors?.[0]?.title;
@@ -125,6 +133,7 @@ export function whatsAppEvents(json: unknown, phoneNumberId: string, connector: 
                 mimeType: media.mime_type.split(';')[0].trim(),
                 fileName: media.filename ?? null,
                 caption: media.caption ?? null,
+                ref: media.id,
                 fetch: async () => (await connector.fetchMedia(media.id)).bytes,
               }
             : null,

@@ -146,5 +146,7 @@ export function createWhatsAppConnector(settings: WhatsAppSettings, opts: { fetc
       if (bytes.byteLength > MEDIA_DOWNLOAD_MAX) throw new Error(`WhatsApp media ${mediaId} is larger than ${MEDIA_DOWNLOAD_MAX} bytes.`);
       return { bytes, mimeType: info.data.mime_type ?? null };
     },
+
+    async fetchInboundMedia(ref) { return (await this.fetchMedia(ref)).bytes; },
   };
 }

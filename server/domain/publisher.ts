@@ -10,7 +10,8 @@ import { usageMonthOf } from '../reports/usage-month';
 export class Publisher {
   constructor(private readonly store: Store, private readonly hub: Hub, private readonly now: () => Date) {}
 
-  async toUsers(userIds: string[], build: (viewer: UserRecord) => Promise<StreamEvent | null> | StreamEvent | null) {
+  /** One event per active user among `userIds`, built for that user, not appended yet (a caller may commit them with other writes). */
+  async eventsFor(userIds: string[], build: (viewer: UserRecord) => Promise<StreamEvent | null> | StreamEvent | null) {
     const items: { userId: string; event: StreamEvent }[] = [];
     for (const id of new Set(userIds)) {
       const viewer = await this.store.getUser(id);
@@ -18,7 +19,11 @@ export class Publisher {
       const event = await build(viewer);
       if (event) items.push({ userId: id, event });
     }
-    const appended = await this.store.appendEvents(items, this.now().toISOString());
+    return items;
+  }
+
+  async toUsers(userIds: string[], build: (viewer: UserRecord) => Promise<StreamEvent | null> | StreamEvent | null) {
+    const appended = await this.store.appendEvents(await this.eventsFor(userIds, build), this.now().toISOString());
     this.hub.deliver(appended);
     return appended;
   }
@@ -30,39 +35,44 @@ export class Publisher {
     for (const c of await this.store.listConversationsOfLead(leadId)) {
       const messages = await this.store.messagesPage(c.id, null, messagesPerConversation);
       await this.toUsers(userIds, async (v) => ({ type: 'conversation.upserted', conversation: conversationView(c, await this.store.readUpTo(c.id, v.id)) }));
-      for (const m of messages) {
-        const view = messageView(m);
-        await this.toUsers(userIds, () => ({ type: 'message.upserted', message: view }));
-      }
+      for (const m of messages) await this.toUsers(userIds, (v) => ({ type: 'message.upserted', message: messageView(m, v) }));
     }
   }
 
   async optedOutOf(lead: LeadRecord) { return this.store.optedOutNumbers(lead.phones.map((p) => p.e164)); }
 
   async lead(leadId: string, extraUserIds: string[] = []) {
+    this.hub.deliver(await this.store.appendEvents(await this.leadEvents(leadId, extraUserIds), this.now().toISOString()));
+  }
+
+  /** The lead.upserted events of a lead for everyone who may see it, not appended yet. */
+  async leadEvents(leadId: string, extraUserIds: string[] = []) {
     const lead = await this.store.getLead(leadId);
-    if (!lead) return;
+    if (!lead) return [];
     const optedOut = await this.optedOutOf(lead);
-    await this.toUsers([...(await this.store.leadAudience(leadId)), ...extraUserIds], (v) => ({ type: 'lead.upserted', lead: leadView(lead, v, optedOut) }));
+    return this.eventsFor([...(await this.store.leadAudience(leadId)), ...extraUserIds], (v) => ({ type: 'lead.upserted', lead: leadView(lead, v, optedOut) }));
   }
 
   async message(m: MessageRecord) {
-    const view = messageView(m);
-    await this.toUsers(await this.store.leadAudience(m.leadId), () => ({ type: 'message.upserted', message: view }));
+    await this.toUsers(await this.store.leadAudience(m.leadId), (v) => ({ type: 'message.upserted', message: messageView(m, v) }));
   }
 
   /** A message and its conversation (last message, window) in one append. */
   async messageWithConversation(m: MessageRecord) {
+    this.hub.deliver(await this.store.appendEvents(await this.messageWithConversationEvents(m), this.now().toISOString()));
+  }
+
+  /** The events of messageWithConversation, not appended yet. */
+  async messageWithConversationEvents(m: MessageRecord) {
     const c = await this.store.getConversation(m.conversationId);
-    const view = messageView(m);
     const items: { userId: string; event: StreamEvent }[] = [];
     for (const id of new Set(await this.store.leadAudience(m.leadId))) {
       const viewer = await this.store.getUser(id);
       if (!viewer || !viewer.active) continue;
-      items.push({ userId: id, event: { type: 'message.upserted', message: view } });
+      items.push({ userId: id, event: { type: 'message.upserted', message: messageView(m, viewer) } });
       if (c) items.push({ userId: id, event: { type: 'conversation.upserted', conversation: conversationView(c, await this.store.readUpTo(c.id, id)) } });
     }
-    this.hub.deliver(await this.store.appendEvents(items, this.now().toISOString()));
+    return items;
   }
 
   async conversation(conversationId: string) {
@@ -78,7 +88,7 @@ export class Publisher {
     const tz = await this.store.workspaceTimeZone();
     const at = this.now();
     const rec = await this.store.addNudge({ ...n, userId, createdAt: at.toISOString() }, usageMonthOf(at, tz));
-    await this.toUsers([userId], () => ({ type: 'nudge', nudge: nudgeView(rec) }));
+    await this.toUsers([userId], (v) => ({ type: 'nudge', nudge: nudgeView(rec, v) }));
     return rec;
   }
 }

@@ -5,7 +5,10 @@ import type {
   ActivityView, AttachmentView, ConversationView, LeadView, MaskableLeadField, MessageView, NudgeView, TaskView, TemplateView, UserView,
 } from '../../shared/domain';
 import { formatPhone, maskPhone } from '../../shared/phone';
+import { scrubPhoneNumbers } from '../../shared/phone-scrub';
+import { leadFileName } from '../../shared/file-name';
 import { serviceWindowClosesAt } from '../../shared/service-window';
+import { cannotReach } from '../../shared/send-rules';
 import type {
   ActivityRecord, AttachmentRecord, ConversationRecord, LeadRecord, MessageRecord, NudgeRecord, TaskRecord, TemplateRecord, UserRecord,
 } from '../storage/store';
@@ -18,23 +21,28 @@ export const userView = (u: UserRecord): UserView => ({ id: u.id, name: u.name, 
 
 export function leadView(lead: LeadRecord, viewer: Viewer, optedOutNumbers: Set<string>): LeadView {
   const masked = new Set(viewer.maskedFields);
+  // Names, labels and custom fields are typed by people and providers too: a WhatsApp profile
+  // named "+1 212 555 0137", an "Alt: (212) 555-0138" label. For a viewer without phones, free text.
+  const text = (value: string) => freeText(value, viewer);
   return {
     id: lead.id,
-    firstName: masked.has('firstName') ? MASK : lead.firstName,
-    lastName: masked.has('lastName') ? MASK : lead.lastName,
-    email: lead.email === null ? null : masked.has('email') ? MASK : lead.email,
+    firstName: masked.has('firstName') ? MASK : text(lead.firstName),
+    lastName: masked.has('lastName') ? MASK : text(lead.lastName),
+    email: lead.email === null ? null : masked.has('email') ? MASK : text(lead.email),
     // The handle is the phone row's random id: it says nothing about the number.
     phones: lead.phones.map((p) => ({
       handle: p.id,
       display: masked.has('phones') ? maskPhone(p.e164) : formatPhone(p.e164),
-      label: p.label ?? undefined,
+      label: typeof p.label === 'string' ? text(p.label) : undefined,
       primary: p.primary,
       masked: masked.has('phones'),
       smsOptedOut: optedOutNumbers.has(p.e164),
+      // Said of masked numbers too: which channel reaches a number tells nothing of its digits.
+      cannotReach: cannotReach(p.e164),
     })),
     ownerId: lead.ownerId,
     ownerName: lead.ownerName,
-    customFields: masked.has('customFields') ? Object.fromEntries(Object.keys(lead.customFields).map((k) => [k, MASK])) : lead.customFields,
+    customFields: Object.fromEntries(Object.entries(lead.customFields).map(([k, v]) => [k, masked.has('customFields') ? MASK : text(v)])),
     masked: [...masked].filter((f) => f !== 'email' || lead.email !== null),
     updatedAt: lead.updatedAt,
   };
@@ -46,13 +54,25 @@ export const leadName = (lead: LeadRecord, viewer: Viewer): string => {
   return `${v.firstName} ${v.lastName}`.trim();
 };
 
-export const attachmentView = (a: AttachmentRecord): AttachmentView => ({ id: a.id, fileName: a.fileName, mimeType: a.mimeType, size: a.size, kind: a.kind });
+/**
+ * Free text that did not come from the lead's own typing (a provider's error, a task title, an
+ * activity or nudge text) as this viewer may read it: with phone numbers scrubbed when the
+ * viewer's template masks phones. Whoever wrote the text, it cannot give a number away.
+ */
+export const freeText = (text: string, viewer: Viewer): string => (viewer.maskedFields.includes('phones') ? scrubPhoneNumbers(text) : text);
 
-/** Messages are the same for everyone who may see the lead: bodies are not masked (the seed says so). */
-export const messageView = (m: MessageRecord): MessageView => ({
+export const attachmentView = (a: AttachmentRecord): AttachmentView => ({
+  // The name made plain again: a row stored before the rule may still hide its extension.
+  id: a.id, fileName: leadFileName(a.fileName, a.mimeType), mimeType: a.mimeType, size: a.size, kind: a.kind, ...(a.blocked ? { blocked: a.blocked } : {}),
+  ...(a.unfetched ? { unavailable: a.unfetched.nextFetchAt ? 'retrying' as const : 'gave_up' as const } : {}),
+});
+
+/** Bodies are not masked (the seed says so); the provider's error text is free text. */
+export const messageView = (m: MessageRecord, viewer: Viewer): MessageView => ({
   id: m.id, clientId: m.clientId, conversationId: m.conversationId, leadId: m.leadId, channel: m.channel, direction: m.direction,
   body: m.body, phoneHandle: m.phoneId, templateName: m.templateName, attachment: m.attachment ? attachmentView(m.attachment) : null,
-  caption: m.caption, status: m.status, error: m.error, authorUserId: m.authorUserId, createdAt: m.createdAt, updatedAt: m.updatedAt,
+  caption: m.caption, status: m.status, error: m.error ? { ...m.error, message: freeText(m.error.message, viewer) } : null,
+  authorUserId: m.authorUserId, createdAt: m.createdAt, updatedAt: m.updatedAt,
 });
 
 export const conversationView = (c: ConversationRecord, readUpTo: string | null): ConversationView => ({
@@ -66,21 +86,20 @@ export const templateView = (t: TemplateRecord): TemplateView => ({
   status: t.status, availableInConverse: t.availableInConverse,
 });
 
-export const activityView = (a: ActivityRecord): ActivityView => ({ id: a.id, leadId: a.leadId, type: a.type, summary: a.summary, at: a.at, messageId: a.messageId });
-export const taskView = (t: TaskRecord): TaskView => ({ id: t.id, title: t.title, leadId: t.leadId, ownerId: t.ownerId, dueAt: t.dueAt, reminderMinutes: t.reminderMinutes });
-export const nudgeView = (n: NudgeRecord): NudgeView => ({
+export const activityView = (a: ActivityRecord, viewer: Viewer): ActivityView => ({ id: a.id, leadId: a.leadId, type: a.type, summary: freeText(a.summary, viewer), at: a.at, messageId: a.messageId });
+export const taskView = (t: TaskRecord, viewer: Viewer): TaskView => ({ id: t.id, title: freeText(t.title, viewer), leadId: t.leadId, ownerId: t.ownerId, dueAt: t.dueAt, reminderMinutes: t.reminderMinutes });
+/** A message nudge's body is the lead's message, shown as the message itself is; every other nudge text is free text. */
+export const nudgeView = (n: NudgeRecord, viewer: Viewer): NudgeView => ({
   id: n.id, kind: n.kind, entityType: n.entityType, leadId: n.leadId, conversationId: n.conversationId, taskId: n.taskId,
-  title: n.title, body: n.body, createdAt: n.createdAt,
+  title: freeText(n.title, viewer), body: n.kind === 'message' ? n.body : freeText(n.body, viewer), createdAt: n.createdAt,
 });
 
-/** Replace a number inside provider text (errors) with its mask, so it cannot leak through an error. */
-export function scrubNumber(text: string, e164: string): string {
-  const digits = e164.replace(/\D/g, '');
-  const national = digits.startsWith('1') ? digits.slice(1) : digits;
-  let out = text.split(e164).join(maskPhone(e164)).split(formatPhone(e164)).join(maskPhone(e164)).split(digits).join(maskPhone(e164));
-  if (national.length >= 7) out = out.split(national).join(maskPhone(e164));
-  return out;
-}
+/**
+ * Provider text kept on a message or sent back to the sender, scrubbed of every number before it
+ * is stored (the e164 it was about is one of them). Views scrub again per viewer, so text stored
+ * before this rule was stricter is safe too.
+ */
+export const scrubNumber = (text: string, _e164?: string): string => scrubPhoneNumbers(text);
 
-/** Replace every phone-like run of digits (7 or more, with the usual separators) in free text. */
-export const scrubDigits = (text: string): string => text.replace(/\+?\d[\d\s().-]{5,}\d/g, (m) => (m.replace(/\D/g, '').length >= 7 ? '•••' : m));
+/** Free text from other systems (CRM activities) with every phone number removed before it is stored. */
+export const scrubDigits = (text: string): string => scrubPhoneNumbers(text);

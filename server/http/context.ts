@@ -8,6 +8,8 @@ import type { Workspace } from '../domain/workspace';
 import type { SendPipeline, ConnectorSet } from '../messaging/send-pipeline';
 import type { AttachmentFiles } from '../attachments/files';
 import type { SandboxConnector } from '../channels/sandbox';
+import type { SignInLimitOptions } from '../auth/sign-in-limits';
+import type { UploadRules } from '../attachments/unsent-uploads';
 import { ApiFailure } from './errors';
 
 export interface ApiContext {
@@ -22,6 +24,12 @@ export interface ApiContext {
   sandbox: { sms: SandboxConnector | null; whatsapp: SandboxConnector | null };
   now: () => Date;
   revokeSessions(ids: string[]): void;
+  /** Tuning of the sign-in limits (tests); defaults otherwise. */
+  signInLimits?: Partial<Omit<SignInLimitOptions, 'now'>>;
+  /** How long unsent uploads are kept and how much of them one user may hold. */
+  uploads: UploadRules;
+  /** Fetch a lead's file the provider would not hand over before (channel-sink.ts); resolves to whether it is here now. */
+  fetchInboundMedia?(attachmentId: string): Promise<boolean>;
 }
 
 export interface Caller { user: UserRecord; sessionId: string }

@@ -1,7 +1,7 @@
 // Admin endpoints: users, leads, conversation assignment, tasks, templates, permission templates.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Channel, MaskableLeadField, Role, TemplateCategory, TemplateStatus } from '../../shared/domain';
+import { Channel, LEAD_LIMITS, LeadCustomFields, MaskableLeadField, Role, TemplateCategory, TemplateStatus } from '../../shared/domain';
 import { normalisePhone } from '../../shared/phone';
 import { leadView, taskView, templateView, userView } from '../domain/views';
 import { WorkspaceError } from '../domain/workspace';
@@ -11,21 +11,21 @@ import { requireAdmin, type ApiContext } from './context';
 const Id = z.object({ id: z.string().max(120) });
 const PhoneInput = z.object({ number: z.string().min(3).max(40), label: z.string().max(40).nullable().optional(), primary: z.boolean().optional() });
 const LeadInput = z.object({
-  firstName: z.string().trim().min(1).max(100),
-  lastName: z.string().trim().max(100).default(''),
-  email: z.string().trim().email().max(320).nullable().optional(),
+  firstName: z.string().trim().min(1).max(LEAD_LIMITS.nameChars),
+  lastName: z.string().trim().max(LEAD_LIMITS.nameChars).default(''),
+  email: z.string().trim().email().max(LEAD_LIMITS.emailChars).nullable().optional(),
   ownerId: z.string().max(100).nullable().default(null),
-  customFields: z.record(z.string().max(100), z.string().max(1000)).optional(),
-  phones: z.array(PhoneInput).max(10).default([]),
+  customFields: LeadCustomFields.optional(),
+  phones: z.array(PhoneInput).max(LEAD_LIMITS.phones).default([]),
 });
 /** A PATCH names only what changes: no defaults, or an omitted field would be cleared. */
 const LeadPatch = z.object({
-  firstName: z.string().trim().min(1).max(100).optional(),
-  lastName: z.string().trim().max(100).optional(),
-  email: z.string().trim().email().max(320).nullable().optional(),
+  firstName: z.string().trim().min(1).max(LEAD_LIMITS.nameChars).optional(),
+  lastName: z.string().trim().max(LEAD_LIMITS.nameChars).optional(),
+  email: z.string().trim().email().max(LEAD_LIMITS.emailChars).nullable().optional(),
   ownerId: z.string().max(100).nullable().optional(),
-  customFields: z.record(z.string().max(100), z.string().max(1000)).optional(),
-  phones: z.array(PhoneInput).max(10).optional(),
+  customFields: LeadCustomFields.optional(),
+  phones: z.array(PhoneInput).max(LEAD_LIMITS.phones).optional(),
 });
 const TemplateInput = z.object({
   channel: Channel, name: z.string().trim().min(1).max(200), body: z.string().min(1).max(4096), params: z.array(z.string().max(100)).max(20).default([]),
@@ -105,20 +105,20 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext) {
   });
 
   app.get('/admin/tasks', async (req) => {
-    await requireAdmin(ctx, req);
-    return { tasks: (await store.listTasks(null)).map(taskView) };
+    const { user } = await requireAdmin(ctx, req);
+    return { tasks: (await store.listTasks(null)).map((t) => taskView(t, user)) };
   });
   app.post('/admin/tasks', async (req, reply) => {
-    await requireAdmin(ctx, req);
+    const { user } = await requireAdmin(ctx, req);
     const b = parse(z.object({ title: z.string().trim().min(1).max(200), leadId: z.string().max(100).nullable().default(null), ownerId: z.string().max(100), dueAt: z.string().datetime({ offset: true }), reminderMinutes: z.number().int().min(0).max(10080).default(15) }), req.body, 'task');
     const t = await wrap(workspace.createTask({ ...b, dueAt: new Date(b.dueAt).toISOString() }));
-    return reply.code(201).send(taskView(t));
+    return reply.code(201).send(taskView(t, user));
   });
   app.patch('/admin/tasks/:id', async (req) => {
-    await requireAdmin(ctx, req);
+    const { user } = await requireAdmin(ctx, req);
     const { id } = parse(Id, req.params, 'task id');
     const b = parse(z.object({ title: z.string().trim().min(1).max(200).optional(), leadId: z.string().max(100).nullable().optional(), ownerId: z.string().max(100).optional(), dueAt: z.string().datetime({ offset: true }).optional(), reminderMinutes: z.number().int().min(0).max(10080).optional() }).strict(), req.body, 'task');
-    return taskView(await wrap(workspace.updateTask(id, { ...b, dueAt: b.dueAt ? new Date(b.dueAt).toISOString() : undefined })));
+    return taskView(await wrap(workspace.updateTask(id, { ...b, dueAt: b.dueAt ? new Date(b.dueAt).toISOString() : undefined })), user);
   });
   app.delete('/admin/tasks/:id', async (req) => {
     await requireAdmin(ctx, req);

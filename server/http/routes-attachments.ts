@@ -1,19 +1,28 @@
 // Attachment upload, streamed: the size limit is enforced while the bytes arrive, the type is
 // sniffed from the first bytes (never the name or the claimed Content-Type), and the file is
-// checked against the channel's connector policy. Download checks who may see it.
+// checked against the channel's connector policy, and the user's unsent uploads must stay within
+// their quota. A refused upload's remaining bytes are read and dropped (up to a bound) so the
+// client can finish sending and read the refusal, instead of a connection reset.
+// Download checks who may see it.
 import { createReadStream, createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Channel } from '../../shared/domain';
 import { ErrorCode } from '../../shared/error-codes';
-import { ATTACHMENT_POLICIES, checkAttachment } from '../../shared/attachment-policy';
-import { sniffMimeType } from '../channels/sniff';
+import { ATTACHMENT_POLICIES, BLOCKED_FILE_TEXT, checkAttachment } from '../../shared/attachment-policy';
+import { leadFileName, plainFileName } from '../../shared/file-name';
+import { sniffMimeType, svgCarriesScript } from '../channels/sniff';
 import { attachmentView } from '../domain/views';
 import { contentDisposition, safeFileName } from '../attachments/files';
+import { quotaRefusal } from '../attachments/unsent-uploads';
 import { ApiFailure, notFound, parse } from './errors';
 import { requireUser, type ApiContext } from './context';
 
 const SNIFF_BYTES = 4100;
+/** How much of a refused body is read and dropped before the connection is cut instead. */
+const DRAIN_BYTES = 64 * 1024 * 1024;
 
 export function attachmentRoutes(app: FastifyInstance, ctx: ApiContext) {
   app.register(async (scope) => {
@@ -26,14 +35,21 @@ export function attachmentRoutes(app: FastifyInstance, ctx: ApiContext) {
   app.get('/attachments/:id', async (req, reply) => {
     const { user } = await requireUser(ctx, req);
     const { id } = parse(z.object({ id: z.string().max(100) }), req.params, 'attachment id');
-    const a = await ctx.store.getAttachment(id);
+    let a = await ctx.store.getAttachment(id);
     if (!a) throw notFound('This attachment');
     let allowed = a.uploadedBy === user.id || user.role === 'admin';
     if (!allowed) for (const leadId of await ctx.store.attachmentLeadIds(id)) if (await ctx.store.canSeeLead(user.id, user.role, leadId)) { allowed = true; break; }
     if (!allowed) throw notFound('This attachment');
+    // A lead's file the provider would not hand over yet: asking for it is the on-demand retry.
+    if (a.unfetched) {
+      if (!(await ctx.fetchInboundMedia?.(a.id))) throw new ApiFailure(503, ErrorCode.MEDIA_UNAVAILABLE, 'The provider has not handed this file over yet; it is fetched again automatically. Try again later.');
+      a = (await ctx.store.getAttachment(id))!;
+    }
+    // Kept in the conversation, never served: not to a rep, an admin or a preview (attachment policy).
+    if (a.blocked) throw new ApiFailure(403, ErrorCode.ATTACHMENT_BLOCKED, BLOCKED_FILE_TEXT[a.blocked]);
     reply.header('content-type', a.mimeType);
     reply.header('content-length', String(a.size));
-    reply.header('content-disposition', contentDisposition(a.fileName));
+    reply.header('content-disposition', contentDisposition(leadFileName(a.fileName, a.mimeType)));
     // Never rendered as a page by a browser (an SVG could carry script).
     reply.header('x-content-type-options', 'nosniff');
     reply.header('content-security-policy', "default-src 'none'; sandbox");
@@ -48,14 +64,21 @@ async function upload(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply)
   const rawName = req.headers['x-file-name'];
   let fileName = '';
   try { fileName = decodeURIComponent(String(Array.isArray(rawName) ? rawName[0] : rawName ?? '')); } catch { throw new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'X-File-Name must be URI-encoded.'); }
-  fileName = safeFileName(fileName);
+  fileName = safeFileName(plainFileName(fileName));
   if (!fileName) throw new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'Send the file name in the X-File-Name header (URI-encoded).');
   const connector = ctx.connectors.forChannel(q.channel);
   if (!connector) throw new ApiFailure(409, ErrorCode.CHANNEL_NOT_CONFIGURED, `No ${q.channel} connector is configured for this workspace.`);
   const policy = ATTACHMENT_POLICIES[connector.name];
   const declared = Number(req.headers['content-length'] ?? NaN);
   const tooLarge = () => new ApiFailure(413, ErrorCode.ATTACHMENT_TOO_LARGE, `This file is larger than ${policy.label} accepts (${Math.round(policy.maxBytes / 1024 / 1024 * 10) / 10} MB at most).`);
-  if (Number.isFinite(declared) && declared > policy.maxBytes) { reply.header('connection', 'close'); throw tooLarge(); }
+  const usage = await ctx.store.unsentUploads(user.id);
+  const overQuota = (adding: number, current = usage) => {
+    const r = quotaRefusal(current, ctx.uploads, adding);
+    return r ? new ApiFailure(r.status, r.code, r.message) : null;
+  };
+  const refusedAtOnce = Number.isFinite(declared) && declared > policy.maxBytes ? tooLarge() : overQuota(Number.isFinite(declared) ? declared : 0);
+  if (refusedAtOnce) { drainRefused(req.raw); throw refusedAtOnce; }
+  const quotaLeft = ctx.uploads.quotaBytes - usage.bytes;
 
   const id = ctx.files.newId();
   const tmp = ctx.files.tempPathOf(id);
@@ -68,13 +91,15 @@ async function upload(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply)
   // The connector's largest allowed file until the type is known, then that type's own limit.
   let limit = policy.maxBytes;
   try {
-    for await (const chunk of req.raw as AsyncIterable<Buffer>) {
+    // Leaving this loop early must not destroy the request: the refusal still has to be answered.
+    for await (const chunk of req.raw.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > limit) {
         const check = sniffed ? checkAttachment(connector.name, sniffed, size) : null;
         failure = check && !check.ok ? new ApiFailure(413, check.code, check.message) : tooLarge();
         break;
       }
+      if (size > quotaLeft) { failure = overQuota(size); break; }
       if (sniffed === undefined) {
         head.push(chunk);
         headSize += chunk.length;
@@ -94,6 +119,12 @@ async function upload(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply)
         if (sniffed === undefined) sniffed = await sniffMimeType(Buffer.concat(head), fileName);
         const check = checkAttachment(connector.name, sniffed ?? '', size);
         if (!check.ok) failure = new ApiFailure(check.code === ErrorCode.ATTACHMENT_TOO_LARGE ? 413 : 415, check.code, check.message);
+        // The rule for files from leads holds for uploads too: an SVG that carries script goes to no one.
+        else if (check.mimeType === 'image/svg+xml' && svgCarriesScript(await readFile(tmp))) {
+          failure = new ApiFailure(415, ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED, 'This SVG carries script, which could run code where it is opened; send it as PNG or JPEG.');
+        }
+        // Counted again: another upload of this user may have finished meanwhile.
+        else if ((failure = overQuota(size, await ctx.store.unsentUploads(user.id)))) { /* refused below */ }
         else {
           const path = await ctx.files.commit(id);
           const rec = await ctx.store.createAttachment({ id, fileName, mimeType: check.mimeType, size, kind: check.kind, path, uploadedBy: user.id }, ctx.now().toISOString());
@@ -104,11 +135,27 @@ async function upload(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply)
   } catch (err) {
     out.destroy();
     await ctx.files.discard(id);
+    drainRefused(req.raw);
     if (err instanceof ApiFailure) throw err;
     throw new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'The upload was interrupted.');
   }
   await ctx.files.discard(id);
-  // The rest of an oversize or refused body is not read: the connection closes after the answer.
-  reply.header('connection', 'close');
+  drainRefused(req.raw);
   throw failure!;
+}
+
+/**
+ * Read and drop what is left of a refused body, so the client finishes sending and reads the
+ * answer; closing with bytes unread would reset the connection and lose the answer. Past
+ * DRAIN_BYTES the connection is cut: the client was told, and is not owed the bandwidth.
+ */
+function drainRefused(raw: IncomingMessage): void {
+  if (raw.complete) return;
+  let drained = 0;
+  const onData = (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_BYTES) { raw.off('data', onData); raw.socket?.destroy(); }
+  };
+  raw.on('data', onData);
+  raw.resume();
 }

@@ -1,26 +1,38 @@
 // The server's side of the connector seam: what providers push back (inbound messages and
 // statuses) lands here, durably and exactly once.
-import type { ChannelSink, InboundMessage, ProviderName, SavedWebhook, StatusUpdate } from '../channels/connector';
+import type { ChannelSink, InboundMedia, InboundMessage, ProviderName, SavedWebhook, StatusUpdate } from '../channels/connector';
 import { normalisePhone } from '../../shared/phone';
 import { optKeyword } from '../../shared/sms';
-import { canonicalMimeType, checkAttachment } from '../../shared/attachment-policy';
-import type { AttachmentKind, MessageError } from '../../shared/domain';
-import type { Store, LeadRecord } from '../storage/store';
+import type { Channel, MessageError } from '../../shared/domain';
+import { canonicalMimeType } from '../../shared/attachment-policy';
+import { leadFileName } from '../../shared/file-name';
+import type { InboundArrival, InboundOutcome, InboundReceipt, MessageRecord, Store, UserRecord } from '../storage/store';
 import type { Publisher } from '../domain/publisher';
 import type { ConnectorSet } from './send-pipeline';
-import { safeFileName, type AttachmentFiles } from '../attachments/files';
-import { sniffMimeType } from '../channels/sniff';
-import { leadName, scrubDigits } from '../domain/views';
-import { countMessage } from '../reports/count-usage';
+import type { AttachmentFiles } from '../attachments/files';
+import { leadFileFacts } from '../channels/lead-file';
+import { leadName, nudgeView, scrubDigits } from '../domain/views';
+import { usageRowsOf } from '../reports/count-usage';
+import { usageMonthOf } from '../reports/usage-month';
 import { roundRobinOwner } from '../domain/round-robin';
 
 /** Headers never kept in the webhook inbox. */
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
+/** The steps of one inbound message, in order; each is durable once passed. */
+export type InboundStep = 'media-kept' | 'message-stored' | 'outcome-applied';
+
+/** Waits between automatic downloads of a file the provider would not hand over (then on demand only). */
+export const MEDIA_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 60 * 60_000, 12 * 60 * 60_000];
+
 export interface SinkOptions {
   store: Store; publisher: Publisher; connectors: ConnectorSet; files: AttachmentFiles; now: () => Date;
   /** Where background failures are reported. */
   onError?: (message: string) => void;
+  /** Fault injection (tests): called after each step; a throw stops processing there, as a crash would. */
+  checkpoint?: (step: InboundStep) => void;
+  /** Waits between download retries (tests); default MEDIA_RETRY_DELAYS_MS. */
+  mediaRetryDelaysMs?: number[];
 }
 
 export class ServerChannelSink implements ChannelSink {
@@ -49,92 +61,221 @@ export class ServerChannelSink implements ChannelSink {
   }
 
   private async inboundNow(msg: InboundMessage, from: string): Promise<{ duplicate: boolean; messageId: string }> {
-    const { store, publisher, now } = this.o;
-    const at = msg.receivedAt.toISOString();
-    const known = await store.inboundMessageId(msg.provider, msg.providerMessageId);
-    if (known) return { duplicate: true, messageId: known };
+    const { store } = this.o;
+    // A redelivery after a stop between the message and its outcome fills the outcome in.
+    const known = await store.inboundReceipt(msg.provider, msg.providerMessageId);
+    if (known) return this.complete(known, msg);
 
-    // An unknown sender becomes a lead, assigned round-robin among active admins.
-    let lead = await store.leadByPhone(from);
-    let created = false;
-    if (!lead) {
-      const ownerId = await roundRobinOwner(store);
-      const { first, last } = splitProfileName(msg.profileName, msg.channel);
-      const res = await store.findOrCreateLeadByPhone(from, () => ({ lead: { firstName: first, lastName: last, ownerId, phones: [{ e164: from, label: msg.channel === 'whatsapp' ? 'WhatsApp' : 'Mobile', primary: true }] } }), at);
-      lead = res.lead;
-      created = res.created;
-    }
-    const phone = lead.phones.find((p) => p.e164 === from)!;
+    const attachmentId = msg.media ? await this.keepMedia(msg, msg.media) : null;
+    this.o.checkpoint?.('media-kept');
 
-    // Media is fetched from the provider and kept like an upload (type sniffed from the bytes).
-    let attachmentId: string | null = null;
-    let caption: string | null = null;
-    if (msg.media) {
-      const bytes = await msg.media.fetch();
-      const sniffed = (await sniffMimeType(bytes, msg.media.fileName ?? undefined)) ?? canonicalMimeType(msg.media.mimeType);
-      const connector = this.o.connectors.forChannel(msg.channel);
-      const check = connector ? checkAttachment(connector.name, sniffed, bytes.length) : null;
-      const kind: AttachmentKind = check?.ok ? check.kind : kindOf(sniffed);
-      const id = this.o.files.newId();
-      const path = await this.o.files.write(id, bytes);
-      await store.createAttachment({ id, fileName: safeName(msg.media.fileName, sniffed), mimeType: sniffed, size: bytes.length, kind, path, uploadedBy: null }, at);
-      attachmentId = id;
-      caption = msg.media.caption;
-    }
-
-    const isNewConversation = !(await store.getConversation(`${lead.id}:${msg.channel}`));
-    const { message, duplicate } = await store.createInbound({
-      leadId: lead.id, channel: msg.channel, body: msg.body, phoneId: phone.id, provider: msg.provider, providerMessageId: msg.providerMessageId,
-      attachmentId, caption, at,
+    // An unknown sender becomes a lead, assigned round-robin among active admins; the lead, the
+    // message and an opt-out keyword are stored in one transaction.
+    const ownerId = (await store.leadByPhone(from)) ? null : await roundRobinOwner(store);
+    const { first, last } = splitProfileName(msg.profileName, msg.channel);
+    const receipt = await store.receiveInbound({
+      from, channel: msg.channel, body: msg.body, provider: msg.provider, providerMessageId: msg.providerMessageId,
+      attachmentId, caption: msg.media ? msg.media.caption : null, at: msg.receivedAt.toISOString(),
+      newLead: () => ({ firstName: first, lastName: last, ownerId, phones: [{ e164: from, label: msg.channel === 'whatsapp' ? 'WhatsApp' : 'Mobile', primary: true }] }),
+      optOut: this.optOutOf(msg.channel, msg.body, msg.to),
     });
-    if (duplicate) return { duplicate: true, messageId: message.id };
-
-    await countMessage(store, { at: now(), provider: msg.provider, channel: msg.channel, direction: 'inbound', userId: lead.ownerId });
-
-    let leadChanged = created;
-    if (created) {
-      const owner = lead.ownerId ? await store.getUser(lead.ownerId) : null;
-      await store.addActivity({ leadId: lead.id, type: 'lead.created', summary: `Lead created from a ${msg.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'} message from an unknown number${owner ? `; assigned to ${owner.name}` : ''}.`, at, messageId: message.id });
-    }
-    if (isNewConversation) {
-      await store.addActivity({ leadId: lead.id, type: 'conversation.started', summary: `${msg.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'} conversation started by the lead.`, at, messageId: message.id });
-    }
-    if (msg.channel === 'sms') {
-      const keyword = optKeyword(msg.body);
-      const to = msg.to ? normalisePhone(msg.to) : null;
-      const business = to?.ok ? to.e164 : this.o.connectors.forChannel('sms')?.businessNumber ?? '';
-      if (keyword && business) {
-        const optedOut = keyword === 'opt-out';
-        await store.setOptOut(business, from, optedOut, msg.body.trim().toUpperCase(), at);
-        // The number itself never goes into activity text: it may be masked for some readers.
-        const label = phone.label ? `${phone.label} number` : 'number';
-        await store.addActivity({ leadId: lead.id, type: optedOut ? 'sms.opted_out' : 'sms.opted_in', summary: optedOut ? `The lead's ${label} opted out of SMS (replied ${msg.body.trim().toUpperCase()}).` : `The lead's ${label} opted back in to SMS (replied ${msg.body.trim().toUpperCase()}).`, at, messageId: message.id });
-        leadChanged = true;
-      }
-    }
-
-    if (leadChanged) await publisher.lead(lead.id);
-    await publisher.messageWithConversation(message);
-    await this.nudgeAbout(lead, message.conversationId, msg, created);
-    return { duplicate: false, messageId: message.id };
+    this.o.checkpoint?.('message-stored');
+    return this.complete(receipt, msg);
   }
 
-  private async nudgeAbout(lead: LeadRecord, conversationId: string, msg: InboundMessage, created: boolean) {
-    const { store, publisher } = this.o;
-    const conv = await store.getConversation(conversationId);
-    const targets = new Set<string>();
-    if (lead.ownerId) targets.add(lead.ownerId);
-    if (conv?.assigneeId) targets.add(conv.assigneeId);
-    for (const userId of targets) {
+  /** The SMS opt-out keyword of a message, with the business number it applies to. */
+  private optOutOf(channel: Channel, body: string, to: string | null): InboundArrival['optOut'] {
+    if (channel !== 'sms') return null;
+    const keyword = optKeyword(body);
+    const n = to ? normalisePhone(to) : null;
+    const businessNumber = n?.ok ? n.e164 : this.o.connectors.forChannel('sms')?.businessNumber ?? '';
+    if (!keyword || !businessNumber) return null;
+    return { businessNumber, optedOut: keyword === 'opt-out', keyword: body.trim().toUpperCase() };
+  }
+
+  /** Commit a stored message's outcome unless it is in already, then deliver its events live. */
+  private async complete(receipt: InboundReceipt, msg: InboundMessage | null): Promise<{ duplicate: boolean; messageId: string }> {
+    const messageId = receipt.message.id;
+    if (receipt.applied) return { duplicate: true, messageId };
+    const appended = await this.o.store.applyInboundOutcome(messageId, await this.outcomeOf(receipt, msg), this.o.now().toISOString());
+    this.o.checkpoint?.('outcome-applied');
+    if (appended) this.o.publisher.deliver(appended);
+    return { duplicate: receipt.duplicate, messageId };
+  }
+
+  /** Everything an inbound message changes besides itself: activities, usage count, events, nudges. */
+  private async outcomeOf(receipt: InboundReceipt, msg: InboundMessage | null): Promise<InboundOutcome> {
+    const { store, publisher, now } = this.o;
+    const { message, lead, leadCreated } = receipt;
+    const at = message.createdAt;
+    const channelName = message.channel === 'whatsapp' ? 'WhatsApp' : 'SMS';
+    const activities: InboundOutcome['activities'] = [];
+    if (leadCreated) {
+      const owner = lead.ownerId ? await store.getUser(lead.ownerId) : null;
+      activities.push({ leadId: lead.id, type: 'lead.created', summary: `Lead created from a ${channelName} message from an unknown number${owner ? `; assigned to ${owner.name}` : ''}.`, at, messageId: message.id });
+    }
+    if (receipt.conversationStarted) {
+      activities.push({ leadId: lead.id, type: 'conversation.started', summary: `${channelName} conversation started by the lead.`, at, messageId: message.id });
+    }
+    const optOut = this.optOutOf(message.channel, message.body, msg?.to ?? null);
+    if (optOut) {
+      const phone = lead.phones.find((p) => p.id === message.phoneId);
+      // The number itself never goes into activity text: it may be masked for some readers.
+      const label = phone?.label ? `${phone.label} number` : 'number';
+      activities.push({
+        leadId: lead.id, type: optOut.optedOut ? 'sms.opted_out' : 'sms.opted_in', at, messageId: message.id,
+        summary: optOut.optedOut ? `The lead's ${label} opted out of SMS (replied ${optOut.keyword}).` : `The lead's ${label} opted back in to SMS (replied ${optOut.keyword}).`,
+      });
+    }
+
+    const tz = await store.workspaceTimeZone();
+    // Counted in the month the message arrived, whenever its outcome is committed.
+    const usage = usageRowsOf({ at: new Date(message.createdAt), provider: message.provider ?? 'sandbox', channel: message.channel, direction: 'inbound', userId: lead.ownerId }, tz);
+    const events = [
+      ...(leadCreated || optOut ? await publisher.leadEvents(lead.id) : []),
+      ...(await publisher.messageWithConversationEvents(message)),
+    ];
+
+    const nudgedAt = now();
+    const month = usageMonthOf(nudgedAt, tz);
+    const conv = await store.getConversation(message.conversationId);
+    const viewers = new Map<string, UserRecord>();
+    const nudges: InboundOutcome['nudges'] = [];
+    for (const userId of new Set([lead.ownerId, conv?.assigneeId].filter((id): id is string => !!id))) {
       const viewer = await store.getUser(userId);
       if (!viewer || !viewer.active) continue;
+      viewers.set(userId, viewer);
       const name = leadName(lead, viewer);
-      if (created) {
-        await publisher.nudge(userId, { kind: 'assignment', entityType: 'lead', leadId: lead.id, conversationId, taskId: null, title: 'New lead assigned to you', body: `${name} wrote on ${msg.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'}.` });
-      }
-      const preview = msg.body || msg.media?.caption || '📎 Attachment';
-      await publisher.nudge(userId, { kind: 'message', entityType: 'lead', leadId: lead.id, conversationId, taskId: null, title: name, body: preview.length > 140 ? `${preview.slice(0, 139)}…` : preview });
+      const base = { userId, entityType: 'lead' as const, leadId: lead.id, conversationId: message.conversationId, taskId: null, createdAt: nudgedAt.toISOString() };
+      if (leadCreated) nudges.push({ month, nudge: { ...base, kind: 'assignment', title: 'New lead assigned to you', body: `${name} wrote on ${channelName}.` } });
+      const preview = message.body || message.caption || '📎 Attachment';
+      nudges.push({ month, nudge: { ...base, kind: 'message', title: name, body: preview.length > 140 ? `${preview.slice(0, 139)}…` : preview } });
     }
+    return { activities, usage, events, nudges, nudgeEvent: (n) => ({ type: 'nudge', nudge: nudgeView(n, viewers.get(n.userId)!) }) };
+  }
+
+  /**
+   * On start: fill in the outcome of every message stored before a stop came between it and its
+   * outcome, and plan the downloads of files still to fetch. Resolves to how many were filled in.
+   */
+  async resume(): Promise<number> {
+    let filled = 0;
+    for (const id of await this.o.store.unappliedInbound()) {
+      const m = await this.o.store.getMessage(id);
+      const receipt = m?.provider && m.providerMessageId ? await this.o.store.inboundReceipt(m.provider, m.providerMessageId) : null;
+      if (!receipt || receipt.applied) continue;
+      await this.complete(receipt, null);
+      filled++;
+    }
+    await this.planMediaRetries();
+    return filled;
+  }
+
+  // ---- inbound media -------------------------------------------------------------------------
+
+  /** Fetch and keep an inbound file; when the provider will not hand it over, keep the attachment as unavailable, to fetch again. */
+  private async keepMedia(msg: InboundMessage, media: InboundMedia): Promise<string> {
+    const at = msg.receivedAt.toISOString();
+    const id = this.o.files.newId();
+    let bytes: Uint8Array;
+    try {
+      bytes = await media.fetch();
+    } catch (err) {
+      this.o.onError?.(`media of ${msg.provider} message ${msg.providerMessageId} could not be fetched (will retry): ${(err as Error).message}`);
+      // What the provider said the file is, until its bytes say it (never previewed meanwhile).
+      const mimeType = canonicalMimeType(media.mimeType);
+      await this.o.store.createUnfetchedAttachment(
+        { id, fileName: leadFileName(media.fileName, mimeType), mimeType, kind: 'document', uploadedBy: null },
+        { provider: msg.provider, ref: media.ref }, this.nextFetchAt(1), at,
+      );
+      void this.planMediaRetries();
+      return id;
+    }
+    const path = await this.o.files.write(id, bytes);
+    // Type, name and the attachment policy's verdict (a harmful file is kept but blocked): server/channels/lead-file.ts.
+    await this.o.store.createAttachment({ id, ...(await leadFileFacts(bytes, media.fileName)), path, uploadedBy: null }, at);
+    return id;
+  }
+
+  /** When to try a download again after `attempts` failures; null once the automatic tries are used up. */
+  private nextFetchAt(attempts: number): string | null {
+    const delays = this.o.mediaRetryDelaysMs ?? MEDIA_RETRY_DELAYS_MS;
+    const delay = delays[attempts - 1];
+    return delay === undefined ? null : new Date(this.o.now().getTime() + delay).toISOString();
+  }
+
+  /**
+   * Fetch an unavailable file now (its retry, or a rep asking for it): on success the attachment
+   * becomes an ordinary one and its messages are published again; on failure the next try is set.
+   * Resolves to whether the file is here.
+   */
+  async fetchMediaNow(attachmentId: string): Promise<boolean> {
+    const { store, publisher, files } = this.o;
+    const a = await store.getAttachment(attachmentId);
+    if (!a) return false;
+    if (!a.unfetched) return true;
+    const { provider, ref } = a.unfetched.source;
+    const connector = this.o.connectors.all().find((c) => c.provider === provider);
+    let messages: MessageRecord[];
+    let here = false;
+    try {
+      if (!connector?.fetchInboundMedia) throw new Error(`no ${provider} connector is configured to fetch it`);
+      const bytes = await connector.fetchInboundMedia(ref);
+      const facts = await leadFileFacts(bytes, a.fileName);
+      messages = await store.completeFetch(a.id, { ...facts, path: await files.write(a.id, bytes) });
+      here = true;
+    } catch (err) {
+      const next = this.nextFetchAt(a.unfetched.attempts + 1);
+      this.o.onError?.(`media ${a.id} could not be fetched again${next ? '' : ' (no more automatic retries)'}: ${(err as Error).message}`);
+      messages = await store.recordFetchFailure(a.id, next);
+      // The rep's view changes only when the retries are used up ("retrying" → "unavailable").
+      if (next) messages = [];
+    }
+    for (const m of messages) await publisher.message(m);
+    return here;
+  }
+
+  private mediaTimer: NodeJS.Timeout | null = null;
+  private mediaRun: Promise<void> | null = null;
+  private closed = false;
+
+  /** One timer, for the soonest download due. */
+  private async planMediaRetries(): Promise<void> {
+    if (this.closed) return;
+    const [soonest] = await this.o.store.unfetchedAttachments();
+    if (this.mediaTimer) clearTimeout(this.mediaTimer);
+    this.mediaTimer = null;
+    if (!soonest?.unfetched?.nextFetchAt || this.closed) return;
+    const wait = Math.min(Math.max(0, Date.parse(soonest.unfetched.nextFetchAt) - this.o.now().getTime()), 2 ** 31 - 1);
+    this.mediaTimer = setTimeout(() => { this.mediaTimer = null; void this.retryDueMedia(); }, wait);
+    this.mediaTimer.unref();
+  }
+
+  /** Try every download that is due, one at a time, then plan the next. */
+  retryDueMedia(): Promise<void> {
+    this.mediaRun ??= (async () => {
+      try {
+        const now = this.o.now().toISOString();
+        for (const a of await this.o.store.unfetchedAttachments()) {
+          if (this.closed || !a.unfetched?.nextFetchAt || a.unfetched.nextFetchAt > now) break;
+          await this.fetchMediaNow(a.id);
+        }
+      } catch (err) {
+        this.o.onError?.(`media retries: ${(err as Error).message}`);
+      } finally {
+        this.mediaRun = null;
+      }
+      await this.planMediaRetries();
+    })();
+    return this.mediaRun;
+  }
+
+  /** Stop the download timer (shutdown); a retry under way finishes first. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.mediaTimer) clearTimeout(this.mediaTimer);
+    this.mediaTimer = null;
+    await this.mediaRun;
   }
 
   status(update: StatusUpdate): void {
@@ -162,18 +303,4 @@ function splitProfileName(profileName: string | null, channel: string): { first:
   if (!name) return { first: channel === 'whatsapp' ? 'WhatsApp' : 'SMS', last: 'contact' };
   const at = name.indexOf(' ');
   return at < 0 ? { first: name, last: '' } : { first: name.slice(0, at), last: name.slice(at + 1) };
-}
-
-function kindOf(mime: string): AttachmentKind {
-  if (mime.startsWith('image/')) return 'image';
-  if (mime.startsWith('video/')) return 'video';
-  if (mime.startsWith('audio/')) return 'audio';
-  return 'document';
-}
-
-function safeName(name: string | null, mime: string): string {
-  const clean = safeFileName(name ?? '').slice(0, 200);
-  if (clean) return clean;
-  const ext = mime.split('/')[1]?.split('+')[0] ?? 'bin';
-  return `attachment.${ext}`;
 }

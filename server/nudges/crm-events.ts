@@ -12,16 +12,31 @@ import type { LeadRecord, NewLead, Store, UserRecord } from '../storage/store';
 import { EventRejected, type ActivityEvent, type EventsRouteDeps, type LeadEvent, type TaskEvent, type UserRef } from './events-api';
 import { activityNudge } from './nudge-rules';
 
-export interface CrmEventDeps { store: Store; workspace: Workspace; publisher: Publisher; now: () => Date }
+export interface CrmEventDeps {
+  store: Store; workspace: Workspace; publisher: Publisher; now: () => Date;
+  /** Fault injection (tests): called once an event is claimed; a throw stops there, as a crash would. */
+  checkpoint?: (step: 'claimed') => void;
+}
+
+/**
+ * How long a claim holds an event. A sender's retry within it is told to resend later; after it,
+ * an event whose handling never finished (the process stopped) is handled again.
+ */
+export const CRM_EVENT_LEASE_MS = 2 * 60_000;
 
 export function crmEventHandlers(deps: CrmEventDeps): Pick<EventsRouteDeps, 'onLead' | 'onTask' | 'onActivity'> {
   const { store, workspace, publisher, now } = deps;
 
   /** Handle each eventId once: a sender's retry of an event already handled changes nothing. */
   const once = <E extends { eventId: string; type: string }>(handle: (e: E) => Promise<void>) => async (e: E) => {
-    if (!(await store.claimEvent(e.eventId, e.type, now().toISOString()))) return;
+    const at = now();
+    const claim = await store.claimEventLease(e.eventId, e.type, at.toISOString(), new Date(at.getTime() + CRM_EVENT_LEASE_MS).toISOString());
+    if (claim === 'handled') return;
+    if (claim === 'busy') throw new EventRejected(ErrorCode.CONFLICT, 'This event is being handled for an earlier delivery; resend it in a few minutes', 409);
+    deps.checkpoint?.('claimed');
     try {
       await handle(e);
+      await store.completeEvent(e.eventId, now().toISOString());
     } catch (err) {
       await store.releaseEvent(e.eventId);
       if (err instanceof WorkspaceError) throw new EventRejected(err.code, err.message);

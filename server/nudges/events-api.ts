@@ -6,7 +6,7 @@
 // batch after a timeout can be deduplicated by the handlers.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { Timestamp } from '../../shared/domain';
+import { LEAD_LIMITS, Timestamp } from '../../shared/domain';
 import { ErrorCode } from '../../shared/error-codes';
 import { apiKeyMatchesHash } from './api-keys';
 
@@ -32,14 +32,14 @@ export const LeadEvent = z.object({
   action: z.enum(['created', 'updated', 'assigned']),
   lead: z.object({
     id: Id,
-    firstName: z.string().trim().max(200).default(''),
-    lastName: z.string().trim().max(200).default(''),
-    email: z.string().trim().email().max(320).nullable().optional(),
+    firstName: z.string().trim().max(LEAD_LIMITS.nameChars).default(''),
+    lastName: z.string().trim().max(LEAD_LIMITS.nameChars).default(''),
+    email: z.string().trim().email().max(LEAD_LIMITS.emailChars).nullable().optional(),
     phones: z.array(z.object({
       number: z.string().trim().min(3).max(40),
       label: z.string().trim().max(40).optional(),
       primary: z.boolean().optional(),
-    })).max(10).optional(),
+    })).max(LEAD_LIMITS.phones).optional(),
     /** The new owner; omitted on 'assigned': the server assigns round-robin. */
     owner: UserRef.nullable().optional(),
   }).refine((l) => l.firstName !== '' || l.lastName !== '', 'a lead needs a first or last name'),

@@ -4,6 +4,7 @@
 // any other column becomes a custom field.
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
+import { LEAD_LIMITS, LeadCustomFields } from '../../shared/domain';
 import { normalisePhone } from '../../shared/phone';
 import type { NewLead } from '../storage/store';
 
@@ -32,8 +33,10 @@ export function parseLeadsCsv(text: string): { rows: ParsedRow[]; problems: Impo
     };
     const firstName = get('firstname');
     if (!firstName) { problems.push({ line, message: 'first name is empty' }); continue; }
+    const lastName = get('lastname');
+    if (Math.max(firstName.length, lastName.length) > LEAD_LIMITS.nameChars) { problems.push({ line, message: `a name is at most ${LEAD_LIMITS.nameChars} characters` }); continue; }
     const email = get('email') || null;
-    if (email && !Email.safeParse(email).success) { problems.push({ line, message: `"${email}" is not an email address` }); continue; }
+    if (email && (email.length > LEAD_LIMITS.emailChars || !Email.safeParse(email).success)) { problems.push({ line, message: `"${email.slice(0, 80)}" is not an email address` }); continue; }
     const rawPhones = [get('phone', 'phones', 'phone1', 'mobile'), get('phone2'), get('phone3')].flatMap((p) => p.split(';')).map((p) => p.trim()).filter(Boolean);
     const phones: NewLead['phones'] = [];
     let bad: string | null = null;
@@ -43,9 +46,12 @@ export function parseLeadsCsv(text: string): { rows: ParsedRow[]; problems: Impo
       if (!phones.some((p) => p.e164 === n.e164)) phones.push({ e164: n.e164, primary: i === 0 });
     }
     if (bad) { problems.push({ line, message: bad }); continue; }
+    if (phones.length > LEAD_LIMITS.phones) { problems.push({ line, message: `a lead has at most ${LEAD_LIMITS.phones} phone numbers` }); continue; }
     const customFields: Record<string, string> = {};
     for (const [h, v] of Object.entries(record)) if (!KNOWN.has(key(h)) && key(h) !== 'firstname' && v) customFields[h.trim()] = v.trim();
-    rows.push({ line, lead: { firstName, lastName: get('lastname'), email, phones, customFields }, ownerEmail: get('owner', 'owneremail') || null });
+    const fields = LeadCustomFields.safeParse(customFields);
+    if (!fields.success) { problems.push({ line, message: fields.error.issues[0]?.message ?? 'the custom fields are too large' }); continue; }
+    rows.push({ line, lead: { firstName, lastName, email, phones, customFields }, ownerEmail: get('owner', 'owneremail') || null });
   }
   return { rows, problems };
 }

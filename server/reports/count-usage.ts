@@ -4,7 +4,7 @@
 // own row in the nudges table (Publisher.nudge stores the same month with it).
 import type { Channel, Direction } from '../../shared/domain';
 import type { ProviderName } from '../channels/connector';
-import type { Store } from '../storage/store';
+import type { Store, UsageCounterRow } from '../storage/store';
 import { usageMonthOf } from './usage-month';
 
 export interface CountedMessage {
@@ -16,9 +16,15 @@ export interface CountedMessage {
   userId: string | null;
 }
 
-export async function countMessage(store: Pick<Store, 'workspaceTimeZone' | 'bumpUsage'>, m: CountedMessage): Promise<string> {
-  const month = usageMonthOf(m.at, await store.workspaceTimeZone());
+/** The counter rows one message bumps, for a caller that commits them with other writes (an inbound outcome). */
+export function usageRowsOf(m: CountedMessage, timeZone: string): Omit<UsageCounterRow, 'count'>[] {
+  const month = usageMonthOf(m.at, timeZone);
   const users = m.userId ? ['', m.userId] : [''];
-  for (const userId of users) await store.bumpUsage({ month, userId, provider: m.provider, channel: m.channel, direction: m.direction });
-  return month;
+  return users.map((userId) => ({ month, userId, provider: m.provider, channel: m.channel, direction: m.direction }));
+}
+
+export async function countMessage(store: Pick<Store, 'workspaceTimeZone' | 'bumpUsage'>, m: CountedMessage): Promise<string> {
+  const rows = usageRowsOf(m, await store.workspaceTimeZone());
+  for (const row of rows) await store.bumpUsage(row);
+  return rows[0].month;
 }

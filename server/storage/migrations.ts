@@ -268,4 +268,59 @@ export const MIGRATIONS: string[] = [
   ALTER TABLE tasks ADD COLUMN external_id TEXT;
   CREATE UNIQUE INDEX tasks_external ON tasks(external_id) WHERE external_id IS NOT NULL;
   `,
+
+  // issue 12 — unsent uploads expire and count against a quota: find an upload's messages and a
+  // user's uploads without scanning (also who may download an attachment).
+  `
+  CREATE INDEX IF NOT EXISTS messages_attachment ON messages(attachment_id) WHERE attachment_id IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS attachments_uploader ON attachments(uploaded_by, created_at) WHERE uploaded_by IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS attachments_upload_age ON attachments(created_at) WHERE uploaded_by IS NOT NULL;
+  `,
+
+  // issue 12 — inbound processing idempotent end to end: an inbound message's outcome (its
+  // activities, events, usage count and nudges) is applied once, in one transaction, and a
+  // redelivery fills it in when a stop came between the message and its outcome. Media that
+  // could not be downloaded is kept as an attachment to fetch again. A CRM event's claim expires
+  // (lease) when its handling never finished, so the sender's retry is handled.
+  `
+  CREATE TABLE inbound_outcomes (
+    message_id TEXT PRIMARY KEY,
+    lead_created INTEGER NOT NULL,
+    conversation_started INTEGER NOT NULL,
+    applied_at TEXT
+  ) WITHOUT ROWID;
+
+  ALTER TABLE attachments ADD COLUMN fetch_source TEXT;
+  ALTER TABLE attachments ADD COLUMN fetch_attempts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE attachments ADD COLUMN next_fetch_at TEXT;
+  CREATE INDEX attachments_unfetched ON attachments(next_fetch_at) WHERE fetch_source IS NOT NULL;
+
+  ALTER TABLE crm_events ADD COLUMN handled_at TEXT;
+  ALTER TABLE crm_events ADD COLUMN lease_until TEXT;
+  UPDATE crm_events SET handled_at = received_at;
+  `,
+
+  // issue 12 — files from leads go through the attachment policy: one that could harm the rep's
+  // computer is kept but blocked, with the reason (AttachmentBlockReason); NULL: offered.
+  `
+  ALTER TABLE attachments ADD COLUMN blocked TEXT;
+  `,
+
+  // issue 13 — lead names folded by the rule the desktop shares (shared/name-fold.ts): the old
+  // rule dropped the Devanagari virama ("प्रिया" was keyed "परिया"). fold_name is registered by
+  // openDatabase.
+  `
+  UPDATE leads SET first_norm = fold_name(first_name), last_norm = fold_name(last_name);
+  `,
+
+  // issue 13 — Activity History holds the conversation: a lead's messages are read newest first
+  // by time, page by page. Carter settings (which nudges, sound, quiet hours) kept per rep.
+  `
+  CREATE INDEX IF NOT EXISTS messages_conversation_time ON messages(conversation_id, created_at, id);
+  CREATE TABLE rep_settings (
+    user_id TEXT PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+    nudge_settings TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+  ) WITHOUT ROWID;
+  `,
 ];

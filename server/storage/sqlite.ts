@@ -11,9 +11,9 @@ import { MIGRATIONS } from './migrations';
 import { SqliteReminderStore } from '../nudges/reminder-scheduler';
 import { normaliseName } from '../domain/names';
 import type {
-  ActivityRecord, AppendedEvent, AttachmentRecord, ConversationRecord, LeadRecord, MessageRecord, NewInbound, NewLead,
+  ActivityRecord, AppendedEvent, AttachmentRecord, ConversationRecord, HistoryCursor, HistoryEntry, InboundArrival, InboundOutcome, InboundReceipt, LeadRecord, MessageRecord, NewInbound, NewLead,
   NewOutbound, NudgeRecord, PermissionTemplateRecord, PhoneRecord, SessionRecord, StatusApplyResult, Store, TaskRecord,
-  TemplateRecord, UsageCounterRow, UserRecord,
+  TemplateRecord, UnfetchedMedia, UsageCounterRow, UserRecord,
 } from './store';
 
 export class DatabaseTooNewError extends Error {
@@ -24,9 +24,10 @@ export class DatabaseTooNewError extends Error {
 }
 
 /** Open (and migrate) the database file; refuses a database newer than this code. */
-export function openDatabase(file: string, migrations: string[] = MIGRATIONS): Database.Database {
+export function openDatabase(file: string, migrations: string[] = MIGRATIONS, nativeBinding?: string): Database.Database {
   mkdirSync(path.dirname(file), { recursive: true });
-  const db = new Database(file);
+  // nativeBinding: the embedded server in the Electron shell loads Electron's build of the module.
+  const db = new Database(file, nativeBinding ? { nativeBinding } : undefined);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
@@ -34,6 +35,8 @@ export function openDatabase(file: string, migrations: string[] = MIGRATIONS): D
   // Checkpoints run on this thread and fsync: small and frequent (≈400 KB of WAL) keeps each
   // stall to a few milliseconds instead of one long pause every 4 MB (measured by the fan-out bench).
   db.pragma('wal_autocheckpoint = 100');
+  // The shared name-folding rule, for migrations that rebuild the stored name keys.
+  db.function('fold_name', { deterministic: true }, (name: unknown) => normaliseName(String(name ?? '')));
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version > migrations.length) {
     db.close();
@@ -50,6 +53,9 @@ export function openDatabase(file: string, migrations: string[] = MIGRATIONS): D
 
 const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
 const json = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
+/** An attachment's download state: null once its file is here. */
+const unfetchedFrom = (source: string | null, attempts: number | null, nextFetchAt: string | null): UnfetchedMedia | null =>
+  (source ? { source: JSON.parse(source) as UnfetchedMedia['source'], attempts: attempts ?? 0, nextFetchAt: nextFetchAt ?? null } : null);
 
 type Row = Record<string, any>;
 
@@ -59,8 +65,8 @@ export class SqliteStore implements Store {
 
   readonly reminders: SqliteReminderStore;
 
-  constructor(file: string) {
-    this.db = openDatabase(file);
+  constructor(file: string, opts: { nativeBinding?: string } = {}) {
+    this.db = openDatabase(file, MIGRATIONS, opts.nativeBinding);
     this.reminders = new SqliteReminderStore(this.db);
   }
 
@@ -280,7 +286,8 @@ export class SqliteStore implements Store {
   }
 
   // ---- activity and tasks ------------------------------------------------------------------
-  async addActivity(a: Omit<ActivityRecord, 'id'>) {
+  async addActivity(a: Omit<ActivityRecord, 'id'>) { return this.addActivitySync(a); }
+  private addActivitySync(a: Omit<ActivityRecord, 'id'>): ActivityRecord {
     const id = newId('act');
     this.run('INSERT INTO activities (id, lead_id, type, summary, at, message_id) VALUES (?, ?, ?, ?, ?, ?)', id, a.leadId, a.type, a.summary, a.at, a.messageId);
     return { id, ...a };
@@ -289,6 +296,48 @@ export class SqliteStore implements Store {
     return this.all('SELECT * FROM activities WHERE lead_id = ? ORDER BY at DESC, rowid DESC LIMIT ?', leadId, limit)
       .map((r) => ({ id: r.id, leadId: r.lead_id, type: r.type, summary: r.summary, at: r.at, messageId: r.message_id ?? null }));
   }
+  async activityHistory(leadId: string, conversationIds: string[], before: HistoryCursor | null, limit: number): Promise<HistoryEntry[]> {
+    // Each source is read newest first from its own index, at most `limit` rows (a conversation's
+    // start is one MIN() on its index), then merged: a page costs the same however long the
+    // lead's history is. `at <= ?` lets each source seek to the cursor; the row value breaks ties.
+    const rank = { activity: 'a', start: 'b', message: 'c' } as const;
+    const c = before ? [before.at, rank[before.kind], before.id] : ['\uffff', 'z', ''];
+    const parts = [`SELECT * FROM (SELECT 'a' AS src, id, at FROM activities
+      WHERE lead_id = ? AND type <> 'conversation.started' AND at <= ? AND (at, 'a', id) < (?, ?, ?) ORDER BY at DESC, id DESC LIMIT ?)`];
+    const args: unknown[] = [leadId, c[0], ...c, limit];
+    for (const conversationId of conversationIds) {
+      parts.push(`SELECT * FROM (SELECT 'b' AS src, ? AS id, (SELECT MIN(created_at) FROM messages WHERE conversation_id = ?) AS at)
+        WHERE at IS NOT NULL AND (at, src, id) < (?, ?, ?)`);
+      args.push(conversationId, conversationId, ...c);
+      parts.push(`SELECT * FROM (SELECT 'c' AS src, id, created_at AS at FROM messages
+        WHERE conversation_id = ? AND created_at <= ? AND (created_at, 'c', id) < (?, ?, ?) ORDER BY created_at DESC, id DESC LIMIT ?)`);
+      args.push(conversationId, c[0], ...c, limit);
+    }
+    const rows = this.all<{ src: 'a' | 'b' | 'c'; id: string; at: string }>(`${parts.join(' UNION ALL ')} ORDER BY at DESC, src DESC, id DESC LIMIT ?`, ...args, limit);
+    const out: HistoryEntry[] = [];
+    for (const r of rows) {
+      if (r.src === 'a') {
+        const a = this.get('SELECT * FROM activities WHERE id = ?', r.id)!;
+        out.push({ kind: 'activity', at: r.at, activity: { id: a.id, leadId: a.lead_id, type: a.type, summary: a.summary, at: a.at, messageId: a.message_id ?? null } });
+      } else if (r.src === 'b') {
+        const first = this.get(`${this.messageSql} WHERE m.conversation_id = ? ORDER BY m.created_at, m.id LIMIT 1`, r.id)!;
+        out.push({ kind: 'start', at: r.at, conversationId: r.id, first: this.messageFrom(first) });
+      } else {
+        out.push({ kind: 'message', at: r.at, message: this.messageSync(r.id)! });
+      }
+    }
+    return out;
+  }
+
+  async nudgeSettings(userId: string): Promise<unknown> {
+    const row = this.get<{ nudge_settings: string }>('SELECT nudge_settings FROM rep_settings WHERE user_id = ?', userId);
+    return row ? JSON.parse(row.nudge_settings) : null;
+  }
+  async saveNudgeSettings(userId: string, settings: unknown, at: string) {
+    this.run(`INSERT INTO rep_settings (user_id, nudge_settings, updated_at) VALUES (?, ?, ?)
+      ON CONFLICT(user_id) DO UPDATE SET nudge_settings = excluded.nudge_settings, updated_at = excluded.updated_at`, userId, JSON.stringify(settings), at);
+  }
+
   private taskFrom = (r: Row): TaskRecord => ({
     id: r.id, title: r.title, leadId: r.lead_id ?? null, ownerId: r.owner_id, dueAt: r.due_at, reminderMinutes: r.reminder_minutes, externalId: r.external_id ?? null,
   });
@@ -321,9 +370,17 @@ export class SqliteStore implements Store {
     this.run('INSERT INTO api_keys (id, key_hash, label, created_at) VALUES (?, ?, ?, ?)', id, keyHash, label, at);
     return { id, added: true };
   }
-  async claimEvent(eventId: string, type: string, at: string) {
-    return this.run('INSERT OR IGNORE INTO crm_events (event_id, type, received_at) VALUES (?, ?, ?)', eventId, type, at).changes === 1;
+  async claimEventLease(eventId: string, type: string, at: string, leaseUntil: string) {
+    return this.tx((): 'claimed' | 'handled' | 'busy' => {
+      const cur = this.get<{ handled_at: string | null; lease_until: string | null }>('SELECT handled_at, lease_until FROM crm_events WHERE event_id = ?', eventId);
+      if (cur?.handled_at) return 'handled';
+      if (cur && cur.lease_until && cur.lease_until > at) return 'busy';
+      this.run(`INSERT INTO crm_events (event_id, type, received_at, lease_until) VALUES (?, ?, ?, ?)
+        ON CONFLICT (event_id) DO UPDATE SET lease_until = excluded.lease_until`, eventId, type, at, leaseUntil);
+      return 'claimed';
+    });
   }
+  async completeEvent(eventId: string, at: string) { this.run('UPDATE crm_events SET handled_at = ?, lease_until = NULL WHERE event_id = ?', at, eventId); }
   async releaseEvent(eventId: string) { this.run('DELETE FROM crm_events WHERE event_id = ?', eventId); }
 
   // ---- conversations and messages ----------------------------------------------------------
@@ -355,6 +412,7 @@ export class SqliteStore implements Store {
   private messageFrom(r: Row): MessageRecord {
     const attachment: AttachmentRecord | null = r.a_id ? {
       id: r.a_id, fileName: r.a_file_name, mimeType: r.a_mime_type, size: r.a_size, kind: r.a_kind, path: r.a_path, uploadedBy: r.a_uploaded_by ?? null, createdAt: r.a_created_at,
+      unfetched: unfetchedFrom(r.a_fetch_source, r.a_fetch_attempts, r.a_next_fetch_at), blocked: r.a_blocked ?? null,
     } : null;
     return {
       id: r.id, seq: r.seq, clientId: r.client_id ?? null, conversationId: r.conversation_id, leadId: r.lead_id, channel: r.channel,
@@ -365,7 +423,8 @@ export class SqliteStore implements Store {
     };
   }
   private readonly messageSql = `SELECT m.*, a.id AS a_id, a.file_name AS a_file_name, a.mime_type AS a_mime_type, a.size AS a_size, a.kind AS a_kind,
-    a.path AS a_path, a.uploaded_by AS a_uploaded_by, a.created_at AS a_created_at FROM messages m LEFT JOIN attachments a ON a.id = m.attachment_id`;
+    a.path AS a_path, a.uploaded_by AS a_uploaded_by, a.created_at AS a_created_at, a.fetch_source AS a_fetch_source, a.fetch_attempts AS a_fetch_attempts,
+    a.next_fetch_at AS a_next_fetch_at, a.blocked AS a_blocked FROM messages m LEFT JOIN attachments a ON a.id = m.attachment_id`;
   private messageSync(id: string) { const r = this.get(`${this.messageSql} WHERE m.id = ?`, id); return r ? this.messageFrom(r) : null; }
   async getMessage(id: string) { return this.messageSync(id); }
   async interruptedSends() {
@@ -402,15 +461,69 @@ export class SqliteStore implements Store {
     return this.tx(() => {
       const existing = this.get<{ id: string }>('SELECT id FROM messages WHERE provider = ? AND provider_message_id = ?', m.provider, m.providerMessageId);
       if (existing) return { message: this.messageSync(existing.id)!, duplicate: true };
-      const conversationId = this.ensureConversation(m.leadId, m.channel);
-      const id = newId('msg');
-      this.run(`INSERT INTO messages (id, conversation_id, lead_id, channel, direction, body, phone_id, attachment_id, caption, status, provider,
-        provider_message_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'inbound', ?, ?, ?, ?, 'received', ?, ?, ?, ?)`,
-      id, conversationId, m.leadId, m.channel, m.body, m.phoneId, m.attachmentId, m.caption, m.provider, m.providerMessageId, m.at, m.at);
-      this.run(`UPDATE conversations SET last_message_at = max(coalesce(last_message_at, ''), ?), last_message_preview = ?,
-        last_inbound_at = max(coalesce(last_inbound_at, ''), ?) WHERE id = ?`, m.at, this.preview(m.body, m.caption, m.attachmentId), m.at, conversationId);
-      return { message: this.messageSync(id)!, duplicate: false };
+      return { message: this.messageSync(this.insertInboundSync(m))!, duplicate: false };
     });
+  }
+  private insertInboundSync(m: NewInbound): string {
+    const conversationId = this.ensureConversation(m.leadId, m.channel);
+    const id = newId('msg');
+    this.run(`INSERT INTO messages (id, conversation_id, lead_id, channel, direction, body, phone_id, attachment_id, caption, status, provider,
+      provider_message_id, created_at, updated_at) VALUES (?, ?, ?, ?, 'inbound', ?, ?, ?, ?, 'received', ?, ?, ?, ?)`,
+    id, conversationId, m.leadId, m.channel, m.body, m.phoneId, m.attachmentId, m.caption, m.provider, m.providerMessageId, m.at, m.at);
+    this.run(`UPDATE conversations SET last_message_at = max(coalesce(last_message_at, ''), ?), last_message_preview = ?,
+      last_inbound_at = max(coalesce(last_inbound_at, ''), ?) WHERE id = ?`, m.at, this.preview(m.body, m.caption, m.attachmentId), m.at, conversationId);
+    return id;
+  }
+
+  // ---- inbound end to end: the message (with its lead and opt-out), then its outcome, once ----
+  private receiptSync(provider: ProviderName, providerMessageId: string): InboundReceipt | null {
+    const r = this.get<{ id: string; lead_id: string; lead_created: number | null; conversation_started: number | null; applied_at: string | null; tracked: string | null }>(
+      `SELECT m.id, m.lead_id, o.lead_created, o.conversation_started, o.applied_at, o.message_id AS tracked FROM messages m
+       LEFT JOIN inbound_outcomes o ON o.message_id = m.id WHERE m.provider = ? AND m.provider_message_id = ?`, provider, providerMessageId);
+    if (!r) return null;
+    const lead = this.get(`${this.leadSql} WHERE l.id = ?`, r.lead_id);
+    return {
+      message: this.messageSync(r.id)!, lead: this.leadsFrom([lead!])[0], leadCreated: !!r.lead_created, conversationStarted: !!r.conversation_started,
+      // A message stored before outcomes were tracked had its outcome applied the old way.
+      duplicate: true, applied: !r.tracked || r.applied_at !== null,
+    };
+  }
+  async inboundReceipt(provider: ProviderName, providerMessageId: string) { return this.receiptSync(provider, providerMessageId); }
+  async receiveInbound(a: InboundArrival): Promise<InboundReceipt> {
+    return this.tx(() => {
+      const known = this.receiptSync(a.provider, a.providerMessageId);
+      if (known) return known;
+      const existing = this.get<{ lead_id: string }>('SELECT lead_id FROM lead_phones WHERE e164 = ?', a.from);
+      const leadId = existing?.lead_id ?? this.createLeadSync(a.newLead(), a.at);
+      const phoneId = this.get<{ id: string }>('SELECT id FROM lead_phones WHERE lead_id = ? AND e164 = ?', leadId, a.from)!.id;
+      const conversationStarted = !this.get('SELECT 1 FROM conversations WHERE id = ?', `${leadId}:${a.channel}`);
+      const id = this.insertInboundSync({
+        leadId, channel: a.channel, body: a.body, phoneId, provider: a.provider, providerMessageId: a.providerMessageId,
+        attachmentId: a.attachmentId, caption: a.caption, at: a.at,
+      });
+      if (a.optOut) this.setOptOutSync(a.optOut.businessNumber, a.from, a.optOut.optedOut, a.optOut.keyword, a.at);
+      this.run('INSERT INTO inbound_outcomes (message_id, lead_created, conversation_started) VALUES (?, ?, ?)', id, existing ? 0 : 1, conversationStarted ? 1 : 0);
+      const lead = this.leadsFrom([this.get(`${this.leadSql} WHERE l.id = ?`, leadId)!])[0];
+      return { message: this.messageSync(id)!, lead, leadCreated: !existing, conversationStarted, duplicate: false, applied: false };
+    });
+  }
+  async applyInboundOutcome(messageId: string, outcome: InboundOutcome, at: string): Promise<AppendedEvent[] | null> {
+    return this.tx(() => {
+      const row = this.get<{ applied_at: string | null }>('SELECT applied_at FROM inbound_outcomes WHERE message_id = ?', messageId);
+      if (!row || row.applied_at !== null) return null;
+      for (const a of outcome.activities) this.addActivitySync(a);
+      for (const u of outcome.usage) this.bumpUsageSync(u);
+      const appended = outcome.events.map(({ userId, event }) => this.appendSync(userId, event, at));
+      for (const { nudge, month } of outcome.nudges) {
+        const rec = this.addNudgeSync(nudge, month);
+        appended.push(this.appendSync(rec.userId, outcome.nudgeEvent(rec), at));
+      }
+      this.run('UPDATE inbound_outcomes SET applied_at = ? WHERE message_id = ?', at, messageId);
+      return appended;
+    });
+  }
+  async unappliedInbound() {
+    return this.all<{ message_id: string }>('SELECT message_id FROM inbound_outcomes WHERE applied_at IS NULL').map((r) => r.message_id);
   }
   async messagesPage(conversationId: string, beforeSeq: number | null, limit: number) {
     const rows = this.all(`${this.messageSql} WHERE m.conversation_id = ? AND m.seq < ? ORDER BY m.seq DESC LIMIT ?`, conversationId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit);
@@ -473,18 +586,64 @@ export class SqliteStore implements Store {
 
   // ---- attachments -------------------------------------------------------------------------
   async createAttachment(a: Omit<AttachmentRecord, 'createdAt'>, at: string) {
-    this.run('INSERT INTO attachments (id, file_name, mime_type, size, kind, path, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      a.id, a.fileName, a.mimeType, a.size, a.kind, a.path, a.uploadedBy, at);
+    this.run('INSERT INTO attachments (id, file_name, mime_type, size, kind, path, uploaded_by, created_at, blocked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      a.id, a.fileName, a.mimeType, a.size, a.kind, a.path, a.uploadedBy, at, a.blocked ?? null);
     return { ...a, createdAt: at };
   }
   async getAttachment(id: string) {
     const r = this.get('SELECT * FROM attachments WHERE id = ?', id);
-    return r ? { id: r.id, fileName: r.file_name, mimeType: r.mime_type, size: r.size, kind: r.kind, path: r.path, uploadedBy: r.uploaded_by ?? null, createdAt: r.created_at } : null;
+    return r ? this.attachmentFrom(r) : null;
+  }
+  private attachmentFrom(r: Row): AttachmentRecord {
+    return {
+      id: r.id, fileName: r.file_name, mimeType: r.mime_type, size: r.size, kind: r.kind, path: r.path, uploadedBy: r.uploaded_by ?? null, createdAt: r.created_at,
+      unfetched: unfetchedFrom(r.fetch_source, r.fetch_attempts, r.next_fetch_at), blocked: r.blocked ?? null,
+    };
+  }
+  async createUnfetchedAttachment(a: Omit<AttachmentRecord, 'createdAt' | 'path' | 'size' | 'unfetched'>, source: UnfetchedMedia['source'], nextFetchAt: string | null, at: string) {
+    this.run(`INSERT INTO attachments (id, file_name, mime_type, size, kind, path, uploaded_by, created_at, fetch_source, fetch_attempts, next_fetch_at)
+      VALUES (?, ?, ?, 0, ?, '', ?, ?, ?, 1, ?)`, a.id, a.fileName, a.mimeType, a.kind, a.uploadedBy, at, JSON.stringify(source), nextFetchAt);
+    return (await this.getAttachment(a.id))!;
+  }
+  async recordFetchFailure(id: string, nextFetchAt: string | null) {
+    return this.tx(() => {
+      this.run('UPDATE attachments SET fetch_attempts = fetch_attempts + 1, next_fetch_at = ? WHERE id = ? AND fetch_source IS NOT NULL', nextFetchAt, id);
+      return this.messagesWithAttachmentSync(id);
+    });
+  }
+  private messagesWithAttachmentSync(id: string) { return this.all(`${this.messageSql} WHERE m.attachment_id = ? ORDER BY m.seq`, id).map((r) => this.messageFrom(r)); }
+  async completeFetch(id: string, file: { fileName: string; mimeType: string; size: number; kind: AttachmentRecord['kind']; path: string; blocked?: AttachmentRecord['blocked'] }) {
+    return this.tx(() => {
+      this.run(`UPDATE attachments SET file_name = ?, mime_type = ?, size = ?, kind = ?, path = ?, blocked = ?, fetch_source = NULL, next_fetch_at = NULL
+        WHERE id = ? AND fetch_source IS NOT NULL`, file.fileName, file.mimeType, file.size, file.kind, file.path, file.blocked ?? null, id);
+      return this.messagesWithAttachmentSync(id);
+    });
+  }
+  async unfetchedAttachments() {
+    return this.all('SELECT * FROM attachments WHERE fetch_source IS NOT NULL AND next_fetch_at IS NOT NULL ORDER BY next_fetch_at').map((r) => this.attachmentFrom(r));
   }
   async attachmentLeadIds(id: string) { return this.all<{ lead_id: string }>('SELECT DISTINCT lead_id FROM messages WHERE attachment_id = ?', id).map((r) => r.lead_id); }
+  async unsentUploads(userId: string) {
+    const r = this.get<{ n: number; bytes: number }>(`SELECT count(*) AS n, coalesce(sum(size), 0) AS bytes FROM attachments a
+      WHERE a.uploaded_by = ? AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.attachment_id = a.id)`, userId)!;
+    return { count: r.n, bytes: r.bytes };
+  }
+  async deleteUnsentUploads(before: string, limit: number) {
+    // One transaction: a message that takes the upload between the select and the delete cannot exist.
+    return this.tx(() => {
+      const gone = this.all<{ id: string; path: string }>(`SELECT id, path FROM attachments a
+        WHERE a.uploaded_by IS NOT NULL AND a.created_at < ? AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.attachment_id = a.id)
+        ORDER BY a.created_at LIMIT ?`, before, limit);
+      for (const g of gone) this.run('DELETE FROM attachments WHERE id = ?', g.id);
+      return gone;
+    });
+  }
 
   // ---- opt-outs ----------------------------------------------------------------------------
   async setOptOut(businessNumber: string, leadNumber: string, optedOut: boolean, keyword: string, at: string) {
+    this.setOptOutSync(businessNumber, leadNumber, optedOut, keyword, at);
+  }
+  private setOptOutSync(businessNumber: string, leadNumber: string, optedOut: boolean, keyword: string, at: string) {
     this.run(`INSERT INTO opt_outs (business_number, lead_number, opted_out, keyword, updated_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (business_number, lead_number) DO UPDATE SET opted_out = excluded.opted_out, keyword = excluded.keyword, updated_at = excluded.updated_at`,
     businessNumber, leadNumber, optedOut ? 1 : 0, keyword, at);
@@ -503,7 +662,8 @@ export class SqliteStore implements Store {
     id: r.id, userId: r.user_id, kind: r.kind, entityType: r.entity_type, leadId: r.lead_id ?? null, conversationId: r.conversation_id ?? null,
     taskId: r.task_id ?? null, title: r.title, body: r.body, createdAt: r.created_at,
   });
-  async addNudge(n: Omit<NudgeRecord, 'id'>, month: string) {
+  async addNudge(n: Omit<NudgeRecord, 'id'>, month: string) { return this.addNudgeSync(n, month); }
+  private addNudgeSync(n: Omit<NudgeRecord, 'id'>, month: string): NudgeRecord {
     const id = newId('ndg');
     this.run('INSERT INTO nudges (id, user_id, kind, entity_type, lead_id, conversation_id, task_id, title, body, created_at, month) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       id, n.userId, n.kind, n.entityType, n.leadId, n.conversationId, n.taskId, n.title, n.body, n.createdAt, month);
@@ -515,7 +675,8 @@ export class SqliteStore implements Store {
     return this.db.prepare(`SELECT month, entity_type, COUNT(*) AS n FROM nudges WHERE month IN (${months.map(() => '?').join(',')}) AND (? IS NULL OR user_id = ?) GROUP BY month, entity_type`)
       .all(...months, userId, userId).map((r: any) => ({ month: r.month as string, entityType: r.entity_type as NudgeEntity, count: r.n as number }));
   }
-  async bumpUsage(row: Omit<UsageCounterRow, 'count'>) {
+  async bumpUsage(row: Omit<UsageCounterRow, 'count'>) { this.bumpUsageSync(row); }
+  private bumpUsageSync(row: Omit<UsageCounterRow, 'count'>) {
     this.run(`INSERT INTO usage_counters (month, user_id, provider, channel, direction, count) VALUES (?, ?, ?, ?, ?, 1)
       ON CONFLICT (month, user_id, provider, channel, direction) DO UPDATE SET count = count + 1`, row.month, row.userId, row.provider, row.channel, row.direction);
   }
@@ -528,20 +689,29 @@ export class SqliteStore implements Store {
   // ---- event log ---------------------------------------------------------------------------
   async appendEvents(items: { userId: string; event: StreamEvent }[], at: string): Promise<AppendedEvent[]> {
     if (items.length === 0) return [];
-    return this.tx(() => items.map(({ userId, event }) => {
-      const seq = this.get<{ s: number }>('UPDATE users SET head_seq = head_seq + 1 WHERE id = ? RETURNING head_seq AS s', userId)!.s;
-      this.run('INSERT INTO events (user_id, seq, at, payload) VALUES (?, ?, ?, ?)', userId, seq, at, JSON.stringify(event));
-      return { userId, seq, at, event };
-    }));
+    return this.tx(() => items.map(({ userId, event }) => this.appendSync(userId, event, at)));
+  }
+  private appendSync(userId: string, event: StreamEvent, at: string): AppendedEvent {
+    const seq = this.get<{ s: number }>('UPDATE users SET head_seq = head_seq + 1 WHERE id = ? RETURNING head_seq AS s', userId)!.s;
+    this.run('INSERT INTO events (user_id, seq, at, payload) VALUES (?, ?, ?, ?)', userId, seq, at, JSON.stringify(event));
+    return { userId, seq, at, event };
   }
   async eventsAfter(userId: string, afterSeq: number, limit: number): Promise<SequencedEvent[]> {
     return this.all<{ seq: number; at: string; payload: string }>('SELECT seq, at, payload FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?', userId, afterSeq, limit)
       .map((r) => ({ seq: r.seq, at: r.at, event: JSON.parse(r.payload) as StreamEvent }));
   }
   /** Raw JSON of the events, for the gateway's replay without a parse/serialise round trip. */
-  async eventsAfterJson(userId: string, afterSeq: number, limit: number): Promise<{ seq: number; json: string }[]> {
-    return this.all<{ seq: number; at: string; payload: string }>('SELECT seq, at, payload FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?', userId, afterSeq, limit)
-      .map((r) => ({ seq: r.seq, json: `{"seq":${r.seq},"at":${JSON.stringify(r.at)},"event":${r.payload}}` }));
+  async eventsAfterJson(userId: string, afterSeq: number, limit: number, maxChars = Infinity): Promise<{ seq: number; json: string }[]> {
+    const out: { seq: number; json: string }[] = [];
+    let chars = 0;
+    // Rows are read one at a time, so a run of large events is never loaded past the budget.
+    for (const r of this.st('SELECT seq, at, payload FROM events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?').iterate(userId, afterSeq, limit) as Iterable<{ seq: number; at: string; payload: string }>) {
+      const json = `{"seq":${r.seq},"at":${JSON.stringify(r.at)},"event":${r.payload}}`;
+      chars += json.length + 1;
+      if (out.length > 0 && chars > maxChars) break;
+      out.push({ seq: r.seq, json });
+    }
+    return out;
   }
   async leadIdsInLog(userId: string) {
     const ids = new Set<string>();

@@ -3,7 +3,7 @@
 // work (one transaction) and is async, although the embedded SQLite implementation finishes
 // synchronously: atomicity lives inside each method, never across two calls.
 import type {
-  LeadView, Channel, Direction, MaskableLeadField, MessageError, MessageStatus, NudgeEntity, NudgeKind, Role, AttachmentKind,
+  LeadView, Channel, Direction, MaskableLeadField, MessageError, MessageStatus, NudgeEntity, NudgeKind, Role, AttachmentKind, AttachmentBlockReason,
 } from '../../shared/domain';
 import type { StreamEvent, SequencedEvent } from '../../shared/stream-protocol';
 import type { ProviderName, SavedWebhook } from '../channels/connector';
@@ -44,6 +44,41 @@ export interface ConversationRecord {
 export interface AttachmentRecord {
   id: string; fileName: string; mimeType: string; size: number; kind: AttachmentKind; path: string;
   uploadedBy: string | null; createdAt: string;
+  /** Why a file from a lead is kept but not offered (shared/attachment-policy.ts `leadFileVerdict`); absent or null: offered. */
+  blocked?: AttachmentBlockReason | null;
+  /** Set while an inbound file could not be downloaded from its provider (no file yet). */
+  unfetched?: UnfetchedMedia | null;
+}
+
+/** Where an inbound file that could not be downloaded is fetched from, and how often it was tried. */
+export interface UnfetchedMedia {
+  source: { provider: ProviderName; ref: string };
+  attempts: number;
+  /** When to try again; null once the automatic retries are used up (a fetch on demand still works). */
+  nextFetchAt: string | null;
+}
+
+/** An inbound message as it arrives, with the lead to create when its number is unknown. */
+export interface InboundArrival extends Omit<NewInbound, 'leadId' | 'phoneId'> {
+  from: string;
+  newLead: () => NewLead;
+  /** An SMS opt-out keyword: recorded with the message, in its transaction. */
+  optOut: { businessNumber: string; optedOut: boolean; keyword: string } | null;
+}
+
+/** What storing an arrival found or did. `applied`: its outcome (activities, events, usage, nudges) is in. */
+export interface InboundReceipt {
+  message: MessageRecord; lead: LeadRecord; leadCreated: boolean; conversationStarted: boolean; duplicate: boolean; applied: boolean;
+}
+
+/** Everything an inbound message changes besides itself, committed together, once. */
+export interface InboundOutcome {
+  activities: Omit<ActivityRecord, 'id'>[];
+  usage: Omit<UsageCounterRow, 'count'>[];
+  events: { userId: string; event: StreamEvent }[];
+  nudges: { nudge: Omit<NudgeRecord, 'id'>; month: string }[];
+  /** The event that shows a stored nudge to its user. */
+  nudgeEvent(nudge: NudgeRecord): StreamEvent;
 }
 
 export interface MessageRecord {
@@ -76,6 +111,17 @@ export interface PermissionTemplateRecord { id: string; name: string; maskedFiel
 export interface TaskRecord { id: string; title: string; leadId: string | null; ownerId: string; dueAt: string; reminderMinutes: number; externalId?: string | null }
 
 export interface ActivityRecord { id: string; leadId: string; type: string; summary: string; at: string; messageId: string | null }
+
+/**
+ * An Activity History entry: an activity row, a conversation's start (its first message) or a
+ * message. Ordered newest first by (at, kind, id); kinds rank message > start > activity so that,
+ * at one instant, a conversation's first message sits above its start and both above the lead's creation.
+ */
+export type HistoryEntry =
+  | { kind: 'activity'; at: string; activity: ActivityRecord }
+  | { kind: 'start'; at: string; conversationId: string; first: MessageRecord }
+  | { kind: 'message'; at: string; message: MessageRecord };
+export interface HistoryCursor { at: string; kind: HistoryEntry['kind']; id: string }
 
 export interface NudgeRecord {
   id: string; userId: string; kind: NudgeKind; entityType: NudgeEntity; leadId: string | null; conversationId: string | null;
@@ -135,6 +181,11 @@ export interface Store {
   // activity, tasks
   addActivity(a: Omit<ActivityRecord, 'id'>): Promise<ActivityRecord>;
   listActivity(leadId: string, limit: number): Promise<ActivityRecord[]>;
+  /** One page of a lead's Activity History, newest first: activities, each conversation's start and its messages. */
+  activityHistory(leadId: string, conversationIds: string[], before: HistoryCursor | null, limit: number): Promise<HistoryEntry[]>;
+  /** A rep's Carter settings as saved (JSON), or null when never saved. */
+  nudgeSettings(userId: string): Promise<unknown>;
+  saveNudgeSettings(userId: string, settings: unknown, at: string): Promise<void>;
   createTask(t: Omit<TaskRecord, 'id'>): Promise<TaskRecord>;
   listTasks(ownerId: string | null): Promise<TaskRecord[]>;
   getTask(id: string): Promise<TaskRecord | null>;
@@ -148,8 +199,14 @@ export interface Store {
   /** SHA-256 (hex) of every key not revoked. */
   apiKeyHashes(): Promise<string[]>;
   addApiKey(keyHash: string, label: string, at: string): Promise<{ id: string; added: boolean }>;
-  /** Record an event id as handled; false when it was handled before. */
-  claimEvent(eventId: string, type: string, at: string): Promise<boolean>;
+  /**
+   * Claim an event for handling until `leaseUntil`: 'claimed' (handle it, then completeEvent),
+   * 'handled' (done before), 'busy' (another delivery holds an unexpired claim). A claim whose
+   * handling never finished (a crash) can be taken again once its lease has passed.
+   */
+  claimEventLease(eventId: string, type: string, at: string, leaseUntil: string): Promise<'claimed' | 'handled' | 'busy'>;
+  /** Mark a claimed event handled. */
+  completeEvent(eventId: string, at: string): Promise<void>;
   /** Forget a claim whose handling failed, so a resend is handled. */
   releaseEvent(eventId: string): Promise<void>;
 
@@ -164,6 +221,14 @@ export interface Store {
   createOutbound(m: NewOutbound): Promise<{ message: MessageRecord; duplicate: boolean }>;
   /** Insert an inbound message once per (provider, providerMessageId). */
   createInbound(m: NewInbound): Promise<{ message: MessageRecord; duplicate: boolean }>;
+  /** The stored arrival of this provider message, or null (a message stored before outcomes were tracked counts as applied). */
+  inboundReceipt(provider: ProviderName, providerMessageId: string): Promise<InboundReceipt | null>;
+  /** Store an inbound message, its lead (when new) and its opt-out keyword in one transaction; once per provider id. */
+  receiveInbound(a: InboundArrival): Promise<InboundReceipt>;
+  /** Commit an inbound message's outcome in one transaction, unless it is in already (then null). */
+  applyInboundOutcome(messageId: string, outcome: InboundOutcome, at: string): Promise<AppendedEvent[] | null>;
+  /** Inbound messages stored whose outcome is not in (a stop came between the two). */
+  unappliedInbound(): Promise<string[]>;
   getMessage(id: string): Promise<MessageRecord | null>;
   /** Outbound messages still pending with no provider id: their send was interrupted by a stop. */
   interruptedSends(): Promise<MessageRecord[]>;
@@ -187,8 +252,20 @@ export interface Store {
   // attachments
   createAttachment(a: Omit<AttachmentRecord, 'createdAt'>, at: string): Promise<AttachmentRecord>;
   getAttachment(id: string): Promise<AttachmentRecord | null>;
+  /** An inbound attachment whose file could not be downloaded: kept with where to fetch it from. */
+  createUnfetchedAttachment(a: Omit<AttachmentRecord, 'createdAt' | 'path' | 'size' | 'unfetched'>, source: UnfetchedMedia['source'], nextFetchAt: string | null, at: string): Promise<AttachmentRecord>;
+  /** Another failed download: count it and set the next try (null: no more automatic tries). Returns the messages carrying it. */
+  recordFetchFailure(id: string, nextFetchAt: string | null): Promise<MessageRecord[]>;
+  /** The file arrived: the attachment becomes an ordinary one. Returns the messages carrying it. */
+  completeFetch(id: string, file: { fileName: string; mimeType: string; size: number; kind: AttachmentKind; path: string; blocked?: AttachmentBlockReason | null }): Promise<MessageRecord[]>;
+  /** Attachments still to fetch, soonest first (with a next try set). */
+  unfetchedAttachments(): Promise<AttachmentRecord[]>;
   /** Whether the user may download this attachment (uploaded it, or it is on a message of a lead they see). */
   attachmentLeadIds(id: string): Promise<string[]>;
+  /** A user's uploads not on any message yet: how many and their bytes (the upload quota). */
+  unsentUploads(userId: string): Promise<{ count: number; bytes: number }>;
+  /** Delete up to `limit` uploads created before `before` that no message carries; returns what went, for its files. */
+  deleteUnsentUploads(before: string, limit: number): Promise<{ id: string; path: string }[]>;
 
   // opt-outs
   setOptOut(businessNumber: string, leadNumber: string, optedOut: boolean, keyword: string, at: string): Promise<void>;
@@ -206,8 +283,9 @@ export interface Store {
   // event log
   appendEvents(items: { userId: string; event: StreamEvent }[], at: string): Promise<AppendedEvent[]>;
   eventsAfter(userId: string, afterSeq: number, limit: number): Promise<SequencedEvent[]>;
-  /** The same events as serialised SequencedEvent JSON, so a replay need not parse and re-serialise. */
-  eventsAfterJson(userId: string, afterSeq: number, limit: number): Promise<{ seq: number; json: string }[]>;
+  /** The same events as serialised SequencedEvent JSON, so a replay need not parse and re-serialise;
+   * at most `maxChars` characters of JSON (one comma apiece counted), but always the first event. */
+  eventsAfterJson(userId: string, afterSeq: number, limit: number, maxChars?: number): Promise<{ seq: number; json: string }[]>;
   headSeq(userId: string): Promise<number>;
   /** Lead ids that lead.upserted events in this user's log carry. */
   leadIdsInLog(userId: string): Promise<string[]>;

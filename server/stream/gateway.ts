@@ -5,7 +5,8 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import {
-  ClientFrame, CloseCode, FrameErrorCode, HEARTBEAT_MS, MAX_EVENTS_PER_FRAME, MAX_FRAME_BYTES, STREAM_PATH, type ServerFrame,
+  ClientFrame, CloseCode, EVENTS_FRAME_TARGET_BYTES, FrameErrorCode, HEARTBEAT_MS, MAX_CLIENT_FRAME_BYTES, MAX_EVENTS_PER_FRAME, STREAM_PATH,
+  type ServerFrame,
 } from '../../shared/stream-protocol';
 import { ErrorCode } from '../../shared/error-codes';
 import { parseConversationId } from '../../shared/domain';
@@ -14,6 +15,7 @@ import { bearerToken, type Sessions } from '../auth/sessions';
 import type { Hub, LiveConnection } from './hub';
 import type { SendPipeline } from '../messaging/send-pipeline';
 import type { Publisher } from '../domain/publisher';
+import { packEventFrames, serialiseEvent, type SerialisedEvent } from './event-frames';
 
 export interface GatewayOptions {
   store: Store;
@@ -30,6 +32,8 @@ export interface GatewayOptions {
   slowConsumerMs?: number;
   /** Consecutive bad frames before the connection is closed PROTOCOL_ABUSE. */
   maxBadFrames?: number;
+  /** Where the gateway reports what an operator must know (an event too large to send). */
+  log?: (msg: string) => void;
 }
 
 export class StreamGateway {
@@ -38,7 +42,8 @@ export class StreamGateway {
   private readonly conns = new Set<StreamConnection>();
 
   constructor(private readonly o: GatewayOptions) {
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false });
+    // Client frames are small; the server's own frames are bounded by event-frames.ts.
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
     this.heartbeat = setInterval(() => void this.beat(), o.heartbeatMs ?? HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -185,7 +190,8 @@ class StreamConnection implements LiveConnection {
     if (frame.type === 'ping') return this.send({ type: 'pong', t: frame.t });
     if (frame.type !== 'hello' && this.deviceId === null) return this.error(FrameErrorCode.HELLO_REQUIRED, 'Say hello first.');
     // Frames of one connection are handled in order.
-    this.work = this.work.then(() => this.handle(frame)).catch(() => {
+    this.work = this.work.then(() => this.handle(frame)).catch((err: unknown) => {
+      this.o.log?.(`stream: a ${frame.type} frame of user ${this.userId} failed: ${(err as Error)?.message ?? String(err)}`);
       this.send({ type: 'error', code: ErrorCode.INTERNAL, message: 'The server could not handle this frame.' });
     });
   }
@@ -240,14 +246,18 @@ class StreamConnection implements LiveConnection {
     // Over the bound: stop pushing and let the replay loop wait for the socket to drain (it
     // closes SLOW_CONSUMER if it does not). The events wait in the log, not in memory.
     if (this.ws.bufferedAmount > this.maxBuffered) { this.replaying = true; void this.replay(); return; }
-    for (let i = 0; i < fresh.length; i += MAX_EVENTS_PER_FRAME) {
-      const chunk = fresh.slice(i, i + MAX_EVENTS_PER_FRAME);
-      this.sendRaw(JSON.stringify({ type: 'events', events: chunk.map((e) => ({ seq: e.seq, at: e.at, event: e.event })) }));
-    }
-    this.sentUpTo = fresh[fresh.length - 1].seq;
+    this.sendEvents(fresh.map(serialiseEvent));
   }
 
-  /** Send everything after sentUpTo from the log, in frames of ≤ MAX_EVENTS_PER_FRAME, without overfilling the socket. */
+  /** Events in seq order, following sentUpTo, in frames bounded by bytes (event-frames.ts). */
+  private sendEvents(events: SerialisedEvent[]) {
+    const { frames, tooLarge } = packEventFrames(events);
+    for (const frame of frames) this.sendRaw(frame);
+    for (const seq of tooLarge) this.o.log?.(`stream: event ${seq} of user ${this.userId} is larger than any frame a desktop accepts; it was left out`);
+    this.sentUpTo = events[events.length - 1].seq;
+  }
+
+  /** Send everything after sentUpTo from the log, about a frame's worth per read, without overfilling the socket. */
   private async replay() {
     const highWater = this.maxBuffered;
     try {
@@ -259,16 +269,18 @@ class StreamConnection implements LiveConnection {
           continue;
         }
         this.missedWhileReplaying = false;
-        const rows = await this.o.store.eventsAfterJson(this.userId, this.sentUpTo, MAX_EVENTS_PER_FRAME);
+        // A frame's worth of characters (1–3 bytes each): the packer splits it by bytes if need be.
+        const rows = await this.o.store.eventsAfterJson(this.userId, this.sentUpTo, MAX_EVENTS_PER_FRAME, EVENTS_FRAME_TARGET_BYTES);
         if (rows.length === 0) {
           if (this.missedWhileReplaying) continue;
           this.replaying = false;
           return;
         }
-        this.sendRaw(`{"type":"events","events":[${rows.map((r) => r.json).join(',')}]}`);
-        this.sentUpTo = rows[rows.length - 1].seq;
+        if (this.closed) return;
+        this.sendEvents(rows);
       }
-    } catch {
+    } catch (err) {
+      this.o.log?.(`stream: reading the event log of user ${this.userId} failed: ${(err as Error)?.message ?? String(err)}`);
       this.close(CloseCode.GOING_AWAY, 'The server could not read the event log; reconnect.');
     }
   }

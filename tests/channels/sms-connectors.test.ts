@@ -7,6 +7,7 @@ import { ATTACHMENT_POLICIES } from '../../shared/attachment-policy';
 import { startFakeRingCentral, RC_FROM, RC_TOKEN, RC_VERIFICATION_TOKEN, type FakeRingCentral } from '../fakes/ringcentral';
 import { startFakeCtm, CTM_ACCOUNT, CTM_FROM, CTM_KEY, CTM_SECRET, CTM_WEBHOOK_SECRET, type FakeCtm } from '../fakes/ctm';
 import { jsonOf } from '../fakes/http-fake';
+import { until } from '../support/eventually';
 
 const GIF = new Uint8Array(Buffer.from('47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b', 'hex'));
 
@@ -66,7 +67,7 @@ describe('RingCentral connector', () => {
     const a = (await c.send({ messageId: 'a', to: '+14155550134', body: 'a' })) as { providerMessageId: string };
     const b = (await c.send({ messageId: 'b', to: '+14155550178', body: 'b' })) as { providerMessageId: string };
     const since = new Date(Date.now() + 1);
-    await new Promise((r) => setTimeout(r, 5));
+    await until(() => Date.now() > since.getTime(), { timeoutMs: 1_000, what: 'the clock past `since`' });
     fake.setStatus(b.providerMessageId, 'Delivered');
     const changed = await c.changedSince(since);
     expect(changed.map((u) => [u.providerMessageId, u.status])).toEqual([[b.providerMessageId, 'delivered']]);

@@ -22,16 +22,17 @@ describe('backpressure and devices', () => {
     const welcome = slow.frames.find((f) => f.type === 'welcome') as any;
     await slow.until(() => slow.lastSeq >= welcome.headSeq, 5000, 'replay');
     const committed = slow.lastSeq;
-    (slow.ws as any)._socket.pause();
+    slow.ws.pause(); // stops reading the socket: the server's writes queue up
     const big = 'x'.repeat(3500);
     const started = Date.now();
     for (let i = 0; i < 4000 && server.internals.gateway.connectionCount > 0; i++) {
       await server.internals.sandbox.sms!.inbound(DEMO_LEADS.maria.phones[0], `${i} ${big}`);
-      if (i % 50 === 0) await new Promise((r) => setTimeout(r, 1));
+      // A turn of the event loop, so the gateway can write and see its queue grow (not a timed wait).
+      if (i % 50 === 0) await new Promise((r) => setImmediate(r));
     }
     expect(server.internals.gateway.connectionCount).toBe(0);
     expect(Date.now() - started).toBeLessThan(15_000);
-    (slow.ws as any)._socket.resume();
+    slow.ws.resume();
     expect((await slow.waitClose(10_000)).code).toBe(CloseCode.SLOW_CONSUMER);
     // Resume from what was committed before: everything arrives, in order, once.
     const again = await connect(server, rita, committed, 'slow');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, FrameErrorCode, MAX_FRAME_BYTES, MAX_EVENTS_PER_FRAME } from '../../shared/stream-protocol';
 import { DEMO_LEADS } from '../../server/demo/accounts';
 import { api, clientId, connect, signIn, startTestServer, StreamClient, type TestServer } from './support';
+import { until } from '../support/eventually';
 
 let server: TestServer;
 let rita: string;
@@ -51,22 +52,29 @@ describe('stream', () => {
     const CUTS = 6;
     let cutsDuringBurst = 0;
     let burstDone = false;
+    let cuts = 0;
+    // In chunks, in step with the cutter: a chunk starts only once the cut during the one before
+    // is made, so every cut lands mid-burst by construction rather than by timing.
+    const CHUNK = BURST / 8;
     const burst = (async () => {
       for (let i = 0; i < BURST; i++) {
+        if (i % CHUNK === 0) await until(() => cuts >= Math.min(i / CHUNK, CUTS), { what: `cut ${i / CHUNK}` });
         await sandbox.inbound(DEMO_LEADS.maria.phones[0], `burst ${i}`);
-        if (i % 20 === 0) await new Promise((r) => setTimeout(r, 5));
       }
       burstDone = true;
     })();
     for (let cut = 0; cut < CUTS; cut++) {
-      await new Promise((r) => setTimeout(r, 20 + cut * 10));
+      // Cut while events flow: once this connection has received some of the burst.
+      const seen = received.length;
+      await client.until(() => received.length > seen, 5000, `events before cut ${cut}`);
       if (!burstDone) cutsDuringBurst++;
       client.ws.terminate();
       await client.waitClose();
       client = await connect(server, rita, received.length ? received[received.length - 1] : 0, 'cut-device');
       track(client);
+      cuts++;
     }
-    expect(cutsDuringBurst).toBeGreaterThanOrEqual(3);
+    expect(cutsDuringBurst).toBe(CUTS);
     await burst;
     const head = await server.internals.store.headSeq((await api(server, 'GET', '/me', rita)).body.id);
     await client.until(() => received[received.length - 1] >= head, 10000, 'catch-up');
@@ -148,16 +156,10 @@ describe('stream', () => {
   it('reaps a connection that stops answering pings', async () => {
     const c = await connect(server, rita, 0, 'dead');
     // Stop reading: pings go unanswered.
-    (c.ws as any)._socket.pause();
-    const gone = await server.internals.gateway.connectionCount;
-    expect(gone).toBeGreaterThan(0);
-    const deadline = Date.now() + 3000;
-    let stillThere = true;
-    while (Date.now() < deadline && stillThere) {
-      await new Promise((r) => setTimeout(r, 100));
-      stillThere = server.internals.gateway.connectionCount >= gone;
-    }
-    expect(stillThere).toBe(false);
+    c.ws.pause();
+    const before = server.internals.gateway.connectionCount;
+    expect(before).toBeGreaterThan(0);
+    await until(() => server.internals.gateway.connectionCount < before, { timeoutMs: 3000, what: 'the silent connection reaped' });
     c.ws.terminate();
   });
 

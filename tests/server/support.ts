@@ -9,13 +9,15 @@ import WebSocket from 'ws';
 import { startServer, type RunningServer, type StartOptions } from '../../server/app';
 import { DEMO_PASSWORD } from '../../server/demo/accounts';
 import { ServerFrame, type SequencedEvent } from '../../shared/stream-protocol';
+import { eventually } from '../support/eventually';
 
 export interface TestServer extends RunningServer { dataDir: string; stop(): Promise<void> }
 
 export async function startTestServer(opts: Partial<StartOptions> = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'converse-server-'));
   const server = await startServer({
-    demo: true, port: 0, dataDir,
+    // Quiet unless a test asks for the log (the server logs at info by default).
+    demo: true, port: 0, dataDir, log: false,
     env: { SANDBOX_AUTO_REPLY: 'off', SANDBOX_SENT_MS: '20', SANDBOX_DELIVERED_MS: '40', ...opts.env },
     ...opts,
   });
@@ -47,7 +49,6 @@ export class StreamClient {
   readonly raw: string[] = [];
   readonly events: SequencedEvent[] = [];
   closed: { code: number; reason: string } | null = null;
-  private waiters: (() => void)[] = [];
   readonly opened: Promise<void>;
 
   constructor(url: string, token: string | null) {
@@ -59,25 +60,16 @@ export class StreamClient {
       const frame = ServerFrame.parse(JSON.parse(text));
       this.frames.push(frame);
       if (frame.type === 'events') this.events.push(...frame.events);
-      this.poke();
     });
-    this.ws.on('close', (code, reason) => { this.closed = { code, reason: reason.toString() }; this.poke(); });
-    this.ws.on('error', () => this.poke());
+    this.ws.on('close', (code, reason) => { this.closed = { code, reason: reason.toString() }; });
+    this.ws.on('error', () => {}); // a failed link shows as `closed`; tests wait on that
   }
-
-  private poke() { const w = this.waiters; this.waiters = []; for (const f of w) f(); }
 
   send(frame: unknown) { this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)); }
   hello(lastSeq = 0, deviceId = 'test-device') { this.send({ type: 'hello', lastSeq, deviceId }); }
 
-  async until<T>(pick: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const v = pick();
-      if (v) return v;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => { this.waiters.push(resolve); setTimeout(resolve, 50); });
-    }
+  until<T>(pick: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+    return eventually(() => pick() || null, { timeoutMs, what }) as Promise<T>;
   }
 
   frame<T extends ServerFrame['type']>(type: T, where: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 5000) {

@@ -1,0 +1,93 @@
+// How hard sign-in guessing is made (README "Sign-in limits"). Three counts of failed attempts in
+// a 15-minute window, none of which can keep the owner of an account out:
+// - per account and address: after 10 failures that pair is refused (429) until the window
+//   slides, even with the right password — the guesser is refused, the owner elsewhere is not;
+// - per account, from other addresses: after 5 failures every attempt on the account waits
+//   (1 s, doubling, at most 10 s) before its password is checked, so guessing from many
+//   addresses slows down while the right password from a new address still signs in;
+// - per address, on other accounts: after 100 failures every attempt from the address waits
+//   the same way (an office behind one address keeps signing in while someone there sprays).
+// The wait comes before the check, whatever the password: an answer that came sooner for the
+// right one would tell a guesser which it was.
+import { AttemptLimiter } from '../http/rate-limit';
+
+export interface SignInLimitOptions {
+  windowMs: number;
+  /** Failures of one account from one address before that pair is refused. */
+  perPair: number;
+  /** Failures of one account from other addresses before its attempts wait. */
+  accountWaitAfter: number;
+  /** Failures from one address on other accounts before its attempts wait. */
+  addressWaitAfter: number;
+  firstWaitMs: number;
+  maxWaitMs: number;
+  /** Milliseconds since the epoch (the server's clock). */
+  now: () => number;
+  /** How a wait is spent (tests pass one that records it and returns at once). */
+  wait: (ms: number) => Promise<void>;
+}
+
+export const DEFAULT_SIGN_IN_LIMITS: Omit<SignInLimitOptions, 'now'> = {
+  windowMs: 15 * 60_000,
+  perPair: 10,
+  accountWaitAfter: 5,
+  addressWaitAfter: 100,
+  firstWaitMs: 1000,
+  maxWaitMs: 10_000,
+  wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export type Admission = { ok: true; waitMs: number } | { ok: false; retryAfterMs: number };
+
+export class SignInLimits {
+  private readonly o: SignInLimitOptions;
+  private readonly pairs: AttemptLimiter;
+  private readonly accounts: AttemptLimiter;
+  private readonly addresses: AttemptLimiter;
+
+  constructor(o: Partial<SignInLimitOptions> & { now: () => number }) {
+    this.o = { ...DEFAULT_SIGN_IN_LIMITS, ...o };
+    this.pairs = new AttemptLimiter(this.o.perPair, this.o.windowMs);
+    // Counts past the point where the wait stops growing change nothing, so they are not kept
+    // (beyond one source's own failures, which the counts leave out).
+    const cap = (after: number) => after + this.o.perPair + Math.ceil(Math.log2(this.o.maxWaitMs / this.o.firstWaitMs)) + 1;
+    this.accounts = new AttemptLimiter(cap(this.o.accountWaitAfter), this.o.windowMs);
+    this.addresses = new AttemptLimiter(cap(this.o.addressWaitAfter), this.o.windowMs);
+  }
+
+  /** Whether an attempt on `email` from `address` is heard, and how long it waits first. */
+  admit(email: string, address: string): Admission {
+    const now = this.o.now();
+    const pair = pairKey(email, address);
+    if (!this.pairs.allowed(pair, now)) return { ok: false, retryAfterMs: this.pairs.retryAfterMs(pair, now) };
+    const fromElsewhere = this.accounts.count(email, now, address);
+    const onOtherAccounts = this.addresses.count(address, now, email);
+    return {
+      ok: true,
+      waitMs: Math.max(this.waitFor(fromElsewhere, this.o.accountWaitAfter), this.waitFor(onOtherAccounts, this.o.addressWaitAfter)),
+    };
+  }
+
+  wait(ms: number): Promise<void> { return ms > 0 ? this.o.wait(ms) : Promise.resolve(); }
+
+  failed(email: string, address: string): void {
+    const now = this.o.now();
+    this.pairs.failed(pairKey(email, address), now);
+    this.accounts.failed(email, now, address);
+    this.addresses.failed(address, now, email);
+  }
+
+  /** The owner's own typos from this address are forgiven; others' failures still count. */
+  succeeded(email: string, address: string): void {
+    this.pairs.reset(pairKey(email, address));
+    this.accounts.reset(email, address);
+    this.addresses.reset(address, email);
+  }
+
+  private waitFor(failures: number, after: number): number {
+    if (failures < after) return 0;
+    return Math.min(this.o.maxWaitMs, this.o.firstWaitMs * 2 ** (failures - after));
+  }
+}
+
+const pairKey = (email: string, address: string) => `${email}\n${address}`;
