@@ -5,7 +5,11 @@
 // The access token arrives in the URL fragment (never sent to any server), is kept in this
 // tab's sessionStorage so a reload still works, and is removed from the address bar at once.
 // If the socket drops, calls wait (bounded) and the bridge reconnects; a restarted shell has a
-// new token, which the bridge notices (401 from the check endpoint) and says so plainly.
+// new token, which the bridge notices (401 from the check endpoint) and says so plainly. What
+// the page is told about the shell itself goes out as `notice` events of the kinds in
+// SHELL_NOTICE: stopped (nothing answers on this address: start it again), restarted (a new
+// token: open the new address) and back. Pasting the new address into the same tab changes only
+// the fragment, which reloads nothing by itself, so the bridge reloads the page for it.
 import {
   IpcEvents, type ConverseApi, type IpcArgs, type IpcCallName, type IpcError, type IpcEventName, type IpcEventPayload, type IpcResult,
 } from '../shared/ipc';
@@ -13,6 +17,7 @@ import {
   BRIDGE_CHECK_PATH, BRIDGE_PROTOCOL, BRIDGE_SOCKET_PATH, CLOSE_SHUTTING_DOWN, ShellFrame, TOKEN_HEADER, TOKEN_PROTOCOL_PREFIX,
   bytesToBase64, encodeBytes,
 } from './bridge-protocol';
+import { SHELL_NOTICE } from '../shared/shell-notice';
 
 const TOKEN_KEY = 'converse.bridgeToken';
 const MAX_QUEUED_CALLS = 200;
@@ -32,9 +37,14 @@ function bridgeError(e: IpcError): Error & { code: string } {
   return err;
 }
 
+/** The token in an address's fragment (`#token=…`), if any. */
+function tokenInHash(hash: string): string | null {
+  return new URLSearchParams(hash.replace(/^#/, '')).get('token') || null;
+}
+
 function takeToken(): string | null {
   const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
-  const fromUrl = hash.get('token');
+  const fromUrl = tokenInHash(location.hash);
   if (fromUrl) {
     try { sessionStorage.setItem(TOKEN_KEY, fromUrl); } catch {}
     hash.delete('token');
@@ -46,6 +56,14 @@ function takeToken(): string | null {
 }
 
 function installWebBridge(): void {
+  // A new address pasted into this tab (the restarted shell's) changes only the fragment: keep
+  // its token and load the page afresh, so the app starts against the new shell.
+  window.addEventListener('hashchange', () => {
+    const next = tokenInHash(location.hash);
+    if (!next) return;
+    try { sessionStorage.setItem(TOKEN_KEY, next); } catch {}
+    location.reload();
+  });
   const token = takeToken();
   const listeners = new Map<string, Set<Listener>>();
   const inFlight = new Map<number, Pending>();
@@ -54,12 +72,15 @@ function installWebBridge(): void {
   let nextId = 1;
   let attempts = 0;
   let everConnected = false;
+  let stoppedSaid = false;
+  let lastConnection: { outboxSize?: number } | null = null;
   let fatal: IpcError | null = token ? null : {
     code: 'bridge_unauthorized',
     message: 'This page has no access token. Open the address printed by `npm run web` (it ends with #token=…).',
   };
 
   const emit = (name: string, payload: unknown) => {
+    if (name === 'connection.changed') lastConnection = payload as { outboxSize?: number };
     for (const l of listeners.get(name) ?? []) {
       try { l(payload); } catch (err) { console.error(`converse: a listener for ${name} failed`, err); }
     }
@@ -92,6 +113,21 @@ function installWebBridge(): void {
     }
   };
 
+  // Nothing answers on this address: the shell has stopped. Say so once, with how to start it,
+  // and replace the core's last link state (its countdown would otherwise sit at "0 s": the core
+  // that counted is gone). Retries go on, so a shell that was only slow is found again.
+  const shellStopped = () => {
+    if (stoppedSaid || fatal) return;
+    stoppedSaid = true;
+    emit('connection.changed', {
+      status: 'connecting', retryAt: null, reason: 'The Converse browser shell has stopped.', outboxSize: lastConnection?.outboxSize ?? 0,
+    });
+    emit('notice', {
+      kind: SHELL_NOTICE.stopped,
+      message: 'The Converse browser shell has stopped. Start it again with `npm run web`, then open the address it prints in this tab.',
+    });
+  };
+
   const scheduleRetry = () => {
     const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(attempts, 5)) * (0.75 + Math.random() * 0.5);
     attempts++;
@@ -105,6 +141,7 @@ function installWebBridge(): void {
     try {
       status = (await fetch(BRIDGE_CHECK_PATH, { headers: { [TOKEN_HEADER]: token }, cache: 'no-store' })).status;
     } catch {
+      shellStopped();
       scheduleRetry();
       return;
     }
@@ -114,7 +151,7 @@ function installWebBridge(): void {
         message: 'The Converse browser shell was restarted with a new access token. Open the new address it printed.',
       };
       failAll(fatal, true);
-      emit('notice', { kind: 'bridge-token-rejected', message: fatal.message });
+      emit('notice', { kind: SHELL_NOTICE.restarted, message: fatal.message });
       return;
     }
     if (status !== 204) { scheduleRetry(); return; }
@@ -126,6 +163,10 @@ function installWebBridge(): void {
       const reconnected = everConnected;
       everConnected = true;
       flushQueue();
+      if (stoppedSaid) {
+        stoppedSaid = false;
+        emit('notice', { kind: SHELL_NOTICE.back, message: 'Connected to the Converse app again.' });
+      }
       if (reconnected) void resync();
     };
     ws.onmessage = (ev) => {
@@ -149,6 +190,7 @@ function installWebBridge(): void {
         code: 'bridge_disconnected',
         message: ev.code === CLOSE_SHUTTING_DOWN ? 'The Converse app is shutting down.' : 'The connection to the Converse app was lost; try again.',
       }, false);
+      if (ev.code === CLOSE_SHUTTING_DOWN) shellStopped();
       scheduleRetry();
     };
     ws.onerror = () => { /* onclose follows and schedules the retry */ };

@@ -1,7 +1,8 @@
 // The operator CLI (`npm run cli -- <command>`): users, passwords, lead import, tasks, lead list,
 // and making a sandbox lead "reply". It works on the server's data directory directly (SQLite in
 // WAL mode allows it while the server runs); changes reach connected desktops with the next event
-// or reconnect. `sandbox-reply` goes through a running server's API instead, so the reply is live.
+// or reconnect. `sandbox-reply` goes through a running server's API instead, so the reply is live;
+// with `--file` the lead sends a file (its text, if any, as the caption).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
@@ -15,6 +16,7 @@ import { formatPhone } from '../shared/phone';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/accounts';
 import { DEFAULT_PORT } from './settings';
 import { createApiKey } from './nudges/api-keys';
+import { SANDBOX_FILE_MAX_BYTES } from './channels/sandbox';
 
 const program = new Command().name('converse').description('Converse server operator commands')
   .option('--data-dir <dir>', 'the server\'s data directory (default: CONVERSE_DATA_DIR or the user data directory)');
@@ -147,13 +149,23 @@ program.command('list-leads').description('list leads (id, name, owner, numbers)
     }
   }));
 
-program.command('sandbox-reply').description('make a lead "reply" on the sandbox connector of a running server')
-  .requiredOption('--lead <idOrName>', 'lead id, or a name to search for').requiredOption('--body <text>')
+program.command('sandbox-reply').description('make a lead "reply" on the sandbox connector of a running server, with text, a file, or both')
+  .requiredOption('--lead <idOrName>', 'lead id, or a name to search for').option('--body <text>', 'what the lead writes (with --file: the caption)', '')
+  .option('--file <path>', `a file the lead sends (up to ${Math.round(SANDBOX_FILE_MAX_BYTES / 1024)} KB)`)
   .addOption(new Option('--channel <channel>').choices(['sms', 'whatsapp']).default('sms'))
   .option('--server <url>', 'the running server', process.env.CONVERSE_URL ?? `http://127.0.0.1:${process.env.CONVERSE_PORT ?? DEFAULT_PORT}`)
   .option('--email <email>', 'sign in as', DEMO_ACCOUNTS.admin.email).option('--password <password>', 'password', DEMO_PASSWORD)
   .action(async (o) => {
     try {
+      if (!o.file && !String(o.body).trim()) throw new Error('say what the lead sends: --body <text>, --file <path>, or both.');
+      let file: { fileName: string; dataBase64: string } | undefined;
+      if (o.file) {
+        let bytes: Buffer;
+        try { bytes = readFileSync(o.file); } catch (err) { throw new Error(`cannot read ${o.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`); }
+        if (bytes.byteLength === 0) throw new Error(`${o.file} is empty.`);
+        if (bytes.byteLength > SANDBOX_FILE_MAX_BYTES) throw new Error(`${o.file} is ${Math.ceil(bytes.byteLength / 1024)} KB; a sandbox reply carries files up to ${Math.round(SANDBOX_FILE_MAX_BYTES / 1024)} KB.`);
+        file = { fileName: path.basename(o.file), dataBase64: bytes.toString('base64') };
+      }
       const call = async (method: string, route: string, token: string | null, body?: unknown) => {
         const res = await fetch(`${o.server}/api/v1${route}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
         const json = await res.json() as any;
@@ -167,8 +179,14 @@ program.command('sandbox-reply').description('make a lead "reply" on the sandbox
         if (leads.length !== 1) throw new Error(leads.length ? `"${o.lead}" matches several leads; pass the lead id.` : `No lead matches "${o.lead}".`);
         leadId = leads[0].id;
       }
-      const res = await call('POST', '/sandbox/inbound', token, { leadId, channel: o.channel, body: o.body });
-      console.log(`delivered inbound ${o.channel} message ${res.messageId}`);
+      const res = await call('POST', '/sandbox/inbound', token, { leadId, channel: o.channel, body: o.body, ...(file ? { file } : {}) });
+      if (!file) { console.log(`delivered inbound ${o.channel} message ${res.messageId}`); return; }
+      // Say what the file arrived as (its type is read from its bytes), and never claim a file
+      // a server that predates --file dropped.
+      const { messages } = await call('GET', `/conversations/${encodeURIComponent(`${leadId}:${o.channel}`)}/messages?limit=20`, token);
+      const att = (messages as Array<{ id: string; attachment?: { fileName: string; mimeType: string; blocked?: string | null } | null }>).find((m) => m.id === res.messageId)?.attachment;
+      if (!att) throw new Error(`message ${res.messageId} arrived without its file: this server does not take files in sandbox replies.`);
+      console.log(`delivered inbound ${o.channel} message ${res.messageId} with ${att.fileName} (${att.mimeType}${att.blocked ? `, kept but blocked: ${att.blocked}` : ''})`);
     } catch (err) {
       console.error(`error: ${(err as Error).message}`);
       process.exitCode = 1;

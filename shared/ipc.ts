@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import {
   Channel, ConversationView, LeadDetails, LeadView, MessageView, NudgeView, TemplateView, UserView, Timestamp, AttachmentView,
+  ActivityPage, NudgeSettings,
 } from './domain';
+import { SendRequest } from './stream-protocol';
 
 export const ConnectionState = z.object({
   status: z.enum(['connected', 'connecting', 'offline', 'signed-out']),
@@ -41,6 +43,8 @@ export const Settings = z.object({
   launchAtLogin: z.boolean(),
   /** Pattern of the CRM's lead page, with {leadId}; empty: show details in the app. */
   crmLeadUrl: z.string(),
+  /** Carter settings: the rep's own, kept on the server and followed by every desktop. */
+  nudges: NudgeSettings,
 });
 export type Settings = z.infer<typeof Settings>;
 
@@ -83,6 +87,15 @@ export const MessagesPage = z.object({
   before: z.string().nullable(),
 });
 
+/** A file chosen while the server cannot be reached: sent with the message, kept in the outbox
+ * and uploaded on reconnect. Bounded by the largest file any connector accepts (WhatsApp documents). */
+export const OUTBOX_FILE_MAX_BYTES = 100 * 1024 * 1024;
+export const OutboxFile = z.object({
+  fileName: z.string().min(1).max(255),
+  bytes: z.instanceof(Uint8Array).refine((b) => b.byteLength <= OUTBOX_FILE_MAX_BYTES, 'a file is at most 100 MB'),
+});
+export type OutboxFile = z.infer<typeof OutboxFile>;
+
 /** The largest file the core inlines as a data: URL for a preview when the shell has no file URL. */
 export const PREVIEW_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -98,6 +111,8 @@ export const IpcCalls = {
   'leads.search': call(z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }), z.array(LeadView)),
   'leads.get': call(z.object({ leadId: z.string() }), LeadView.nullable()),
   'leads.details': call(z.object({ leadId: z.string() }), LeadDetails),
+  /** The lead's Activity History from the server, newest first; `before` from the previous page. */
+  'leads.activity': call(z.object({ leadId: z.string(), before: z.string().max(300).nullable().default(null), limit: z.number().int().min(1).max(100).default(30) }), ActivityPage),
 
   'conversations.list': call(z.object({ limit: z.number().int().min(1).max(500).default(100) }), z.array(ConversationSummary)),
   'conversations.get': call(z.object({ conversationId: z.string() }), ConversationSummary.nullable()),
@@ -108,15 +123,12 @@ export const IpcCalls = {
 
   'messages.page': call(z.object({ conversationId: z.string(), before: z.string().nullable().default(null), limit: z.number().int().min(1).max(500).default(100) }), MessagesPage),
   'messages.search': call(z.object({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(100).default(30) }), z.array(MessageView)),
-  'messages.send': call(z.object({
-    clientId: z.string().min(8).max(64),
-    leadId: z.string(),
-    channel: Channel,
-    to: z.string().nullable(),
-    body: z.string().max(4096).default(''),
-    templateId: z.string().optional(),
+  // The server's send request, with the attachment as the renderer holds it: uploaded (its
+  // view), or — chosen while offline — the file itself, which the outbox keeps and uploads
+  // before it sends (OutboxFile).
+  'messages.send': call(SendRequest.omit({ attachmentId: true }).extend({
     attachment: AttachmentView.optional(),
-    caption: z.string().max(1024).optional(),
+    file: OutboxFile.optional(),
   }), MessageView),
   'messages.retry': call(z.object({ clientId: z.string() }), MessageView),
 
@@ -164,6 +176,8 @@ export const IpcEvents = {
   'settings.changed': Settings,
   /** Something the rep should be told once (database recovered, shortcut not registered…). */
   'notice': z.object({ kind: z.string(), message: z.string() }),
+  /** A nudge was shown and the rep's Carter settings want a sound: the window plays it. */
+  'nudge.sound': z.object({ nudgeId: z.string() }),
 } as const;
 
 export type IpcEventName = keyof typeof IpcEvents;

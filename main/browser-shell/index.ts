@@ -71,7 +71,8 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
       serverUrl = normaliseServerUrl(opts.serverUrl);
     } else {
       const { startServer } = await import('../../server/app');
-      const embedded = await startServer({ demo: true, port: 0, dataDir: path.join(dataDir, 'server') });
+      // Warnings only: the terminal shows the URL to open and the demo sign-in, not a line per request.
+      const embedded = await startServer({ demo: true, port: 0, dataDir: path.join(dataDir, 'server'), log: 'warn' });
       cleanups.push(() => embedded.close());
       serverUrl = embedded.url;
     }
@@ -139,7 +140,7 @@ async function createRealCore(deps: CoreDeps): Promise<BrowserShellCore> {
 
 async function defaultNotifier(): Promise<Notifier> {
   const { createNodeNotifier } = await import('../core/notifiers/node-notifier');
-  return createNodeNotifier();
+  return createNodeNotifier({ icon: path.join(REPO_ROOT, 'assets/icons/256x256.png') });
 }
 
 async function defaultCredentials(desktopDataDir: string): Promise<CredentialStore> {

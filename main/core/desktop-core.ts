@@ -10,14 +10,16 @@ import { LocalStore } from './store/local-store';
 import { isCorruptionError, moveAside } from './store/open-database';
 import { Connection, type IncomingFrame, type LinkStatus } from './connection';
 import { SyncEngine } from './sync';
-import { Outbox } from './outbox';
+import { Outbox, waitingFileMessageId } from './outbox';
 import { UnreadCounts } from './unread';
 import { NudgeCoordinator } from './nudges';
-import { STALE_AFTER_MS, type NudgeContext } from './nudge-policy';
+import { STALE_AFTER_MS, wantsSound, type NudgeContext } from './nudge-policy';
+import { NudgeSettingsSync } from './nudge-settings-sync';
 import { loadSettings } from './settings';
 import { HttpApi } from './http-api';
 import { serverKey, type BatchOutcome } from './store/local-store';
 import { AttachmentCache, type AttachmentFile } from './attachment-cache';
+import { CoreLog, logLevelFrom, type LogLine } from './log';
 
 export interface DesktopCoreOptions {
   dataDir: string;
@@ -25,9 +27,14 @@ export interface DesktopCoreOptions {
   credentials: CredentialStore;
   shell: ShellPort;
   defaultServerUrl?: string;
+  /** The better-sqlite3 native module for every connection the core opens (the Electron shell's
+   * Electron-ABI build); unset: the one in node_modules. */
+  sqliteBinding?: string;
   now?: () => Date;
-  /** Diagnostics; defaults to stderr when CONVERSE_DEBUG is set. */
+  /** Diagnostics, besides the log file; stderr too when CONVERSE_DEBUG is set. */
   log?: (line: string) => void;
+  /** The log file, when the shell writes its own lines to the same one; default: <data dir>/logs/converse.log. */
+  logFile?: CoreLog;
   /** Tests shorten these. */
   tuning?: { coalesceWindowMs?: number; syncChunkSize?: number; inlineWriter?: boolean; heartbeatMs?: number; heartbeatTimeoutMs?: number; backoff?: { baseMs: number; maxMs: number }; random?: () => number };
   /** Every nudge attempt's outcome (diagnostics, tests). */
@@ -49,6 +56,8 @@ export class CoreState {
   outbox!: Outbox;
   unread!: UnreadCounts;
   readonly nudges: NudgeCoordinator;
+  /** Carter settings: kept on the server, followed here. */
+  readonly nudgeSettings: NudgeSettingsSync;
   session: ActiveSession | null = null;
   connection: Connection | null = null;
   link: LinkStatus = { status: 'offline', retryAt: null, reason: 'not signed in' };
@@ -60,12 +69,19 @@ export class CoreState {
   readonly attachments = new AttachmentCache();
   private readonly listeners = new Map<string, Set<Listener>>();
   readonly now: () => Date;
-  readonly log: (line: string) => void;
+  /** Every diagnostic goes here: the log file, and the shell's own log when it gave one. */
+  readonly log: LogLine;
+  readonly logFile: CoreLog;
   private readonly dbFile: string;
 
   constructor(readonly o: DesktopCoreOptions) {
     this.now = o.now ?? (() => new Date());
-    this.log = o.log ?? ((line) => { if (process.env.CONVERSE_DEBUG) process.stderr.write(`${line}\n`); });
+    this.logFile = o.logFile ?? new CoreLog({ dir: path.join(o.dataDir, 'logs'), level: process.env.CONVERSE_DEBUG ? 'debug' : logLevelFrom(process.env.CONVERSE_LOG_LEVEL), now: this.now });
+    this.log = (line, level = 'info') => {
+      this.logFile.write(level, line);
+      if (o.log) o.log(line);
+      else if (process.env.CONVERSE_DEBUG) process.stderr.write(`${line}\n`);
+    };
     this.dbFile = path.join(o.dataDir, 'converse.db');
     this.nudges = new NudgeCoordinator({
       notifier: o.notifier,
@@ -79,10 +95,23 @@ export class CoreState {
         this.emit('navigate', { conversationId: nudge.conversationId, leadId: nudge.leadId, taskId: nudge.taskId });
       },
       onResult: (nudge, result) => {
-        this.log(`[nudge] ${nudge.id} ${result.status}${'reason' in result ? ` (${result.reason})` : ''}`);
+        this.log(`[nudge] ${nudge.id} ${result.status}${'reason' in result ? ` (${result.reason})` : ''}`, result.status === 'failed' ? 'warn' : 'info');
+        if (result.status === 'shown' && wantsSound(this.nudgeContext())) this.emit('nudge.sound', { nudgeId: nudge.id });
         o.onNudgeResult?.(nudge, result);
       },
       coalesceWindowMs: o.tuning?.coalesceWindowMs,
+    });
+    const currentStore = () => this.store;
+    this.nudgeSettings = new NudgeSettingsSync({
+      // The store is replaced when a damaged one is set aside: always the current one.
+      get store() { return currentStore(); },
+      signedIn: () => {
+        // The rep's id: from sign-in, or (credentials restored at start) as the server's welcome recorded it.
+        const userId = this.session ? this.session.user?.id ?? this.store.state.owner().userId : null;
+        return userId ? { userId, api: this.api() } : null;
+      },
+      applied: (settings) => this.emit('settings.changed', settings),
+      log: (line, level) => this.log(line, level),
     });
   }
 
@@ -104,7 +133,7 @@ export class CoreState {
     const set = this.listeners.get(event);
     if (!set || set.size === 0) return;
     for (const l of [...set]) {
-      try { l(payload); } catch (err) { this.log(`[core] a ${event} listener failed: ${(err as Error).message}`); }
+      try { l(payload); } catch (err) { this.log(`[core] a ${event} listener failed: ${(err as Error).message}`, 'error'); }
     }
   }
 
@@ -112,13 +141,13 @@ export class CoreState {
 
   async start(): Promise<void> {
     if (this.started) return;
-    const store = LocalStore.open(this.dbFile, this.now);
+    const store = LocalStore.open(this.dbFile, this.now, { nativeBinding: this.o.sqliteBinding });
     this.attachStore(store);
     this.deviceId = store.state.setting<string>(DEVICE_KEY) ?? randomUUID();
     store.state.setSetting(DEVICE_KEY, this.deviceId);
     this.started = true;
     if (store.recoveredFrom) this.announceRecovery(store.recoveredFrom);
-    const saved = await this.o.credentials.load().catch((err) => { this.log(`[core] credentials unreadable: ${(err as Error).message}`); return null; });
+    const saved = await this.o.credentials.load().catch((err) => { this.log(`[core] credentials unreadable: ${(err as Error).message}`, 'warn'); return null; });
     if (saved) {
       const owner = store.state.owner();
       if (owner.serverUrl && serverKey(owner.serverUrl) !== serverKey(saved.serverUrl)) store.wipe();
@@ -142,6 +171,8 @@ export class CoreState {
     // The writer finishes the transaction it is in; anything after it is replayed next start.
     await this.sync.close();
     this.store.close();
+    this.log('[core] stopped');
+    this.logFile.close();
   }
 
   private attachStore(store: LocalStore): void {
@@ -150,6 +181,7 @@ export class CoreState {
       file: store.file,
       maxBatchEvents: this.o.tuning?.syncChunkSize,
       inlineWriter: this.o.tuning?.inlineWriter,
+      sqliteBinding: this.o.sqliteBinding,
       // A recovered store's new engine goes on handing back what the windows show.
       watched: this.sync?.watchedConversations,
       ack: (seq, link) => { this.connection?.send({ type: 'ack', seq }, link); },
@@ -170,6 +202,9 @@ export class CoreState {
         this.emit('conversations.changed', { conversationIds: [conversationId] });
       },
       onSizeChanged: () => this.publishLink(),
+      upload: (channel, fileName, mimeType, bytes) => this.api().upload(channel, fileName, mimeType, bytes, () => undefined, new AbortController().signal),
+      linkUp: () => this.link.status === 'connected' && this.session !== null,
+      log: this.log,
     });
     this.unread = new UnreadCounts({
       store,
@@ -182,7 +217,7 @@ export class CoreState {
 
   private announceRecovery(movedTo: string): void {
     const message = `The local database was damaged, so it was set aside (${path.basename(movedTo)}) and your conversations are being downloaded again from the server.`;
-    this.log(`[store] ${message}`);
+    this.log(`[store] ${message}`, 'error');
     // Emitted once start() has returned, so a shell that subscribes right after start still hears it.
     setImmediate(() => this.emit('notice', { kind: 'database-recovered', message }));
   }
@@ -190,7 +225,7 @@ export class CoreState {
   /** A corrupt store found while running: set it aside, start a fresh one, resync from 0. */
   private onStoreError(err: unknown): void {
     if (!isCorruptionError(err)) {
-      this.log(`[sync] could not apply events: ${(err as Error).message}`);
+      this.log(`[sync] could not apply events: ${(err as Error).message}`, 'error');
       this.connection?.reconnectLater('the local database refused an update');
       return;
     }
@@ -212,7 +247,7 @@ export class CoreState {
     try { seenNudges = this.store.state.settingsWithPrefix('nudges.offeredUpTo:'); } catch { /* unreadable: the resync may nudge again */ }
     try { this.store.close(); } catch {}
     const movedTo = moveAside(this.dbFile, this.now());
-    const store = LocalStore.open(this.dbFile, this.now);
+    const store = LocalStore.open(this.dbFile, this.now, { nativeBinding: this.o.sqliteBinding });
     store.state.setSetting(DEVICE_KEY, this.deviceId);
     if (user) store.state.setSetting(USER_KEY, user);
     // What was already offered stays offered: the resync from 0 must not nudge again.
@@ -236,6 +271,10 @@ export class CoreState {
 
   /** A file through the server's attachment endpoint with the session's token, from memory when it was fetched lately. */
   fetchAttachment(attachmentId: string, maxBytes = Number.POSITIVE_INFINITY): Promise<AttachmentFile> {
+    // A file chosen offline is shown from the outbox until it is uploaded.
+    const waitingFor = waitingFileMessageId(attachmentId);
+    const waiting = waitingFor ? this.store.state.outboxFile(waitingFor) : null;
+    if (waiting) return Promise.resolve({ bytes: waiting.bytes, mimeType: waiting.mimeType, fileName: waiting.fileName });
     const api = this.api();
     return this.attachments.get(attachmentId, () => api.download(attachmentId, maxBytes)).then((file) => {
       // A cached file may be larger than this caller accepts (a preview's limit).
@@ -278,7 +317,7 @@ export class CoreState {
     this.session = null;
     this.attachments.clear();
     this.nudges.cancel('signed-out');
-    await this.o.credentials.clear().catch((err) => this.log(`[core] could not clear credentials: ${(err as Error).message}`));
+    await this.o.credentials.clear().catch((err) => this.log(`[core] could not clear credentials: ${(err as Error).message}`, 'warn'));
     this.setLink({ status: 'signed-out', reason: message });
     this.emit('session.changed', this.sessionView());
     if (reason === 'expired') this.emit('notice', { kind: 'signed-out', message });
@@ -324,8 +363,11 @@ export class CoreState {
       case 'events': this.sync.enqueue(frame.events, link); break;
       case 'unparsed': this.sync.enqueueUnparsed(frame.data, link); break;
       case 'send.accepted': this.outbox.accepted(frame.clientId, frame.messageId); break;
-      case 'send.rejected': this.outbox.rejected(frame.clientId, frame.error); break;
-      case 'error': this.log(`[connection] the server refused a frame: ${frame.code} ${frame.message}`); break;
+      case 'send.rejected':
+        this.log(`[outbox] send ${frame.clientId} refused by the server: ${frame.error.code}`, 'warn');
+        this.outbox.rejected(frame.clientId, frame.error);
+        break;
+      case 'error': this.log(`[connection] the server refused a frame: ${frame.code} ${frame.message}`, 'warn'); break;
       case 'pong': break;
     }
   }
@@ -349,12 +391,13 @@ export class CoreState {
     if (!owner.userId && this.session) this.store.state.setOwner(userId, this.session.serverUrl);
     if (headSeq < this.store.state.committedSeq()) {
       // The server's log is behind ours (restored from a backup): replay it all; upserts are idempotent.
-      this.log(`[sync] server head ${headSeq} is behind our cursor ${this.store.state.committedSeq()}: resyncing from 0`);
+      this.log(`[sync] server head ${headSeq} is behind our cursor ${this.store.state.committedSeq()}: resyncing from 0`, 'warn');
       void this.sync.exclusive(() => this.store.state.setCommittedSeq(0)).then(() => this.connection?.wake('server log restored'));
       return;
     }
     this.outbox.linkChanged();
     this.outbox.flush();
+    void this.nudgeSettings.connected();
     for (const r of this.store.conversations.pendingReads()) {
       if (this.connection?.send({ type: 'read', conversationId: r.conversationId, readUpTo: r.readUpTo })) this.store.conversations.clearPendingRead(r.conversationId, r.readUpTo);
     }
@@ -373,6 +416,8 @@ export class CoreState {
     if (outcome.conversations.size > 0) this.emit('conversations.changed', { conversationIds: [...outcome.conversations] });
     this.unread.touch(outcome.unreadTouched);
     if (outcome.outboxResolved > 0) this.publishLink();
+    // Before this batch's nudges: a rep who just turned a kind off is not nudged about it.
+    if (outcome.nudgeSettings) this.nudgeSettings.fromServer(outcome.nudgeSettings);
     if (outcome.nudges.length === 0) return;
     const now = this.now().getTime();
     const seen = this.nudgesSeen();
@@ -415,6 +460,8 @@ export class CoreState {
       mutedConversations: new Set(s.mutedConversations),
       focusedConversationId: this.focus.conversationId,
       windowFocused: this.focus.windowFocused,
+      nudgeSettings: s.nudges,
+      localMinutes: localMinutes(this.now()),
     };
   }
 
@@ -430,6 +477,12 @@ export class CoreState {
   }
 
   private setLink(s: LinkStatus): void {
+    // Each change of the link is a line in the log: when a rep says a message never came, the
+    // log shows whether and when the desktop was offline.
+    const reason = 'reason' in s ? s.reason : null;
+    if (s.status !== this.link.status || reason !== ('reason' in this.link ? this.link.reason : null)) {
+      this.log(`[connection] ${s.status}${reason ? `: ${reason}` : ''}`, s.status === 'offline' ? 'warn' : 'info');
+    }
     this.link = s;
     this.publishLink();
   }
@@ -438,3 +491,6 @@ export class CoreState {
     this.emit('connection.changed', this.connectionState());
   }
 }
+
+/** Minutes since midnight on this computer's clock, in its time zone (quiet hours are the rep's local hours). */
+const localMinutes = (d: Date): number => d.getHours() * 60 + d.getMinutes();

@@ -2,7 +2,7 @@
 // templates, attachments and usage reports. Every answer is validated with the shared schemas;
 // every failure becomes an Error with the API's error code.
 import { z } from 'zod';
-import { ApiError, AttachmentView, LeadDetails, TemplateView, UserView, type Channel } from '../../shared/domain';
+import { ActivityPage, ApiError, AttachmentView, LeadDetails, NudgeSettings, TemplateView, UserView, type Channel } from '../../shared/domain';
 import { UsageReport, type UsageReportQuery } from '../../shared/ipc';
 import { ErrorCode } from '../../shared/error-codes';
 
@@ -54,6 +54,13 @@ export class HttpApi {
   leadDetails(leadId: string): Promise<LeadDetails> {
     return this.call('GET', `/leads/${encodeURIComponent(leadId)}`, LeadDetails);
   }
+
+  leadActivity(leadId: string, before: string | null, limit: number): Promise<ActivityPage> {
+    const q = new URLSearchParams({ limit: String(limit), ...(before ? { before } : {}) });
+    return this.call('GET', `/leads/${encodeURIComponent(leadId)}/activity?${q}`, ActivityPage);
+  }
+
+  saveNudgeSettings(settings: NudgeSettings): Promise<NudgeSettings> { return this.call('PUT', '/me/nudge-settings', NudgeSettings, settings); }
 
   async templates(channel: Channel): Promise<TemplateView[]> {
     return (await this.call('GET', `/templates?channel=${channel}`, z.object({ templates: z.array(TemplateView) }))).templates;

@@ -9,8 +9,9 @@ import { ErrorCode } from '../../shared/error-codes';
 import type { LeadDetails } from '../../shared/domain';
 import type { CoreState } from './desktop-core';
 import { ApiCallError, HttpApi } from './http-api';
-import { SendError, type SendArgs } from './outbox';
+import { SendError, waitingFileMessageId, type SendArgs } from './outbox';
 import { saveSettings } from './settings';
+import { localActivityPage } from './local-activity';
 
 type Args<N extends IpcCallName> = z.infer<(typeof IpcCalls)[N]['args']>;
 type Handler<N extends IpcCallName> = (core: CoreState, args: Args<N>) => Promise<IpcResult<N>> | IpcResult<N>;
@@ -31,7 +32,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
   'session.signOut': async (core) => {
     if (core.session) {
       // Tell the server so the token dies there too; signing out locally must work offline.
-      await core.api().signOut().catch((err) => core.log(`[session] server sign-out failed: ${(err as Error).message}`));
+      await core.api().signOut().catch((err) => core.log(`[session] server sign-out failed: ${(err as Error).message}`, 'warn'));
     }
     await core.endSession('signed-out', 'Signed out.');
     return core.sessionView();
@@ -51,6 +52,18 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
       return await core.api().leadDetails(a.leadId);
     } catch (err) {
       if (isOffline(err)) return local();
+      throw err;
+    }
+  },
+
+  'leads.activity': async (core, a) => {
+    // The history is the server's, so that every device and the CRM-side view agree; offline,
+    // the conversation as this desktop holds it.
+    if (!core.session) throw new CallError(ErrorCode.SIGNED_OUT, 'Sign in to Converse first.');
+    try {
+      return await core.api().leadActivity(a.leadId, a.before, a.limit);
+    } catch (err) {
+      if (isOffline(err) && a.before === null) return localActivityPage(core.store, a.leadId, a.limit);
       throw err;
     }
   },
@@ -136,7 +149,8 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
     return { url: dataUrl(file.mimeType, file.bytes) };
   },
   'attachments.download': async (core, a) => {
-    const file = await core.api().download(a.attachmentId);
+    // A file still waiting in the outbox (chosen offline) is here, not on the server yet.
+    const file = waitingFileMessageId(a.attachmentId) ? await core.fetchAttachment(a.attachmentId) : await core.api().download(a.attachmentId);
     const name = file.fileName ?? a.attachmentId;
     const savedTo = core.o.shell.saveDownload ? await core.o.shell.saveDownload(name, file.bytes) : null;
     if (savedTo) return { url: null, savedTo };
@@ -153,6 +167,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
     const next: Settings = saveSettings(core.store, a);
     if (next.launchAtLogin !== before.launchAtLogin) core.o.shell.setLaunchAtLogin(next.launchAtLogin);
     core.emit('settings.changed', next);
+    if (a.nudges && JSON.stringify(a.nudges) !== JSON.stringify(before.nudges)) core.nudgeSettings.changedHere();
     return next;
   },
 
@@ -197,7 +212,7 @@ export async function runCall(core: CoreState, name: IpcCallName, args: unknown)
   const checked = IpcCalls[name].result.safeParse(result);
   if (!checked.success) {
     const first = checked.error.issues[0];
-    core.log(`[ipc] ${name} produced an invalid result at ${first?.path.join('.')}: ${first?.message}`);
+    core.log(`[ipc] ${name} produced an invalid result at ${first?.path.join('.')}: ${first?.message}`, 'error');
     throw new CallError(ErrorCode.INTERNAL, `${name} produced a result the app cannot use.`);
   }
   return checked.data;

@@ -1,5 +1,6 @@
 // The rep's settings, kept in the local store beside the data they shape.
 import { Settings } from '../../shared/ipc';
+import { DEFAULT_NUDGE_SETTINGS } from '../../shared/domain';
 import type { LocalStore } from './store/local-store';
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -9,6 +10,7 @@ export const DEFAULT_SETTINGS: Settings = {
   mutedConversations: [],
   launchAtLogin: false,
   crmLeadUrl: '',
+  nudges: DEFAULT_NUDGE_SETTINGS,
 };
 
 const KEY = 'app.settings';

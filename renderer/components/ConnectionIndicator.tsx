@@ -6,6 +6,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState } from '../../shared/ipc';
+import { networkOnline } from '../errors/error-words';
 import { useApp } from '../state/appStore';
 
 /** Re-render each second while a retry is counted down; the time is read fresh on each render. */
@@ -20,17 +21,32 @@ function useCountdown(c: ConnectionState): number | null {
   return counting ? Math.max(0, Math.ceil((Date.parse(c.retryAt!) - Date.now()) / 1000)) : null;
 }
 
+/** Whether this machine has a network at all; the link being down says only that the server is not answering. */
+export function useNetworkOnline(): boolean {
+  const [online, setOnline] = useState(networkOnline);
+  useEffect(() => {
+    const update = () => setOnline(networkOnline());
+    window.addEventListener('online', update);
+    window.addEventListener('offline', update);
+    return () => { window.removeEventListener('online', update); window.removeEventListener('offline', update); };
+  }, []);
+  return online;
+}
+
 export function ConnectionIndicator() {
   const { t } = useTranslation();
   const c = useApp((s) => s.connection);
+  const online = useNetworkOnline();
   let label: string;
   if (c.status === 'connected') label = t('connection.connected');
   else if (c.status === 'signed-out') label = t('connection.signedOut');
-  else if (c.status === 'offline') label = t('connection.offlineShort');
+  else if (!online) label = t('connection.offlineShort');
+  else if (c.status === 'offline') label = t('connection.serverUnreachableShort');
   else if (c.retryAt) label = t('connection.reconnectingShort');
   else label = t('connection.connecting');
+  // The link's technical reason (ECONNREFUSED, a URL) is for the log and the banner's "Details".
   return (
-    <div className={`connection connection-${c.status}`} role="status" title={c.reason ? `${label} — ${c.reason}` : label}>
+    <div className={`connection connection-${c.status}`} role="status" title={label}>
       <span className="dot" aria-hidden="true" />
       <span className="visually-hidden">{label}</span>
     </div>
@@ -42,18 +58,22 @@ export function ConnectionBanner() {
   const { t } = useTranslation();
   const c = useApp((s) => s.connection);
   const seconds = useCountdown(c);
+  const online = useNetworkOnline();
   const down = c.status === 'offline' || (c.status === 'connecting' && !!c.retryAt);
   if (!down && c.outboxSize === 0) return null;
   if (c.status === 'signed-out') return null;
+  // "You are offline" only when the machine has no network; otherwise it is the server.
   let text: string;
-  if (c.status === 'offline' && seconds === null) text = t('connection.offline');
-  else if (seconds !== null) text = t('connection.reconnectingIn', { seconds });
+  if (!online) text = t('connection.networkOffline');
+  else if (seconds !== null) text = t('connection.serverUnreachableIn', { seconds });
+  else if (c.status === 'offline') text = t('connection.serverUnreachable');
   else text = t('connection.connecting');
   const waiting = c.outboxSize > 0 ? t('connection.waiting', { count: c.outboxSize }) : null;
   // One sentence, so a narrow window wraps words rather than parts.
   return (
     <div className={`banner connection-banner connection-banner-${c.status}`}>
       <span>{[down ? text : null, waiting].filter(Boolean).join(' · ')}</span>
+      {down && c.reason && <details className="error-details"><summary>{t('errors.details')}</summary><code>{c.reason}</code></details>}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { LeadDetailsView } from '../lead/LeadDetailsView';
 import { ConversationList } from './ConversationList';
 import { LeadSearch } from './LeadSearch';
 import { Notices } from './Notices';
+import { ShellStatus } from './ShellStatus';
 import { NudgesPanel } from './NudgesPanel';
 import { SettingsPanel } from './SettingsPanel';
 import { WindowHeader } from './WindowHeader';
@@ -29,6 +30,7 @@ export function PopUp() {
   return (
     <div className="window popup">
       <WindowHeader />
+      <ShellStatus />
       <Notices />
       <div className="popup-body">{body}</div>
     </div>

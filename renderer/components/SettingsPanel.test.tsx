@@ -27,6 +27,12 @@ function expectNamedControls(panel: HTMLElement, s: Strings, desktop: boolean) {
     within(panel).getByRole('combobox', { name: s.settings.theme }),
     within(panel).getByRole('checkbox', { name: s.settings.doNotDisturb }),
     ...(desktop ? [within(panel).getByRole('checkbox', { name: s.settings.launchAtLogin })] : []),
+    // Carter settings: one checkbox per kind of nudge, sound, quiet hours and their two ends.
+    ...(['message', 'assignment', 'task', 'activity'] as const).map((k) => within(panel).getByRole('checkbox', { name: s.carter[`kind_${k}`] })),
+    within(panel).getByRole('checkbox', { name: s.carter.sound }),
+    within(panel).getByRole('checkbox', { name: s.carter.quietHours }),
+    within(panel).getByLabelText(s.carter.quietFrom),
+    within(panel).getByLabelText(s.carter.quietTo),
     within(panel).getByRole('textbox', { name: s.settings.crmLeadUrl }),
     within(panel).getByRole('button', { name: s.settings.crmSaveLabel }),
     within(panel).getByRole('button', { name: s.app.close }),

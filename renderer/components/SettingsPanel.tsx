@@ -8,6 +8,7 @@ import { converse, errorMessage } from '../converse';
 import { changeLanguage, SUPPORTED_LANGUAGES, systemLanguage } from '../i18n';
 import { useApp } from '../state/appStore';
 import { CrmLeadUrlField } from './CrmLeadUrlField';
+import { NudgeSettingsSection } from './NudgeSettingsSection';
 import { CloseIcon } from './icons';
 
 export function SettingsPanel() {
@@ -63,6 +64,7 @@ export function SettingsPanel() {
           <span>{t('settings.launchAtLogin')}</span>
         </label>
       )}
+      <NudgeSettingsSection value={settings.nudges} onSave={(nudges) => void save({ nudges })} />
       <CrmLeadUrlField saved={settings.crmLeadUrl} onSave={(crmLeadUrl) => save({ crmLeadUrl })} />
       {error && <p role="alert" className="error-text">{error}</p>}
       <p role="status" className="hint">{saved ? t('settings.saved') : ''}</p>

@@ -6,6 +6,7 @@ import { useChat } from '../state/chatStore';
 import { ConnectionIndicator } from './ConnectionIndicator';
 import { ProfileMenu } from './ProfileMenu';
 import { BellIcon } from './icons';
+import { FindMessageButton } from './FindMessageButton';
 
 export function shortcutKeys(): string {
   return converse().platform === 'darwin' ? 'option + m' : 'alt + m';
@@ -25,6 +26,7 @@ export function WindowHeader() {
       </h1>
       <ConnectionIndicator />
       <span className="spacer" />
+      <FindMessageButton />
       <button type="button" className="icon-button bell" aria-label={t('header.nudges')} aria-pressed={overlay === 'nudges'}
         aria-describedby={unseenNudges > 0 ? 'unseen-nudges' : undefined}
         onClick={() => useApp.getState().setOverlay(overlay === 'nudges' ? null : 'nudges')}>

@@ -5,7 +5,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Channel, LeadView, TemplateView } from '../../shared/domain';
 import { fillTemplate, templateOffered } from '../../shared/template-fill';
-import { errorMessage, invoke } from '../converse';
+import { errorCode, errorMessage, invoke } from '../converse';
+import { ErrorText } from '../errors/ErrorText';
 
 export interface PickedTemplate { template: TemplateView; text: string }
 
@@ -14,7 +15,7 @@ export function TemplatePicker({ channel, lead, onPick }: { channel: Channel; le
   const [open, setOpen] = useState(false);
   const [query, setQuery] = useState('');
   const [templates, setTemplates] = useState<(TemplateView & { preview: string })[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ code: string | null; detail: string } | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
 
@@ -25,7 +26,7 @@ export function TemplatePicker({ channel, lead, onPick }: { channel: Channel; le
     setError(null);
     invoke('templates.list', { channel, leadId: lead.id })
       .then((list) => { if (live) setTemplates(list.filter((x) => x.channel === channel && templateOffered(x))); })
-      .catch((e) => { if (live) setError(errorMessage(e)); });
+      .catch((e) => { if (live) setError({ code: errorCode(e), detail: errorMessage(e) }); });
     searchRef.current?.focus();
     return () => { live = false; };
   }, [open, channel, lead.id]);
@@ -47,7 +48,7 @@ export function TemplatePicker({ channel, lead, onPick }: { channel: Channel; le
       {open && (
         <div className="popover template-popover" role="dialog" aria-label={t('templates.select')} onKeyDown={(e) => { if (e.key === 'Escape') { e.stopPropagation(); close(); } }}>
           <input ref={searchRef} type="search" aria-label={t('templates.search')} placeholder={t('templates.search')} value={query} onChange={(e) => setQuery(e.target.value)} />
-          {error && <p role="alert" className="error-text">{t('templates.loadFailed', { message: error })}</p>}
+          {error && <p role="alert"><ErrorText code={error.code} detail={error.detail} frame={(message) => t('templates.loadFailed', { message })} /></p>}
           {templates === null && !error && <p className="hint">{t('app.loading')}</p>}
           {templates !== null && templates.length === 0 && <p className="hint">{t('templates.none')}</p>}
           {templates !== null && templates.length > 0 && shown.length === 0 && <p className="hint">{t('templates.noMatch', { query })}</p>}

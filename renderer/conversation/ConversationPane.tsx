@@ -1,9 +1,10 @@
 // One conversation: who it is with (the name opens the lead's details), the channel and the
 // number it goes to, the messages and the composer. Showing it marks it read and tells main
-// it is on screen.
-import { useEffect } from 'react';
+// it is on screen; opening it puts the cursor in the composer, so the rep can type at once.
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { conversationIdOf, type Channel, type LeadView, type PhoneView } from '../../shared/domain';
+import { canReach, preferredNumber } from '../../shared/send-rules';
 import { Composer } from '../composer/Composer';
 import { converse, invoke } from '../converse';
 import { reportFocus } from '../state/bootstrap';
@@ -13,13 +14,15 @@ import { useDarkTheme } from '../theme';
 import { MessageList } from './MessageList';
 import { crmLeadPageUrl } from '../lead/crm-link';
 import { BackIcon } from '../components/icons';
+import { MuteToggle } from '../components/MuteToggle';
 
 export const leadName = (lead: LeadView | undefined): string => (lead ? `${lead.firstName} ${lead.lastName}`.trim() : '');
 
-/** The number a conversation goes to: the chosen one, else the primary, else the first. */
-export function chosenPhone(lead: LeadView | undefined, handle: string | null): PhoneView | null {
+/** The number a conversation goes to: the one the rep chose, else the first the channel can
+ * reach, the primary first (shared/send-rules.ts: an SMS never preselects a UK number). */
+export function chosenPhone(lead: LeadView | undefined, handle: string | null, channel: Channel): PhoneView | null {
   if (!lead || lead.phones.length === 0) return null;
-  return lead.phones.find((p) => p.handle === handle) ?? lead.phones.find((p) => p.primary) ?? lead.phones[0];
+  return lead.phones.find((p) => p.handle === handle) ?? preferredNumber(lead.phones, channel);
 }
 
 /** The lead's page in the CRM through the OS browser (Electron, usable pattern set), else the
@@ -55,6 +58,12 @@ function LeadName({ leadId, name }: { leadId: string; name: string }) {
   );
 }
 
+/** What Select Number says after a number this channel cannot use. */
+function numberNote(p: PhoneView, channel: Channel, t: (k: string) => string): string {
+  if (channel === 'sms' && !canReach(p, 'sms')) return ` — ${t('conversation.numberNoSms')}`;
+  return p.smsOptedOut && channel === 'sms' ? ` — ${t('lead.optedOut')}` : '';
+}
+
 function ChannelChoice({ value, onChange }: { value: Channel; onChange: (c: Channel) => void }) {
   const { t } = useTranslation();
   return (
@@ -79,8 +88,19 @@ export function ConversationPane({ active, showBack }: { active: ActiveConversat
   const lastMessageId = useChat((s) => s.threads[id]?.messages.at(-1)?.id);
   const focused = useApp((s) => s.windowFocused);
   const dark = useDarkTheme();
-  const phone = chosenPhone(lead, active.phoneHandle);
+  const phone = chosenPhone(lead, active.phoneHandle, active.channel);
   const name = leadName(lead) || summary?.leadName || '';
+  const sectionRef = useRef<HTMLElement>(null);
+  const composerReady = !!lead;
+
+  // Focus in the composer when a conversation opens (and once its lead has loaded, since the
+  // composer waits for it). The pane's only text area is the composer's message box, so the
+  // composer needs no focus API; a disabled one (a file that takes no text) is left alone.
+  useEffect(() => {
+    if (!composerReady) return;
+    const box = sectionRef.current?.querySelector<HTMLTextAreaElement>('textarea:not([disabled])');
+    box?.focus({ preventScroll: true });
+  }, [id, composerReady]);
 
   useEffect(() => { reportFocus(); }, [id, focused]);
   // Read means seen: mark it when shown in a focused window, and again as new ones arrive.
@@ -89,21 +109,22 @@ export function ConversationPane({ active, showBack }: { active: ActiveConversat
   }, [id, focused, lastMessageId, unread > 0]);
 
   return (
-    <section className="conversation" aria-label={name}>
+    <section ref={sectionRef} className="conversation" aria-label={name}>
       <header className="conversation-header">
         {showBack && (
-          <button type="button" className="icon-button" aria-label={t('app.back')} onClick={() => { useChat.getState().close(); reportFocus(); }}>
+          <button type="button" className="icon-button back-button" aria-label={t('app.back')} onClick={() => { useChat.getState().close(); reportFocus(); }}>
             <BackIcon />
           </button>
         )}
         <LeadName leadId={active.leadId} name={name} />
         <ChannelChoice value={active.channel} onChange={(c) => useChat.getState().setChannel(c)} />
+        <MuteToggle conversationId={id} />
         {lead && lead.phones.length > 1 && (
           <label className="select-number">
             <span className="visually-hidden">{t('conversation.selectNumber')}</span>
             <select aria-label={t('conversation.selectNumber')} value={phone?.handle ?? ''} onChange={(e) => useChat.getState().setPhone(e.target.value)}>
               {lead.phones.map((p) => (
-                <option key={p.handle} value={p.handle}>{p.label ? `${p.display} (${p.label})` : p.display}{p.smsOptedOut && active.channel === 'sms' ? ` — ${t('lead.optedOut')}` : ''}</option>
+                <option key={p.handle} value={p.handle}>{p.label ? `${p.display} (${p.label})` : p.display}{numberNote(p, active.channel, t)}</option>
               ))}
             </select>
           </label>

@@ -1,11 +1,14 @@
 // A file inside a message: a preview for images, GIFs, videos and audio where the shell can
 // serve the bytes to the page, and a file chip with "Download" (and its progress) for the rest.
+// A file the server blocked (a program, a page, a scripted SVG from a lead) gets neither: the
+// chip says why.
 // Previews come from `attachments.preview` (a file URL of the shell: app://… in Electron, a
 // loopback URL with a capability in the browser shell); the file itself is only fetched through
 // `attachments.download` when the rep clicks "Download".
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AttachmentView } from '../../shared/domain';
+import { plainFileName } from '../../shared/file-name';
 import { errorMessage, invoke } from '../converse';
 import { formatBytes } from '../i18n/format';
 
@@ -81,6 +84,8 @@ type DownloadState =
 function DownloadChip({ attachment }: { attachment: AttachmentView }) {
   const { t } = useTranslation();
   const [state, setState] = useState<DownloadState>({ phase: 'idle' });
+  // The server sends plain names; a name from an older server may still hide its extension.
+  const fileName = plainFileName(attachment.fileName) || 'attachment';
 
   const download = async () => {
     setState({ phase: 'running', loaded: null });
@@ -90,12 +95,12 @@ function DownloadChip({ attachment }: { attachment: AttachmentView }) {
       if (!r.url) throw new Error('no file');
       try {
         const blob = await fetchWithProgress(r.url, (loaded) => setState({ phase: 'running', loaded }));
-        saveBlob(blob, attachment.fileName);
+        saveBlob(blob, fileName);
       } catch {
         // A URL the page may not fetch (another origin): let the browser download it itself.
         const a = document.createElement('a');
         a.href = r.url;
-        a.download = attachment.fileName;
+        a.download = fileName;
         a.rel = 'noopener';
         a.click();
       }
@@ -107,11 +112,11 @@ function DownloadChip({ attachment }: { attachment: AttachmentView }) {
 
   return (
     <div className="file-chip">
-      <span className="file-name" dir="auto">{attachment.fileName}</span>
+      <span className="file-name" dir="auto">{fileName}</span>
       <span className="file-size">{formatBytes(attachment.size)}</span>
       <button type="button" className="link-button" onClick={download} disabled={state.phase === 'running'}>{t('attachment.download')}</button>
       {state.phase === 'running' && (
-        <progress aria-label={t('attachment.downloading', { name: attachment.fileName })} max={attachment.size || undefined} value={state.loaded ?? undefined} />
+        <progress aria-label={t('attachment.downloading', { name: fileName })} max={attachment.size || undefined} value={state.loaded ?? undefined} />
       )}
       {state.phase === 'done' && state.savedTo && <span className="hint">{t('attachment.savedTo', { path: state.savedTo })}</span>}
       {state.phase === 'error' && <span role="alert" className="error-text">{t('attachment.downloadFailed', { message: state.message })}</span>}
@@ -141,7 +146,33 @@ function MediaPreview({ attachment }: { attachment: AttachmentView }) {
   );
 }
 
+/** A file the server blocked (shared/attachment-policy.ts): its name and size, why, and no way to open it. */
+function BlockedChip({ attachment, reason }: { attachment: AttachmentView; reason: NonNullable<AttachmentView['blocked']> }) {
+  const { t } = useTranslation();
+  return (
+    <div className="file-chip file-chip-blocked">
+      <span className="file-name" dir="auto">{plainFileName(attachment.fileName)}</span>
+      <span className="file-size">{formatBytes(attachment.size)}</span>
+      <span role="note" className="error-text">{t(`attachment.blocked.${reason}`)}</span>
+    </div>
+  );
+}
+
+/** A lead's file the provider has not handed over yet: the rep is told, and "Download" asks the provider again. */
+function UnavailableChip({ attachment, state }: { attachment: AttachmentView; state: NonNullable<AttachmentView['unavailable']> }) {
+  const { t } = useTranslation();
+  return (
+    <div className="media-unavailable">
+      <span role="status" className="hint">{t(`attachment.unavailable.${state}`)}</span>
+      <DownloadChip attachment={attachment} />
+    </div>
+  );
+}
+
 export function MessageAttachment({ attachment }: { attachment: AttachmentView }) {
+  if (attachment.blocked) return <BlockedChip attachment={attachment} reason={attachment.blocked} />;
+  // Never previewed: there are no bytes to show yet.
+  if (attachment.unavailable) return <UnavailableChip attachment={attachment} state={attachment.unavailable} />;
   if (attachment.kind !== 'document') return <MediaPreview attachment={attachment} />;
   return <DownloadChip attachment={attachment} />;
 }

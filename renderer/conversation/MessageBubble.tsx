@@ -3,7 +3,8 @@
 import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../shared/domain';
-import { errorMessage, invoke } from '../converse';
+import { errorCode, errorMessage, invoke } from '../converse';
+import { ErrorText } from '../errors/ErrorText';
 import { formatDateTime, formatTime } from '../i18n/format';
 import { useChat } from '../state/chatStore';
 import { MessageAttachment } from './MessageAttachment';
@@ -12,7 +13,7 @@ import { StatusTick } from './StatusTick';
 function RetryButton({ message }: { message: MessageView }) {
   const { t } = useTranslation();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ code: string | null; detail: string } | null>(null);
   if (!message.clientId) return null;
   const retry = async () => {
     setBusy(true);
@@ -21,7 +22,7 @@ function RetryButton({ message }: { message: MessageView }) {
       const m = await invoke('messages.retry', { clientId: message.clientId! });
       useChat.getState().applyMessages({ conversationId: m.conversationId, messages: [m] });
     } catch (e) {
-      setError(errorMessage(e));
+      setError({ code: errorCode(e), detail: errorMessage(e) });
     } finally {
       setBusy(false);
     }
@@ -29,18 +30,14 @@ function RetryButton({ message }: { message: MessageView }) {
   return (
     <>
       <button type="button" className="link-button danger" onClick={retry} disabled={busy}>{t('status.retry')}</button>
-      {error && <span role="alert" className="error-text">{error}</span>}
+      {error && <span role="alert"><ErrorText code={error.code} detail={error.detail} /></span>}
     </>
   );
 }
 
-function failureReason(m: MessageView, t: (k: string) => string): string {
-  if (!m.error) return '';
-  const translated = t(`errors.${m.error.code}`);
-  return translated === `errors.${m.error.code}` ? m.error.message : `${translated} (${m.error.message})`;
-}
 
-export const MessageBubble = memo(function MessageBubble({ message, leadName }: { message: MessageView; leadName: string }) {
+/** `number`: the lead's number it went to or came from, when the lead has several. */
+export const MessageBubble = memo(function MessageBubble({ message, leadName, number = null }: { message: MessageView; leadName: string; number?: string | null }) {
   const { t } = useTranslation();
   const outbound = message.direction === 'outbound';
   const failed = message.status === 'failed';
@@ -51,16 +48,19 @@ export const MessageBubble = memo(function MessageBubble({ message, leadName }: 
       {message.caption && <p className="caption" dir="auto">{message.caption}</p>}
       {message.body && <p className="body" dir="auto">{message.body}</p>}
       <footer className="meta">
+        {number && <span className="bubble-number" dir="ltr">{t(outbound ? 'conversation.toNumber' : 'conversation.fromNumber', { number })}</span>}
         <time dateTime={message.createdAt} title={formatDateTime(message.createdAt)}>{formatTime(message.createdAt)}</time>
         {outbound && <StatusTick status={message.status} />}
       </footer>
       {failed && (
         <div className="failure">
-          <span className="error-text">{t('status.failedReason', { reason: failureReason(message, t) || t('status.failed') })}</span>
+          {message.error
+            ? <ErrorText code={message.error.code} detail={message.error.message} frame={(reason) => t('status.failedReason', { reason })} />
+            : <span className="error-text">{t('status.failed')}</span>}
           <RetryButton message={message} />
         </div>
       )}
-      {!failed && message.error && outbound && <div className="hint">{failureReason(message, t)}</div>}
+      {!failed && message.error && outbound && <div className="hint"><ErrorText code={message.error.code} detail={message.error.message} className="" /></div>}
     </article>
   );
 });

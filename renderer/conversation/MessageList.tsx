@@ -5,6 +5,7 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer, observeElementRect, type Virtualizer } from '@tanstack/react-virtual';
 import { useTranslation } from 'react-i18next';
+import { parseConversationId } from '../../shared/domain';
 import { formatDay } from '../i18n/format';
 import { useChat } from '../state/chatStore';
 import { threadRows } from '../state/threadRows';
@@ -18,9 +19,21 @@ function observeRectWithFallback(instance: Virtualizer<HTMLDivElement, Element>,
   return observeElementRect(instance, (rect) => cb(rect.height > 0 ? rect : { width: rect.width || 400, height: 600 }));
 }
 
+/** A lead with several numbers: each bubble says which one (its display, masked or not). */
+function useNumberOf(conversationId: string): (handle: string | null) => string | null {
+  const leadId = parseConversationId(conversationId)?.leadId ?? '';
+  const phones = useChat((s) => s.leads[leadId]?.phones);
+  return useCallback((handle: string | null) => {
+    if (!phones || phones.length < 2 || !handle) return null;
+    const p = phones.find((x) => x.handle === handle);
+    return p ? (p.label ? `${p.display} (${p.label})` : p.display) : null;
+  }, [phones]);
+}
+
 export function MessageList({ conversationId, leadName }: { conversationId: string; leadName: string }) {
   const { t } = useTranslation();
   const thread = useChat((s) => s.threads[conversationId]);
+  const numberOf = useNumberOf(conversationId);
   const loadOlder = useChat((s) => s.loadOlder);
   const messages = thread?.messages;
   const rows = useMemo(() => threadRows(messages ?? []), [messages]);
@@ -80,6 +93,19 @@ export function MessageList({ conversationId, leadName }: { conversationId: stri
     prev.current = { firstKey, lastKey, total, count: rows.length };
   }, [firstKey, lastKey, rows, virtualizer]);
 
+  // "Find a message" chose a message of this thread: bring it to the middle and mark it.
+  const jump = useChat((s) => (s.jump?.conversationId === conversationId ? s.jump.messageId : null));
+  const [marked, setMarked] = useState<string | null>(null);
+  useLayoutEffect(() => {
+    if (!jump) return;
+    const index = rows.findIndex((r) => r.kind === 'message' && r.message.id === jump);
+    if (index < 0) return;
+    atBottom.current = false;
+    virtualizer.scrollToIndex(index, { align: 'center' });
+    setMarked(jump);
+    useChat.getState().clearJump();
+  }, [jump, rows, virtualizer]);
+
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
@@ -110,10 +136,11 @@ export function MessageList({ conversationId, leadName }: { conversationId: stri
             const row = rows[item.index];
             return (
               <div key={item.key} data-index={item.index} ref={virtualizer.measureElement}
-                className={row.kind === 'message' ? `virtual-row bubble-row ${row.message.direction === 'outbound' ? 'out' : 'in'}` : 'virtual-row'} style={{ transform: `translateY(${item.start}px)` }}>
+                className={row.kind === 'message' ? `virtual-row bubble-row ${row.message.direction === 'outbound' ? 'out' : 'in'}${row.message.id === marked ? ' jump-target' : ''}` : 'virtual-row'} style={{ transform: `translateY(${item.start}px)` }}
+                aria-current={row.kind === 'message' && row.message.id === marked ? 'true' : undefined}>
                 {row.kind === 'day'
                   ? <h3 className="day-heading">{formatDay(row.day, t)}</h3>
-                  : <MessageBubble message={row.message} leadName={leadName} />}
+                  : <MessageBubble message={row.message} leadName={leadName} number={numberOf(row.message.phoneHandle)} />}
               </div>
             );
           })}

@@ -33,7 +33,9 @@ describe('message status ticks', () => {
     api.messages = [makeMessage({ id: 'm1', clientId: 'client-0001', status: 'failed', error: { code: 'provider_error', message: 'Carrier rejected the number' } })];
     renderWithI18n(<MessageBubble message={api.messages[0]} leadName="Maria Garcia" />);
     expect(screen.getByRole('img', { name: 'Failed' })).toBeInTheDocument();
-    expect(screen.getByText(/Failed: The provider refused the message\. \(Carrier rejected the number\)/)).toBeInTheDocument();
+    expect(screen.getByText('Failed: The provider did not accept this message; its reason is under Details.')).toBeInTheDocument();
+    // The provider's own words are kept, behind "Details".
+    expect(screen.getByText('Details').closest('details')).toHaveTextContent('Carrier rejected the number');
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     await waitFor(() => expect(api.callsOf('messages.retry')).toEqual([{ clientId: 'client-0001' }]));
   });

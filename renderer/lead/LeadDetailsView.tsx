@@ -2,13 +2,13 @@
 // Activity History, which includes the conversation.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TFunction } from 'i18next';
 import type { LeadDetails } from '../../shared/domain';
 import { errorMessage, invoke } from '../converse';
 import { formatDateTime } from '../i18n/format';
 import { useChat } from '../state/chatStore';
 import { useApp } from '../state/appStore';
 import { CloseIcon } from '../components/icons';
+import { ActivityHistory } from './ActivityHistory';
 
 export function LeadDetailsView({ leadId, onClose }: { leadId: string; onClose?: () => void }) {
   const { t } = useTranslation();
@@ -38,7 +38,7 @@ export function LeadDetailsView({ leadId, onClose }: { leadId: string; onClose?:
         <>
           <dl className="fields">
             <dt>{t('lead.name')}</dt><dd dir="auto">{lead.firstName} {lead.lastName}</dd>
-            <dt>{t('lead.email')}</dt><dd>{lead.email ?? '—'}</dd>
+            <dt>{t('lead.email')}</dt><dd className="email">{lead.email ? <EmailAddress email={lead.email} /> : '—'}</dd>
             <dt>{t('lead.phones')}</dt>
             <dd>
               <ul className="plain">
@@ -68,25 +68,17 @@ export function LeadDetailsView({ leadId, onClose }: { leadId: string; onClose?:
               </ul>
             </>
           )}
-          <h3>{t('lead.activity')}</h3>
-          {details.activity.length === 0 && <p className="hint">{t('lead.noActivity')}</p>}
-          <ol className="activity">
-            {details.activity.map((a) => (
-              <li key={a.id}>
-                <span className="activity-type">{activityTypeLabel(t, a.type)}</span>
-                <time dateTime={a.at}>{formatDateTime(a.at)}</time>
-                <span dir="auto">{a.summary}</span>
-              </li>
-            ))}
-          </ol>
+          <ActivityHistory leadId={leadId} />
         </>
       )}
     </section>
   );
 }
 
-/** The rep reads "Lead assigned", not the server's `lead.assigned`; an unknown kind is still made readable. */
-export function activityTypeLabel(t: TFunction, type: string): string {
-  const fallback = type.replace(/[._]+/g, ' ').trim();
-  return t(`lead.activityTypes.${type.replace(/\./g, '_')}`, { defaultValue: fallback.charAt(0).toUpperCase() + fallback.slice(1) });
+
+/** An email that wraps only where a reader expects it — before the @ and before a dot
+ * ("maria.garcia" / "@example" / ".com") — never mid-word as a narrow pane would break it. */
+export function EmailAddress({ email }: { email: string }) {
+  const parts = email.split(/(?=[@.])/);
+  return <span dir="ltr">{parts.map((p, i) => (i === 0 ? p : <span key={i}><wbr />{p}</span>))}</span>;
 }

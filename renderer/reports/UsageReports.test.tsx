@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createInstance, type i18n as I18n } from 'i18next';
 import { I18nextProvider, initReactI18next } from 'react-i18next';
@@ -76,12 +76,15 @@ describe('Usage Reports view', () => {
     await renderView();
     await screen.findByRole('table', { name: 'Nudges by entity' });
     expect(invoke).toHaveBeenCalledWith('reports.usage', { range: 'month', month: '2026-03' });
-    expect((screen.getByLabelText('Month') as HTMLInputElement).value).toBe('2026-03');
+    expect(screen.getByRole('combobox', { name: 'Month' })).toHaveDisplayValue('March');
+    expect(screen.getByRole('combobox', { name: 'Year' })).toHaveDisplayValue('2026');
     expect(rowsOf(/^Nudges by entity$/)).toEqual([['Mar 2026', '1,234', '2', '3', '1,239']]);
     expect(rowsOf(/^SMS received and sent$/)).toEqual([['Mar 2026', '13', '14']]);
     expect(rowsOf(/^SMS per provider$/)).toEqual([['Mar 2026', '14', '11', '0', '2']]);
     expect(rowsOf(/^WhatsApp messages$/)).toEqual([['Mar 2026', '6', '7']]);
-    expect(screen.getAllByRole('figure')).toHaveLength(3);
+    // Four charts: WhatsApp has one too, not only a table.
+    expect(screen.getAllByRole('figure')).toHaveLength(4);
+    expect(screen.getByRole('figure', { name: /WhatsApp messages/ })).toBeInTheDocument();
     expect(screen.getByText(/whole workspace.*America\/New_York/)).toBeInTheDocument();
   });
 
@@ -96,13 +99,34 @@ describe('Usage Reports view', () => {
     expect(nudges[0]).toEqual(['Apr 2025', '1', '2', '3', '6']);
     expect(nudges[11]).toEqual(['Mar 2026', '1,234', '13', '14', '1,261']);
 
-    const monthInput = screen.getByLabelText('Month');
-    // A month input emits whole values (or '' while incomplete), so change events are what a rep produces.
-    fireEvent.change(monthInput, { target: { value: '' } });
-    expect(screen.getByText('Choose a month to see its figures.')).toBeInTheDocument();
-    fireEvent.change(monthInput, { target: { value: '2025-12' } });
+    // A month picked while "Last 12 months" is chosen: the twelve ending with it.
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Year' }), '2025');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Month' }), 'December');
     await waitFor(() => expect(invoke).toHaveBeenLastCalledWith('reports.usage', { range: 'last12', month: '2025-12' }));
     await waitFor(() => expect(rowsOf(/^SMS received and sent$/)[11]).toEqual(['Dec 2025', '123', '124']));
+    expect(screen.getByText('Jan 2025 – Dec 2025')).toBeInTheDocument();
+  });
+
+  it('ends "Last 12 months" at the current month when a month was picked for "This month" before', async () => {
+    const user = userEvent.setup({ advanceTimers: () => {} });
+    await renderView();
+    await screen.findByRole('table', { name: 'Nudges by entity' });
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Year' }), '2025');
+    await user.selectOptions(screen.getByRole('combobox', { name: 'Month' }), 'October');
+    await waitFor(() => expect(invoke).toHaveBeenLastCalledWith('reports.usage', { range: 'month', month: '2025-10' }));
+    await user.click(screen.getByRole('radio', { name: 'Last 12 months' }));
+    await waitFor(() => expect(invoke).toHaveBeenLastCalledWith('reports.usage', { range: 'last12', month: '2026-03' }));
+    await waitFor(() => expect(rowsOf(/^Nudges by entity$/).at(-1)?.[0]).toBe('Mar 2026'));
+    expect(screen.getByRole('combobox', { name: 'Month' })).toHaveDisplayValue('March');
+    expect(screen.getByText('Apr 2025 – Mar 2026')).toBeInTheDocument();
+  });
+
+  it('offers no month after the current one', async () => {
+    await renderView();
+    await screen.findByRole('table', { name: 'Nudges by entity' });
+    expect(screen.getByRole('option', { name: 'March' })).toBeEnabled();
+    expect(screen.getByRole('option', { name: 'April' })).toBeDisabled();
+    expect(within(screen.getByRole('combobox', { name: 'Year' })).getAllByRole('option').map((o) => o.textContent)).toEqual(['2021', '2022', '2023', '2024', '2025', '2026']);
   });
 
   it('downloads a CSV with the same numbers as the tables, without the server', async () => {
@@ -165,7 +189,9 @@ describe('Usage Reports view', () => {
     await user.tab();
     expect(screen.getByRole('button', { name: 'Close' })).toHaveFocus();
     await user.tab();
-    expect(screen.getByLabelText('Month')).toHaveFocus();
+    expect(screen.getByRole('combobox', { name: 'Month' })).toHaveFocus();
+    await user.tab();
+    expect(screen.getByRole('combobox', { name: 'Year' })).toHaveFocus();
     await user.tab();
     expect(screen.getByRole('radio', { name: 'This month' })).toHaveFocus();
     await user.keyboard('{ArrowRight}');
@@ -184,6 +210,9 @@ describe('Usage Reports view', () => {
     expect(await screen.findByRole('heading', { level: 1, name: 'उपयोग रिपोर्ट' })).toBeInTheDocument();
     expect(await screen.findByRole('table', { name: 'एंटिटी के अनुसार नज' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'CSV डाउनलोड करें' })).toBeInTheDocument();
+    // The month filter speaks Hindi too (the browser's own month input stayed English).
+    expect(screen.getByRole('combobox', { name: 'महीना' })).toHaveDisplayValue('मार्च');
+    expect(screen.getByRole('option', { name: 'दिसंबर' })).toBeInTheDocument();
   });
 });
 

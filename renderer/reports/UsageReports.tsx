@@ -1,12 +1,18 @@
 // The Usage Reports page (seed §7), opened from the expanded view's profile menu: a month
-// filter, "This month" / "Last 12 months", and three charts — nudges by entity, SMS inbound
-// vs outbound, SMS per provider — each beside a table of the same numbers (the table is what
-// screen readers and keyboard users read), plus WhatsApp figures and a CSV export.
+// filter, "This month" / "Last 12 months", and four charts — nudges by entity, SMS inbound
+// vs outbound, SMS per provider, WhatsApp inbound vs outbound — each with a table of the same
+// numbers (the table is what screen readers and keyboard users read), and a CSV export.
+//
+// Which months: "This month" is the current month and "Last 12 months" the twelve ending with
+// it, until the rep picks a month in the filter — then the picked month, or the twelve ending
+// with it. Choosing a period again starts from the current month, so picking October and then
+// "Last 12 months" shows the year up to now, not a year that ended in October.
 import { useCallback, useEffect, useId, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Bar, BarChart, CartesianGrid, Legend, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ConverseApi, UsageReport, UsageReportQuery } from '../../shared/ipc';
 import { downloadCsv, nudgeTotal, providersOf, usageCsvFileName, usageReportCsv } from './usage-csv';
+import { MonthPicker } from './MonthPicker';
 import './reports.css';
 
 type Range = UsageReportQuery['range'];
@@ -16,8 +22,6 @@ type LoadState =
   | { status: 'loading'; report: UsageReport | null }
   | { status: 'ready'; report: UsageReport }
   | { status: 'error'; code: string; message: string; report: UsageReport | null };
-
-const MONTH = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 function currentMonth(now = new Date()): string {
   return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
@@ -34,21 +38,20 @@ const providerColour = (p: string) => PROVIDER_COLOURS[p] ?? 'var(--ur-other)';
 
 export function UsageReports(props: { onClose: () => void }) {
   const { t, i18n } = useTranslation('reports');
-  const [month, setMonth] = useState(currentMonth);
+  const [picked, setPicked] = useState<string | null>(null);
   const [range, setRange] = useState<Range>('month');
+  const latest = currentMonth();
+  const month = picked ?? latest;
   const [state, setState] = useState<LoadState>({ status: 'idle' });
   const [attempt, setAttempt] = useState(0);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const ids = { heading: useId(), month: useId() };
-
-  const monthValid = MONTH.test(month);
+  const ids = { heading: useId() };
 
   useEffect(() => {
     headingRef.current?.focus();
   }, []);
 
   useEffect(() => {
-    if (!monthValid) return;
     let current = true; // a slower answer to an older filter must not overwrite a newer one
     setState((s) => ({ status: 'loading', report: 'report' in s ? s.report : null }));
     const api = reportsApi();
@@ -69,7 +72,7 @@ export function UsageReports(props: { onClose: () => void }) {
       },
     );
     return () => { current = false; };
-  }, [range, month, monthValid, attempt]);
+  }, [range, month, attempt]);
 
   const report = 'report' in state ? state.report : null;
   const lang = i18n.language || 'en';
@@ -98,16 +101,12 @@ export function UsageReports(props: { onClose: () => void }) {
       </header>
 
       <form className="usage-reports__filters" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
-        <div className="usage-reports__field">
-          <label htmlFor={ids.month}>{t('month')}</label>
-          <input id={ids.month} name="month" type="month" value={month} max="9999-12"
-            aria-invalid={!monthValid} onChange={(e) => setMonth(e.target.value)} />
-        </div>
+        <MonthPicker value={month} latest={latest} onChange={setPicked} />
         <fieldset className="usage-reports__range">
           <legend>{t('period')}</legend>
           {(['month', 'last12'] as const).map((r) => (
             <label key={r} className="usage-reports__range-option">
-              <input type="radio" name="range" value={r} checked={range === r} onChange={() => setRange(r)} />
+              <input type="radio" name="range" value={r} checked={range === r} onChange={() => { setRange(r); setPicked(null); }} />
               <span>{t(`range.${r}`)}</span>
             </label>
           ))}
@@ -118,7 +117,7 @@ export function UsageReports(props: { onClose: () => void }) {
       </form>
 
       <div className="usage-reports__status" role="status" aria-live="polite">
-        {!monthValid ? t('chooseMonth') : state.status === 'loading' ? t('loading') : ''}
+        {state.status === 'loading' ? t('loading') : ''}
       </div>
 
       {state.status === 'error' && (
@@ -159,13 +158,18 @@ function ReportBody({ report, number, monthLabel }: { report: UsageReport; numbe
     activity: m.nudges.activity,
     inbound: m.sms.inbound,
     outbound: m.sms.outbound,
+    waInbound: m.whatsapp.inbound,
+    waOutbound: m.whatsapp.outbound,
     ...Object.fromEntries(providers.map((p) => [`p_${p}`, (m.sms.byProvider[p]?.inbound ?? 0) + (m.sms.byProvider[p]?.outbound ?? 0)])),
   }));
 
   return (
     <>
       <p className="usage-reports__scope">
-        {t(`scope.${report.scope}`)} · {t('timeZone', { timeZone: report.timeZone })}
+        {report.months.length > 0 && <strong className="usage-reports__span">{report.months.length > 1
+          ? t('span', { from: monthLabel(report.months[0].month), to: monthLabel(report.months.at(-1)!.month) })
+          : monthLabel(report.months[0].month)}</strong>}
+        {' '}{t(`scope.${report.scope}`)} · {t('timeZone', { timeZone: report.timeZone })}
       </p>
 
       <section className="usage-reports__totals" aria-label={t('totals.title')}>
@@ -200,7 +204,7 @@ function ReportBody({ report, number, monthLabel }: { report: UsageReport; numbe
           rows={report.months.map((m) => [monthLabel(m.month), [m.sms.inbound, m.sms.outbound].map(n)])} />
       } />
 
-      <ReportSection title={t('providers.title')} chartTitle={t('providers.chartTitle')} chart={
+      <ReportSection title={t('providers.title')} chartTitle={t('providers.chartTitle')} wideTable chart={
         <BarChart data={rows} responsive style={CHART_STYLE} accessibilityLayer>
           {axes()}
           {providers.map((p) => (
@@ -214,11 +218,16 @@ function ReportBody({ report, number, monthLabel }: { report: UsageReport; numbe
             providers.flatMap((p) => [m.sms.byProvider[p]?.outbound ?? 0, m.sms.byProvider[p]?.inbound ?? 0]).map(n)])} />
       } />
 
-      <section className="usage-reports__section usage-reports__section--table-only" aria-label={t('whatsapp.title')}>
-        <h2>{t('whatsapp.title')}</h2>
+      <ReportSection title={t('whatsapp.title')} chart={
+        <BarChart data={rows} responsive style={CHART_STYLE} accessibilityLayer>
+          {axes()}
+          <Bar dataKey="waInbound" name={t('whatsapp.inbound')} fill="var(--ur-wa-inbound)" isAnimationActive={false} />
+          <Bar dataKey="waOutbound" name={t('whatsapp.outbound')} fill="var(--ur-wa-outbound)" isAnimationActive={false} />
+        </BarChart>
+      } table={
         <DataTable caption={t('whatsapp.title')} columns={[t('whatsapp.inbound'), t('whatsapp.outbound')]}
           rows={report.months.map((m) => [monthLabel(m.month), [m.whatsapp.inbound, m.whatsapp.outbound].map(n)])} />
-      </section>
+      } />
     </>
   );
 }
@@ -237,12 +246,14 @@ function axes() {
   ];
 }
 
-function ReportSection({ title, chartTitle, chart, table }: { title: string; chartTitle?: string; chart: ReactNode; table: ReactNode }) {
+/** A chart and its table side by side; `wideTable` (one column per provider and direction)
+ * puts the table under the chart at full width, so it never needs scrolling at 1280 px. */
+function ReportSection({ title, chartTitle, chart, table, wideTable = false }: { title: string; chartTitle?: string; chart: ReactNode; table: ReactNode; wideTable?: boolean }) {
   const { t } = useTranslation('reports');
   return (
     <section className="usage-reports__section" aria-label={title}>
       <h2>{title}</h2>
-      <div className="usage-reports__pair">
+      <div className={`usage-reports__pair${wideTable ? ' usage-reports__pair--stacked' : ''}`}>
         <figure className="usage-reports__chart" aria-label={t('chartLabel', { title: chartTitle ?? title })}>
           {chart}
         </figure>

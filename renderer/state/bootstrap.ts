@@ -4,6 +4,7 @@ import { converse, invoke } from '../converse';
 import { changeLanguage } from '../i18n';
 import { useApp } from './appStore';
 import { activeConversationId, useChat } from './chatStore';
+import { startUnreadSignals } from './unread-signals';
 
 /** Load the signed-in rep's data (after start or sign-in). */
 export async function loadSignedInData(): Promise<void> {
@@ -57,6 +58,7 @@ export async function bootstrap(): Promise<() => void> {
     api.on('navigate', (n) => void navigateTo(n)),
     api.on('nudges.changed', () => useApp.getState().noteNudge()),
     api.on('notice', (n) => useApp.getState().addNotice(n.kind, n.message)),
+    startUnreadSignals(),
   ];
   try {
     const [session, settings] = await Promise.all([invoke('session.get', {}), invoke('settings.get', {})]);

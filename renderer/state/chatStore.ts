@@ -8,6 +8,8 @@ import { prependOlder, upsertMessages } from './threadRows';
 export const PAGE_SIZE = 100;
 /** Threads kept in memory besides the open one; older ones reload from the local store when reopened. */
 const KEPT_THREADS = 6;
+/** How far back "Find a message" pages to reach a message (at PAGE_SIZE a page). */
+const MAX_JUMP_PAGES = 200;
 
 export interface Thread {
   messages: MessageView[];
@@ -33,6 +35,11 @@ interface ChatState {
   active: ActiveConversation | null;
   /** Unsent composer text by conversation id (forgotten on sign-out). */
   drafts: Record<string, string>;
+  /** A message found by "Find a message" that its thread should scroll to and mark. */
+  jump: { conversationId: string; messageId: string } | null;
+  /** Open a message's conversation with the message in view; false when it is not there any more. */
+  showMessage(leadId: string, channel: Channel, messageId: string): Promise<boolean>;
+  clearJump(): void;
   setDraft(conversationId: string, text: string): void;
   loadConversations(): Promise<void>;
   refreshConversations(ids: string[]): Promise<void>;
@@ -67,6 +74,26 @@ export const useChat = create<ChatState>((set, get) => {
     unread: { total: 0, byConversation: {} },
     active: null,
     drafts: {},
+    jump: null,
+
+    showMessage: async (leadId, channel, messageId) => {
+      const id = conversationIdOf(leadId, channel);
+      set({ jump: null });
+      await get().open(leadId, channel);
+      // The thread holds its newest page: older ones are read from the local store until the message is in.
+      for (let i = 0; i < MAX_JUMP_PAGES; i++) {
+        const t = get().threads[id];
+        if (!t?.loaded || get().active === null || activeConversationId(get().active) !== id) return false;
+        if (t.messages.some((m) => m.id === messageId)) { set({ jump: { conversationId: id, messageId } }); return true; }
+        if (t.before === null) return false;
+        const page = await invoke('messages.page', { conversationId: id, before: t.before, limit: PAGE_SIZE });
+        const now = get().threads[id] ?? emptyThread();
+        patchThread(id, { messages: prependOlder(page.messages, now.messages), before: page.before });
+      }
+      return false;
+    },
+
+    clearJump: () => set({ jump: null }),
 
     setDraft: (id, text) => set((s) => {
       const drafts = { ...s.drafts };
@@ -162,6 +189,6 @@ export const useChat = create<ChatState>((set, get) => {
 
     setUnread: (unread) => set({ unread }),
 
-    reset: () => { recent = []; set({ conversations: {}, leads: {}, threads: {}, unread: { total: 0, byConversation: {} }, active: null, drafts: {} }); },
+    reset: () => { recent = []; set({ conversations: {}, leads: {}, threads: {}, unread: { total: 0, byConversation: {} }, active: null, drafts: {}, jump: null }); },
   };
 });

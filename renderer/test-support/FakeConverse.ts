@@ -1,7 +1,7 @@
 // A small in-memory ConverseApi for component tests: real zod validation of every call (as
 // main does), data the test sets up, a log of calls, and events the test pushes.
 import { IpcCalls, IpcEvents, type ConverseApi, type ConversationSummary, type IpcArgs, type IpcCallName, type IpcEventName, type IpcEventPayload, type IpcResult, type Session, type Settings } from '../../shared/ipc';
-import { conversationIdOf, type ActivityView, type AttachmentView, type Channel, type LeadView, type MessageView, type NudgeView, type TemplateView } from '../../shared/domain';
+import { conversationIdOf, DEFAULT_NUDGE_SETTINGS, type ActivityView, type AttachmentView, type Channel, type LeadView, type MessageView, type NudgeView, type TemplateView } from '../../shared/domain';
 import { fillTemplate } from '../../shared/template-fill';
 
 const NOW = () => new Date().toISOString();
@@ -37,7 +37,7 @@ export class FakeConverse implements ConverseApi {
   readonly shell: 'electron' | 'web';
   calls: Call[] = [];
   session: Session = { signedIn: true, user: { id: 'u-rita', name: 'Rita Rep', email: 'rita@converse.demo', role: 'sales' }, serverUrl: 'http://127.0.0.1:4000' };
-  settings: Settings = { doNotDisturb: false, language: 'en', theme: 'system', mutedConversations: [], launchAtLogin: false, crmLeadUrl: '' };
+  settings: Settings = { doNotDisturb: false, language: 'en', theme: 'system', mutedConversations: [], launchAtLogin: false, crmLeadUrl: '', nudges: DEFAULT_NUDGE_SETTINGS };
   leads: LeadView[] = [makeLead()];
   conversations: ConversationSummary[] = [];
   messages: MessageView[] = [];
@@ -126,7 +126,21 @@ export class FakeConverse implements ConverseApi {
         const lead = this.leads.find((l) => l.id === leadId);
         return lead ? { id: a.conversationId, leadId, channel, lastMessageAt: null, lastMessagePreview: null, windowClosesAt: null, leadName: `${lead.firstName} ${lead.lastName}`, unreadCount: 0, muted: false } : null;
       }
-      case 'conversations.focus': case 'conversations.markRead': case 'conversations.setMuted': case 'attachments.cancel': return {};
+      case 'leads.activity': {
+        // Newest first, as the server pages it; the cursor is the last id shown.
+        const all = this.activity.filter((x) => x.leadId === a.leadId).sort((x, y) => y.at.localeCompare(x.at));
+        const start = a.before === null ? 0 : all.findIndex((x) => x.id === a.before) + 1;
+        const page = all.slice(start, start + a.limit);
+        return { activity: page, before: start + a.limit < all.length ? page.at(-1)!.id : null };
+      }
+      case 'conversations.setMuted': {
+        const muted = new Set(this.settings.mutedConversations);
+        if (a.muted) muted.add(a.conversationId); else muted.delete(a.conversationId);
+        this.settings = { ...this.settings, mutedConversations: [...muted] };
+        this.emit('settings.changed', this.settings);
+        return {};
+      }
+      case 'conversations.focus': case 'conversations.markRead': case 'attachments.cancel': return {};
       case 'messages.page': {
         const all = this.messages.filter((m) => m.conversationId === a.conversationId);
         const end = a.before === null ? all.length : all.findIndex((m) => m.id === a.before);
@@ -148,7 +162,12 @@ export class FakeConverse implements ConverseApi {
         Object.assign(m, { status: 'pending', error: null });
         return m;
       }
-      case 'messages.search': return [];
+      case 'messages.search': {
+        // Every word must be in the body, newest first (the core's FTS5 index does it for real).
+        const words = String(a.query).toLowerCase().split(/\s+/).filter(Boolean);
+        return this.messages.filter((m) => words.every((w) => m.body.toLowerCase().includes(w)))
+          .sort((x, y) => y.createdAt.localeCompare(x.createdAt)).slice(0, a.limit);
+      }
       case 'templates.list': {
         const lead = a.leadId ? this.leads.find((l) => l.id === a.leadId) : undefined;
         return this.templates.filter((t) => t.channel === a.channel).map((t) => ({ ...t, preview: lead ? fillTemplate(t, lead) : t.body }));

@@ -1,11 +1,3 @@
-// Names compared the way reps type them: case- and accent-insensitive ("jose" finds "José").
-
-/** Lower-case, accents stripped, inner whitespace collapsed. */
-export function normaliseName(s: string): string {
-  return s.normalize('NFD').replace(/\p{Diacritic}/gu, '').toLowerCase().replace(/\s+/g, ' ').trim();
-}
-
-/** The words of a search query, normalised; at most five so a pasted paragraph stays cheap. */
-export function searchTokens(q: string): string[] {
-  return normaliseName(q).split(' ').filter((t) => t.length > 0).slice(0, 5);
-}
+// Names compared the way reps type them: the rule lives in shared/name-fold.ts, so the server's
+// search and the desktop's offline search agree.
+export { foldName as normaliseName, nameSearchTokens as searchTokens } from '../../shared/name-fold';

@@ -108,8 +108,9 @@ export class Workspace {
   }
 
   // ---- leads -------------------------------------------------------------------------------
-  async createLead(lead: NewLead, opts: { nudge?: boolean } = {}): Promise<LeadRecord> {
-    const at = this.now().toISOString();
+  /** `opts.at`: when the lead was created, for leads imported with their history (the demo). */
+  async createLead(lead: NewLead, opts: { nudge?: boolean; at?: string } = {}): Promise<LeadRecord> {
+    const at = opts.at ?? this.now().toISOString();
     const created = await this.store.createLead(lead, at).catch((err: Error) => {
       if (/UNIQUE/.test(err.message)) throw new WorkspaceError(ErrorCode.CONFLICT, 'One of these numbers already belongs to another lead.', 409);
       throw err;

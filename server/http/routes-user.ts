@@ -2,23 +2,25 @@
 // usage reports, and the sandbox's "make the lead reply".
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Channel, parseConversationId } from '../../shared/domain';
+import { Channel, NudgeSettings, parseConversationId, type ActivityPage } from '../../shared/domain';
 import { ErrorCode } from '../../shared/error-codes';
 import type { UsageReport } from '../../shared/ipc';
 import { templateOffered } from '../../shared/template-fill';
-import { activityView, conversationView, leadView, messageView, nudgeView, templateView, userView } from '../domain/views';
+import { conversationView, leadView, messageView, nudgeView, templateView, userView } from '../domain/views';
 import { searchTokens } from '../domain/names';
+import { ACTIVITY_PAGE_MAX, activityHistoryPage, parseHistoryCursor } from '../domain/activity-history';
+import { changeNudgeSettings, nudgeSettingsOf } from '../domain/nudge-settings';
 import { buildUsageReport, UsageReportQueryError } from '../reports/usage-report';
 import { usageSourceFromStore } from '../reports/store-usage-source';
 import { ApiFailure, notFound, parse } from './errors';
 import { requireUser, type ApiContext } from './context';
-import { AttemptLimiter } from './rate-limit';
+import { SandboxReplyRequest, sandboxFileOf } from '../channels/sandbox';
+import { SignInLimits } from '../auth/sign-in-limits';
 
 const SignIn = z.object({ email: z.string().trim().email().max(320), password: z.string().min(1).max(1024) });
 
 export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
-  const perEmail = new AttemptLimiter(10, 15 * 60_000);
-  const perAddress = new AttemptLimiter(100, 15 * 60_000);
+  const limits = new SignInLimits({ now: () => ctx.now().getTime(), ...ctx.signInLimits });
 
   // Unauthenticated, so a desktop can check a server URL before asking for a password.
   app.get('/health', async () => ({ ok: true, service: 'converse', serverTime: ctx.now().toISOString() }));
@@ -26,16 +28,20 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
   app.post('/auth/sign-in', async (req, reply) => {
     const body = parse(SignIn, req.body, 'sign-in');
     const email = body.email.toLowerCase();
-    if (!perAddress.allowed(req.ip) || !perEmail.allowed(email)) {
-      throw new ApiFailure(429, ErrorCode.RATE_LIMITED, 'Too many sign-in attempts; wait a few minutes and try again.');
+    // req.ip follows Fastify's trustProxy setting: the socket's address unless a proxy is trusted.
+    const admission = limits.admit(email, req.ip);
+    if (!admission.ok) {
+      const minutes = Math.max(1, Math.ceil(admission.retryAfterMs / 60_000));
+      reply.header('retry-after', String(Math.ceil(admission.retryAfterMs / 1000)));
+      throw new ApiFailure(429, ErrorCode.RATE_LIMITED, `Too many wrong passwords for this account from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
     }
+    await limits.wait(admission.waitMs);
     const res = await ctx.sessions.signIn(email, body.password);
     if (!res) {
-      perAddress.failed(req.ip);
-      perEmail.failed(email);
+      limits.failed(email, req.ip);
       throw new ApiFailure(401, ErrorCode.UNAUTHORIZED, 'The email or password is wrong.');
     }
-    perEmail.reset(email);
+    limits.succeeded(email, req.ip);
     reply.header('cache-control', 'no-store');
     return { token: res.token, expiresAt: res.expiresAt, user: userView(res.user) };
   });
@@ -73,9 +79,32 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
     for (const c of await ctx.store.listConversationsOfLead(id)) conversations.push(conversationView(c, await ctx.store.readUpTo(c.id, user.id)));
     return {
       lead: leadView(lead, user, await ctx.publisher.optedOutOf(lead)),
-      activity: (await ctx.store.listActivity(id, 200)).map(activityView),
+      // The first page of the Activity History; older pages from GET /leads/:id/activity.
+      activity: (await activityHistoryPage(ctx.store, lead, user, null, 30)).activity,
       conversations,
     };
+  });
+
+  // Activity History (newest first, paged): the lead's activities and its conversations' messages.
+  app.get('/leads/:id/activity', async (req): Promise<ActivityPage> => {
+    const { user } = await requireUser(ctx, req);
+    const { id } = parse(z.object({ id: z.string().max(100) }), req.params, 'lead id');
+    const q = parse(z.object({
+      before: z.string().max(300).optional(),
+      limit: z.coerce.number().int().min(1).max(ACTIVITY_PAGE_MAX).default(30),
+    }), req.query, 'query');
+    const before = q.before ? parseHistoryCursor(q.before) : null;
+    if (q.before && !before) throw new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'Invalid query (before): must be a cursor from a previous page.');
+    if (!(await ctx.store.canSeeLead(user.id, user.role, id))) throw notFound('This lead');
+    return activityHistoryPage(ctx.store, (await ctx.store.getLead(id))!, user, before, q.limit);
+  });
+
+  // Carter settings: per rep, followed by every desktop the rep signs in to.
+  app.get('/me/nudge-settings', async (req) => nudgeSettingsOf(ctx.store, (await requireUser(ctx, req)).user.id));
+  app.put('/me/nudge-settings', async (req) => {
+    const { user } = await requireUser(ctx, req);
+    const settings = parse(NudgeSettings, req.body, 'Carter settings');
+    return changeNudgeSettings(ctx.store, ctx.publisher, user.id, settings, ctx.now().toISOString());
   });
 
   app.get('/conversations/:id/messages', async (req) => {
@@ -85,7 +114,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
     const ids = parseConversationId(id);
     if (!ids || !(await ctx.store.canSeeLead(user.id, user.role, ids.leadId))) throw notFound('This conversation');
     const page = await ctx.store.messagesPage(id, q.before ? Number(q.before) : null, q.limit);
-    return { messages: page.map(messageView), before: page.length === q.limit ? String(page[0].seq) : null };
+    return { messages: page.map((m) => messageView(m, user)), before: page.length === q.limit ? String(page[0].seq) : null };
   });
 
   app.get('/templates', async (req) => {
@@ -97,7 +126,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
   app.get('/nudges', async (req) => {
     const { user } = await requireUser(ctx, req);
     const q = parse(z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }), req.query, 'query');
-    return { nudges: (await ctx.store.listNudges(user.id, q.limit)).map(nudgeView) };
+    return { nudges: (await ctx.store.listNudges(user.id, q.limit)).map((n) => nudgeView(n, user)) };
   });
 
   // The rule (README "Who sees which figures"): admins the workspace, sales users their own.
@@ -120,14 +149,14 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
 
   app.post('/sandbox/inbound', async (req) => {
     const { user } = await requireUser(ctx, req);
-    const body = parse(z.object({ leadId: z.string().max(100), channel: Channel, body: z.string().min(1).max(4096), phoneHandle: z.string().max(100).optional() }), req.body, 'sandbox inbound');
+    const body = parse(SandboxReplyRequest, req.body, 'sandbox inbound');
     const connector = ctx.sandbox[body.channel];
     if (!connector) throw new ApiFailure(409, ErrorCode.CHANNEL_NOT_CONFIGURED, `The ${body.channel} channel does not use the sandbox connector.`);
     if (!(await ctx.store.canSeeLead(user.id, user.role, body.leadId))) throw notFound('This lead');
     const lead = (await ctx.store.getLead(body.leadId))!;
     const phone = body.phoneHandle ? lead.phones.find((p) => p.id === body.phoneHandle) : lead.phones.find((p) => p.primary) ?? lead.phones[0];
     if (!phone) throw new ApiFailure(400, ErrorCode.NO_PHONE, 'This lead has no such phone number.');
-    const res = await connector.inbound(phone.e164, body.body);
+    const res = await connector.inbound(phone.e164, body.body, null, body.file ? sandboxFileOf(body.file) : null);
     return { messageId: res.messageId };
   });
 }

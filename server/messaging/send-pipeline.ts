@@ -8,7 +8,7 @@ import { ErrorCode } from '../../shared/error-codes';
 import type { SendRequest } from '../../shared/stream-protocol';
 import { checkSmsNumber, normalisePhone } from '../../shared/phone';
 import { isServiceWindowOpen, serviceWindowClosesAt } from '../../shared/service-window';
-import { captionAllowed, checkAttachment } from '../../shared/attachment-policy';
+import { cannotReach, refuseSend } from '../../shared/send-rules';
 import { fillTemplate, templateOffered, whatsAppTemplateParams } from '../../shared/template-fill';
 import type { Connector, OutboundMessage } from '../channels/connector';
 import { backoffDelay, DEFAULT_RETRY } from '../channels/retry';
@@ -22,8 +22,8 @@ export interface ConnectorSet { forChannel(channel: Channel): Connector | null; 
 
 export type SendResult = { ok: true; messageId: string; duplicate: boolean } | { ok: false; error: MessageError };
 
-/** SMS bodies above this many characters are refused (RingCentral and CTM cap a text at 1,000). */
-export const SMS_MAX_CHARS = 1000;
+/** SMS bodies above this many characters are refused (the rule lives in shared/send-rules.ts). */
+export { SMS_MAX_CHARS } from '../../shared/send-rules';
 
 export interface SendPipelineOptions {
   store: Store;
@@ -65,9 +65,6 @@ export class SendPipeline {
     // The number: SMS to US numbers only; WhatsApp to any valid number.
     const number = req.channel === 'sms' ? checkSmsNumber(phone.e164) : normalisePhone(phone.e164);
     if (!number.ok) return refuse(number.code, phoneMasked ? scrubNumber(number.message, phone.e164) : number.message);
-    if (req.channel === 'sms' && (await store.isOptedOut(connector.businessNumber, number.e164))) {
-      return refuse(ErrorCode.OPTED_OUT, 'This number has opted out of SMS from us (it replied STOP). It can opt back in by texting START.');
-    }
 
     // Content: a template, or text and/or one attachment.
     let body = req.body;
@@ -89,23 +86,18 @@ export class SendPipeline {
     const attachment = req.attachmentId ? await store.getAttachment(req.attachmentId) : null;
     if (req.attachmentId && !attachment) return refuse(ErrorCode.NOT_FOUND, 'The attachment was not found; upload it again.');
     if (attachment && attachment.uploadedBy !== user.id) return refuse(ErrorCode.FORBIDDEN, 'You can only send attachments you uploaded.');
-    if (req.channel === 'whatsapp') {
-      const conv = await store.getConversation(`${lead.id}:whatsapp`);
-      const open = isServiceWindowOpen(serviceWindowClosesAt(conv?.lastInboundAt ?? null), now());
-      if (!template && !open) {
-        return refuse(ErrorCode.WHATSAPP_WINDOW_CLOSED, 'The 24-hour WhatsApp window is closed: the lead has not written in the last 24 hours. Send an approved template instead.');
-      }
-    }
-    if (template && attachment) return refuse(ErrorCode.INVALID_REQUEST, 'A template is sent on its own, without an attachment.');
-    if (attachment) {
-      const check = checkAttachment(connector.name, attachment.mimeType, attachment.size);
-      if (!check.ok) return refuse(check.code, check.message);
-      if (req.caption && !captionAllowed(check.kind)) return refuse(ErrorCode.CAPTION_NOT_ALLOWED, 'Captions go with images and videos only.');
-    } else if (req.caption) {
-      return refuse(ErrorCode.CAPTION_NOT_ALLOWED, 'A caption needs an image or video.');
-    }
-    if (!body.trim() && !attachment && !template) return refuse(ErrorCode.EMPTY_MESSAGE, 'Type a message, pick a template or attach a file.');
-    if (req.channel === 'sms' && body.length > SMS_MAX_CHARS) return refuse(ErrorCode.BODY_TOO_LONG, `SMS messages can have at most ${SMS_MAX_CHARS} characters.`);
+    const windowOpen = req.channel === 'whatsapp'
+      ? isServiceWindowOpen(serviceWindowClosesAt((await store.getConversation(`${lead.id}:whatsapp`))?.lastInboundAt ?? null), now())
+      : undefined;
+    // Every channel rule, the same ones the composer and the desktop's outbox apply (shared/send-rules.ts).
+    const refused = refuseSend({
+      channel: req.channel,
+      to: { cannotReach: cannotReach(number.e164), smsOptedOut: req.channel === 'sms' && (await store.isOptedOut(connector.businessNumber, number.e164)) },
+      windowOpen, body, template: templateName !== null,
+      attachment: attachment ? { kind: attachment.kind, mimeType: attachment.mimeType, size: attachment.size } : null,
+      caption: req.caption, connector: connector.name,
+    });
+    if (refused) return refuse(refused.code, refused.message);
 
     const at = now().toISOString();
     const { message, duplicate } = await store.createOutbound({

@@ -6,8 +6,13 @@ describe('attachment cache', () => {
   it('downloads a file once however many ask at the same time, then serves it from memory', async () => {
     const cache = new AttachmentCache(1000, 500);
     let downloads = 0;
-    const download = async () => { downloads++; await new Promise((r) => setTimeout(r, 5)); return file(100); };
-    const [a, b] = await Promise.all([cache.get('x', download), cache.get('x', download)]);
+    // The download stays under way until the test lets it finish, so both asks overlap for certain.
+    let finish!: () => void;
+    const underWay = new Promise<void>((r) => { finish = r; });
+    const download = async () => { downloads++; await underWay; return file(100); };
+    const both = Promise.all([cache.get('x', download), cache.get('x', download)]);
+    finish();
+    const [a, b] = await both;
     expect(a).toBe(b);
     await cache.get('x', download);
     expect(downloads).toBe(1);
@@ -35,8 +40,11 @@ describe('attachment cache', () => {
     await expect(cache.get('x', async () => { throw new Error('offline'); })).rejects.toThrow('offline');
     let n = 0;
     await cache.get('x', async () => { n++; return file(10); });
-    const slow = cache.get('y', async () => { await new Promise((r) => setTimeout(r, 5)); return file(10); });
-    cache.clear();
+    let finish!: () => void;
+    const underWay = new Promise<void>((r) => { finish = r; });
+    const slow = cache.get('y', async () => { await underWay; return file(10); });
+    cache.clear(); // while the download of y is still under way
+    finish();
     await slow;
     expect(cache.count).toBe(0);
     await cache.get('x', async () => { n++; return file(10); });

@@ -5,7 +5,9 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { startRealServer, type RealServer } from './support/real-server';
 import { makeCore, type Harness } from './support/core-harness';
-import { eventually, MemoryCredentials } from './support/fixtures';
+import { MemoryCredentials } from './support/fixtures';
+import { eventually, until } from '../support/eventually';
+import { sendsDrained, settled } from './support/settled';
 import type { ConversationSummary, ConnectionState, Session } from '../../shared/ipc';
 import { conversationIdOf, type MessageView } from '../../shared/domain';
 import { HttpApi } from '../../main/core/http-api';
@@ -21,7 +23,7 @@ afterEach(async () => {
 });
 
 const signedInCore = (o: Parameters<typeof makeCore>[0] = {}) => track(makeCore({ serverUrl: rs.url, token: rs.token, ...o }));
-const connected = (h: Harness) => eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', 10_000, 'connected');
+const connected = (h: Harness) => eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'connected' });
 
 /** Every stored message of Maria's SMS conversation, walking all pages. */
 async function allMessages(h: Harness): Promise<MessageView[]> {
@@ -50,9 +52,9 @@ describe('desktop core with the real Converse server', () => {
     const list = await eventually(async () => {
       const l = await h.call<ConversationSummary[]>('conversations.list', {});
       return l.some((c) => c.leadName === 'Maria Garcia') ? l : null;
-    }, 10_000, 'Maria in the list');
+    }, { timeoutMs: 10_000, what: 'Maria in the list' });
     const total = list.reduce((n, c) => n + c.unreadCount, 0);
-    await eventually(() => h.shell.unread.at(-1) === total, 5_000, 'tray count');
+    await eventually(() => h.shell.unread.at(-1) === total, { timeoutMs: 5_000, what: 'tray count' });
     await expect(h.call('session.signIn', { serverUrl: rs.url, email: 'rita@converse.demo', password: 'wrong' })).rejects.toMatchObject({ code: expect.any(String) });
   });
 
@@ -62,15 +64,18 @@ describe('desktop core with the real Converse server', () => {
     await connected(h);
     const rounds = 6, perRound = 40;
     for (let r = 0; r < rounds; r++) {
+      const logged = await rs.headSeq();
       const writes = Array.from({ length: perRound }, (_, i) => rs.mariaWrites(`burst ${r}-${i}`));
-      await new Promise((res) => setTimeout(res, 5 + r * 3));
+      // Cut mid-burst: once the server has logged part of it, with the rest still in flight.
+      await until(async () => (await rs.headSeq()) > logged, { timeoutMs: 10_000, what: `part of burst ${r} logged` });
       rs.proxy.cut();
       await Promise.all(writes);
-      await eventually(() => rs.proxy.open > 0 && h.of('connection.changed').at(-1)?.status === 'connected', 10_000, 'reconnected');
+      await eventually(() => rs.proxy.open > 0 && h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'reconnected' });
     }
-    await eventually(async () => (await bodiesWith(h, 'burst ')).length >= rounds * perRound, 15_000, 'whole burst stored');
+    await eventually(async () => (await bodiesWith(h, 'burst ')).length >= rounds * perRound, { timeoutMs: 15_000, what: 'whole burst stored' });
     expect(rs.proxy.hellos.length).toBeGreaterThanOrEqual(rounds + 1);
-    await new Promise((res) => setTimeout(res, 200));
+    // A late duplicate from a replay would be committed before the desktop acks the head.
+    await settled(h, rs);
     const bodies = await bodiesWith(h, 'burst ');
     expect(bodies).toHaveLength(rounds * perRound);
     expect(new Set(bodies).size).toBe(rounds * perRound);
@@ -96,7 +101,7 @@ describe('desktop core with the real Converse server', () => {
     await second.core.start();
     // The rep has Maria's conversation open (a window read a page of it): its synced messages are handed over.
     await second.call('messages.page', { conversationId: conversationIdOf(rs.maria.id, 'sms') });
-    await eventually(() => stopping !== null, 10_000, 'first batch');
+    await eventually(() => stopping !== null, { timeoutMs: 10_000, what: 'first batch' });
     await stopping;
     const stored = (await bodiesWithDir(first.dataDir)).length;
     const seq = committedSeq(first.dataDir);
@@ -106,7 +111,7 @@ describe('desktop core with the real Converse server', () => {
     const third = track(makeCore({ dataDir: first.dataDir, serverUrl: rs.url, token: rs.token }));
     await third.core.start();
     await third.call('messages.page', { conversationId: conversationIdOf(rs.maria.id, 'sms') });
-    await eventually(async () => (await bodiesWith(third, 'backlog ')).length === backlog, 20_000, 'backlog complete');
+    await eventually(async () => (await bodiesWith(third, 'backlog ')).length === backlog, { timeoutMs: 20_000, what: 'backlog complete' });
     // The hello after the restart carried exactly what had been committed, and nothing committed came again.
     expect(rs.proxy.hellos.at(-1)?.lastSeq).toBe(seq);
     const replayed = third.of('messages.changed').flatMap((e) => e.messages).filter((m) => m.body.startsWith('backlog '));
@@ -137,9 +142,9 @@ describe('desktop core with the real Converse server', () => {
     await eventually(async () => {
       const mine = (await allMessages(again)).filter((m) => m.body.startsWith('offline '));
       return mine.length === 4 && mine.every((m) => m.status === 'sent' || m.status === 'delivered');
-    }, 15_000, 'all four sent');
+    }, { timeoutMs: 15_000, what: 'all four sent' });
     expect((await again.call<ConnectionState>('connection.get')).outboxSize).toBe(0);
-    await new Promise((r) => setTimeout(r, 300));
+    await sendsDrained(again, rs, rs.providerSends);
     expect(rs.providerSends.filter((b) => b.startsWith('offline ')).sort()).toEqual(['offline 1', 'offline 2', 'offline 3', 'offline 4']);
     // the rep still sees each once, under the id the screen had from the start
     const mine = (await allMessages(again)).filter((m) => m.body.startsWith('offline '));
@@ -155,11 +160,11 @@ describe('desktop core with the real Converse server', () => {
     await connected(desktop);
     await rs.mariaWrites('Did you get my last message?');
     const conv = `${rs.maria.id}:sms`;
-    await eventually(() => (desktop.of('unread.changed').at(-1)?.byConversation[conv] ?? 0) > 0, 10_000, 'unread on the desktop');
-    await eventually(() => (laptop.of('unread.changed').at(-1)?.byConversation[conv] ?? 0) > 0, 10_000, 'unread on the laptop');
+    await eventually(() => (desktop.of('unread.changed').at(-1)?.byConversation[conv] ?? 0) > 0, { timeoutMs: 10_000, what: 'unread on the desktop' });
+    await eventually(() => (laptop.of('unread.changed').at(-1)?.byConversation[conv] ?? 0) > 0, { timeoutMs: 10_000, what: 'unread on the laptop' });
     await laptop.call('conversations.markRead', { conversationId: conv });
     expect(laptop.of('unread.changed').at(-1)?.byConversation[conv]).toBeUndefined();
-    await eventually(() => desktop.of('unread.changed').at(-1)?.byConversation[conv] === undefined, 10_000, 'cleared on the desktop');
+    await eventually(() => desktop.of('unread.changed').at(-1)?.byConversation[conv] === undefined, { timeoutMs: 10_000, what: 'cleared on the desktop' });
   });
 
   it('reconnects at once when the link freezes (heartbeat stalls) or the shell says it woke', async () => {
@@ -168,11 +173,11 @@ describe('desktop core with the real Converse server', () => {
     await connected(h);
     const before = rs.proxy.hellos.length;
     rs.proxy.freeze();
-    await eventually(() => rs.proxy.hellos.length > before, 5_000, 'a new hello after the freeze');
+    await eventually(() => rs.proxy.hellos.length > before, { timeoutMs: 5_000, what: 'a new hello after the freeze' });
     await connected(h);
     const beforeWake = rs.proxy.hellos.length;
     h.core.wake('resume');
-    await eventually(() => rs.proxy.hellos.length > beforeWake, 3_000, 'a new hello after wake');
+    await eventually(() => rs.proxy.hellos.length > beforeWake, { timeoutMs: 3_000, what: 'a new hello after wake' });
   });
 
   it('fetches what only the server knows: lead details, fresh templates, usage, attachments', async () => {
@@ -221,11 +226,15 @@ describe('desktop core with the real Converse server', () => {
     await connected(h);
     const res = await fetch(`${rs.server.url}/api/v1/auth/sign-out`, { method: 'POST', headers: { Authorization: `Bearer ${rs.token}`, 'Content-Type': 'application/json' }, body: '{}' });
     expect(res.ok).toBe(true);
-    await eventually(() => h.of('session.changed').some((s) => !s.signedIn), 10_000, 'signed out');
+    await eventually(() => h.of('session.changed').some((s) => !s.signedIn), { timeoutMs: 10_000, what: 'signed out' });
     expect((await h.call<ConnectionState>('connection.get')).status).toBe('signed-out');
     expect(h.of('notice').some((n) => n.kind === 'signed-out')).toBe(true);
+    // Stopped retrying: no reconnect is scheduled, and a wake (which reconnects at once when retrying) does not start one.
     const hellos = rs.proxy.hellos.length;
-    await new Promise((r) => setTimeout(r, 400));
+    expect((await h.call<ConnectionState>('connection.get')).retryAt ?? null).toBeNull();
+    h.core.wake('resume');
+    expect(await h.call<ConnectionState>('connection.get')).toMatchObject({ status: 'signed-out' });
+    expect((await h.call<ConnectionState>('connection.get')).retryAt ?? null).toBeNull();
     expect(rs.proxy.hellos.length).toBe(hellos);
   });
 });

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { LocalStore } from '../../main/core/store/local-store';
 import { StreamServer } from './support/stream-server';
 import { makeCore } from './support/core-harness';
-import { eventually, inbound, lead } from './support/fixtures';
+import { inbound, lead } from './support/fixtures';
+import { eventually } from '../support/eventually';
 import type { ConversationSummary } from '../../shared/ipc';
 
 let dir: string;
@@ -47,9 +48,9 @@ describe('corrupt local database', () => {
     const h = makeCore({ dataDir: dir, serverUrl: server.url, token: server.token });
     try {
       await h.core.start();
-      await eventually(() => h.of('notice').some((n) => n.kind === 'database-recovered'), 5_000, 'notice');
+      await eventually(() => h.of('notice').some((n) => n.kind === 'database-recovered'), { timeoutMs: 5_000, what: 'notice' });
       expect(h.of('notice')[0].message).toMatch(/damaged.*downloaded again/);
-      await eventually(async () => (await h.call<ConversationSummary[]>('conversations.list', {})).length === 1, 5_000, 'resynced');
+      await eventually(async () => (await h.call<ConversationSummary[]>('conversations.list', {})).length === 1, { timeoutMs: 5_000, what: 'resynced' });
       expect(server.hellos[0].lastSeq).toBe(0);
       expect(h.of('notice').filter((n) => n.kind === 'database-recovered')).toHaveLength(1);
       expect(readdirSync(dir).some((f) => f.startsWith('converse.db.corrupt-'))).toBe(true);

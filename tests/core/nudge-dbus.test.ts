@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { startRealServer, type RealServer } from './support/real-server';
 import { makeCore, type Harness } from './support/core-harness';
-import { eventually } from './support/fixtures';
+import { eventually } from '../support/eventually';
 import { createNodeNotifier } from '../../main/core/notifiers/node-notifier';
 import { NotificationWatch } from '../e2e/support/notifications';
 // @ts-expect-error plain ESM script without types
@@ -38,11 +38,11 @@ describe.skipIf(!canRun)('nudge over D-Bus', () => {
     await watch.ready();
     h = makeCore({ serverUrl: rs.url, token: rs.token, notifier: createNodeNotifier(), coalesceWindowMs: 50 });
     await h.core.start();
-    await eventually(() => h!.of('connection.changed').at(-1)?.status === 'connected', 10_000, 'connected');
+    await eventually(() => h!.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'connected' });
     await rs.mariaWrites('Are you free at 3 pm for a call?');
     const seen = await watch.waitFor((n) => n.body.includes('free at 3 pm') || n.summary.includes('Maria'), 15_000);
     expect(`${seen.summary} ${seen.body}`).toMatch(/Maria/);
-    const result = await eventually(() => h!.nudgeResults.find((r) => r.nudge.kind === 'message' && r.nudge.leadId === rs.maria.id && r.result.status === 'shown'), 5_000, 'nudge result');
+    const result = await eventually(() => h!.nudgeResults.find((r) => r.nudge.kind === 'message' && r.nudge.leadId === rs.maria.id && r.result.status === 'shown'), { timeoutMs: 5_000, what: 'nudge result' });
     expect(result.result).toEqual({ status: 'shown' });
   });
 });

@@ -6,7 +6,9 @@
 import { rmSync } from 'node:fs';
 import { startRealServer, type RealServer } from './support/real-server';
 import { makeCore, type Harness } from './support/core-harness';
-import { eventually, MemoryCredentials, RecordingNotifier } from './support/fixtures';
+import { MemoryCredentials, RecordingNotifier } from './support/fixtures';
+import { eventually } from '../support/eventually';
+import { nudgesDrained, settled } from './support/settled';
 import type { NudgeView } from '../../shared/domain';
 import type { Session } from '../../shared/ipc';
 
@@ -33,21 +35,22 @@ describe('nudges reach the rep once', () => {
     for (const tab of perTab) h.core.on('nudges.changed', ({ nudge }) => tab.push(nudge.id));
     await h.core.start();
     await h.call<Session>('session.signIn', { serverUrl: rs.url, email: 'rita@converse.demo', password: 'converse-demo' });
-    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', 10_000, 'connected');
+    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'connected' });
 
     for (let i = 1; i <= 6; i++) {
       await rs.mariaWrites(`tab burst ${i}`);
       if (i % 2 === 0) rs.proxy.cut(); // the replay after each cut carries nudges already stored
     }
-    await eventually(async () => fromMaria(await listed(h)).length >= 6 || null, 10_000, 'six nudges stored');
-    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', 10_000, 'reconnected');
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually(async () => fromMaria(await listed(h)).length >= 6 || null, { timeoutMs: 10_000, what: 'six nudges stored' });
+    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'reconnected' });
+    await settled(h, rs);
 
     // The same rep signs out and in again (a second "tab" signing in): no wipe, no replay into the list.
     await h.call('session.signOut', {});
     await h.call<Session>('session.signIn', { serverUrl: `${rs.url}/`, email: 'rita@converse.demo', password: 'converse-demo' });
-    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', 10_000, 'connected again');
-    await new Promise((r) => setTimeout(r, 300));
+    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'connected again' });
+    // Everything replayed after the sign-in is applied and offered before this marker nudge is.
+    await nudgesDrained(h, rs);
 
     const stored = fromMaria(await listed(h));
     expect(stored.map((n) => n.body).sort()).toEqual([1, 2, 3, 4, 5, 6].map((i) => `tab burst ${i}`));
@@ -74,29 +77,29 @@ describe('nudges reach the rep once', () => {
     await h.core.start();
     const signIn = (who: string) => h.call<Session>('session.signIn', { serverUrl: rs.url, email: `${who}@converse.demo`, password: 'converse-demo' });
     await signIn('rita');
-    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', 10_000, 'connected');
+    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'connected' });
     await rs.mariaWrites('tab burst once');
-    const first = await eventually(async () => fromMaria(await listed(h))[0] ?? null, 10_000, 'nudge stored');
-    await eventually(() => h.nudgeResults.some((r) => r.nudge.id === first.id) || null, 5_000, 'offered');
+    const first = await eventually(async () => fromMaria(await listed(h))[0] ?? null, { timeoutMs: 10_000, what: 'nudge stored' });
+    await eventually(() => h.nudgeResults.some((r) => r.nudge.id === first.id) || null, { timeoutMs: 5_000, what: 'offered' });
     await h.call('session.signOut', {});
 
     await signIn('sam'); // another rep: the store is wiped
-    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', 10_000, 'sam connected');
+    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'sam connected' });
     expect(fromMaria(await listed(h))).toEqual([]);
     await h.call('session.signOut', {});
 
     await signIn('rita'); // Rita's log replays from 0, her nudge included
-    await eventually(async () => fromMaria(await listed(h)).length === 1 || null, 10_000, 'nudge stored again');
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually(async () => fromMaria(await listed(h)).length === 1 || null, { timeoutMs: 10_000, what: 'nudge stored again' });
+    await nudgesDrained(h, rs);
     await h.core.stop();
 
     const again = makeCore({ dataDir: h.dataDir, credentials, notifier, coalesceWindowMs: 5 });
     harnesses.push(again);
     await again.core.start();
-    await eventually(() => again.of('connection.changed').at(-1)?.status === 'connected', 10_000, 'restarted');
+    await eventually(() => again.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'restarted' });
     await rs.mariaWrites('tab burst after');
-    await eventually(async () => fromMaria(await listed(again)).length === 2 || null, 10_000, 'new nudge');
-    await eventually(() => again.nudgeResults.length > 0 || null, 5_000, 'new nudge offered');
+    await eventually(async () => fromMaria(await listed(again)).length === 2 || null, { timeoutMs: 10_000, what: 'new nudge' });
+    await eventually(() => again.nudgeResults.length > 0 || null, { timeoutMs: 5_000, what: 'new nudge offered' });
 
     expect(emitted.filter((id) => id === first.id)).toHaveLength(1);
     expect(h.nudgeResults.filter((r) => r.nudge.id === first.id)).toHaveLength(1);

@@ -11,6 +11,7 @@ import { LocalStore, type BatchOutcome } from '../../main/core/store/local-store
 import { writerWorkerSource } from '../../main/core/store/store-writer';
 import { BatchWriter, type WriterOutput } from '../../main/core/store/batch-writer';
 import { inbound, iso } from './support/fixtures';
+import { until } from '../support/eventually';
 import type { SequencedEvent } from '../../shared/stream-protocol';
 import { conversationIdOf } from '../../shared/domain';
 
@@ -219,9 +220,7 @@ it.each([
   await sync.idle();
   expect(errors).toEqual([]);
   // Written to the WAL by the commit; copied into the database file only by the idle checkpoint.
-  const deadline = Date.now() + 3_000;
-  while (sizeOf() <= before + 100_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  expect(sizeOf()).toBeGreaterThan(before + 100_000);
+  await until(() => sizeOf() > before + 100_000, { timeoutMs: 3_000, what: 'the idle checkpoint to grow the database file' });
   await sync.close();
   store.close();
 });

@@ -5,7 +5,9 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { startRealServer, type RealServer } from './support/real-server';
 import { makeCore, type Harness } from './support/core-harness';
-import { eventually, MemoryCredentials } from './support/fixtures';
+import { MemoryCredentials } from './support/fixtures';
+import { eventually } from '../support/eventually';
+import { sendsDrained, settled } from './support/settled';
 import type { ConnectionState, ConversationSummary, Session } from '../../shared/ipc';
 import type { MessageView } from '../../shared/domain';
 
@@ -22,7 +24,7 @@ const signIn = (who: string) => h!.call<Session>('session.signIn', { serverUrl: 
 const synced = (label: string) => eventually(async () => {
   const list = await h!.call<ConversationSummary[]>('conversations.list', {});
   return h!.of('connection.changed').at(-1)?.status === 'connected' && list.length > 0 ? list : null;
-}, 10_000, label);
+}, { timeoutMs: 10_000, what: label });
 const integrity = (dataDir: string) => {
   const db = new Database(path.join(dataDir, 'converse.db'));
   try {
@@ -59,7 +61,7 @@ describe('switching reps on one data folder', () => {
     // Offline: the send stays in the outbox, and Rita signs out with it unsent.
     rs.proxy.setAccepting(false);
     rs.proxy.cut();
-    await eventually(() => h!.of('connection.changed').at(-1)?.status !== 'connected', 5_000, 'link down');
+    await eventually(() => h!.of('connection.changed').at(-1)?.status !== 'connected', { timeoutMs: 5_000, what: 'link down' });
     const pending = await h.call<MessageView>('messages.send', { clientId: 'parked-send-0001', leadId: rs.maria.id, channel: 'sms', to: null, body: 'parked across reps' });
     expect(pending.status).toBe('pending');
     await h.call('session.signOut', {});
@@ -70,7 +72,8 @@ describe('switching reps on one data folder', () => {
     await synced('sam synced');
     expect((await h.call<ConnectionState>('connection.get')).outboxSize).toBe(0);
     expect(await h.call<MessageView[]>('messages.search', { query: 'parked' })).toEqual([]);
-    await new Promise((r) => setTimeout(r, 200));
+    // Sam's desktop has nothing left to send and has committed all the server has for him.
+    await settled(h, rs, 'sam@converse.demo');
     expect(rs.providerSends).not.toContain('parked across reps');
     await h.call('session.signOut', {});
 
@@ -80,9 +83,9 @@ describe('switching reps on one data folder', () => {
       const page = await h!.call<{ messages: MessageView[] }>('messages.page', { conversationId: `${rs.maria.id}:sms`, before: null, limit: 50 });
       const m = page.messages.find((x) => x.clientId === 'parked-send-0001');
       return m && (m.status === 'sent' || m.status === 'delivered') ? m : null;
-    }, 10_000, 'parked message sent');
+    }, { timeoutMs: 10_000, what: 'parked message sent' });
     expect((await h.call<ConnectionState>('connection.get')).outboxSize).toBe(0);
-    await new Promise((r) => setTimeout(r, 200));
+    await sendsDrained(h, rs, rs.providerSends);
     expect(rs.providerSends.filter((b) => b === 'parked across reps')).toHaveLength(1);
     const found = await h.call<MessageView[]>('messages.search', { query: 'parked' });
     expect(found.map((m) => m.id)).toEqual(['local:parked-send-0001']);

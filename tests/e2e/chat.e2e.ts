@@ -15,6 +15,7 @@ import { startBrowserShell } from '../../main/browser-shell/index';
 import { launchChromium, screenshot } from './support/chromium';
 import { apiToken, leadIdByName, sandboxReply, signIn } from './support/app';
 import { PNG_1X1, bubble as bubbleOn, buildRenderer, openLead as openLeadOn } from './support/chat';
+import { until } from '../support/eventually';
 
 let shell: Awaited<ReturnType<typeof startBrowserShell>>;
 let browser: Browser;
@@ -27,6 +28,21 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 420, height: 760 }, locale: 'en-US' });
   page.on('pageerror', (e) => console.error('page error:', e.message));
+  // Setup, not a test: Rita signs in once; every test below starts from her conversation list
+  // and can run alone (`-t`).
+  await page.goto(shell.url);
+  const serverUrl = page.getByLabel('Server URL');
+  await until(async () => /^http:\/\/127\.0\.0\.1:\d+/.test(await serverUrl.inputValue()), { timeoutMs: 20_000, what: 'the embedded server\'s URL in the sign-in form' });
+  await signIn(page, 'rita@converse.demo');
+  await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+});
+
+beforeEach(async () => {
+  // The pop-up as the rep sees it after a reload: the list, at the pop-up's size, in light mode.
+  await page.setViewportSize({ width: 420, height: 760 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await page.reload();
+  await page.getByRole('navigation', { name: 'Conversations' }).waitFor({ timeout: 20_000 });
 });
 
 afterEach(async (ctx) => {
@@ -42,11 +58,8 @@ afterAll(async () => {
 const bubble = (direction: 'inbound' | 'outbound', text: string) => bubbleOn(page, direction, text);
 const openLead = (first: string, last: string) => openLeadOn(page, first, last);
 
-it('signs in as Rita and shows the chat pop-up', async () => {
-  await page.goto(shell.url);
-  await expect.poll(() => page.getByLabel('Server URL').inputValue(), { timeout: 20_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
-  await signIn(page, 'rita@converse.demo');
-  await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
+it('shows the signed-in rep the chat pop-up with her conversations', async () => {
+  await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Maria Garcia/ }).first().waitFor();
   await screenshot(page, 'chat-popup');
 });
 
@@ -65,6 +78,8 @@ it('finds Maria by her first name and texts her: Sent, then Delivered', async ()
 });
 
 it('sends an SMS template filled with the lead values', async () => {
+  await openLead('Maria', 'Garcia');
+  await page.getByRole('radio', { name: 'SMS' }).check();
   await page.getByRole('button', { name: 'Select a Template' }).click();
   await page.getByRole('searchbox', { name: 'Search templates' }).fill('Follow');
   await page.getByRole('list', { name: 'Templates' }).getByRole('button', { name: /Follow-up/ }).click();
@@ -75,6 +90,7 @@ it('sends an SMS template filled with the lead values', async () => {
 });
 
 it('on WhatsApp with the window open, sends an image with a caption', async () => {
+  await openLead('Maria', 'Garcia');
   await page.getByRole('radio', { name: 'WhatsApp Business' }).check();
   await page.getByText(/WhatsApp window open: .* left/).waitFor();
   await page.getByRole('button', { name: 'Emoji' }).waitFor();
@@ -104,7 +120,6 @@ it('on WhatsApp with the window open, sends an image with a caption', async () =
 });
 
 it('with the WhatsApp window closed offers templates only', async () => {
-  await page.getByRole('button', { name: 'Back' }).click();
   await openLead('José', 'Núñez');
   await page.getByRole('radio', { name: 'WhatsApp Business' }).check();
   await page.getByText(/WhatsApp window is closed\. Send a template/).waitFor();
@@ -121,7 +136,6 @@ it('with the WhatsApp window closed offers templates only', async () => {
 });
 
 it('a reply raises the unread count, which clears on opening the conversation', async () => {
-  await page.getByRole('button', { name: 'Back' }).click();
   const list = page.getByRole('navigation', { name: 'Conversations' });
   const joseSms = list.getByRole('button', { name: /José Núñez.*SMS/ });
   const joseBadge = joseSms.locator('.badge');
@@ -143,11 +157,9 @@ it('a reply raises the unread count, which clears on opening the conversation', 
   await bubble('inbound', reply).waitFor({ timeout: 15_000 });
   await page.getByRole('button', { name: 'Back' }).click();
   await expect.poll(joseUnread, { timeout: 15_000 }).toBe(0);
-  await joseSms.click();
 });
 
 it('opens a nudge from the Nudges panel (a Linux toast cannot be clicked)', async () => {
-  await page.getByRole('button', { name: 'Back' }).click();
   const token = await apiToken(shell.serverUrl, 'admin@converse.demo');
   const leadId = await leadIdByName(shell.serverUrl, token, 'José');
   const reply = `Can you call me back? (${Date.now()})`;
@@ -165,6 +177,7 @@ it('opens a nudge from the Nudges panel (a Linux toast cannot be clicked)', asyn
 });
 
 it('expands to full screen and back, with Expand and with alt+m', async () => {
+  await openLead('José', 'Núñez');
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole('button', { name: 'Expand' }).click();
   await page.getByRole('button', { name: 'Collapse' }).waitFor();
@@ -189,7 +202,6 @@ it('expands to full screen and back, with Expand and with alt+m', async () => {
   await page.emulateMedia({ colorScheme: 'dark' });
   await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
   await screenshot(page, 'chat-popup-dark');
-  await page.emulateMedia({ colorScheme: 'light' });
 });
 
 it('switches the interface to Hindi', async () => {
@@ -219,9 +231,6 @@ it('opens the CRM lead page set in Settings in a new tab (a browser tab cannot r
   await new Promise<void>((resolve) => crm.listen(0, '127.0.0.1', resolve));
   const crmBase = `http://127.0.0.1:${(crm.address() as AddressInfo).port}`;
   try {
-    // The previous step left Settings open over José's conversation.
-    await page.getByRole('region', { name: 'Settings' }).getByRole('button', { name: 'Close' }).click();
-    await page.getByRole('button', { name: 'Back' }).click();
     await openLead('Maria', 'Garcia');
     const leadId = await leadIdByName(shell.serverUrl, await apiToken(shell.serverUrl, 'admin@converse.demo'), 'Maria');
 

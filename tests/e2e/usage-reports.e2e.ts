@@ -16,12 +16,14 @@ import { usageMonthBounds, usageMonthOf } from '../../server/reports/usage-month
 import { launchChromium, screenshot } from './support/chromium';
 import { apiToken, leadIdByName, sandboxReply, signIn } from './support/app';
 import { buildRenderer } from './support/chat';
+import { until } from '../support/eventually';
 
 const EVENTS_KEY = `e2e-events-key-${randomUUID()}`;
 let shell: Awaited<ReturnType<typeof startBrowserShell>>;
 let browser: Browser;
 let page: Page;
 let dbFile: string;
+let mariaId = '';
 const savedKey = process.env.CONVERSE_EVENTS_API_KEY;
 
 beforeAll(async () => {
@@ -34,7 +36,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
   page.on('pageerror', (e) => console.error('page error:', e.message));
-});
+  // Setup, not a test: each test below runs alone (`-t`) on the same traffic.
+  await makeTraffic();
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
@@ -74,13 +78,7 @@ async function postEvents(body: unknown): Promise<void> {
   if (res.status !== 202) throw new Error(`events: ${res.status} ${await res.text()}`);
 }
 
-async function until(what: string, ok: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!ok()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const settledFor = (what: string, ok: () => boolean) => until(ok, { timeoutMs: 15_000, what });
 
 /** The one row of a report table (range "This month"), as numbers by column header. */
 async function tableRow(name: string): Promise<Record<string, number>> {
@@ -93,7 +91,8 @@ async function tableRow(name: string): Promise<Record<string, number>> {
   return Object.fromEntries(headers.slice(1).map((h, i) => [h, cells[i]]));
 }
 
-it('makes traffic in the demo workspace', async () => {
+/** Real traffic in the demo workspace, then wait until every figure it moves is final. */
+async function makeTraffic(): Promise<void> {
   const rita = await apiToken(shell.serverUrl, 'rita@converse.demo');
   const ada = await apiToken(shell.serverUrl, 'admin@converse.demo');
   const maria = await leadIdByName(shell.serverUrl, rita, 'Maria');
@@ -102,13 +101,13 @@ it('makes traffic in the demo workspace', async () => {
 
   // Rita texts Maria; the demo's sandbox lead answers by itself a moment later.
   await sendOverStream(rita, maria, 'Hi Maria, the usage-report test says hello');
-  await until('the demo auto-reply', () => count("SELECT COUNT(*) AS n FROM messages WHERE direction = 'inbound'") >= inboundBefore + 1);
+  await settledFor('the demo auto-reply', () => count("SELECT COUNT(*) AS n FROM messages WHERE direction = 'inbound'") >= inboundBefore + 1);
   // The leads "reply" through the sandbox connector.
   await sandboxReply(shell.serverUrl, ada, { leadId: jose, channel: 'sms', body: 'Can we move the demo?' });
   await sandboxReply(shell.serverUrl, ada, { leadId: maria, channel: 'whatsapp', body: 'Got the pricing, thanks' });
 
   // Another system posts a task (due soon: its reminder is already due and fires) and an activity.
-  const nudgesBefore = count('SELECT COUNT(*) AS n FROM nudges');
+  const nudgesBefore = count("SELECT COUNT(*) AS n FROM nudges WHERE entity_type IN ('task', 'activity')");
   const due = new Date(Date.now() + 5 * 60_000).toISOString();
   await postEvents({
     events: [
@@ -117,11 +116,18 @@ it('makes traffic in the demo workspace', async () => {
     ],
   });
   // New task + its reminder + the activity: three nudges.
-  await until('the task, reminder and activity nudges', () => count('SELECT COUNT(*) AS n FROM nudges') >= nudgesBefore + 3);
+  await settledFor('the task, reminder and activity nudges', () => count("SELECT COUNT(*) AS n FROM nudges WHERE entity_type IN ('task', 'activity')") >= nudgesBefore + 3);
+  // Final figures, as facts: the one auto-reply (one per SMS sent) and both replies stored, every
+  // inbound message's outcome (its nudges and usage) applied, and no send still waiting for the provider.
+  await settledFor('the figures final', () => count("SELECT COUNT(*) AS n FROM messages WHERE direction = 'inbound'") >= inboundBefore + 3
+    && count('SELECT COUNT(*) AS n FROM inbound_outcomes WHERE applied_at IS NULL') === 0
+    && count("SELECT COUNT(*) AS n FROM messages WHERE direction = 'outbound' AND status = 'pending'") === 0);
+  mariaId = maria;
+}
+
+it('records the traffic: a task with its due reminder, and the activity', () => {
   expect(count("SELECT COUNT(*) AS n FROM nudges WHERE entity_type = 'task' AND title LIKE 'Task due:%'")).toBe(1);
-  expect(count("SELECT COUNT(*) AS n FROM activities WHERE type = 'crm.activity' AND lead_id = ?", maria)).toBe(1);
-  // Let the last delivery statuses and auto-replies settle before reading figures.
-  await new Promise((r) => setTimeout(r, 3000));
+  expect(count("SELECT COUNT(*) AS n FROM activities WHERE type = 'crm.activity' AND lead_id = ?", mariaId)).toBe(1);
 });
 
 it('shows an admin this month\'s figures equal to the database\'s counts', async () => {

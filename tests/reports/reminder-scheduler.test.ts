@@ -4,6 +4,7 @@ import { openDatabase } from '../../server/storage/sqlite';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { until } from '../support/eventually';
 import {
   createReminderScheduler, SqliteReminderStore, type SchedulerClock, type TaskReminder,
 } from '../../server/nudges/reminder-scheduler';
@@ -228,6 +229,7 @@ describe('task reminder scheduler when storage fails', () => {
 });
 
 describe('task reminder scheduler with an asynchronous onFire (the server publishes nudges with await)', () => {
+  // The asynchronous onFire yields a macrotask, as the server's await of the event log does.
   const flush = () => new Promise((r) => setTimeout(r, 0));
 
   it('releases the claim when the nudge fails, retries, and then fires once across a restart', async () => {
@@ -250,15 +252,16 @@ describe('task reminder scheduler with an asynchronous onFire (the server publis
     scheduler.start();
     scheduler.schedule(task({ reminderMinutes: 60 })); // due now
     clock.advance(0);
-    await flush(); await flush();
+    await until(() => errors.length > 0, { what: 'the failed nudge reported' });
     expect(errors).toHaveLength(1);
     expect(store.due(clock.now(), 10).map((r) => r.taskId)).toEqual(['task-1']); // claim released
     fail = false;
     clock.advance(30_000);
-    await flush(); await flush();
+    await until(() => published.length > 0, { what: 'the retried nudge published' });
     expect(published).toEqual(['task-1']);
     clock.advance(60 * MIN);
-    await flush();
+    // A pass resolves once every onFire it started has finished: nothing is due any more.
+    await expect(scheduler.runDue()).resolves.toBe(0);
     expect(published).toEqual(['task-1']);
     scheduler.stop();
     db.close();

@@ -89,12 +89,13 @@ describe('messages', () => {
     const maria = (await api(server, 'GET', '/leads?q=maria', rita)).body.leads[0];
     const conv = encodeURIComponent(`${maria.id}:whatsapp`);
     const all = (await api(server, 'GET', `/conversations/${conv}/messages?limit=100`, rita)).body;
-    expect(all.messages.length).toBe(4);
+    // Four texts and the two files Maria sent (server/demo/seed.ts).
+    expect(all.messages.length).toBe(6);
     expect(all.before).toBeNull();
-    const page1 = (await api(server, 'GET', `/conversations/${conv}/messages?limit=3`, rita)).body;
-    expect(page1.messages.map((m: any) => m.id)).toEqual(all.messages.slice(1).map((m: any) => m.id));
-    const page2 = (await api(server, 'GET', `/conversations/${conv}/messages?limit=3&before=${page1.before}`, rita)).body;
-    expect(page2.messages.map((m: any) => m.id)).toEqual([all.messages[0].id]);
+    const page1 = (await api(server, 'GET', `/conversations/${conv}/messages?limit=4`, rita)).body;
+    expect(page1.messages.map((m: any) => m.id)).toEqual(all.messages.slice(2).map((m: any) => m.id));
+    const page2 = (await api(server, 'GET', `/conversations/${conv}/messages?limit=4&before=${page1.before}`, rita)).body;
+    expect(page2.messages.map((m: any) => m.id)).toEqual(all.messages.slice(0, 2).map((m: any) => m.id));
     expect(page2.before).toBeNull();
     expect((await api(server, 'GET', `/conversations/${conv}/messages?before=abc`, rita)).status).toBe(400);
     expect((await api(server, 'GET', `/conversations/${conv}/messages`, sam)).status).toBe(404);

@@ -25,7 +25,7 @@ function manualClock(iso: string) {
 
 async function start(dataDir: string, now: () => Date, env: Record<string, string> = {}) {
   const s = await startServer({
-    demo: true, port: 0, dataDir, now,
+    demo: true, port: 0, dataDir, now, log: false,
     env: { SANDBOX_AUTO_REPLY: 'off', SANDBOX_SENT_MS: '10', SANDBOX_DELIVERED_MS: '20', ...env },
   });
   running.push(s);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startBridgeServer } from '../../main/browser-shell/bridge-server';
 import { createFakeCore } from './fake-core';
+import { until } from '../support/eventually';
 
 const tsx = path.resolve('node_modules/tsx/dist/cli.mjs');
 const runStart = (env: Record<string, string>) => spawn(process.execPath, [tsx, 'main/browser-shell/start.ts'], {
@@ -19,9 +20,8 @@ it('prints the address with its token and the demo sign-in, and stops on SIGINT'
   child.stdout.on('data', (d) => { out += d; });
   child.stderr.on('data', (d) => { out += d; });
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 20_000;
-  while (!out.includes('Sign in:') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   try {
+    await until(() => out.includes('Sign in:'), { timeoutMs: 20_000, what: '"Sign in:" in its output' });
     const url = /Open:\s+(http:\/\/127\.0\.0\.1:\d+\/#token=[0-9a-f]{64})/.exec(out)?.[1];
     expect(url, out).toBeTruthy();
     expect(out).toContain('rita@converse.demo / converse-demo');

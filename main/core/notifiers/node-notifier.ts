@@ -11,6 +11,8 @@ import type { Notifier, NudgeResult, OsNotification } from '../ports';
 
 export interface NodeNotifierOptions {
   appName?: string;
+  /** The app's icon (a PNG path), shown beside the nudge so the rep knows it is Converse. */
+  icon?: string;
   /** Seconds the OS keeps waiting for a click (macOS/Windows); bounded so nothing hangs. */
   clickTimeoutSeconds?: number;
   /** How long to wait for the OS to take the notification before calling it failed. */
@@ -32,10 +34,13 @@ export function createNodeNotifier(opts: NodeNotifierOptions = {}): Notifier {
           title: n.title,
           message: n.body || ' ',
           appName: opts.appName ?? 'Converse Desktop',
+          ...(opts.icon ? { icon: opts.icon } : {}),
           // Linux: no wait (notify-send returns at once); elsewhere wait for a click, bounded.
           wait: canClick,
           timeout: canClick ? (opts.clickTimeoutSeconds ?? 30) : false,
-          ...(platform === 'linux' ? { 'app-name': opts.appName ?? 'Converse Desktop', category: 'im.received', urgency: 'normal' } : {}),
+          // The daemon plays no sound of its own: the window plays the app's chime when the rep's
+          // Carter settings want one (desktop-core's nudge.sound), so "sound off" is silent.
+          ...(platform === 'linux' ? { 'app-name': opts.appName ?? 'Converse Desktop', category: 'im.received', urgency: 'normal', hint: 'boolean:suppress-sound:true' } : {}),
         } as Parameters<typeof notifier.notify>[0];
         try {
           if (canClick) {

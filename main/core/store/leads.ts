@@ -55,7 +55,8 @@ export class LeadRows {
 
   search(query: string, limit: number): LeadView[] {
     const key = nameKey(query);
-    if (key && /^[\p{L}\p{N}'-]+$/u.test(key)) return this.searchOneName(key, limit);
+    // Marks count as letters: a Devanagari vowel sign is part of the word, not a separator.
+    if (key && /^[\p{L}\p{M}\p{N}'-]+$/u.test(key)) return this.searchOneName(key, limit);
     // Names are what reps type; the email column joins only when the input looks like an
     // address, which also keeps common first names from matching every "maria.…@" twice.
     const q = ftsQuery(query, /[@.]/.test(query) ? undefined : ['first_name', 'last_name']);

@@ -2,7 +2,7 @@
 // events here, one transaction per batch, with the cursor moved in the same transaction, so
 // the committed sequence and the data can never disagree.
 import type Database from 'better-sqlite3';
-import type { MessageView, NudgeView } from '../../../shared/domain';
+import type { MessageView, NudgeSettings, NudgeView } from '../../../shared/domain';
 import type { SendRequest } from '../../../shared/stream-protocol';
 import { previewOf, type WritableEvent } from './prepared';
 import type { ConversationTouch } from './conversations';
@@ -43,6 +43,8 @@ export interface BatchOutcome {
   outboxResolved: number;
   /** Nudges seen for the first time, with the time the server logged them. */
   nudges: { nudge: NudgeView; at: string }[];
+  /** The rep's Carter settings as the server last sent them in this batch. */
+  nudgeSettings?: NudgeSettings;
   /** With `viewsAsJson`: each conversation's stored views as one JSON array (`messages` stays empty).
    * With `views`, only the conversations it names are listed, in either form. */
   messagesJson?: Map<string, string[]>;
@@ -198,6 +200,10 @@ export class LocalStore {
           break;
         case 'nudge':
           if (this.state.addNudge(event.nudge)) out.nudges.push({ nudge: event.nudge, at });
+          break;
+        case 'nudge-settings.changed':
+          // Applied by the core after the commit (main/core/nudge-settings-sync.ts); the last one wins.
+          out.nudgeSettings = event.settings;
           break;
       }
     };

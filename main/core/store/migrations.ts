@@ -2,6 +2,7 @@
 // `PRAGMA user_version`. A migration is never edited once released; change the schema by
 // appending one. Each has its own test in tests/core/migrations.test.ts.
 import type Database from 'better-sqlite3';
+import { foldName } from '../../../shared/name-fold';
 
 export interface Migration {
   version: number;
@@ -197,12 +198,37 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'name keys folded by the rule the server uses',
+    up(db) {
+      // Keys written before this version stripped every mark, so "पुरी" was stored as "पर" and
+      // found Priya and Paras. Every key is rebuilt with the shared rule.
+      const rows = db.prepare('SELECT seq, first_name, last_name FROM leads').all() as { seq: number; first_name: string; last_name: string }[];
+      const update = db.prepare('UPDATE leads SET first_key = ?, last_key = ? WHERE seq = ?');
+      for (const r of rows) update.run(foldName(r.first_name), foldName(r.last_name), r.seq);
+    },
+  },
+  {
+    version: 7,
+    name: 'files chosen offline wait in the outbox with their message',
+    up(db) {
+      // Keyed by the message id, which a retry keeps (the client id changes). A wipe for another
+      // rep leaves these rows: the parked sends they belong to come back with their rep.
+      db.exec(`
+        CREATE TABLE outbox_files (
+          message_id TEXT PRIMARY KEY,
+          file_name TEXT NOT NULL,
+          mime_type TEXT NOT NULL,
+          bytes BLOB NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
-/** A name as search compares it: lower case, accents folded ("Núñez" → "nunez"). */
-export function nameKey(name: string): string {
-  return name.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().trim();
-}
+/** A name as search compares it: the one folding rule shared with the server (shared/name-fold.ts). */
+export const nameKey = foldName;
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 

@@ -4,6 +4,7 @@ import { statementCache } from './statements';
 import type { NudgeView } from '../../../shared/domain';
 import type { SendRequest } from '../../../shared/stream-protocol';
 
+export interface OutboxFileRow { fileName: string; mimeType: string; bytes: Uint8Array }
 export interface OutboxEntry { clientId: string; messageId: string; request: SendRequest; createdMs: number; attempts: number }
 
 export class StateRows {
@@ -80,6 +81,30 @@ export class StateRows {
     return (this.q('SELECT client_id, message_id, request, created_ms, attempts FROM outbox ORDER BY created_ms, rowid').all() as
       { client_id: string; message_id: string; request: string; created_ms: number; attempts: number }[])
       .map((r) => ({ clientId: r.client_id, messageId: r.message_id, request: JSON.parse(r.request) as SendRequest, createdMs: r.created_ms, attempts: r.attempts }));
+  }
+
+  /** A waiting send's request changes once its file is uploaded (it gains the attachment id). */
+  setOutboxRequest(clientId: string, request: SendRequest): void {
+    this.q('UPDATE outbox SET request = ? WHERE client_id = ?').run(JSON.stringify(request), clientId);
+  }
+
+  /** A file chosen offline, kept with its message (by message id, which a retry keeps) until uploaded. */
+  addOutboxFile(messageId: string, file: OutboxFileRow): void {
+    this.q('INSERT OR REPLACE INTO outbox_files (message_id, file_name, mime_type, bytes) VALUES (?, ?, ?, ?)')
+      .run(messageId, file.fileName, file.mimeType, Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength));
+  }
+
+  outboxFile(messageId: string): OutboxFileRow | null {
+    const r = this.q('SELECT file_name, mime_type, bytes FROM outbox_files WHERE message_id = ?').get(messageId) as { file_name: string; mime_type: string; bytes: Buffer } | undefined;
+    return r ? { fileName: r.file_name, mimeType: r.mime_type, bytes: new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength) } : null;
+  }
+
+  hasOutboxFile(messageId: string): boolean {
+    return this.q('SELECT 1 FROM outbox_files WHERE message_id = ?').get(messageId) !== undefined;
+  }
+
+  removeOutboxFile(messageId: string): void {
+    this.q('DELETE FROM outbox_files WHERE message_id = ?').run(messageId);
   }
 
   outboxSize(): number {

@@ -1,5 +1,6 @@
 // Builders for the views the server sends, and the fakes a core needs from its shell.
 import { conversationIdOf, type Channel, type LeadView, type MessageView, type NudgeView, type ConversationView } from '../../../shared/domain';
+import { eventually as waitFor } from '../../support/eventually';
 import type { CredentialStore, Notifier, NudgeResult, OsNotification, ShellPort } from '../../../main/core/ports';
 
 const T0 = Date.parse('2026-11-24T09:00:00.000Z');
@@ -68,16 +69,10 @@ export class MemoryCredentials implements CredentialStore {
   async clear() { this.value = null; }
 }
 
-/** Poll until `check` passes (bounded). */
-export async function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition'): Promise<NonNullable<Exclude<T, false>>> {
-  const until = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== false && v !== undefined && v !== null) return v as NonNullable<Exclude<T, false>>;
-    } catch (err) { last = err; }
-    if (Date.now() > until) throw new Error(`Timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/**
+ * The positional form some of today's tests still call; it is the one polling helper in
+ * tests/support/eventually.ts (new tests import that directly).
+ */
+export function eventually<T>(check: () => T | Promise<T>, timeoutMs = 10_000, what = 'condition') {
+  return waitFor(check, { timeoutMs, what });
 }

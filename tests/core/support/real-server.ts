@@ -1,6 +1,7 @@
 // The real Converse server (server/app.ts) on 127.0.0.1 with the demo workspace, behind a TCP
 // proxy the test can cut, plus what tests need to drive it: a rep's token, the demo lead Maria
 // Garcia, her "replies", and a count of what reached the provider.
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,6 +20,10 @@ export interface RealServer {
   providerSends: string[];
   /** Maria writes an SMS. */
   mariaWrites(body: string): Promise<void>;
+  /** The last sequence the server logged for this rep: what a synced device has committed. */
+  headSeq(email?: string): Promise<number>;
+  /** The highest sequence any device of this rep acknowledged (a desktop acks only what it committed). */
+  ackedSeq(email?: string): number;
   stop(): Promise<void>;
 }
 
@@ -42,8 +47,22 @@ export async function startRealServer(): Promise<RealServer> {
   const providerSends: string[] = [];
   const send = sms.send.bind(sms);
   sms.send = (msg) => { providerSends.push(msg.body); return send(msg); };
+  const userId = async (email: string) => {
+    const user = await server.internals.store.getUserByEmail(email);
+    if (!user) throw new Error(`the demo workspace has no ${email}`);
+    return user.id;
+  };
   return {
     server, proxy, url: proxy.url, token, maria, providerSends,
+    async headSeq(email = 'rita@converse.demo') { return server.internals.store.headSeq(await userId(email)); },
+    ackedSeq(email = 'rita@converse.demo') {
+      // Read from the server's own database (read-only, beside its connection): acks are not exposed over HTTP.
+      const db = new Database(path.join(dataDir, 'converse.db'), { readonly: true });
+      try {
+        const row = db.prepare('SELECT max(d.acked_seq) AS seq FROM devices d JOIN users u ON u.id = d.user_id WHERE u.email = ?').get(email) as { seq: number | null };
+        return row.seq ?? 0;
+      } finally { db.close(); }
+    },
     async mariaWrites(body) {
       const res = await fetch(`${server.url}/api/v1/sandbox/inbound`, {
         method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },

@@ -1,8 +1,9 @@
 // Watches the D-Bus session bus for org.freedesktop.Notifications.Notify calls, so a test sees
 // exactly what reached the notification daemon.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { eventually, until } from '../../support/eventually';
 
-export interface SeenNotification { summary: string; body: string }
+export interface SeenNotification { summary: string; body: string; appName: string; appIcon: string }
 
 /** Notify(app_name, replaces_id, app_icon, summary, body, …): summary and body are the 3rd and 4th strings. */
 export function parseNotifyCalls(monitorOutput: string): SeenNotification[] {
@@ -10,7 +11,7 @@ export function parseNotifyCalls(monitorOutput: string): SeenNotification[] {
     .filter((call) => call.includes('member=Notify'))
     .map((call) => [...call.matchAll(/^\s*string "((?:[^"\\]|\\.)*)"/gm)].map((m) => m[1]))
     .filter((s) => s.length >= 4)
-    .map((s) => ({ summary: s[2], body: s[3] }));
+    .map((s) => ({ summary: s[2], body: s[3], appName: s[0], appIcon: s[1] }));
 }
 
 export class NotificationWatch {
@@ -28,18 +29,15 @@ export class NotificationWatch {
 
   /** dbus-monitor prints a NameAcquired signal once it is attached to the bus. */
   async ready(timeoutMs = 5_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (!this.output.includes('NameAcquired') && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    await until(() => this.output.includes('NameAcquired'), { timeoutMs, what: 'dbus-monitor attached to the session bus (NameAcquired)' });
   }
 
   async waitFor(match: (n: SeenNotification) => boolean, timeoutMs = 15_000): Promise<SeenNotification> {
-    const until = Date.now() + timeoutMs;
-    while (Date.now() < until) {
-      const hit = this.seen.find(match);
-      if (hit) return hit;
-      await new Promise((r) => setTimeout(r, 100));
+    try {
+      return await eventually(() => this.seen.find(match), { timeoutMs, what: 'a matching Notify call' });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}; seen: ${JSON.stringify(this.seen)}`);
     }
-    throw new Error(`No matching Notify call within ${timeoutMs} ms; seen: ${JSON.stringify(this.seen)}`);
   }
 
   stop() { this.proc.kill(); }
