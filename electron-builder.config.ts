@@ -50,6 +50,8 @@ export function converseBuildConfig({ platform, updateUrl }: DistOptions): Confi
       'dist/renderer/**',
       'assets/**',
       '!assets/render-icons.mjs',
+      '!assets/render-sound.mjs',
+      '!assets/*.md',
       '!**/*.map',
       'package.json',
       // The Node build of better-sqlite3 and its sources: the app loads the Electron build below.

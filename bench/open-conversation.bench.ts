@@ -2,7 +2,7 @@
 // its messages, and how many DOM nodes the message list holds. The built renderer is served
 // as is, with a bench-only ConverseApi (50,000 generated messages, paged like the core pages
 // SQLite) injected before the bundle runs, so this measures the renderer alone.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,7 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 
 /** Serve the built renderer on 127.0.0.1 (no bridge: the bench API is injected instead). */
 async function serveRenderer(): Promise<{ url: string; server: Server }> {
-  const server = createServer(async (req, res) => {
+  const answer = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const rel = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '') || 'index.html';
     const file = path.resolve(RENDERER_DIR, rel);
     if (!file.startsWith(RENDERER_DIR)) { res.writeHead(403).end(); return; }
@@ -30,7 +30,9 @@ async function serveRenderer(): Promise<{ url: string; server: Server }> {
     } catch {
       res.writeHead(404).end();
     }
-  });
+  };
+  // answer() turns every failure into a 404 itself, so nothing is left to await here.
+  const server = createServer((req, res) => void answer(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const addr = server.address();
   if (!addr || typeof addr === 'string') throw new Error('no address');

@@ -163,7 +163,7 @@ async function start(): Promise<void> {
       }
     },
   });
-  core.on('settings.changed', (s: unknown) => parts.tray?.setDoNotDisturb((s as { doNotDisturb: boolean }).doNotDisturb));
+  core.on('settings.changed', (s) => parts.tray?.setDoNotDisturb(s.doNotDisturb));
   cleanups.push(() => parts.tray?.destroy());
 
   parts.shortcut = registerChatShortcut(
@@ -187,7 +187,7 @@ async function start(): Promise<void> {
 
   await core.start();
   cleanups.push(() => core.stop());
-  void core.handle('settings.get', {}).then((s) => parts.tray?.setDoNotDisturb((s as { doNotDisturb: boolean }).doNotDisturb)).catch(() => {});
+  void core.handle('settings.get', {}).then((s) => parts.tray?.setDoNotDisturb(s.doNotDisturb)).catch(() => {});
   cleanups.push(startAutoUpdate({ app, log }));
   log.info('started');
 

@@ -16,7 +16,7 @@ export function registerIpcHandlers(core: CallableCore, observe?: (name: IpcCall
       if (!sameOrigin(from, APP_ORIGIN)) {
         return { ok: false, error: { code: ErrorCode.FORBIDDEN, message: `Calls are accepted only from the app's own page, not ${from || 'an unknown frame'}.` } };
       }
-      return dispatchIpcCall({ handle: (n, a) => { observe?.(n as IpcCallName, a); return core.handle(n, a); } }, name, args);
+      return dispatchIpcCall({ handle: (n, a) => { observe?.(n, a); return core.handle(n, a); } }, name, args);
     });
   }
   return () => { for (const name of names) ipcMain.removeHandler(name); };

@@ -131,7 +131,8 @@ function installWebBridge(): void {
   const scheduleRetry = () => {
     const delay = Math.min(RETRY_MAX_MS, RETRY_MIN_MS * 2 ** Math.min(attempts, 5)) * (0.75 + Math.random() * 0.5);
     attempts++;
-    setTimeout(connect, delay);
+    // connect() handles its own failures (it schedules the next retry), so nothing awaits it.
+    setTimeout(() => void connect(), delay);
   };
 
   async function connect(): Promise<void> {

@@ -18,6 +18,15 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const r = (p) => path.join(root, p);
 const started = Date.now();
+// Bundled CommonJS-style code may still reach for these in an ES module.
+const ESM_CJS_GLOBALS = [
+  "import { createRequire as __converseCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __converseFileURLToPath } from 'node:url';",
+  "import { dirname as __converseDirname } from 'node:path';",
+  'const require = __converseCreateRequire(import.meta.url);',
+  'const __filename = __converseFileURLToPath(import.meta.url);',
+  'const __dirname = __converseDirname(__filename);',
+].join('\n');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, legalComments: 'none' };
 
 for (const dir of ['dist/main', 'dist/preload', 'dist/renderer-bridge']) rmSync(r(dir), { recursive: true, force: true });
@@ -32,17 +41,7 @@ const bundles = await Promise.allSettled([
     target: 'node20',
     packages: 'external',
     external: ['electron'],
-    // Bundled CommonJS-style code may still reach for these in an ES module.
-    banner: {
-      js: [
-        "import { createRequire as __converseCreateRequire } from 'node:module';",
-        "import { fileURLToPath as __converseFileURLToPath } from 'node:url';",
-        "import { dirname as __converseDirname } from 'node:path';",
-        'const require = __converseCreateRequire(import.meta.url);',
-        'const __filename = __converseFileURLToPath(import.meta.url);',
-        'const __dirname = __converseDirname(__filename);',
-      ].join('\n'),
-    },
+    banner: { js: ESM_CJS_GLOBALS },
   }),
   // The desktop core's store writer thread (main/core/store/writer-worker.ts), beside the main
   // bundle where main/core/store/store-writer.ts looks for it.
@@ -68,16 +67,7 @@ const bundles = await Promise.allSettled([
     format: 'esm',
     target: 'node20',
     external: ['better-sqlite3', 'electron'],
-    banner: {
-      js: [
-        "import { createRequire as __converseCreateRequire } from 'node:module';",
-        "import { fileURLToPath as __converseFileURLToPath } from 'node:url';",
-        "import { dirname as __converseDirname } from 'node:path';",
-        'const require = __converseCreateRequire(import.meta.url);',
-        'const __filename = __converseFileURLToPath(import.meta.url);',
-        'const __dirname = __converseDirname(__filename);',
-      ].join('\n'),
-    },
+    banner: { js: ESM_CJS_GLOBALS },
   }),
   build({
     ...common,

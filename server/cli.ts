@@ -11,11 +11,12 @@ import { SqliteStore } from './storage/sqlite';
 import { Hub } from './stream/hub';
 import { Publisher } from './domain/publisher';
 import { Workspace } from './domain/workspace';
+import { wholeWorkspace } from './domain/access';
 import { parseLeadsCsv } from './operator/import-leads';
 import { formatPhone } from '../shared/phone';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/accounts';
 import { DEFAULT_PORT } from './settings';
-import { createApiKey } from './nudges/api-keys';
+import { createApiKey } from './auth/api-keys';
 import { SANDBOX_FILE_MAX_BYTES } from './channels/sandbox';
 
 const program = new Command().name('converse').description('Converse server operator commands')
@@ -144,10 +145,19 @@ program.command('create-api-key').description('make a workspace API key for POST
 program.command('list-leads').description('list leads (id, name, owner, numbers)')
   .option('--limit <n>', 'how many', '100')
   .action((o) => run(async ({ store }) => {
-    for (const l of await store.listLeads({ userId: null, limit: Number(o.limit) || 100, offset: 0 })) {
+    for (const l of await store.listLeads({ scope: wholeWorkspace(), limit: Number(o.limit) || 100, offset: 0 })) {
       console.log([l.id, `${l.firstName} ${l.lastName}`.trim(), l.ownerName ?? '-', l.phones.map((p) => `${formatPhone(p.e164)}${p.primary ? '*' : ''}`).join(', ')].join('\t'));
     }
   }));
+
+/** The file of a sandbox reply, read and checked before anything is sent. */
+function sandboxReplyFile(file: string): { fileName: string; dataBase64: string } {
+  let bytes: Buffer;
+  try { bytes = readFileSync(file); } catch (err) { throw new Error(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`); }
+  if (bytes.byteLength === 0) throw new Error(`${file} is empty.`);
+  if (bytes.byteLength > SANDBOX_FILE_MAX_BYTES) throw new Error(`${file} is ${Math.ceil(bytes.byteLength / 1024)} KB; a sandbox reply carries files up to ${Math.round(SANDBOX_FILE_MAX_BYTES / 1024)} KB.`);
+  return { fileName: path.basename(file), dataBase64: bytes.toString('base64') };
+}
 
 program.command('sandbox-reply').description('make a lead "reply" on the sandbox connector of a running server, with text, a file, or both')
   .requiredOption('--lead <idOrName>', 'lead id, or a name to search for').option('--body <text>', 'what the lead writes (with --file: the caption)', '')
@@ -158,14 +168,7 @@ program.command('sandbox-reply').description('make a lead "reply" on the sandbox
   .action(async (o) => {
     try {
       if (!o.file && !String(o.body).trim()) throw new Error('say what the lead sends: --body <text>, --file <path>, or both.');
-      let file: { fileName: string; dataBase64: string } | undefined;
-      if (o.file) {
-        let bytes: Buffer;
-        try { bytes = readFileSync(o.file); } catch (err) { throw new Error(`cannot read ${o.file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`); }
-        if (bytes.byteLength === 0) throw new Error(`${o.file} is empty.`);
-        if (bytes.byteLength > SANDBOX_FILE_MAX_BYTES) throw new Error(`${o.file} is ${Math.ceil(bytes.byteLength / 1024)} KB; a sandbox reply carries files up to ${Math.round(SANDBOX_FILE_MAX_BYTES / 1024)} KB.`);
-        file = { fileName: path.basename(o.file), dataBase64: bytes.toString('base64') };
-      }
+      const file = o.file ? sandboxReplyFile(o.file as string) : undefined;
       const call = async (method: string, route: string, token: string | null, body?: unknown) => {
         const res = await fetch(`${o.server}/api/v1${route}`, { method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
         const json = await res.json() as any;

@@ -70,7 +70,7 @@ export const ATTACHMENT_POLICIES: Record<ConnectorName, AttachmentPolicy> = {
 
 /** Normalise aliases so `image/jpg` and `text/rtf` match the table. */
 export function canonicalMimeType(mimeType: string): string {
-  const m = mimeType.toLowerCase().split(';')[0].trim();
+  const m = (mimeType.toLowerCase().split(';')[0] ?? '').trim();
   const aliases: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg', 'text/rtf': 'application/rtf', 'audio/mp3': 'audio/mpeg', 'audio/3gpp': 'video/3gpp' };
   return aliases[m] ?? m;
 }

@@ -34,3 +34,25 @@ export const ErrorCode = {
   SIGNED_OUT: 'signed_out',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+// Codes of the desktop's and server's own plumbing: calls between processes (IPC, the browser
+// shell's bridge), start-up (a port in use, a database written by newer code). A rep never needs
+// their words: the renderer shows its general sentence with the message behind "Details", and
+// start-up failures have their own dialog. Kept here so every code lives in one file.
+export const CallErrorCode = {
+  UNKNOWN_CALL: 'unknown_call',
+  INVALID_ARGUMENTS: 'invalid_arguments',
+  NOT_STARTED: 'not_started',
+  NOT_SIGNED_IN: 'not_signed_in',
+  CANCELLED: 'cancelled',
+  PORT_IN_USE: 'port_in_use',
+  DATABASE_TOO_NEW: 'database_too_new',
+} as const;
+export type CallErrorCode = (typeof CallErrorCode)[keyof typeof CallErrorCode];
+
+/** Codes of an `error` frame about the frame itself: the stream's (shared/stream-protocol.ts) and the browser shell's bridge. */
+export const FrameErrorCode = {
+  MALFORMED_JSON: 'malformed_json',
+  INVALID_FRAME: 'invalid_frame',
+  HELLO_REQUIRED: 'hello_required',
+} as const;

@@ -15,7 +15,7 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 const MIME_PARAMETERS = /\s*;\s*(?:codecs|charset|name|filename|boundary|profile|format|rate|channels|version|type)\s*=.*$/is;
 
 /** The MIME type without parameters, lower case: "audio/ogg; codecs=opus" → "audio/ogg". */
-export const baseMimeType = (mimeType: string): string => mimeType.split(';')[0].trim().toLowerCase();
+export const baseMimeType = (mimeType: string): string => (mimeType.split(';')[0] ?? '').trim().toLowerCase();
 
 /**
  * A sender's file name as it may be shown and saved: bidi and invisible controls removed, other
@@ -41,7 +41,7 @@ export function extensionFor(mimeType: string): string {
   const base = baseMimeType(mimeType);
   const known = EXTENSIONS[base];
   if (known) return known;
-  const sub = (base.split('/')[1] ?? '').replace(/^(x-|vnd\.)/, '').split('+')[0];
+  const sub = (base.split('/')[1] ?? '').replace(/^(x-|vnd\.)/, '').split('+')[0] ?? '';
   return /^[a-z0-9]{1,8}$/.test(sub) ? sub : 'bin';
 }
 

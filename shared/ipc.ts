@@ -8,6 +8,7 @@ import {
   ActivityPage, NudgeSettings,
 } from './domain';
 import { SendRequest } from './stream-protocol';
+import { CallErrorCode } from './error-codes';
 
 export const ConnectionState = z.object({
   status: z.enum(['connected', 'connecting', 'offline', 'signed-out']),
@@ -204,13 +205,13 @@ export function parseIpcCall(name: unknown, args: unknown):
   | { ok: true; name: IpcCallName; args: unknown }
   | { ok: false; error: IpcError } {
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(IpcCalls, name)) {
-    return { ok: false, error: { code: 'unknown_call', message: `Unknown call "${String(name)}".` } };
+    return { ok: false, error: { code: CallErrorCode.UNKNOWN_CALL, message: `Unknown call "${String(name)}".` } };
   }
   const parsed = IpcCalls[name as IpcCallName].args.safeParse(args ?? {});
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first?.path.length ? ` (${first.path.join('.')})` : '';
-    return { ok: false, error: { code: 'invalid_arguments', message: `Invalid arguments for ${name}${where}: ${first?.message ?? 'rejected'}.` } };
+    return { ok: false, error: { code: CallErrorCode.INVALID_ARGUMENTS, message: `Invalid arguments for ${name}${where}: ${first?.message ?? 'rejected'}.` } };
   }
   return { ok: true, name: name as IpcCallName, args: parsed.data };
 }

@@ -127,9 +127,5 @@ export const ServerFrame = z.discriminatedUnion('type', [
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 
-/** Error codes of `error` frames. */
-export const FrameErrorCode = {
-  MALFORMED_JSON: 'malformed_json',
-  INVALID_FRAME: 'invalid_frame',
-  HELLO_REQUIRED: 'hello_required',
-} as const;
+/** Error codes of `error` frames: kept with every other code in shared/error-codes.ts. */
+export { FrameErrorCode } from './error-codes';

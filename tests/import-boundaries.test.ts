@@ -1,12 +1,19 @@
 // The folder table of architecture.md is enforced by lint: these cases prove the rule bites,
 // so a wrong import fails `npm test` instead of a user's machine.
 import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
 
-const eslint = new ESLint();
-async function importErrors(filePath: string, code: string): Promise<string[]> {
+// The cases are text under made-up file names that no tsconfig holds, so they are linted
+// without type information; the rules proven here need none.
+const eslint = new ESLint({ overrideConfig: [{ files: ['**/*.{ts,tsx}'], ...tseslint.configs.disableTypeChecked }] });
+async function ruleErrors(filePath: string, code: string, rules: string[]): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports' || m.ruleId === 'no-restricted-globals').map((m) => m.message);
+  // A case that does not parse proves nothing either way.
+  const fatal = result.messages.find((m) => m.fatal);
+  if (fatal) throw new Error(`${filePath}: ${fatal.message}`);
+  return result.messages.filter((m) => m.ruleId !== null && rules.includes(m.ruleId)).map((m) => m.message);
 }
+const importErrors = (filePath: string, code: string) => ruleErrors(filePath, code, ['no-restricted-imports', 'no-restricted-globals']);
 
 describe('folder import boundaries', () => {
   it.each([
@@ -20,6 +27,12 @@ describe('folder import boundaries', () => {
     ['shared/any.ts', 'export const x = () => window.location.href;\n'],
     ['server/any.ts', "import { app } from 'electron';\nexport const x = app;\n"],
     ['preload/any.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"],
+    ['main/shell-policy/any.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    ['main/shell-policy/any.ts', "import { x } from '../menus';\nexport const y = x;\n"],
+    ['main/shell-policy/any.ts', "import { x } from '../core/ports';\nexport const y = x;\n"],
+    ['main/any.ts', "import { x } from '../renderer/App';\nexport const y = x;\n"],
+    ['main/any.ts', "import { x } from '../preload/electron-bridge';\nexport const y = x;\n"],
+    ['main/any.ts', "import { x } from './browser-shell/index';\nexport const y = x;\n"],
   ])('%s refuses a forbidden import', async (filePath, code) => {
     expect(await importErrors(filePath, code)).not.toEqual([]);
   });
@@ -27,9 +40,26 @@ describe('folder import boundaries', () => {
   it.each([
     ['main/core/any.ts', "import { readFileSync } from 'node:fs';\nimport { z } from 'zod';\nexport const x = [readFileSync, z];\n"],
     ['main/any.ts', "import { app } from 'electron';\nexport const x = app;\n"],
+    ['main/any.ts', "import { x } from './core/index';\nimport { y } from '../shared/ipc';\nimport { z } from '../server/app';\nimport { w } from './shell-policy/badge';\nexport const v = [x, y, z, w];\n"],
+    ['main/shell-policy/any.ts', "import path from 'node:path';\nimport { x } from '../../shared/ipc';\nimport { y } from './navigation';\nexport const z = [path, x, y];\n"],
     ['renderer/any.ts', "import { z } from 'zod';\nexport const x = z;\n"],
     ['server/any.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"],
   ])('%s allows what its folder may import', async (filePath, code) => {
     expect(await importErrors(filePath, code)).toEqual([]);
+  });
+});
+
+describe('focused tests', () => {
+  it.each([
+    "describe.only('a', () => {});\n",
+    "it.only('a', () => {});\n",
+    "test.only('a', () => {});\n",
+    "it.only.each([1])('a %s', () => {});\n",
+  ])('lint refuses %s', async (code) => {
+    expect(await ruleErrors('tests/any.test.ts', code, ['no-restricted-properties'])).not.toEqual([]);
+  });
+
+  it('lint lets the unfocused test through', async () => {
+    expect(await ruleErrors('tests/any.test.ts', "describe('a', () => { it('b', () => {}); });\n", ['no-restricted-properties'])).toEqual([]);
   });
 });

@@ -8,7 +8,7 @@ import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import { readFile } from 'node:fs/promises';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { IpcEvents, type IpcEventName } from '../../shared/ipc';
+import { IpcEvents, type IpcCallName, type IpcEventName } from '../../shared/ipc';
 import {
   BRIDGE_CHECK_PATH, BRIDGE_PROTOCOL, BRIDGE_SCRIPT_PATH, BRIDGE_SOCKET_PATH, BridgeBytesError, CallFrame, CLOSE_SHUTTING_DOWN,
   MAX_BRIDGE_BYTES, MAX_FRAME_BYTES, TOKEN_HEADER, TOKEN_PROTOCOL_PREFIX, reviveBytes,
@@ -19,6 +19,7 @@ import { contentTypeOf, resolveRendererFile } from '../shell-policy/renderer-fil
 import { newAccessToken, tokenMatches } from './access-token';
 import { answerAttachment, attachmentIdFromPath, type AttachmentFile } from '../shell-policy/attachment-response';
 import type { PreviewCapability } from './preview-capability';
+import { CallErrorCode, ErrorCode, FrameErrorCode } from '../../shared/error-codes';
 
 /** What the bridge needs of the desktop core. */
 export interface BridgeCore extends CallableCore {
@@ -36,7 +37,7 @@ export interface BridgeServerOptions {
   /** Origins the page may also fetch from / show media of (the Converse server). */
   extraOrigins?: string[];
   /** Sees each validated call before the core does (the shell tracks tab focus this way). */
-  observeCall?: (name: string, args: unknown) => void;
+  observeCall?: (name: IpcCallName, args: unknown) => void;
   token?: string;
   /** PNG served as /favicon.ico when the renderer has none. */
   faviconFile?: string;
@@ -180,25 +181,25 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     ws.on('message', (data: RawData, isBinary: boolean) => {
       void handleFrame(data, isBinary).then(
         (answer) => answer && reply(ws, answer),
-        (err) => reply(ws, { id: null, ok: false, error: { code: 'internal', message: String(err) } }),
+        (err) => reply(ws, { id: null, ok: false, error: { code: ErrorCode.INTERNAL, message: String(err) } }),
       );
     });
     ws.on('error', () => { /* the close that follows ends this client */ });
 
     async function handleFrame(data: RawData, isBinary: boolean): Promise<AnswerOut | null> {
-      if (isBinary) return { id: null, ok: false, error: { code: 'invalid_frame', message: 'Frames are JSON text.' } };
+      if (isBinary) return { id: null, ok: false, error: { code: FrameErrorCode.INVALID_FRAME, message: 'Frames are JSON text.' } };
       let json: unknown;
       try { json = JSON.parse(data.toString()); } catch {
-        return { id: null, ok: false, error: { code: 'invalid_frame', message: 'A frame was not valid JSON.' } };
+        return { id: null, ok: false, error: { code: FrameErrorCode.INVALID_FRAME, message: 'A frame was not valid JSON.' } };
       }
       const frame = CallFrame.safeParse(json);
       const rawId = (json as { id?: unknown } | null)?.id;
       const id = typeof rawId === 'number' && Number.isInteger(rawId) && rawId >= 0 ? rawId : null;
       if (!frame.success) {
-        return { id, ok: false, error: { code: 'invalid_frame', message: `A call frame needs {id, call, args}: ${frame.error.issues[0]?.message ?? 'rejected'}.` } };
+        return { id, ok: false, error: { code: FrameErrorCode.INVALID_FRAME, message: `A call frame needs {id, call, args}: ${frame.error.issues[0]?.message ?? 'rejected'}.` } };
       }
       if (inFlight >= MAX_IN_FLIGHT_PER_CLIENT) {
-        return { id: frame.data.id, ok: false, error: { code: 'rate_limited', message: `More than ${MAX_IN_FLIGHT_PER_CLIENT} calls at once; wait for some to finish.` } };
+        return { id: frame.data.id, ok: false, error: { code: ErrorCode.RATE_LIMITED, message: `More than ${MAX_IN_FLIGHT_PER_CLIENT} calls at once; wait for some to finish.` } };
       }
       let args: unknown;
       try {
@@ -229,7 +230,7 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     try {
       text = JSON.stringify(answer);
     } catch (err) {
-      text = JSON.stringify({ id: answer.id, ok: false, error: { code: 'internal', message: `The answer could not be sent: ${String(err)}` } });
+      text = JSON.stringify({ id: answer.id, ok: false, error: { code: ErrorCode.INTERNAL, message: `The answer could not be sent: ${String(err)}` } });
     }
     ws.send(text);
   }
@@ -258,7 +259,7 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   }).catch((err: NodeJS.ErrnoException) => {
     clearInterval(pinger);
     for (const u of unsubscribe) u();
-    if (err.code === 'EADDRINUSE') throw Object.assign(new Error(`Port ${opts.port} on ${HOST} is in use: stop the other process or choose another port (CONVERSE_WEB_PORT).`), { code: 'port_in_use' });
+    if (err.code === 'EADDRINUSE') throw Object.assign(new Error(`Port ${opts.port} on ${HOST} is in use: stop the other process or choose another port (CONVERSE_WEB_PORT).`), { code: CallErrorCode.PORT_IN_USE });
     throw err;
   });
   port = (server.address() as { port: number }).port;

@@ -5,7 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { CredentialStore, Notifier, ShellPort } from '../core/ports';
-import type { IpcEventName } from '../../shared/ipc';
+import { IpcCalls, type IpcEventName } from '../../shared/ipc';
 import { startBridgeServer, type BridgeCore, type BridgeServer } from './bridge-server';
 import { createTabShell, type TabShell } from './tab-shell';
 import { REPO_ROOT, loadWebBridgeScript } from './bridge-script';
@@ -102,7 +102,8 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
       previews,
       observeCall: (name, args) => {
         if (name === 'conversations.focus') {
-          const focused = (args as { windowFocused: boolean }).windowFocused;
+          // Already validated; parsed again for its type rather than cast.
+          const focused = IpcCalls['conversations.focus'].args.parse(args).windowFocused;
           shell.setFocused(focused);
           core.setWindowFocused(focused);
         }

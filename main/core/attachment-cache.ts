@@ -2,6 +2,7 @@
 // again on every scroll and re-render, and the shell's preview URL asks for the bytes each time.
 // Bounded by total size (least recently used go first) and per file; concurrent requests for
 // one file share one download. Cleared when the session changes (another rep, another server).
+import { ErrorCode } from '../../shared/error-codes';
 
 export interface AttachmentFile { bytes: Uint8Array; mimeType: string; fileName: string | null }
 
@@ -31,6 +32,17 @@ export class AttachmentCache {
     }).finally(() => { if (this.inFlight.get(id) === p) this.inFlight.delete(id); });
     this.inFlight.set(id, p);
     return p;
+  }
+
+  /** As get, refused (attachment_too_large) when the file is larger than this caller accepts (a
+   * preview's limit): a file cached for another caller may be. */
+  getWithin(id: string, maxBytes: number, download: () => Promise<AttachmentFile>): Promise<AttachmentFile> {
+    return this.get(id, download).then((file) => {
+      if (file.bytes.byteLength > maxBytes) {
+        throw Object.assign(new Error(`This file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, too large to preview; download it instead.`), { code: ErrorCode.ATTACHMENT_TOO_LARGE });
+      }
+      return file;
+    });
   }
 
   clear(): void {

@@ -8,13 +8,24 @@ import {
   AUTH_CLOSE_CODES, CloseCode, HEARTBEAT_MS, HEARTBEAT_TIMEOUT_MS, MAX_SERVER_FRAME_BYTES, STREAM_PATH, ServerFrame,
   type ClientFrame,
 } from '../../shared/stream-protocol';
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff';
+import { backoffDelay, RECONNECT_BACKOFF } from '../../shared/backoff';
+import type { ConnectionState } from '../../shared/ipc';
 
 export type LinkStatus =
   | { status: 'connected' }
   | { status: 'connecting'; retryAt: number | null; reason: string | null }
   | { status: 'offline'; retryAt: number | null; reason: string }
   | { status: 'signed-out'; reason: string };
+
+/** The link as the renderer sees it (shared/ipc.ts ConnectionState), with the outbox's size. */
+export function connectionStateOf(l: LinkStatus, outboxSize: number): ConnectionState {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+  switch (l.status) {
+    case 'connected': return { status: 'connected', retryAt: null, reason: null, outboxSize };
+    case 'signed-out': return { status: 'signed-out', retryAt: null, reason: l.reason, outboxSize };
+    case 'connecting': case 'offline': return { status: l.status, retryAt: iso(l.retryAt), reason: l.reason, outboxSize };
+  }
+}
 
 /** An `events` frame before its events are validated (the sync engine does that in chunks). */
 export interface RawEventsFrame { type: 'events'; events: unknown[] }
@@ -211,7 +222,7 @@ export class Connection {
 
   private scheduleRetry(reason: string): void {
     this.clearRetry();
-    const delay = backoffDelay(this.attempt, { ...DEFAULT_BACKOFF, ...this.o.backoff, random: this.random });
+    const delay = backoffDelay(this.attempt, { ...RECONNECT_BACKOFF, ...this.o.backoff, random: this.random });
     this.attempt++;
     const retryAt = this.now() + delay;
     this.setStatus(this.attempt > OFFLINE_AFTER_ATTEMPTS ? { status: 'offline', retryAt, reason } : { status: 'connecting', retryAt, reason });

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { ActivityPage, ApiError, AttachmentView, LeadDetails, NudgeSettings, TemplateView, UserView, type Channel } from '../../shared/domain';
 import { UsageReport, type UsageReportQuery } from '../../shared/ipc';
-import { ErrorCode } from '../../shared/error-codes';
+import { CallErrorCode, ErrorCode } from '../../shared/error-codes';
 
 export class ApiCallError extends Error {
   constructor(readonly code: string, message: string, readonly status: number | null = null) { super(message); }
@@ -35,7 +35,7 @@ export class HttpApi {
     try {
       return await fetch(url, { ...init, signal });
     } catch (err) {
-      if (init.signal?.aborted) throw new ApiCallError('cancelled', 'The transfer was cancelled.');
+      if (init.signal?.aborted) throw new ApiCallError(CallErrorCode.CANCELLED, 'The transfer was cancelled.');
       const cause = (err as { cause?: { code?: string } }).cause?.code;
       throw new ApiCallError(ErrorCode.OFFLINE, `The server at ${this.serverUrl} cannot be reached${cause ? ` (${cause})` : ''}.`);
     }

@@ -5,16 +5,16 @@ import type { z } from 'zod';
 import { IpcCalls, PREVIEW_MAX_BYTES, type IpcCallName, type IpcResult, type Settings } from '../../shared/ipc';
 import { fillTemplate, templateOffered } from '../../shared/template-fill';
 import { mimeTypeFromFileName } from '../../shared/attachment-policy';
-import { ErrorCode } from '../../shared/error-codes';
+import { CallErrorCode, ErrorCode } from '../../shared/error-codes';
 import type { LeadDetails } from '../../shared/domain';
-import type { CoreState } from './desktop-core';
+import type { CallContext } from './call-context';
 import { ApiCallError, HttpApi } from './http-api';
 import { SendError, waitingFileMessageId, type SendArgs } from './outbox';
 import { saveSettings } from './settings';
 import { localActivityPage } from './local-activity';
 
 type Args<N extends IpcCallName> = z.infer<(typeof IpcCalls)[N]['args']>;
-type Handler<N extends IpcCallName> = (core: CoreState, args: Args<N>) => Promise<IpcResult<N>> | IpcResult<N>;
+type Handler<N extends IpcCallName> = (core: CallContext, args: Args<N>) => Promise<IpcResult<N>> | IpcResult<N>;
 
 export class CallError extends Error {
   constructor(readonly code: string, message: string) { super(message); }
@@ -30,7 +30,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
     return core.sessionView();
   },
   'session.signOut': async (core) => {
-    if (core.session) {
+    if (core.signedIn()) {
       // Tell the server so the token dies there too; signing out locally must work offline.
       await core.api().signOut().catch((err) => core.log(`[session] server sign-out failed: ${(err as Error).message}`, 'warn'));
     }
@@ -47,7 +47,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
       if (!lead) throw new CallError(ErrorCode.NOT_FOUND, 'This lead is not on this device.');
       return { lead, activity: [], conversations: core.store.conversations.ofLead(a.leadId) };
     };
-    if (!core.session) return local();
+    if (!core.signedIn()) return local();
     try {
       return await core.api().leadDetails(a.leadId);
     } catch (err) {
@@ -59,7 +59,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
   'leads.activity': async (core, a) => {
     // The history is the server's, so that every device and the CRM-side view agree; offline,
     // the conversation as this desktop holds it.
-    if (!core.session) throw new CallError(ErrorCode.SIGNED_OUT, 'Sign in to Converse first.');
+    if (!core.signedIn()) throw new CallError(ErrorCode.SIGNED_OUT, 'Sign in to Converse first.');
     try {
       return await core.api().leadActivity(a.leadId, a.before, a.limit);
     } catch (err) {
@@ -71,7 +71,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
   'conversations.list': (core, a) => core.store.conversations.list(a.limit, new Set(core.settings().mutedConversations)),
   'conversations.get': (core, a) => core.store.conversations.summary(a.conversationId, new Set(core.settings().mutedConversations)),
   'conversations.focus': (core, a) => {
-    core.focus = { conversationId: a.conversationId, windowFocused: a.windowFocused };
+    core.setFocus(a.conversationId, a.windowFocused);
     return {};
   },
   'conversations.markRead': (core, a) => {
@@ -85,7 +85,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
       core.emit('conversations.changed', { conversationIds: [a.conversationId] });
     }
     // Other devices clear too: the server turns this into a conversation.read event for each.
-    if (core.connection?.send({ type: 'read', conversationId: a.conversationId, readUpTo })) store.conversations.clearPendingRead(a.conversationId, readUpTo);
+    if (core.sendFrame({ type: 'read', conversationId: a.conversationId, readUpTo })) store.conversations.clearPendingRead(a.conversationId, readUpTo);
     return {};
   },
   'conversations.setMuted': (core, a) => {
@@ -99,7 +99,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
 
   'messages.page': (core, a) => {
     // Whoever reads a conversation's messages shows them: from now on its synced changes are handed over.
-    core.sync.watch(a.conversationId);
+    core.watch(a.conversationId);
     return core.store.messages.page(a.conversationId, a.before, a.limit);
   },
   'messages.search': (core, a) => core.store.messages.search(a.query, a.limit),
@@ -108,7 +108,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
 
   'templates.list': async (core, a) => {
     let templates = core.store.leads.templates(a.channel);
-    if (core.session) {
+    if (core.signedIn()) {
       try {
         templates = await core.api().templates(a.channel);
         core.store.leads.replaceTemplates(a.channel, templates);
@@ -117,7 +117,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
       }
     }
     let lead = a.leadId ? core.store.leads.get(a.leadId) : null;
-    if (a.leadId && !lead && core.session) {
+    if (a.leadId && !lead && core.signedIn()) {
       // Not synced to this device yet (a first sync still running): the server knows the lead.
       lead = await core.api().leadDetails(a.leadId).then((d) => d.lead, () => null);
     }
@@ -141,9 +141,9 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
     return {};
   },
   'attachments.preview': async (core, a) => {
-    if (!core.session) throw new CallError(ErrorCode.SIGNED_OUT, 'Sign in to Converse first.');
+    if (!core.signedIn()) throw new CallError(ErrorCode.SIGNED_OUT, 'Sign in to Converse first.');
     // The shell serves the file under its own URL (fetched through fetchAttachment when shown).
-    const url = core.o.shell.previewUrl?.(a.attachmentId);
+    const url = core.shell.previewUrl?.(a.attachmentId);
     if (url) return { url };
     const file = await core.fetchAttachment(a.attachmentId, PREVIEW_MAX_BYTES);
     return { url: dataUrl(file.mimeType, file.bytes) };
@@ -152,7 +152,7 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
     // A file still waiting in the outbox (chosen offline) is here, not on the server yet.
     const file = waitingFileMessageId(a.attachmentId) ? await core.fetchAttachment(a.attachmentId) : await core.api().download(a.attachmentId);
     const name = file.fileName ?? a.attachmentId;
-    const savedTo = core.o.shell.saveDownload ? await core.o.shell.saveDownload(name, file.bytes) : null;
+    const savedTo = core.shell.saveDownload ? await core.shell.saveDownload(name, file.bytes) : null;
     if (savedTo) return { url: null, savedTo };
     // No place to save (browser shell): hand the bytes over as a URL the page can open.
     return { url: dataUrl(file.mimeType, file.bytes), savedTo: null };
@@ -165,29 +165,29 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
   'settings.set': (core, a) => {
     const before = core.settings();
     const next: Settings = saveSettings(core.store, a);
-    if (next.launchAtLogin !== before.launchAtLogin) core.o.shell.setLaunchAtLogin(next.launchAtLogin);
+    if (next.launchAtLogin !== before.launchAtLogin) core.shell.setLaunchAtLogin(next.launchAtLogin);
     core.emit('settings.changed', next);
-    if (a.nudges && JSON.stringify(a.nudges) !== JSON.stringify(before.nudges)) core.nudgeSettings.changedHere();
+    if (a.nudges && JSON.stringify(a.nudges) !== JSON.stringify(before.nudges)) core.nudgeSettingsChangedHere();
     return next;
   },
 
   'window.setExpanded': async (core, a) => {
-    const expanded = await core.o.shell.setExpanded(a.expanded);
-    core.emit('window.changed', { expanded, focused: core.focus.windowFocused });
+    const expanded = await core.shell.setExpanded(a.expanded);
+    core.emit('window.changed', { expanded, focused: core.windowFocused() });
     return { expanded };
   },
   'window.toggle': async (core) => {
-    const expanded = await core.o.shell.toggle();
-    core.emit('window.changed', { expanded, focused: core.focus.windowFocused });
+    const expanded = await core.shell.toggle();
+    core.emit('window.changed', { expanded, focused: core.windowFocused() });
     return { expanded };
   },
   'shell.openExternal': async (core, a) => {
     // Only web and mail links leave the app; file:, javascript: and custom schemes never do.
     const protocol = new URL(a.url).protocol;
     if (!['http:', 'https:', 'mailto:'].includes(protocol)) return { opened: false };
-    return { opened: await core.o.shell.openExternal(a.url) };
+    return { opened: await core.shell.openExternal(a.url) };
   },
-  'shortcut.status': (core) => core.o.shell.shortcutStatus(),
+  'shortcut.status': (core) => core.shell.shortcutStatus(),
 };
 
 /** A data: URL for bytes; a content type that is not a plain type/subtype becomes octet-stream. */
@@ -197,9 +197,10 @@ function dataUrl(mimeType: string, bytes: Uint8Array): string {
   return `data:${safe};base64,${Buffer.from(bytes).toString('base64')}`;
 }
 
-/** Run one validated call; failures become CallErrors carrying a code. */
-export async function runCall(core: CoreState, name: IpcCallName, args: unknown): Promise<unknown> {
-  if (!core.started) throw new CallError('not_started', 'The app is still starting.');
+/** Run one validated call; failures become CallErrors carrying a code. The result is checked against
+ * the call's contract, so it is the contract's type. */
+export async function runCall<N extends IpcCallName>(core: CallContext, name: N, args: unknown): Promise<IpcResult<N>> {
+  if (!core.started) throw new CallError(CallErrorCode.NOT_STARTED, 'The app is still starting.');
   let result: unknown;
   try {
     result = await (handlers[name] as Handler<IpcCallName>)(core, args as never);
@@ -215,5 +216,6 @@ export async function runCall(core: CoreState, name: IpcCallName, args: unknown)
     core.log(`[ipc] ${name} produced an invalid result at ${first?.path.join('.')}: ${first?.message}`, 'error');
     throw new CallError(ErrorCode.INTERNAL, `${name} produced a result the app cannot use.`);
   }
-  return checked.data;
+  // safeParse of IpcCalls[N].result: TypeScript cannot follow the generic index to the result's type.
+  return checked.data as IpcResult<N>;
 }

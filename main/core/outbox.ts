@@ -38,6 +38,14 @@ export class SendError extends Error {
   constructor(readonly code: string, message: string) { super(message); }
 }
 
+/** The send frame's request: only the fields the rep filled. */
+const sendRequestOf = (args: SendArgs): SendRequest => ({
+  clientId: args.clientId, leadId: args.leadId, channel: args.channel, to: args.to, body: args.body,
+  ...(args.templateId ? { templateId: args.templateId } : {}),
+  ...(args.attachment ? { attachmentId: args.attachment.id } : {}),
+  ...(args.caption !== undefined ? { caption: args.caption } : {}),
+});
+
 export class Outbox {
   /** Client ids already sent on the current link (resent after the next welcome). */
   private inFlight = new Set<string>();
@@ -59,33 +67,8 @@ export class Outbox {
     const attachment = args.attachment ?? waitingFile?.view;
     this.check(args, attachment);
     const now = this.o.now().toISOString();
-    const lead = store.leads.get(args.leadId);
-    const template = args.templateId ? store.leads.templates(args.channel).find((t) => t.id === args.templateId) : undefined;
-    const primary = lead?.phones.find((p) => p.primary) ?? lead?.phones[0];
-    const message: MessageView = {
-      id,
-      clientId: args.clientId,
-      conversationId: conversationIdOf(args.leadId, args.channel),
-      leadId: args.leadId,
-      channel: args.channel,
-      direction: 'outbound',
-      body: args.body,
-      phoneHandle: args.to ?? primary?.handle ?? null,
-      templateName: template?.name ?? null,
-      attachment: attachment ?? null,
-      caption: args.caption ?? null,
-      status: 'pending',
-      error: null,
-      authorUserId: this.o.authorUserId(),
-      createdAt: now,
-      updatedAt: now,
-    };
-    const request: SendRequest = {
-      clientId: args.clientId, leadId: args.leadId, channel: args.channel, to: args.to, body: args.body,
-      ...(args.templateId ? { templateId: args.templateId } : {}),
-      ...(args.attachment ? { attachmentId: args.attachment.id } : {}),
-      ...(args.caption !== undefined ? { caption: args.caption } : {}),
-    };
+    const message = this.localMessage(args, id, attachment ?? null, now);
+    const request = sendRequestOf(args);
     store.transaction(() => {
       store.messages.insertLocal(message, request);
       if (waitingFile) store.state.addOutboxFile(id, waitingFile.row);
@@ -96,6 +79,32 @@ export class Outbox {
     this.o.onSizeChanged(this.size);
     this.flush();
     return message;
+  }
+
+  /** The message as the rep's windows show it until the server has it: pending, under a local id. */
+  private localMessage(args: SendArgs, id: string, attachment: MessageView['attachment'], now: string): MessageView {
+    const { store } = this.o;
+    const lead = store.leads.get(args.leadId);
+    const template = args.templateId ? store.leads.templates(args.channel).find((t) => t.id === args.templateId) : undefined;
+    const primary = lead?.phones.find((p) => p.primary) ?? lead?.phones[0];
+    return {
+      id,
+      clientId: args.clientId,
+      conversationId: conversationIdOf(args.leadId, args.channel),
+      leadId: args.leadId,
+      channel: args.channel,
+      direction: 'outbound',
+      body: args.body,
+      phoneHandle: args.to ?? primary?.handle ?? null,
+      templateName: template?.name ?? null,
+      attachment,
+      caption: args.caption ?? null,
+      status: 'pending',
+      error: null,
+      authorUserId: this.o.authorUserId(),
+      createdAt: now,
+      updatedAt: now,
+    };
   }
 
   /** Send a failed message again: same text, a fresh client id (the old one is spent on the server). */

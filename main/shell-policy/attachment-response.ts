@@ -3,7 +3,9 @@
 // the answer must never let them act as part of the app: only images (not SVG, which can carry
 // script), video and audio are served inline under their own type; anything else is an opaque
 // download. Every answer is nosniff, sandboxed by its own CSP and names the file safely.
+import { baseMimeType } from '../../shared/file-name';
 import { safeDownloadName } from './download-name';
+import { CallErrorCode, ErrorCode } from '../../shared/error-codes';
 
 /** The file as DesktopCore.fetchAttachment returns it. */
 export interface AttachmentFile {
@@ -41,7 +43,7 @@ export function attachmentPath(attachmentId: string): string {
 
 /** The type to serve: the attachment's own when it is a safe inline media type, else a download. */
 export function servedType(mimeType: string): { type: string; inline: boolean } {
-  const base = mimeType.split(';')[0].trim().toLowerCase();
+  const base = baseMimeType(mimeType);
   return INLINE_TYPE.test(base) ? { type: base, inline: true } : { type: 'application/octet-stream', inline: false };
 }
 
@@ -108,7 +110,7 @@ export async function answerAttachment(req: AttachmentRequest, fetchAttachment: 
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     const message = err instanceof Error ? err.message : String(err);
-    const status = code === 'not_found' ? 404 : code === 'unauthorized' || code === 'not_signed_in' ? 401 : code === 'forbidden' ? 403 : 502;
+    const status = code === ErrorCode.NOT_FOUND ? 404 : code === ErrorCode.UNAUTHORIZED || code === CallErrorCode.NOT_SIGNED_IN ? 401 : code === ErrorCode.FORBIDDEN ? 403 : 502;
     return textAnswer(status, `The file could not be fetched: ${message}`);
   }
   const { type, inline } = servedType(file.mimeType);

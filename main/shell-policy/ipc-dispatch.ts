@@ -2,12 +2,13 @@
 // ipcMain handlers and the browser shell's WebSocket bridge. Every call is validated against the
 // contract in shared/ipc.ts before the core sees it, and every failure comes back as an
 // IpcError the renderer can show ({code, message}), never as a thrown, code-less Error.
-import { parseIpcCall, type IpcError } from '../../shared/ipc';
+import { parseIpcCall, type IpcCallName, type IpcError } from '../../shared/ipc';
 import { ErrorCode } from '../../shared/error-codes';
 
-/** The part of the desktop core a shell routes calls to. */
+/** The part of the desktop core a shell routes calls to: a validated call by name, its answer passed
+ * on as it is (the shell does not read it; DesktopCore's typed `handle` fits). */
 export interface CallableCore {
-  handle(name: string, args: unknown): Promise<unknown>;
+  handle(name: IpcCallName, args: unknown): Promise<unknown>;
 }
 
 export type IpcAnswer = { ok: true; result: unknown } | { ok: false; error: IpcError };

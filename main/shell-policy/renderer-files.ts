@@ -37,7 +37,7 @@ export function contentTypeOf(file: string): string {
 export function resolveRendererFile(rootDir: string, urlPath: string): string | null {
   let decoded: string;
   try {
-    decoded = decodeURIComponent(urlPath.split('?')[0].split('#')[0]);
+    decoded = decodeURIComponent(urlPath.split(/[?#]/)[0] ?? '');
   } catch {
     return null;
   }

@@ -14,6 +14,7 @@ export function SignIn() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
+  // Shows its own failure on the form, so the submit handler need not await it.
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
@@ -35,7 +36,7 @@ export function SignIn() {
 
   return (
     <main className="window sign-in">
-      <form onSubmit={submit} aria-labelledby="sign-in-heading">
+      <form onSubmit={(e) => void submit(e)} aria-labelledby="sign-in-heading">
         <h1 id="sign-in-heading">{t('signIn.heading')}</h1>
         <label className="field"><span>{t('signIn.serverUrl')}</span>
           <input type="url" required value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} autoComplete="url" />

@@ -87,6 +87,7 @@ function DownloadChip({ attachment }: { attachment: AttachmentView }) {
   // The server sends plain names; a name from an older server may still hide its extension.
   const fileName = plainFileName(attachment.fileName) || 'attachment';
 
+  // Shows its own failure on the chip, so the click handler need not await it.
   const download = async () => {
     setState({ phase: 'running', loaded: null });
     try {
@@ -114,7 +115,7 @@ function DownloadChip({ attachment }: { attachment: AttachmentView }) {
     <div className="file-chip">
       <span className="file-name" dir="auto">{fileName}</span>
       <span className="file-size">{formatBytes(attachment.size)}</span>
-      <button type="button" className="link-button" onClick={download} disabled={state.phase === 'running'}>{t('attachment.download')}</button>
+      <button type="button" className="link-button" onClick={() => void download()} disabled={state.phase === 'running'}>{t('attachment.download')}</button>
       {state.phase === 'running' && (
         <progress aria-label={t('attachment.downloading', { name: fileName })} max={attachment.size || undefined} value={state.loaded ?? undefined} />
       )}

@@ -15,6 +15,7 @@ function RetryButton({ message }: { message: MessageView }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ code: string | null; detail: string } | null>(null);
   if (!message.clientId) return null;
+  // Shows its own failure beside the button, so the click handler need not await it.
   const retry = async () => {
     setBusy(true);
     setError(null);
@@ -29,7 +30,7 @@ function RetryButton({ message }: { message: MessageView }) {
   };
   return (
     <>
-      <button type="button" className="link-button danger" onClick={retry} disabled={busy}>{t('status.retry')}</button>
+      <button type="button" className="link-button danger" onClick={() => void retry()} disabled={busy}>{t('status.retry')}</button>
       {error && <span role="alert"><ErrorText code={error.code} detail={error.detail} /></span>}
     </>
   );

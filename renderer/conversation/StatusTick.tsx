@@ -14,7 +14,7 @@ export function tickFor(status: MessageStatus): TickKind | null {
     case 'delivered': return 'delivered';
     case 'read': return 'read';
     case 'failed': return 'failed';
-    default: return null;
+    case 'received': return null;
   }
 }
 

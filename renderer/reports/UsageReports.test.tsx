@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi, type Mock } from 'vitest';
 import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { createInstance, type i18n as I18n } from 'i18next';
@@ -40,7 +40,7 @@ function fakeReport(q: UsageReportQuery): UsageReport {
 }
 
 let i18n: I18n;
-let invoke: ReturnType<typeof vi.fn>;
+let invoke: Mock<(name: string, args: UsageReportQuery) => Promise<UsageReport>>;
 
 async function renderView(onClose = vi.fn()) {
   render(<I18nextProvider i18n={i18n}><UsageReports onClose={onClose} /></I18nextProvider>);

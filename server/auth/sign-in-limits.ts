@@ -9,7 +9,7 @@
 //   the same way (an office behind one address keeps signing in while someone there sprays).
 // The wait comes before the check, whatever the password: an answer that came sooner for the
 // right one would tell a guesser which it was.
-import { AttemptLimiter } from '../http/rate-limit';
+import { AttemptLimiter } from './rate-limit';
 
 export interface SignInLimitOptions {
   windowMs: number;

@@ -4,8 +4,10 @@
 import type { Channel, MessageStatus, AttachmentKind } from '../../shared/domain';
 import type { ConnectorName } from '../../shared/attachment-policy';
 
-export type { ConnectorName };
-export type ProviderName = 'whatsapp' | 'ringcentral' | 'ctm' | 'sandbox';
+// The saved-webhook record belongs to storage (which imports nothing of channels/).
+import type { ProviderName, SavedWebhook } from '../storage/saved-webhooks';
+
+export type { ConnectorName, ProviderName, SavedWebhook };
 
 export interface OutboundMedia { bytes: Uint8Array; mimeType: string; fileName: string; kind: AttachmentKind }
 
@@ -71,8 +73,6 @@ export interface StatusUpdate {
   at: Date;
   error?: { code: string; providerCode?: string; message: string };
 }
-
-export interface SavedWebhook { id: string; provider: ProviderName; body: Buffer; headers: Record<string, string>; receivedAt: Date }
 
 /**
  * Implemented by the server's storage layer. saveWebhook is a durable, synchronous write: a

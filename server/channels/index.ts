@@ -5,10 +5,11 @@ import type { Channel } from '../../shared/domain';
 import type { Connector } from './connector';
 import type { ChannelSettings } from './settings';
 import type { Fetch } from './http';
-import { createWhatsAppConnector, type WhatsAppCloudConnector } from './whatsapp';
-import { createRingCentralConnector, type RingCentralConnector } from './ringcentral';
-import { createCtmConnector, type CtmConnector } from './ctm';
+import { createWhatsAppConnector } from './whatsapp';
+import { createRingCentralConnector } from './ringcentral';
+import { createCtmConnector } from './ctm';
 import { withRetry, type RetryOptions } from './retry';
+import type { WebhookConnectors } from './webhooks';
 
 export { readChannelSettings, ChannelSettingsError, type ChannelSettings } from './settings';
 export { registerWebhookRoutes, processWebhook, processPendingWebhooks, type WebhookDeps } from './webhooks';
@@ -28,29 +29,33 @@ export interface ConnectorDeps {
   retry?: Partial<RetryOptions> | false;
 }
 
-export interface ChannelConnectors {
+export interface ChannelConnectors extends WebhookConnectors {
   /** The workspace's SMS connector, or null when none can be built (sandbox not supplied). */
   sms: Connector | null;
   whatsapp: Connector | null;
-  /** The provider-specific connectors the webhooks need; null for providers not in use. */
-  whatsappCloud: WhatsAppCloudConnector | null;
-  ringcentral: RingCentralConnector | null;
-  ctm: CtmConnector | null;
   forChannel(channel: Channel): Connector | null;
   all(): Connector[];
   close(): Promise<void>;
 }
 
-export function createConnectors(settings: ChannelSettings, deps: ConnectorDeps = {}): ChannelConnectors {
+/** The real providers' connectors the settings select, retried inside when `deps.retry` says so. */
+function providerConnectors(settings: ChannelSettings, deps: ConnectorDeps): WebhookConnectors {
   const opts = deps.fetch ? { fetch: deps.fetch } : {};
   const wrap = <C extends Connector>(c: C): C => (deps.retry ? withRetry(c, deps.retry) : c);
+  return {
+    whatsappCloud: settings.whatsappConnector === 'whatsapp' && settings.whatsapp ? wrap(createWhatsAppConnector(settings.whatsapp, opts)) : null,
+    ringcentral: settings.smsConnector === 'ringcentral' && settings.ringcentral ? wrap(createRingCentralConnector(settings.ringcentral, opts)) : null,
+    ctm: settings.smsConnector === 'ctm' && settings.ctm ? wrap(createCtmConnector(settings.ctm, opts)) : null,
+  };
+}
 
-  const whatsappCloud = settings.whatsappConnector === 'whatsapp' && settings.whatsapp ? wrap(createWhatsAppConnector(settings.whatsapp, opts)) : null;
-  const ringcentral = settings.smsConnector === 'ringcentral' && settings.ringcentral ? wrap(createRingCentralConnector(settings.ringcentral, opts)) : null;
-  const ctm = settings.smsConnector === 'ctm' && settings.ctm ? wrap(createCtmConnector(settings.ctm, opts)) : null;
+/** A sandbox connector, when the channel is set to sandbox and the server supplied one. */
+const sandboxConnector = (selected: boolean, make: (() => Connector) | undefined) => (selected && make ? make() : null);
 
-  const sms = ringcentral ?? ctm ?? (settings.smsConnector === 'sandbox' && deps.sandbox?.sms ? deps.sandbox.sms() : null);
-  const whatsapp = whatsappCloud ?? (settings.whatsappConnector === 'sandbox' && deps.sandbox?.whatsapp ? deps.sandbox.whatsapp() : null);
+export function createConnectors(settings: ChannelSettings, deps: ConnectorDeps = {}): ChannelConnectors {
+  const { whatsappCloud, ringcentral, ctm } = providerConnectors(settings, deps);
+  const sms = ringcentral ?? ctm ?? sandboxConnector(settings.smsConnector === 'sandbox', deps.sandbox?.sms);
+  const whatsapp = whatsappCloud ?? sandboxConnector(settings.whatsappConnector === 'sandbox', deps.sandbox?.whatsapp);
   const all = [sms, whatsapp].filter((c): c is Connector => c !== null);
 
   return {

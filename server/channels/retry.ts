@@ -1,8 +1,9 @@
 // Retrying a provider send that failed for a passing reason (rate limit, 5xx, connection
-// refused). Capped exponential backoff with full jitter, so many senders retrying at once spread
-// out instead of hammering the provider in step. Refusals (bad number, window closed…) are
+// refused). The shared backoff rule (shared/backoff.ts) with full jitter, so many senders retrying at
+// once spread out instead of hammering the provider in step; a provider's Retry-After is honoured. Refusals (bad number, window closed…) are
 // never retried: they go back to the rep with the provider's code.
 import type { Connector, OutboundMessage, SendOutcome } from './connector';
+import { backoffDelay as sharedBackoff } from '../../shared/backoff';
 
 export interface RetryOptions {
   /** Total attempts including the first. */
@@ -25,8 +26,7 @@ export const DEFAULT_RETRY: RetryOptions = {
 
 /** Delay before retry number `retry` (0-based): random in [0, min(max, base·2^retry)], at least a provider's Retry-After. */
 export function backoffDelay(retry: number, opts: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>, retryAfterMs?: number): number {
-  const ceiling = Math.min(opts.maxDelayMs, opts.baseDelayMs * 2 ** retry);
-  const jittered = Math.floor(opts.random() * ceiling);
+  const jittered = sharedBackoff(retry, { baseMs: opts.baseDelayMs, maxMs: opts.maxDelayMs, random: opts.random, jitter: 'full' });
   return Math.min(opts.maxDelayMs, Math.max(jittered, retryAfterMs ?? 0));
 }
 

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { Channel } from '../../shared/domain';
+import { ErrorCode } from '../../shared/error-codes';
 import type { ChannelSink, Connector, OutboundMessage, SendOutcome } from './connector';
 
 export interface SandboxOptions {
@@ -74,7 +75,7 @@ export class SandboxConnector implements Connector {
   }
 
   async send(msg: OutboundMessage): Promise<SendOutcome> {
-    if (this.closed) return { ok: false, retryable: true, code: 'provider_error', message: 'The sandbox is shutting down.' };
+    if (this.closed) return { ok: false, retryable: true, code: ErrorCode.PROVIDER_ERROR, message: 'The sandbox is shutting down.' };
     const providerMessageId = `sbx_${randomUUID()}`;
     const now = this.o.now ?? (() => new Date());
     this.later(this.o.sentAfterMs ?? 300, () => this.o.sink().status({ provider: 'sandbox', providerMessageId, status: 'sent', at: now() }));

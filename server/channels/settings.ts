@@ -5,6 +5,7 @@
 // the first send hours later.
 import { z } from 'zod';
 import { normalisePhone } from '../../shared/phone';
+import { ErrorCode } from '../../shared/error-codes';
 
 export const SmsConnectorChoice = z.enum(['sandbox', 'ringcentral', 'ctm']);
 export type SmsConnectorChoice = z.infer<typeof SmsConnectorChoice>;
@@ -83,7 +84,7 @@ export interface ChannelSettings {
 
 /** Thrown when the environment does not describe a usable channel set-up; `.settings` names each bad setting. */
 export class ChannelSettingsError extends Error {
-  readonly code = 'channel_not_configured';
+  readonly code = ErrorCode.CHANNEL_NOT_CONFIGURED;
   constructor(readonly settings: string[], message: string) {
     super(message);
     this.name = 'ChannelSettingsError';

@@ -7,7 +7,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ChannelSink, ProviderName, SavedWebhook } from './connector';
 import type { ChannelSettings } from './settings';
-import type { ChannelConnectors } from './index';
+import type { WhatsAppCloudConnector } from './whatsapp';
+import type { RingCentralConnector } from './ringcentral';
+import type { CtmConnector } from './ctm';
 import { noEvents, type WebhookEvents } from './events';
 import { whatsAppEvents } from './whatsapp-webhook';
 import { ringCentralEvents } from './ringcentral-webhook';
@@ -16,10 +18,17 @@ import { CTM_SECRET_HEADER, CTM_SECRET_QUERY } from './ctm-shapes';
 import { ErrorCode } from '../../shared/error-codes';
 import { parseProviderJson } from './provider-json';
 
+/** The provider-specific connectors the webhooks need; null for providers not in use (index.ts builds them). */
+export interface WebhookConnectors {
+  whatsappCloud: WhatsAppCloudConnector | null;
+  ringcentral: RingCentralConnector | null;
+  ctm: CtmConnector | null;
+}
+
 export interface WebhookDeps {
   sink: ChannelSink;
   settings: ChannelSettings;
-  connectors: Pick<ChannelConnectors, 'whatsappCloud' | 'ringcentral' | 'ctm'>;
+  connectors: WebhookConnectors;
   /** Where processing failures are reported (they are also stored on the webhook). */
   log?: { warn(msg: string): void };
   now?: () => Date;

@@ -76,22 +76,99 @@ const Status = z.object({
 });
 
 const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+type MediaType = (typeof MEDIA_TYPES)[number];
+const isMediaType = (type: string): type is MediaType => (MEDIA_TYPES as readonly string[]).includes(type);
+type MessagesValue = z.infer<typeof MessagesValue>;
+
+function locationBody(m: Message): string | null {
+  if (!m.location) return null;
+  const where = [m.location.name, m.location.address].filter(Boolean).join(', ');
+  return `📍 ${where ? `${where} ` : ''}(${m.location.latitude}, ${m.location.longitude})`;
+}
+
+function contactsBody(m: Message): string | null {
+  if (!m.contacts?.length) return null;
+  return m.contacts.map((c) => `👤 ${[c.name?.formatted_name, ...(c.phones ?? []).map((p) => p.phone)].filter(Boolean).join(' ')}`).join('\n');
+}
+
+/** The text of each message type Converse reads; null: the type's object is missing. A file's text is
+ * its caption, kept on the media. */
+const BODY_OF: Record<string, (m: Message) => string | null> = {
+  text: (m) => m.text?.body ?? '',
+  button: (m) => m.button?.text ?? '',
+  interactive: (m) => m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title ?? '',
+  location: locationBody,
+  contacts: contactsBody,
+  ...Object.fromEntries(MEDIA_TYPES.map((type) => [type, () => ''])),
+};
 
 /** Text for message kinds Converse has no special view for, so the rep still sees that the lead wrote. */
 function bodyOf(m: Message): string {
-  if (m.type === 'text') return m.text?.body ?? '';
-  if (m.type === 'button') return m.button?.text ?? '';
-  if (m.type === 'interactive') return m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title ?? '';
-  if (m.type === 'location' && m.location) {
-    const where = [m.location.name, m.location.address].filter(Boolean).join(', ');
-    return `📍 ${where ? `${where} ` : ''}(${m.location.latitude}, ${m.location.longitude})`;
-  }
-  if (m.type === 'contacts' && m.contacts?.length) {
-    return m.contacts.map((c) => `👤 ${[c.name?.formatted_name, ...(c.phones ?? []).map((p) => p.phone)].filter(Boolean).join(' ')}`).join('\n');
-  }
-  if ((MEDIA_TYPES as readonly string[]).includes(m.type)) return '';
+  const body = Object.hasOwn(BODY_OF, m.type) ? BODY_OF[m.type](m) : null;
+  if (body !== null) return body;
   const why = m.errors?.[0]?.title;
   return `[${m.type} message${why ? `: ${why}` : ''}]`;
+}
+
+/** The file of an image, video, audio, document or sticker message, fetched from WhatsApp on demand. */
+function mediaOf(media: z.infer<typeof Media> | undefined, connector: Pick<WhatsAppCloudConnector, 'fetchMedia'>): InboundMessage['media'] {
+  if (!media) return null;
+  return {
+    mimeType: media.mime_type.split(';')[0].trim(),
+    fileName: media.filename ?? null,
+    caption: media.caption ?? null,
+    ref: media.id,
+    fetch: async () => (await connector.fetchMedia(media.id)).bytes,
+  };
+}
+
+interface ChangeContext { events: WebhookEvents; value: MessagesValue; connector: Pick<WhatsAppCloudConnector, 'fetchMedia'>; receivedAt: Date }
+
+/** One message of a change: an inbound message, nothing (reactions, system notices) or a problem. */
+function readMessage(raw: unknown, i: number, c: ChangeContext): void {
+  const parsed = Message.safeParse(raw);
+  if (!parsed.success) { c.events.problems.push(`message ${i}: ${describeIssues(parsed.error.issues)}`); return; }
+  const m = parsed.data;
+  // A reaction is not a message to show, and system notices are not from the lead.
+  if (m.type === 'reaction' || m.type === 'system') return;
+  const media = isMediaType(m.type) ? m[m.type] : undefined;
+  if (isMediaType(m.type) && !media) { c.events.problems.push(`message ${m.id}: type ${m.type} without its ${m.type} object`); return; }
+  const v = c.value;
+  const profile = v.contacts?.find((p) => p.wa_id === m.from) ?? v.contacts?.[0];
+  c.events.inbound.push({
+    provider: 'whatsapp',
+    channel: 'whatsapp',
+    providerMessageId: m.id,
+    from: fromWhatsAppId(m.from),
+    to: fromWhatsAppId(v.metadata.display_phone_number),
+    body: bodyOf(m),
+    profileName: profile?.profile?.name?.trim() || null,
+    receivedAt: fromUnixSeconds(m.timestamp) ?? c.receivedAt,
+    media: mediaOf(media, c.connector),
+  });
+}
+
+/** Why WhatsApp could not deliver, in the product's codes. */
+function failureOf(errors: z.infer<typeof WaError>[] | undefined): StatusUpdate['error'] {
+  const e = errors?.[0];
+  return {
+    code: whatsAppErrorCode(e?.code),
+    ...(e ? { providerCode: String(e.code) } : {}),
+    message: e?.error_data?.details ?? e?.message ?? e?.title ?? 'WhatsApp could not deliver this message.',
+  };
+}
+
+/** One status of a change: a status update, nothing (a status outside the model) or a problem. */
+function readStatus(raw: unknown, i: number, c: ChangeContext): void {
+  const parsed = Status.safeParse(raw);
+  if (!parsed.success) { c.events.problems.push(`status ${i}: ${describeIssues(parsed.error.issues)}`); return; }
+  const s = parsed.data;
+  // Statuses outside the model (e.g. "deleted", "warning") move nothing; they are not errors.
+  const status = KNOWN_STATUSES.find((k) => k === s.status);
+  if (!status) return;
+  const update: StatusUpdate = { provider: 'whatsapp', providerMessageId: s.id, status, at: fromUnixSeconds(s.timestamp) ?? c.receivedAt };
+  if (s.status === 'failed') update.error = failureOf(s.errors);
+  c.events.statuses.push(update);
 }
 
 /** Events of one WhatsApp webhook body. Messages for another phone number of the same account are skipped. */
@@ -106,59 +183,10 @@ export function whatsAppEvents(json: unknown, phoneNumberId: string, connector: 
       if (change.field !== 'messages') continue;
       const value = MessagesValue.safeParse(change.value);
       if (!value.success) { events.problems.push(`entry ${entry.id}: ${describeIssues(value.error.issues)}`); continue; }
-      const v = value.data;
-      if (v.metadata.phone_number_id !== phoneNumberId) continue;
-      const to = fromWhatsAppId(v.metadata.display_phone_number);
-
-      for (const [i, raw] of (v.messages ?? []).entries()) {
-        const parsed = Message.safeParse(raw);
-        if (!parsed.success) { events.problems.push(`message ${i}: ${describeIssues(parsed.error.issues)}`); continue; }
-        const m = parsed.data;
-        // A reaction is not a message to show, and system notices are not from the lead.
-        if (m.type === 'reaction' || m.type === 'system') continue;
-        const media = (MEDIA_TYPES as readonly string[]).includes(m.type) ? m[m.type as (typeof MEDIA_TYPES)[number]] : undefined;
-        if ((MEDIA_TYPES as readonly string[]).includes(m.type) && !media) { events.problems.push(`message ${m.id}: type ${m.type} without its ${m.type} object`); continue; }
-        const profile = v.contacts?.find((c) => c.wa_id === m.from) ?? v.contacts?.[0];
-        const msg: InboundMessage = {
-          provider: 'whatsapp',
-          channel: 'whatsapp',
-          providerMessageId: m.id,
-          from: fromWhatsAppId(m.from),
-          to,
-          body: bodyOf(m),
-          profileName: profile?.profile?.name?.trim() || null,
-          receivedAt: fromUnixSeconds(m.timestamp) ?? receivedAt,
-          media: media
-            ? {
-                mimeType: media.mime_type.split(';')[0].trim(),
-                fileName: media.filename ?? null,
-                caption: media.caption ?? null,
-                ref: media.id,
-                fetch: async () => (await connector.fetchMedia(media.id)).bytes,
-              }
-            : null,
-        };
-        events.inbound.push(msg);
-      }
-
-      for (const [i, raw] of (v.statuses ?? []).entries()) {
-        const parsed = Status.safeParse(raw);
-        if (!parsed.success) { events.problems.push(`status ${i}: ${describeIssues(parsed.error.issues)}`); continue; }
-        const s = parsed.data;
-        // Statuses outside the model (e.g. "deleted", "warning") move nothing; they are not errors.
-        const status = KNOWN_STATUSES.find((k) => k === s.status);
-        if (!status) continue;
-        const update: StatusUpdate = { provider: 'whatsapp', providerMessageId: s.id, status, at: fromUnixSeconds(s.timestamp) ?? receivedAt };
-        if (s.status === 'failed') {
-          const e = s.errors?.[0];
-          update.error = {
-            code: whatsAppErrorCode(e?.code),
-            ...(e ? { providerCode: String(e.code) } : {}),
-            message: e?.error_data?.details ?? e?.message ?? e?.title ?? 'WhatsApp could not deliver this message.',
-          };
-        }
-        events.statuses.push(update);
-      }
+      if (value.data.metadata.phone_number_id !== phoneNumberId) continue;
+      const c: ChangeContext = { events, value: value.data, connector, receivedAt };
+      (value.data.messages ?? []).forEach((raw, i) => readMessage(raw, i, c));
+      (value.data.statuses ?? []).forEach((raw, i) => readStatus(raw, i, c));
     }
   }
   return events;

@@ -1,14 +1,16 @@
 // Turns a change into events in the log of every user who may see it, each event built for that
 // user's view (masking), then hands them to the hub for live delivery.
 import type { StreamEvent } from '../../shared/stream-protocol';
-import type { Store, UserRecord, LeadRecord, MessageRecord, NudgeRecord } from '../storage/store';
-import type { Hub } from '../stream/hub';
+import type { AppendedEvent, Store, UserRecord, LeadRecord, MessageRecord, NudgeRecord } from '../storage/store';
 import { conversationView, leadView, messageView, nudgeView } from './views';
 import type { NudgeEntity, NudgeKind } from '../../shared/domain';
 import { usageMonthOf } from '../reports/usage-month';
 
+/** Live delivery of appended events (server/stream/hub.ts): named here so domain/ does not import stream/. */
+export interface LiveDelivery { deliver(events: AppendedEvent[]): void }
+
 export class Publisher {
-  constructor(private readonly store: Store, private readonly hub: Hub, private readonly now: () => Date) {}
+  constructor(private readonly store: Store, private readonly hub: LiveDelivery, private readonly now: () => Date) {}
 
   /** One event per active user among `userIds`, built for that user, not appended yet (a caller may commit them with other writes). */
   async eventsFor(userIds: string[], build: (viewer: UserRecord) => Promise<StreamEvent | null> | StreamEvent | null) {

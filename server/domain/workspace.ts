@@ -6,9 +6,10 @@ import { templateOffered } from '../../shared/template-fill';
 import { ErrorCode } from '../../shared/error-codes';
 import type { NewLead, Store, TemplateRecord, UserRecord, LeadRecord } from '../storage/store';
 import type { Publisher } from './publisher';
+import { canSeeLead, seesWholeWorkspace, visibleLeads, wholeWorkspace } from './access';
 import { leadView, leadName, templateView } from './views';
 import { hashPassword, passwordProblem } from '../auth/passwords';
-import { reminderOf, remindersInTable, type TaskReminders } from '../nudges/task-reminders';
+import { reminderOf, remindersInTable, type TaskReminders } from './task-reminders';
 
 export class WorkspaceError extends Error {
   constructor(readonly code: string, message: string, readonly status = 400) { super(message); }
@@ -52,7 +53,7 @@ export class Workspace {
     // A new role or mask changes what this user sees: send the state again, as they must see it.
     if (patch.role !== undefined || patch.permissionTemplateId !== undefined || (patch.active === true && !before.active)) {
       await this.rewriteHistory(id);
-      await this.sendInitialState(id, before.role === 'admin' && user.role !== 'admin');
+      await this.sendInitialState(id, seesWholeWorkspace(before) && !seesWholeWorkspace(user));
     }
     return user;
   }
@@ -87,7 +88,7 @@ export class Workspace {
     const views = new Map<string, LeadView | null>();
     for (const leadId of await this.store.leadIdsInLog(userId)) {
       const lead = await this.store.getLead(leadId);
-      views.set(leadId, lead && (await this.store.canSeeLead(user.id, user.role, leadId)) ? leadView(lead, user, await this.publisher.optedOutOf(lead)) : null);
+      views.set(leadId, lead && (await canSeeLead(this.store, user, leadId)) ? leadView(lead, user, await this.publisher.optedOutOf(lead)) : null);
     }
     await this.store.rewriteLeadEvents(userId, views);
   }
@@ -96,11 +97,11 @@ export class Workspace {
   async sendInitialState(userId: string, removeOthers = false) {
     const user = await this.store.getUser(userId);
     if (!user) return;
-    const visible = await this.store.listLeads({ userId: user.role === 'admin' ? null : user.id, limit: 1_000_000, offset: 0 });
+    const visible = await visibleLeads(this.store, user, { limit: 1_000_000 });
     const events = [];
     if (removeOthers) {
       const keep = new Set(visible.map((l) => l.id));
-      for (const l of await this.store.listLeads({ userId: null, limit: 1_000_000, offset: 0 })) if (!keep.has(l.id)) events.push({ type: 'lead.removed' as const, leadId: l.id });
+      for (const l of await this.store.listLeads({ scope: wholeWorkspace(), limit: 1_000_000, offset: 0 })) if (!keep.has(l.id)) events.push({ type: 'lead.removed' as const, leadId: l.id });
     }
     for (const l of visible) events.push({ type: 'lead.upserted' as const, lead: leadView(l, user, await this.publisher.optedOutOf(l)) });
     for (const t of await this.store.listTemplates(null)) events.push(templateEvent(t));

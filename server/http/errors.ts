@@ -2,12 +2,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ZodError, type z } from 'zod';
 import { ErrorCode } from '../../shared/error-codes';
+import { NotVisibleError, notVisibleMessage } from '../domain/access';
 
 export class ApiFailure extends Error {
   constructor(readonly status: number, readonly code: string, message: string) { super(message); }
 }
 
-export const notFound = (what = 'This item') => new ApiFailure(404, ErrorCode.NOT_FOUND, `${what} does not exist or is not visible to you.`);
+export const notFound = (what = 'This item') => new ApiFailure(404, ErrorCode.NOT_FOUND, notVisibleMessage(what));
 export const forbidden = (message = 'Only admins may do this.') => new ApiFailure(403, ErrorCode.FORBIDDEN, message);
 export const invalid = (message: string) => new ApiFailure(400, ErrorCode.INVALID_REQUEST, message);
 
@@ -20,8 +21,8 @@ export function parse<T extends z.ZodTypeAny>(schema: T, value: unknown, where: 
 }
 
 export function installErrorHandler(app: FastifyInstance) {
-  app.setErrorHandler((err: FastifyError | ApiFailure | ZodError | Error, _req, reply) => {
-    if (err instanceof ApiFailure) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
+  app.setErrorHandler((err: FastifyError | ApiFailure | NotVisibleError | ZodError | Error, _req, reply) => {
+    if (err instanceof ApiFailure || err instanceof NotVisibleError) return reply.code(err.status).send({ error: { code: err.code, message: err.message } });
     if (err instanceof ZodError) return reply.code(400).send({ error: { code: ErrorCode.INVALID_REQUEST, message: err.issues[0]?.message ?? 'Invalid request.' } });
     const status = (err as FastifyError).statusCode ?? 500;
     if (status === 429) return reply.code(429).send({ error: { code: ErrorCode.RATE_LIMITED, message: 'Too many attempts; wait a minute and try again.' } });

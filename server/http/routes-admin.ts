@@ -3,8 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { Channel, LEAD_LIMITS, LeadCustomFields, MaskableLeadField, Role, TemplateCategory, TemplateStatus } from '../../shared/domain';
 import { normalisePhone } from '../../shared/phone';
+import { ErrorCode } from '../../shared/error-codes';
 import { leadView, taskView, templateView, userView } from '../domain/views';
 import { WorkspaceError } from '../domain/workspace';
+import { visibleLeads } from '../domain/access';
 import { ApiFailure, invalid, notFound, parse } from './errors';
 import { requireAdmin, type ApiContext } from './context';
 
@@ -76,7 +78,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext) {
   app.get('/admin/leads', async (req) => {
     const { user } = await requireAdmin(ctx, req);
     const q = parse(z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }), req.query, 'query');
-    const leads = await store.listLeads({ userId: null, limit: q.limit, offset: q.offset });
+    const leads = await visibleLeads(store, user, { limit: q.limit, offset: q.offset });
     const out = [];
     for (const l of leads) out.push(leadView(l, user, await ctx.publisher.optedOutOf(l)));
     return { leads: out };
@@ -135,7 +137,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext) {
     await requireAdmin(ctx, req);
     const b = parse(TemplateInput, req.body, 'template');
     const t = await wrap(workspace.saveTemplate(b).catch((err: Error) => {
-      if (/UNIQUE/.test(err.message)) throw new ApiFailure(409, 'conflict', 'A template with this channel, name and language exists.');
+      if (/UNIQUE/.test(err.message)) throw new ApiFailure(409, ErrorCode.CONFLICT, 'A template with this channel, name and language exists.');
       throw err;
     }));
     return reply.code(201).send(templateView(t));
@@ -162,7 +164,7 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext) {
   app.post('/admin/permission-templates', async (req, reply) => {
     await requireAdmin(ctx, req);
     const b = parse(z.object({ name: z.string().trim().min(1).max(100), maskedFields: z.array(MaskableLeadField).max(5) }), req.body, 'permission template');
-    const t = await store.createPermissionTemplate(b.name, [...new Set(b.maskedFields)]).catch(() => { throw new ApiFailure(409, 'conflict', 'A permission template with this name exists.'); });
+    const t = await store.createPermissionTemplate(b.name, [...new Set(b.maskedFields)]).catch(() => { throw new ApiFailure(409, ErrorCode.CONFLICT, 'A permission template with this name exists.'); });
     return reply.code(201).send(t);
   });
   app.patch('/admin/permission-templates/:id', async (req) => {

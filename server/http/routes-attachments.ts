@@ -4,17 +4,18 @@
 // their quota. A refused upload's remaining bytes are read and dropped (up to a bound) so the
 // client can finish sending and read the refusal, instead of a connection reset.
 // Download checks who may see it.
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { Channel } from '../../shared/domain';
 import { ErrorCode } from '../../shared/error-codes';
-import { ATTACHMENT_POLICIES, BLOCKED_FILE_TEXT, checkAttachment } from '../../shared/attachment-policy';
+import { ATTACHMENT_POLICIES, BLOCKED_FILE_TEXT, checkAttachment, type AttachmentCheck, type AttachmentPolicy, type ConnectorName } from '../../shared/attachment-policy';
 import { leadFileName, plainFileName } from '../../shared/file-name';
 import { sniffMimeType, svgCarriesScript } from '../channels/sniff';
 import { attachmentView } from '../domain/views';
+import { requireAttachmentAccess } from '../domain/access';
 import { contentDisposition, safeFileName } from '../attachments/files';
 import { quotaRefusal } from '../attachments/unsent-uploads';
 import { ApiFailure, notFound, parse } from './errors';
@@ -37,9 +38,7 @@ export function attachmentRoutes(app: FastifyInstance, ctx: ApiContext) {
     const { id } = parse(z.object({ id: z.string().max(100) }), req.params, 'attachment id');
     let a = await ctx.store.getAttachment(id);
     if (!a) throw notFound('This attachment');
-    let allowed = a.uploadedBy === user.id || user.role === 'admin';
-    if (!allowed) for (const leadId of await ctx.store.attachmentLeadIds(id)) if (await ctx.store.canSeeLead(user.id, user.role, leadId)) { allowed = true; break; }
-    if (!allowed) throw notFound('This attachment');
+    await requireAttachmentAccess(ctx.store, user, a);
     // A lead's file the provider would not hand over yet: asking for it is the on-demand retry.
     if (a.unfetched) {
       if (!(await ctx.fetchInboundMedia?.(a.id))) throw new ApiFailure(503, ErrorCode.MEDIA_UNAVAILABLE, 'The provider has not handed this file over yet; it is fetched again automatically. Try again later.');
@@ -58,8 +57,10 @@ export function attachmentRoutes(app: FastifyInstance, ctx: ApiContext) {
   });
 }
 
-async function upload(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply) {
-  const { user } = await requireUser(ctx, req);
+/** What an upload is for: its file name (made safe) and the channel's connector policy. */
+interface UploadTarget { fileName: string; connector: ConnectorName; policy: AttachmentPolicy }
+
+function uploadTarget(ctx: ApiContext, req: FastifyRequest): UploadTarget {
   const q = parse(z.object({ channel: Channel }), req.query, 'query');
   const rawName = req.headers['x-file-name'];
   let fileName = '';
@@ -68,69 +69,89 @@ async function upload(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply)
   if (!fileName) throw new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'Send the file name in the X-File-Name header (URI-encoded).');
   const connector = ctx.connectors.forChannel(q.channel);
   if (!connector) throw new ApiFailure(409, ErrorCode.CHANNEL_NOT_CONFIGURED, `No ${q.channel} connector is configured for this workspace.`);
-  const policy = ATTACHMENT_POLICIES[connector.name];
+  return { fileName, connector: connector.name, policy: ATTACHMENT_POLICIES[connector.name] };
+}
+
+const tooLargeFor = (policy: AttachmentPolicy) =>
+  new ApiFailure(413, ErrorCode.ATTACHMENT_TOO_LARGE, `This file is larger than ${policy.label} accepts (${Math.round(policy.maxBytes / 1024 / 1024 * 10) / 10} MB at most).`);
+
+/** What arrived: its size, its first bytes (for sniffing), the type sniffed so far, and why it was cut short. */
+interface Received { size: number; head: Buffer[]; sniffed: string | null | undefined; failure: ApiFailure | null }
+
+/**
+ * Streams the body into `out`, stopping at the first refusal: past the size limit (the
+ * connector's largest until the type is known, then that type's own), past the quota, or a type
+ * the connector does not take once the first bytes are sniffed.
+ */
+async function receive(req: FastifyRequest, out: WriteStream, t: UploadTarget, quotaLeft: number, overQuota: (size: number) => ApiFailure | null): Promise<Received> {
+  const r: Received = { size: 0, head: [], sniffed: undefined, failure: null };
+  let headSize = 0;
+  let limit = t.policy.maxBytes;
+  // Leaving this loop early must not destroy the request: the refusal still has to be answered.
+  for await (const chunk of req.raw.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    r.size += chunk.length;
+    if (r.size > limit) {
+      const check = r.sniffed ? checkAttachment(t.connector, r.sniffed, r.size) : null;
+      return { ...r, failure: check && !check.ok ? new ApiFailure(413, check.code, check.message) : tooLargeFor(t.policy) };
+    }
+    if (r.size > quotaLeft) return { ...r, failure: overQuota(r.size) };
+    if (r.sniffed === undefined) {
+      r.head.push(chunk);
+      headSize += chunk.length;
+      if (headSize >= SNIFF_BYTES) {
+        r.sniffed = await sniffMimeType(Buffer.concat(r.head), t.fileName);
+        const early = checkAttachment(t.connector, r.sniffed ?? '', 0);
+        if (!early.ok) return { ...r, failure: new ApiFailure(415, early.code, early.message) };
+        limit = t.policy.types.find((x) => x.mimeType === early.mimeType)?.maxBytes ?? limit;
+      }
+    }
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  return r;
+}
+
+/** The checks once every byte is in: not empty, a type the connector takes within its limit, no SVG with script, still within the quota. */
+async function verdictOf(t: UploadTarget, r: Received, tmp: string, overQuotaNow: () => Promise<ApiFailure | null>): Promise<ApiFailure | Extract<AttachmentCheck, { ok: true }>> {
+  if (r.size === 0) return new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'The file is empty.');
+  const sniffed = r.sniffed === undefined ? await sniffMimeType(Buffer.concat(r.head), t.fileName) : r.sniffed;
+  const check = checkAttachment(t.connector, sniffed ?? '', r.size);
+  if (!check.ok) return new ApiFailure(check.code === ErrorCode.ATTACHMENT_TOO_LARGE ? 413 : 415, check.code, check.message);
+  // The rule for files from leads holds for uploads too: an SVG that carries script goes to no one.
+  if (check.mimeType === 'image/svg+xml' && svgCarriesScript(await readFile(tmp))) {
+    return new ApiFailure(415, ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED, 'This SVG carries script, which could run code where it is opened; send it as PNG or JPEG.');
+  }
+  // Counted again: another upload of this user may have finished meanwhile.
+  return (await overQuotaNow()) ?? check;
+}
+
+async function upload(ctx: ApiContext, req: FastifyRequest, reply: FastifyReply) {
+  const { user } = await requireUser(ctx, req);
+  const target = uploadTarget(ctx, req);
   const declared = Number(req.headers['content-length'] ?? NaN);
-  const tooLarge = () => new ApiFailure(413, ErrorCode.ATTACHMENT_TOO_LARGE, `This file is larger than ${policy.label} accepts (${Math.round(policy.maxBytes / 1024 / 1024 * 10) / 10} MB at most).`);
   const usage = await ctx.store.unsentUploads(user.id);
   const overQuota = (adding: number, current = usage) => {
     const r = quotaRefusal(current, ctx.uploads, adding);
     return r ? new ApiFailure(r.status, r.code, r.message) : null;
   };
-  const refusedAtOnce = Number.isFinite(declared) && declared > policy.maxBytes ? tooLarge() : overQuota(Number.isFinite(declared) ? declared : 0);
+  const refusedAtOnce = Number.isFinite(declared) && declared > target.policy.maxBytes ? tooLargeFor(target.policy) : overQuota(Number.isFinite(declared) ? declared : 0);
   if (refusedAtOnce) { drainRefused(req.raw); throw refusedAtOnce; }
-  const quotaLeft = ctx.uploads.quotaBytes - usage.bytes;
 
   const id = ctx.files.newId();
   const tmp = ctx.files.tempPathOf(id);
   const out = createWriteStream(tmp);
-  let size = 0;
-  const head: Buffer[] = [];
-  let headSize = 0;
-  let sniffed: string | null | undefined;
-  let failure: ApiFailure | null = null;
-  // The connector's largest allowed file until the type is known, then that type's own limit.
-  let limit = policy.maxBytes;
+  let failure: ApiFailure | null;
   try {
-    // Leaving this loop early must not destroy the request: the refusal still has to be answered.
-    for await (const chunk of req.raw.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > limit) {
-        const check = sniffed ? checkAttachment(connector.name, sniffed, size) : null;
-        failure = check && !check.ok ? new ApiFailure(413, check.code, check.message) : tooLarge();
-        break;
-      }
-      if (size > quotaLeft) { failure = overQuota(size); break; }
-      if (sniffed === undefined) {
-        head.push(chunk);
-        headSize += chunk.length;
-        if (headSize >= SNIFF_BYTES) {
-          sniffed = await sniffMimeType(Buffer.concat(head), fileName);
-          const early = checkAttachment(connector.name, sniffed ?? '', 0);
-          if (!early.ok) { failure = new ApiFailure(415, early.code, early.message); break; }
-          limit = policy.types.find((t) => t.mimeType === early.mimeType)?.maxBytes ?? limit;
-        }
-      }
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-    }
+    const received = await receive(req, out, target, ctx.uploads.quotaBytes - usage.bytes, overQuota);
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    failure = received.failure;
     if (!failure) {
-      if (size === 0) failure = new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'The file is empty.');
-      else {
-        if (sniffed === undefined) sniffed = await sniffMimeType(Buffer.concat(head), fileName);
-        const check = checkAttachment(connector.name, sniffed ?? '', size);
-        if (!check.ok) failure = new ApiFailure(check.code === ErrorCode.ATTACHMENT_TOO_LARGE ? 413 : 415, check.code, check.message);
-        // The rule for files from leads holds for uploads too: an SVG that carries script goes to no one.
-        else if (check.mimeType === 'image/svg+xml' && svgCarriesScript(await readFile(tmp))) {
-          failure = new ApiFailure(415, ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED, 'This SVG carries script, which could run code where it is opened; send it as PNG or JPEG.');
-        }
-        // Counted again: another upload of this user may have finished meanwhile.
-        else if ((failure = overQuota(size, await ctx.store.unsentUploads(user.id)))) { /* refused below */ }
-        else {
-          const path = await ctx.files.commit(id);
-          const rec = await ctx.store.createAttachment({ id, fileName, mimeType: check.mimeType, size, kind: check.kind, path, uploadedBy: user.id }, ctx.now().toISOString());
-          return reply.send(attachmentView(rec));
-        }
+      const verdict = await verdictOf(target, received, tmp, async () => overQuota(received.size, await ctx.store.unsentUploads(user.id)));
+      if (!(verdict instanceof ApiFailure)) {
+        const path = await ctx.files.commit(id);
+        const rec = await ctx.store.createAttachment({ id, fileName: target.fileName, mimeType: verdict.mimeType, size: received.size, kind: verdict.kind, path, uploadedBy: user.id }, ctx.now().toISOString());
+        return reply.send(attachmentView(rec));
       }
+      failure = verdict;
     }
   } catch (err) {
     out.destroy();

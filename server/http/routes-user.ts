@@ -2,7 +2,7 @@
 // usage reports, and the sandbox's "make the lead reply".
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Channel, NudgeSettings, parseConversationId, type ActivityPage } from '../../shared/domain';
+import { Channel, NudgeSettings, type ActivityPage } from '../../shared/domain';
 import { ErrorCode } from '../../shared/error-codes';
 import type { UsageReport } from '../../shared/ipc';
 import { templateOffered } from '../../shared/template-fill';
@@ -10,9 +10,10 @@ import { conversationView, leadView, messageView, nudgeView, templateView, userV
 import { searchTokens } from '../domain/names';
 import { ACTIVITY_PAGE_MAX, activityHistoryPage, parseHistoryCursor } from '../domain/activity-history';
 import { changeNudgeSettings, nudgeSettingsOf } from '../domain/nudge-settings';
+import { requireConversationAccess, requireLeadAccess, visibleLeads } from '../domain/access';
 import { buildUsageReport, UsageReportQueryError } from '../reports/usage-report';
 import { usageSourceFromStore } from '../reports/store-usage-source';
-import { ApiFailure, notFound, parse } from './errors';
+import { ApiFailure, parse } from './errors';
 import { requireUser, type ApiContext } from './context';
 import { SandboxReplyRequest, sandboxFileOf } from '../channels/sandbox';
 import { SignInLimits } from '../auth/sign-in-limits';
@@ -58,13 +59,10 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
   app.get('/leads', async (req) => {
     const { user } = await requireUser(ctx, req);
     const q = parse(z.object({ q: z.string().max(200).default(''), limit: z.coerce.number().int().min(1).max(100).default(20) }), req.query, 'query');
-    const scope = user.role === 'admin' ? null : user.id;
     const tokens = searchTokens(q.q);
     // A masked name is not searchable: finding a lead by it would reveal it.
     const fields = (['first', 'last'] as const).filter((f) => !user.maskedFields.includes(f === 'first' ? 'firstName' : 'lastName'));
-    const leads = tokens.length === 0
-      ? await ctx.store.listLeads({ userId: scope, limit: q.limit, offset: 0 })
-      : await ctx.store.searchLeads({ tokens, userId: scope, fields: [...fields], limit: q.limit });
+    const leads = await visibleLeads(ctx.store, user, { tokens, fields: [...fields], limit: q.limit });
     const out = [];
     for (const l of leads) out.push(leadView(l, user, await ctx.publisher.optedOutOf(l)));
     return { leads: out };
@@ -73,8 +71,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
   app.get('/leads/:id', async (req) => {
     const { user } = await requireUser(ctx, req);
     const { id } = parse(z.object({ id: z.string().max(100) }), req.params, 'lead id');
-    if (!(await ctx.store.canSeeLead(user.id, user.role, id))) throw notFound('This lead');
-    const lead = (await ctx.store.getLead(id))!;
+    const lead = await requireLeadAccess(ctx.store, user, id);
     const conversations = [];
     for (const c of await ctx.store.listConversationsOfLead(id)) conversations.push(conversationView(c, await ctx.store.readUpTo(c.id, user.id)));
     return {
@@ -95,8 +92,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
     }), req.query, 'query');
     const before = q.before ? parseHistoryCursor(q.before) : null;
     if (q.before && !before) throw new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'Invalid query (before): must be a cursor from a previous page.');
-    if (!(await ctx.store.canSeeLead(user.id, user.role, id))) throw notFound('This lead');
-    return activityHistoryPage(ctx.store, (await ctx.store.getLead(id))!, user, before, q.limit);
+    return activityHistoryPage(ctx.store, await requireLeadAccess(ctx.store, user, id), user, before, q.limit);
   });
 
   // Carter settings: per rep, followed by every desktop the rep signs in to.
@@ -111,8 +107,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
     const { user } = await requireUser(ctx, req);
     const { id } = parse(z.object({ id: z.string().max(120) }), req.params, 'conversation id');
     const q = parse(z.object({ before: z.string().regex(/^\d+$/, 'must be a cursor from a previous page').optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }), req.query, 'query');
-    const ids = parseConversationId(id);
-    if (!ids || !(await ctx.store.canSeeLead(user.id, user.role, ids.leadId))) throw notFound('This conversation');
+    await requireConversationAccess(ctx.store, user, id);
     const page = await ctx.store.messagesPage(id, q.before ? Number(q.before) : null, q.limit);
     return { messages: page.map((m) => messageView(m, user)), before: page.length === q.limit ? String(page[0].seq) : null };
   });
@@ -152,8 +147,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
     const body = parse(SandboxReplyRequest, req.body, 'sandbox inbound');
     const connector = ctx.sandbox[body.channel];
     if (!connector) throw new ApiFailure(409, ErrorCode.CHANNEL_NOT_CONFIGURED, `The ${body.channel} channel does not use the sandbox connector.`);
-    if (!(await ctx.store.canSeeLead(user.id, user.role, body.leadId))) throw notFound('This lead');
-    const lead = (await ctx.store.getLead(body.leadId))!;
+    const lead = await requireLeadAccess(ctx.store, user, body.leadId);
     const phone = body.phoneHandle ? lead.phones.find((p) => p.id === body.phoneHandle) : lead.phones.find((p) => p.primary) ?? lead.phones[0];
     if (!phone) throw new ApiFailure(400, ErrorCode.NO_PHONE, 'This lead has no such phone number.');
     const res = await connector.inbound(phone.e164, body.body, null, body.file ? sandboxFileOf(body.file) : null);

@@ -6,21 +6,20 @@ import { readFile } from 'node:fs/promises';
 import type { Channel, MessageError } from '../../shared/domain';
 import { ErrorCode } from '../../shared/error-codes';
 import type { SendRequest } from '../../shared/stream-protocol';
-import { checkSmsNumber, normalisePhone } from '../../shared/phone';
 import { isServiceWindowOpen, serviceWindowClosesAt } from '../../shared/service-window';
-import { cannotReach, refuseSend } from '../../shared/send-rules';
-import { fillTemplate, templateOffered, whatsAppTemplateParams } from '../../shared/template-fill';
-import type { Connector, OutboundMessage } from '../channels/connector';
+import type { Connector, OutboundMessage, SendOutcome } from '../channels/connector';
 import { backoffDelay, DEFAULT_RETRY } from '../channels/retry';
-import type { MessageRecord, Store, UserRecord } from '../storage/store';
+import type { AttachmentRecord, MessageRecord, PhoneRecord, Store, UserRecord } from '../storage/store';
 import type { Publisher } from '../domain/publisher';
-import { leadView, scrubNumber, templateView } from '../domain/views';
+import { canSeeLead } from '../domain/access';
+import { scrubNumber } from '../domain/views';
 import { countMessage } from '../reports/count-usage';
+import { checkSend, contentOf, numberFor, pickPhone, type SendContent, type SendFacts, type SendResult } from './send-checks';
 
 /** Which connector carries each channel; null when the workspace has none configured. */
 export interface ConnectorSet { forChannel(channel: Channel): Connector | null; all(): Connector[] }
 
-export type SendResult = { ok: true; messageId: string; duplicate: boolean } | { ok: false; error: MessageError };
+export type { SendResult } from './send-checks';
 
 /** SMS bodies above this many characters are refused (the rule lives in shared/send-rules.ts). */
 export { SMS_MAX_CHARS } from '../../shared/send-rules';
@@ -37,7 +36,43 @@ export interface SendPipelineOptions {
   onError?: (message: string) => void;
 }
 
-const refuse = (code: string, message: string): SendResult => ({ ok: false, error: { code, message } });
+/** A send every check passed: what is stored and handed to the connector. */
+interface AcceptedSend {
+  user: UserRecord;
+  req: SendRequest;
+  phone: PhoneRecord;
+  connector: Connector;
+  /** The number as the channel accepts it. */
+  e164: string;
+  content: SendContent;
+  attachment: AttachmentRecord | null;
+}
+
+/** The facts narrowed to an accepted send; null only if the checks let through a send they should not. */
+function accepted(f: SendFacts): AcceptedSend | null {
+  const { user, req, lead, phone, connector, number, attachment } = f;
+  if (!lead || !phone || !connector || !number?.ok) return null;
+  return { user, req, phone, connector, e164: number.e164, content: contentOf(f, lead), attachment };
+}
+
+/** One provider call; a throw (network, DNS) is a retryable failure like a 5xx. */
+async function attemptSend(connector: Connector, outbound: OutboundMessage): Promise<SendOutcome> {
+  try {
+    return await connector.send(outbound);
+  } catch (err) {
+    return { ok: false, retryable: true, code: ErrorCode.PROVIDER_ERROR, message: `The provider could not be reached (${(err as Error).message}).` };
+  }
+}
+
+/** The provider call: the text or template, and the file (with its caption) when there is one. */
+async function outboundOf(messageId: string, send: AcceptedSend): Promise<OutboundMessage> {
+  const { content, attachment, req } = send;
+  const outbound: OutboundMessage = { messageId, to: send.e164, body: content.body, template: content.template };
+  if (!attachment) return outbound;
+  outbound.media = { bytes: new Uint8Array(await readFile(attachment.path)), mimeType: attachment.mimeType, fileName: attachment.fileName, kind: attachment.kind };
+  if (req.caption) outbound.caption = req.caption;
+  return outbound;
+}
 
 export class SendPipeline {
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
@@ -47,73 +82,49 @@ export class SendPipeline {
   constructor(private readonly o: SendPipelineOptions) {}
 
   async send(user: UserRecord, req: SendRequest): Promise<SendResult> {
+    const facts = await this.readFacts(user, req);
+    const answer = checkSend(facts);
+    if (answer) return answer;
+    const send = accepted(facts);
+    if (!send) throw new Error('the send checks passed a send without a lead, a number and a connector');
+    return this.store(send);
+  }
+
+  /** What the checks decide on. Reading stops where a fact already decides the send (a resend, a lead
+   * the sender cannot see), so those answers cost no further reads. */
+  private async readFacts(user: UserRecord, req: SendRequest): Promise<SendFacts> {
     const { store, now } = this.o;
-    // A resend after a reconnect: answer with the stored message, never call the provider again.
-    const existing = await store.messageByClientId(req.clientId);
-    if (existing) {
-      if (existing.authorUserId !== user.id) return refuse(ErrorCode.CONFLICT, 'This client id was already used for another message.');
-      return { ok: true, messageId: existing.id, duplicate: true };
-    }
-    if (!(await store.canSeeLead(user.id, user.role, req.leadId))) return refuse(ErrorCode.NOT_FOUND, 'This lead does not exist or is not visible to you.');
-    const lead = (await store.getLead(req.leadId))!;
-    const phone = req.to === null ? lead.phones.find((p) => p.primary) ?? lead.phones[0] : lead.phones.find((p) => p.id === req.to);
-    if (!phone) return refuse(ErrorCode.NO_PHONE, req.to === null ? 'This lead has no phone number.' : 'This phone number is not one of the lead\'s numbers.');
-    const phoneMasked = user.maskedFields.includes('phones');
+    const none: SendFacts = {
+      user, req, earlier: null, lead: null, phone: null, connector: null, number: null, template: null, attachment: null, windowOpen: undefined, smsOptedOut: false,
+    };
+    const earlier = await store.messageByClientId(req.clientId);
+    if (earlier) return { ...none, earlier };
+    const lead = (await canSeeLead(store, user, req.leadId)) ? await store.getLead(req.leadId) : null;
+    if (!lead) return none;
+    const phone = pickPhone(lead, req.to);
     const connector = this.o.connectors.forChannel(req.channel);
-    if (!connector) return refuse(ErrorCode.CHANNEL_NOT_CONFIGURED, `No ${req.channel === 'sms' ? 'SMS' : 'WhatsApp'} connector is configured for this workspace.`);
-
-    // The number: SMS to US numbers only; WhatsApp to any valid number.
-    const number = req.channel === 'sms' ? checkSmsNumber(phone.e164) : normalisePhone(phone.e164);
-    if (!number.ok) return refuse(number.code, phoneMasked ? scrubNumber(number.message, phone.e164) : number.message);
-
-    // Content: a template, or text and/or one attachment.
-    let body = req.body;
-    let template: OutboundMessage['template'];
-    let templateName: string | null = null;
-    const senderView = leadView(lead, user, new Set());
-    if (req.templateId) {
-      const t = await store.getTemplate(req.templateId);
-      if (!t || t.channel !== req.channel || !templateOffered(templateView(t))) {
-        return refuse(ErrorCode.TEMPLATE_NOT_AVAILABLE, req.channel === 'whatsapp'
-          ? 'This WhatsApp template is not approved or not marked "Available in Converse".'
-          : 'This SMS template is not available.');
-      }
-      // Filled with the sender's own view of the lead, so a masked field stays masked.
-      body = fillTemplate(templateView(t), senderView);
-      templateName = t.name;
-      if (t.channel === 'whatsapp') template = { name: t.name, language: t.language ?? 'en_US', params: whatsAppTemplateParams(templateView(t), senderView) };
-    }
+    const number = phone && connector ? numberFor(req.channel, phone.e164) : null;
+    const template = req.templateId ? await store.getTemplate(req.templateId) : null;
     const attachment = req.attachmentId ? await store.getAttachment(req.attachmentId) : null;
-    if (req.attachmentId && !attachment) return refuse(ErrorCode.NOT_FOUND, 'The attachment was not found; upload it again.');
-    if (attachment && attachment.uploadedBy !== user.id) return refuse(ErrorCode.FORBIDDEN, 'You can only send attachments you uploaded.');
     const windowOpen = req.channel === 'whatsapp'
       ? isServiceWindowOpen(serviceWindowClosesAt((await store.getConversation(`${lead.id}:whatsapp`))?.lastInboundAt ?? null), now())
       : undefined;
-    // Every channel rule, the same ones the composer and the desktop's outbox apply (shared/send-rules.ts).
-    const refused = refuseSend({
-      channel: req.channel,
-      to: { cannotReach: cannotReach(number.e164), smsOptedOut: req.channel === 'sms' && (await store.isOptedOut(connector.businessNumber, number.e164)) },
-      windowOpen, body, template: templateName !== null,
-      attachment: attachment ? { kind: attachment.kind, mimeType: attachment.mimeType, size: attachment.size } : null,
-      caption: req.caption, connector: connector.name,
-    });
-    if (refused) return refuse(refused.code, refused.message);
+    const smsOptedOut = req.channel === 'sms' && connector !== null && number?.ok === true && (await store.isOptedOut(connector.businessNumber, number.e164));
+    return { ...none, lead, phone, connector, number, template, attachment, windowOpen, smsOptedOut };
+  }
 
-    const at = now().toISOString();
-    const { message, duplicate } = await store.createOutbound({
-      clientId: req.clientId, leadId: lead.id, channel: req.channel, body, phoneId: phone.id, templateId: req.templateId ?? null,
-      templateName, attachmentId: attachment?.id ?? null, caption: req.caption ?? null, authorUserId: user.id,
-      provider: connector.provider, connector: connector.name, at,
+  /** Stored as pending and published, then handed to the connector in the background. */
+  private async store(send: AcceptedSend): Promise<SendResult> {
+    const { user, req, phone, connector, content, attachment } = send;
+    const { message, duplicate } = await this.o.store.createOutbound({
+      clientId: req.clientId, leadId: req.leadId, channel: req.channel, body: content.body, phoneId: phone.id, templateId: req.templateId ?? null,
+      templateName: content.templateName, attachmentId: attachment?.id ?? null, caption: req.caption ?? null, authorUserId: user.id,
+      provider: connector.provider, connector: connector.name, at: this.o.now().toISOString(),
     });
     if (duplicate) return { ok: true, messageId: message.id, duplicate: true };
     await this.o.publisher.messageWithConversation(message);
-
-    const outbound: OutboundMessage = { messageId: message.id, to: number.e164, body, template };
-    if (attachment) {
-      outbound.media = { bytes: new Uint8Array(await readFile(attachment.path)), mimeType: attachment.mimeType, fileName: attachment.fileName, kind: attachment.kind };
-      if (req.caption) outbound.caption = req.caption;
-    }
-    this.track(this.deliver(connector, message, outbound, number.e164, user.id, 0));
+    const outbound = await outboundOf(message.id, send);
+    this.track(this.deliver(connector, message, outbound, send.e164, user.id, 0));
     return { ok: true, messageId: message.id, duplicate: false };
   }
 
@@ -122,39 +133,52 @@ export class SendPipeline {
     this.inFlight.add(tracked);
   }
 
+  /** Delivery: one provider call; the outcome stored and published, or retried after the backoff when
+   * the provider says the error is retryable. */
   private async deliver(connector: Connector, message: MessageRecord, outbound: OutboundMessage, e164: string, authorId: string, attempt: number): Promise<void> {
     if (this.closed) return;
-    const { store, publisher, now } = this.o;
-    let outcome;
-    try {
-      outcome = await connector.send(outbound);
-    } catch (err) {
-      outcome = { ok: false as const, retryable: true, code: ErrorCode.PROVIDER_ERROR, message: `The provider could not be reached (${(err as Error).message}).` };
-    }
+    const outcome = await attemptSend(connector, outbound);
     if (this.closed) return;
-    if (outcome.ok) {
-      await store.setProviderId(message.id, outcome.providerMessageId);
-      let latest = (await store.applyStatus(message.id, outcome.status, now().toISOString(), null))?.message ?? message;
-      // Statuses that raced ahead of the send's response.
-      for (const early of await store.takeEarlyStatuses(connector.provider, outcome.providerMessageId)) {
-        latest = (await store.applyStatus(message.id, early.status, early.at, early.error))?.message ?? latest;
-      }
-      await countMessage(store, { at: now(), provider: connector.provider, channel: message.channel, direction: 'outbound', userId: authorId });
-      await publisher.message(latest);
-      return;
+    if (outcome.ok) return this.delivered(connector, message, outcome.providerMessageId, outcome.status, authorId);
+    const delay = this.retryDelay(outcome, attempt);
+    if (delay === null) return this.failed(message, outcome, e164);
+    await this.sleep(delay);
+    return this.deliver(connector, message, outbound, e164, authorId, attempt + 1);
+  }
+
+  /** The provider took it: its id and status stored, statuses that raced ahead of the response applied. */
+  private async delivered(connector: Connector, message: MessageRecord, providerMessageId: string, status: Extract<SendOutcome, { ok: true }>['status'], authorId: string) {
+    const { store, publisher, now } = this.o;
+    await store.setProviderId(message.id, providerMessageId);
+    let latest = (await store.applyStatus(message.id, status, now().toISOString(), null))?.message ?? message;
+    for (const early of await store.takeEarlyStatuses(connector.provider, providerMessageId)) {
+      latest = (await store.applyStatus(message.id, early.status, early.at, early.error))?.message ?? latest;
     }
-    const retries = this.o.retryDelaysMs?.length ?? DEFAULT_RETRY.maxAttempts - 1;
-    if (outcome.retryable && attempt < retries) {
-      const delay = this.o.retryDelaysMs?.[attempt] ?? backoffDelay(attempt, DEFAULT_RETRY, outcome.retryAfterMs);
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => { this.timers.delete(t); resolve(); }, delay);
-        this.timers.set(t, resolve);
-      });
-      return this.deliver(connector, message, outbound, e164, authorId, attempt + 1);
-    }
+    await countMessage(store, { at: now(), provider: connector.provider, channel: message.channel, direction: 'outbound', userId: authorId });
+    await publisher.message(latest);
+  }
+
+  /** The provider refused for good: the rep reads its reason, never the lead's number. */
+  private async failed(message: MessageRecord, outcome: Extract<SendOutcome, { ok: false }>, e164: string) {
     const error: MessageError = { code: outcome.code || ErrorCode.PROVIDER_ERROR, message: scrubNumber(outcome.message, e164), providerCode: outcome.providerCode };
-    const res = await store.applyStatus(message.id, 'failed', now().toISOString(), error);
-    if (res) await publisher.message(res.message);
+    const res = await this.o.store.applyStatus(message.id, 'failed', this.o.now().toISOString(), error);
+    if (res) await this.o.publisher.message(res.message);
+  }
+
+  /** The wait before the next attempt; null when the failure is final or the attempts are used up. */
+  private retryDelay(outcome: Extract<SendOutcome, { ok: false }>, attempt: number): number | null {
+    const fixed = this.o.retryDelaysMs;
+    const retries = fixed?.length ?? DEFAULT_RETRY.maxAttempts - 1;
+    if (!outcome.retryable || attempt >= retries) return null;
+    return fixed?.[attempt] ?? backoffDelay(attempt, DEFAULT_RETRY, outcome.retryAfterMs);
+  }
+
+  /** A wait close() can cut short. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(() => { this.timers.delete(t); resolve(); }, ms);
+      this.timers.set(t, resolve);
+    });
   }
 
   /**

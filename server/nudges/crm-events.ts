@@ -1,4 +1,4 @@
-// What POST /api/v1/events does with each event (events-api.ts validates and authenticates).
+// What POST /api/v1/events does with each event (server/http/routes-events.ts authenticates, crm-event-shapes.ts validates).
 // Every change goes through the Workspace, as the admin API's do, so the same activity, events,
 // nudges and task reminders follow. Ids in events are the sender's: a lead or task is found by
 // the id the CRM gave it (kept as external_id), or by its Converse id.
@@ -9,7 +9,7 @@ import { roundRobinOwner } from '../domain/round-robin';
 import { leadName, scrubDigits } from '../domain/views';
 import { WorkspaceError, type Workspace } from '../domain/workspace';
 import type { LeadRecord, NewLead, Store, UserRecord } from '../storage/store';
-import { EventRejected, type ActivityEvent, type EventsRouteDeps, type LeadEvent, type TaskEvent, type UserRef } from './events-api';
+import { EventRejected, type ActivityEvent, type EventsRouteDeps, type LeadEvent, type TaskEvent, type UserRef } from './crm-event-shapes';
 import { activityNudge } from './nudge-rules';
 
 export interface CrmEventDeps {

@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { NudgeEntity, SmsProvider, Direction, type Role } from '../../shared/domain';
 import { UsageReportQuery, type UsageMonth, type UsageReport } from '../../shared/ipc';
+import { ErrorCode } from '../../shared/error-codes';
 import { assertTimeZone, last12Months } from './usage-month';
+import { leadScope } from '../storage/lead-scope';
 
 export const UsageCounterKind = z.enum(['nudge', 'sms', 'whatsapp']);
 export type UsageCounterKind = z.infer<typeof UsageCounterKind>;
@@ -48,11 +50,13 @@ export interface ReportViewer {
 export const REPORTED_SMS_PROVIDERS: readonly SmsProvider[] = ['ctm', 'ringcentral'];
 
 /**
- * The scope rule (server/reports/README.md): admins see the workspace, everyone else sees
- * only figures attributed to themselves.
+ * The scope rule (server/reports/README.md): whoever sees the whole workspace's leads (admins,
+ * by the one visibility rule in server/storage/lead-scope.ts) sees the workspace's figures;
+ * everyone else only figures attributed to themselves.
  */
 export function reportScopeFor(viewer: ReportViewer): { scope: UsageReport['scope']; userId: string | null } {
-  return viewer.role === 'admin' ? { scope: 'workspace', userId: null } : { scope: 'user', userId: viewer.id };
+  const leads = leadScope(viewer);
+  return leads.kind === 'workspace' ? { scope: 'workspace', userId: null } : { scope: 'user', userId: leads.userId };
 }
 
 export function monthsOf(query: UsageReportQuery): string[] {
@@ -82,7 +86,7 @@ export interface BuildUsageReportInput {
 }
 
 export class UsageReportQueryError extends Error {
-  readonly code = 'invalid_request';
+  readonly code = ErrorCode.INVALID_REQUEST;
   /** For HTTP error handlers that read a fastify-style status. */
   readonly statusCode = 400;
   constructor(message: string) {

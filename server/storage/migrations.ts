@@ -1,6 +1,6 @@
 // The schema as an ordered list of migrations; the database's `user_version` says how many
 // have run. Append new migrations at the end, never edit one that has shipped.
-import { TASK_REMINDERS_SQL } from '../nudges/reminder-scheduler';
+import { TASK_REMINDERS_SQL } from './reminders';
 
 export const MIGRATIONS: string[] = [
   // 1: the whole model of issue 3.

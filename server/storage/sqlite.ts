@@ -6,22 +6,25 @@ import path from 'node:path';
 import { applyStatus as rankStatus } from '../../shared/message-status';
 import type { Channel, LeadView, MaskableLeadField, MessageError, MessageStatus, NudgeEntity, Role } from '../../shared/domain';
 import type { StreamEvent, SequencedEvent } from '../../shared/stream-protocol';
-import type { ProviderName, SavedWebhook } from '../channels/connector';
+import type { ProviderName, SavedWebhook } from './saved-webhooks';
 import { MIGRATIONS } from './migrations';
-import { SqliteReminderStore } from '../nudges/reminder-scheduler';
-import { normaliseName } from '../domain/names';
+import { DatabaseTooNewError, runMigrations, type DatabaseOwner } from '../../shared/migrations';
+import { SqliteReminderStore } from './reminders';
+import { LEAD_AUDIENCE_SQL, leadScopeSql, type LeadScope } from './lead-scope';
+import { foldName as normaliseName } from '../../shared/name-fold';
 import type {
   ActivityRecord, AppendedEvent, AttachmentRecord, ConversationRecord, HistoryCursor, HistoryEntry, InboundArrival, InboundOutcome, InboundReceipt, LeadRecord, MessageRecord, NewInbound, NewLead,
   NewOutbound, NudgeRecord, PermissionTemplateRecord, PhoneRecord, SessionRecord, StatusApplyResult, Store, TaskRecord,
   TemplateRecord, UnfetchedMedia, UsageCounterRow, UserRecord,
 } from './store';
 
-export class DatabaseTooNewError extends Error {
-  constructor(file: string, found: number, known: number) {
-    super(`The database ${file} was written by a newer Converse server (schema version ${found}; this server knows up to ${known}). Upgrade the server, or point CONVERSE_DATA_DIR at another folder.`);
-    this.name = 'DatabaseTooNewError';
-  }
-}
+export { DatabaseTooNewError };
+
+/** The server's words for a database written by a newer server. */
+const SERVER_DATABASE: DatabaseOwner = {
+  database: 'The database', writer: 'a newer Converse server', reader: 'this server',
+  remedy: 'Upgrade the server, or point CONVERSE_DATA_DIR at another folder.',
+};
 
 /** Open (and migrate) the database file; refuses a database newer than this code. */
 export function openDatabase(file: string, migrations: string[] = MIGRATIONS, nativeBinding?: string): Database.Database {
@@ -37,16 +40,11 @@ export function openDatabase(file: string, migrations: string[] = MIGRATIONS, na
   db.pragma('wal_autocheckpoint = 100');
   // The shared name-folding rule, for migrations that rebuild the stored name keys.
   db.function('fold_name', { deterministic: true }, (name: unknown) => normaliseName(String(name ?? '')));
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > migrations.length) {
+  try {
+    runMigrations(db, migrations.map((sql, i) => ({ version: i + 1, apply: () => db.exec(sql) })), { file, owner: SERVER_DATABASE });
+  } catch (err) {
     db.close();
-    throw new DatabaseTooNewError(file, version, migrations.length);
-  }
-  for (let v = version; v < migrations.length; v++) {
-    db.transaction(() => {
-      db.exec(migrations[v]);
-      db.pragma(`user_version = ${v + 1}`);
-    })();
+    throw err;
   }
   return db;
 }
@@ -188,8 +186,6 @@ export class SqliteStore implements Store {
     }));
   }
   private readonly leadSql = 'SELECT l.*, o.name AS owner_name FROM leads l LEFT JOIN users o ON o.id = l.owner_id';
-  /** The visibility rule: admins see every lead; sales users their own and those whose conversations are assigned to them. */
-  private readonly visibleSql = '(? IS NULL OR l.owner_id = ? OR EXISTS (SELECT 1 FROM conversations c WHERE c.lead_id = l.id AND c.assignee_id = ?))';
 
   private insertPhones(leadId: string, phones: NewLead['phones']) {
     const primaryIdx = Math.max(0, phones.findIndex((p) => p.primary));
@@ -247,7 +243,7 @@ export class SqliteStore implements Store {
     const r = this.get('SELECT * FROM lead_phones WHERE id = ?', id);
     return r ? { id: r.id, leadId: r.lead_id, e164: r.e164, label: r.label ?? null, primary: !!r.is_primary } : null;
   }
-  async searchLeads(q: { tokens: string[]; userId: string | null; fields: ('first' | 'last')[]; limit: number }) {
+  async searchLeads(q: { tokens: string[]; scope: LeadScope; fields: ('first' | 'last')[]; limit: number }) {
     if (q.tokens.length === 0 || q.fields.length === 0) return [];
     const cols = q.fields.map((f) => (f === 'first' ? 'l.first_norm' : 'l.last_norm'));
     // Prefix match as an index range on the normalised (lower-case, accent-free) columns;
@@ -257,24 +253,23 @@ export class SqliteStore implements Store {
     // Names typed in full rank before prefixes of longer names.
     const exact = q.tokens.map(() => `(${cols.map((c) => `${c} = ?`).join(' OR ')})`).join(' + ');
     const exactArgs = q.tokens.flatMap((t) => cols.map(() => t));
-    const sql = `${this.leadSql} WHERE ${this.visibleSql} AND ${conds.join(' AND ')}
+    const visible = leadScopeSql(q.scope);
+    const sql = `${this.leadSql} WHERE ${visible.sql} AND ${conds.join(' AND ')}
       ORDER BY (${exact}) DESC, l.last_norm, l.first_norm, l.id LIMIT ?`;
-    return this.leadsFrom(this.st(sql).all(q.userId, q.userId, q.userId, ...likeArgs, ...exactArgs, q.limit) as Row[]);
+    return this.leadsFrom(this.st(sql).all(...visible.args, ...likeArgs, ...exactArgs, q.limit) as Row[]);
   }
-  async listLeads(q: { userId: string | null; limit: number; offset: number }) {
-    const rows = this.all(`${this.leadSql} WHERE (? IS NULL OR l.owner_id = ? OR EXISTS (SELECT 1 FROM conversations c WHERE c.lead_id = l.id AND c.assignee_id = ?))
-      ORDER BY l.last_norm, l.first_norm, l.id LIMIT ? OFFSET ?`, q.userId, q.userId, q.userId, q.limit, q.offset);
+  async listLeads(q: { scope: LeadScope; limit: number; offset: number }) {
+    const visible = leadScopeSql(q.scope);
+    const rows = this.all(`${this.leadSql} WHERE ${visible.sql}
+      ORDER BY l.last_norm, l.first_norm, l.id LIMIT ? OFFSET ?`, ...visible.args, q.limit, q.offset);
     return this.leadsFrom(rows);
   }
-  async canSeeLead(userId: string, role: Role, leadId: string) {
-    if (role === 'admin') return !!this.get('SELECT 1 FROM leads WHERE id = ?', leadId);
-    return !!this.get(`SELECT 1 FROM leads l WHERE l.id = ? AND (l.owner_id = ? OR EXISTS (SELECT 1 FROM conversations c WHERE c.lead_id = l.id AND c.assignee_id = ?))`, leadId, userId, userId);
+  async leadInScope(scope: LeadScope, leadId: string) {
+    const visible = leadScopeSql(scope);
+    return !!this.get(`SELECT 1 FROM leads l WHERE l.id = ? AND ${visible.sql}`, leadId, ...visible.args);
   }
   async leadAudience(leadId: string) {
-    // Three indexed lookups rather than a scan of every user.
-    return this.all<{ id: string }>(`SELECT id FROM users WHERE role = 'admin' AND active = 1
-      UNION SELECT u.id FROM leads l JOIN users u ON u.id = l.owner_id WHERE l.id = ? AND u.active = 1
-      UNION SELECT u.id FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.lead_id = ? AND u.active = 1`, leadId, leadId).map((r) => r.id);
+    return this.all<{ id: string }>(LEAD_AUDIENCE_SQL, leadId, leadId).map((r) => r.id);
   }
   async findOrCreateLeadByPhone(e164: string, make: () => { lead: NewLead }, at: string) {
     const res = this.tx(() => {

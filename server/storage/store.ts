@@ -6,8 +6,9 @@ import type {
   LeadView, Channel, Direction, MaskableLeadField, MessageError, MessageStatus, NudgeEntity, NudgeKind, Role, AttachmentKind, AttachmentBlockReason,
 } from '../../shared/domain';
 import type { StreamEvent, SequencedEvent } from '../../shared/stream-protocol';
-import type { ProviderName, SavedWebhook } from '../channels/connector';
-import type { ReminderStore } from '../nudges/reminder-scheduler';
+import type { ProviderName, SavedWebhook } from './saved-webhooks';
+import type { ReminderStore } from './reminders';
+import type { LeadScope } from './lead-scope';
 
 export interface UserRecord {
   id: string; email: string; name: string; role: Role; active: boolean;
@@ -169,11 +170,13 @@ export interface Store {
   leadByPhone(e164: string): Promise<LeadRecord | null>;
   leadByExternalId(externalId: string): Promise<LeadRecord | null>;
   getPhone(id: string): Promise<PhoneRecord | null>;
-  /** Leads a user may see whose first or last name matches every token (exact or prefix, normalised). */
-  searchLeads(q: { tokens: string[]; userId: string | null; fields: ('first' | 'last')[]; limit: number }): Promise<LeadRecord[]>;
-  listLeads(q: { userId: string | null; limit: number; offset: number }): Promise<LeadRecord[]>;
-  canSeeLead(userId: string, role: Role, leadId: string): Promise<boolean>;
-  /** Users who may see a lead: active admins, the owner, assignees of its conversations. */
+  // Lead reads by visibility take a LeadScope (storage/lead-scope.ts); callers get it from server/domain/access.ts.
+  /** Leads in scope whose first or last name matches every token (exact or prefix, normalised). */
+  searchLeads(q: { tokens: string[]; scope: LeadScope; fields: ('first' | 'last')[]; limit: number }): Promise<LeadRecord[]>;
+  listLeads(q: { scope: LeadScope; limit: number; offset: number }): Promise<LeadRecord[]>;
+  /** Whether the lead exists and is in scope. */
+  leadInScope(scope: LeadScope, leadId: string): Promise<boolean>;
+  /** Users who may see a lead (the rule read backwards): active admins, the owner, assignees of its conversations. */
   leadAudience(leadId: string): Promise<string[]>;
   /** Find or create the lead for an unknown number, unique on the number, in one transaction. */
   findOrCreateLeadByPhone(e164: string, make: () => { lead: NewLead }, at: string): Promise<{ lead: LeadRecord; created: boolean }>;

@@ -9,12 +9,12 @@ import {
   type ServerFrame,
 } from '../../shared/stream-protocol';
 import { ErrorCode } from '../../shared/error-codes';
-import { parseConversationId } from '../../shared/domain';
 import type { AppendedEvent, Store, UserRecord } from '../storage/store';
 import { bearerToken, type Sessions } from '../auth/sessions';
 import type { Hub, LiveConnection } from './hub';
 import type { SendPipeline } from '../messaging/send-pipeline';
 import type { Publisher } from '../domain/publisher';
+import { NotVisibleError, requireConversationAccess } from '../domain/access';
 import { packEventFrames, serialiseEvent, type SerialisedEvent } from './event-frames';
 
 export interface GatewayOptions {
@@ -34,6 +34,16 @@ export interface GatewayOptions {
   maxBadFrames?: number;
   /** Where the gateway reports what an operator must know (an event too large to send). */
   log?: (msg: string) => void;
+}
+
+const KNOWN_FRAME_TYPES = ['hello', 'ack', 'send', 'read', 'ping'];
+
+/** Why a JSON frame that is no ClientFrame was refused: an unknown type, or the first bad field. */
+function invalidFrameMessage(raw: unknown, issue: { path: PropertyKey[]; message: string } | undefined): string {
+  const type = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : null;
+  if (type && !KNOWN_FRAME_TYPES.includes(type)) return `Unknown frame type "${type}".`;
+  const where = issue?.path.length ? ` at ${issue.path.map(String).join('.')}` : '';
+  return `Invalid ${type ? `${type} ` : ''}frame${where}: ${issue?.message ?? 'rejected'}.`;
 }
 
 export class StreamGateway {
@@ -176,15 +186,7 @@ class StreamConnection implements LiveConnection {
       return this.error(FrameErrorCode.MALFORMED_JSON, 'The frame is not valid JSON.');
     }
     const parsed = ClientFrame.safeParse(raw);
-    if (!parsed.success) {
-      const type = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : null;
-      const known = ['hello', 'ack', 'send', 'read', 'ping'];
-      const issue = parsed.error.issues[0];
-      const where = issue?.path.length ? ` at ${issue.path.join('.')}` : '';
-      return this.error(FrameErrorCode.INVALID_FRAME, type && !known.includes(type)
-        ? `Unknown frame type "${type}".`
-        : `Invalid ${type ? `${type} ` : ''}frame${where}: ${issue?.message ?? 'rejected'}.`);
-    }
+    if (!parsed.success) return this.error(FrameErrorCode.INVALID_FRAME, invalidFrameMessage(raw, parsed.error.issues[0]));
     this.badFrames = 0;
     const frame = parsed.data;
     if (frame.type === 'ping') return this.send({ type: 'pong', t: frame.t });
@@ -222,15 +224,18 @@ class StreamConnection implements LiveConnection {
         return;
       }
       case 'read': {
-        const ids = parseConversationId(frame.conversationId);
-        if (!ids || !(await store.canSeeLead(this.userId, this.user.role, ids.leadId))) {
-          return this.send({ type: 'error', code: ErrorCode.NOT_FOUND, message: 'This conversation does not exist or is not visible to you.' });
+        try {
+          await requireConversationAccess(store, this.user, frame.conversationId);
+        } catch (err) {
+          if (err instanceof NotVisibleError) return this.send({ type: 'error', code: err.code, message: err.message });
+          throw err;
         }
         const readUpTo = await store.setReadUpTo(frame.conversationId, this.userId, new Date(frame.readUpTo).toISOString());
         // Every device of this user learns it, through the user's own log.
         await this.o.publisher.toUsers([this.userId], () => ({ type: 'conversation.read', conversationId: frame.conversationId, readUpTo }));
         return;
       }
+      case 'ping': // answered in onMessage, before the hello check
       default:
         return;
     }

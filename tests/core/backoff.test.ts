@@ -1,12 +1,13 @@
-// Reconnect delays: capped, exponential, jittered and never zero.
-import { backoffDelay } from '../../main/core/backoff';
+// The one backoff rule (shared/backoff.ts): capped, exponential, jittered; the desktop's reconnect
+// draws from the upper half of the ceiling so it is never zero.
+import { backoffDelay, RECONNECT_BACKOFF } from '../../shared/backoff';
 
-const opts = (r: number) => ({ baseMs: 500, maxMs: 30_000, random: () => r });
+const opts = (r: number) => ({ ...RECONNECT_BACKOFF, random: () => r });
 
 describe('reconnect backoff', () => {
   it('doubles its ceiling per attempt and draws from the upper half of it', () => {
     expect([0, 1, 2, 3].map((a) => backoffDelay(a, opts(0)))).toEqual([250, 500, 1000, 2000]);
-    expect([0, 1, 2, 3].map((a) => backoffDelay(a, opts(0.999999)))).toEqual([500, 1000, 2000, 4000]);
+    expect([0, 1, 2, 3].map((a) => backoffDelay(a, opts(0.999999)))).toEqual([499, 999, 1999, 3999]);
   });
 
   it('never exceeds the cap, however many attempts failed', () => {
@@ -19,5 +20,11 @@ describe('reconnect backoff', () => {
   it('spreads desktops that dropped together', () => {
     const delays = new Set([0.1, 0.3, 0.5, 0.7, 0.9].map((r) => backoffDelay(4, opts(r))));
     expect(delays.size).toBe(5);
+  });
+
+  it('draws from the whole ceiling with full jitter (the server\'s provider retry)', () => {
+    const full = (r: number) => ({ baseMs: 100, maxMs: 1000, jitter: 'full' as const, random: () => r });
+    expect([0, 1, 2, 3, 4].map((a) => backoffDelay(a, full(0.5)))).toEqual([50, 100, 200, 400, 500]);
+    expect(backoffDelay(3, full(0))).toBe(0);
   });
 });

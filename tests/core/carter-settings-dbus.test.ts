@@ -4,7 +4,6 @@
 // channel and carries the app's icon. Real server, real cores, notify-send over D-Bus, and
 // dbus-monitor to see exactly what reached the daemon.
 import { existsSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { startRealServer, type RealServer } from './support/real-server';
 import { makeCore, type Harness } from './support/core-harness';
@@ -12,31 +11,24 @@ import { eventually } from './support/fixtures';
 import { createNodeNotifier } from '../../main/core/notifiers/node-notifier';
 import { NotificationWatch } from '../e2e/support/notifications';
 import type { Settings } from '../../shared/ipc';
-// @ts-expect-error plain ESM script without types
-import { startDesktopSession } from '../../scripts/desktop-session.mjs';
-
-const has = (cmd: string) => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; } };
-const canRun = process.platform === 'linux' && has('notify-send') && has('dbus-monitor') && (!!process.env.DBUS_SESSION_BUS_ADDRESS || has('dbus-launch'));
+import { canWatchNotifications as canRun, ensureDesktopSession } from './support/notification-daemon';
 const ICON = path.resolve(__dirname, '../../assets/icons/256x256.png');
 
 describe.skipIf(!canRun)('Carter settings on the notification daemon', () => {
-  let session: { env: Record<string, string>; stop(): void } | null = null;
+  let stopSession: (() => void) | null = null;
   let rs: RealServer;
   const cores: Harness[] = [];
   let watch: NotificationWatch | null = null;
 
   beforeAll(async () => {
-    if (!process.env.DBUS_SESSION_BUS_ADDRESS) {
-      session = await startDesktopSession();
-      Object.assign(process.env, session!.env);
-    }
+    stopSession = await ensureDesktopSession();
     rs = await startRealServer();
   });
   afterAll(async () => {
     watch?.stop();
     for (const h of cores) { await h.core.stop(); rmSync(h.dataDir, { recursive: true, force: true }); }
     await rs?.stop();
-    session?.stop();
+    stopSession?.();
   });
 
   const started = async (h: Harness) => {

@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ApiError } from '../../shared/domain';
-import {
-  EventRejected, registerEventsRoute, type ActivityEvent, type LeadEvent, type TaskEvent,
-} from '../../server/nudges/events-api';
-import { apiKeyMatchesHash, hashApiKey } from '../../server/nudges/api-keys';
+import { EventRejected, type ActivityEvent, type LeadEvent, type TaskEvent } from '../../server/nudges/crm-event-shapes';
+import { registerEventsRoute } from '../../server/http/routes-events';
+import { apiKeyMatchesHash, hashApiKey } from '../../server/auth/api-keys';
 
 const KEY = 'wk_live_0123456789abcdef';
 let app: FastifyInstance | null = null;

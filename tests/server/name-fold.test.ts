@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, SqliteStore } from '../../server/storage/sqlite';
 import { MIGRATIONS } from '../../server/storage/migrations';
 import { searchTokens } from '../../server/domain/names';
+import { wholeWorkspace } from '../../server/storage/lead-scope';
 
 const dirs: string[] = [];
 const tmp = () => { const d = mkdtempSync(path.join(tmpdir(), 'converse-fold-')); dirs.push(d); return path.join(d, 'c.db'); };
@@ -24,9 +25,9 @@ describe('server lead-name folding', () => {
       VALUES ('l1', 'प्रिया', 'Núñez', 'परिया', 'nunez', null, null, '{}', ?, ?)`).run(at, at);
     old.close();
     const store = new SqliteStore(file);
-    const found = await store.searchLeads({ tokens: searchTokens('प्रि'), userId: null, fields: ['first', 'last'], limit: 10 });
+    const found = await store.searchLeads({ tokens: searchTokens('प्रि'), scope: wholeWorkspace(), fields: ['first', 'last'], limit: 10 });
     expect(found.map((l) => l.id)).toEqual(['l1']);
-    expect(await store.searchLeads({ tokens: searchTokens('NUÑ'), userId: null, fields: ['first', 'last'], limit: 10 })).toHaveLength(1);
+    expect(await store.searchLeads({ tokens: searchTokens('NUÑ'), scope: wholeWorkspace(), fields: ['first', 'last'], limit: 10 })).toHaveLength(1);
     await store.close();
   });
 
@@ -36,7 +37,7 @@ describe('server lead-name folding', () => {
     for (const [firstName, lastName] of [['Aarav', 'पुरी'], ['प्रिया', 'Shah'], ['पारस', 'Mehta'], ['مُحَمَّد', 'Ali'], ['José', 'Núñez']]) {
       await store.createLead({ firstName, lastName, ownerId: null, phones: [] }, at);
     }
-    const names = async (q: string) => (await store.searchLeads({ tokens: searchTokens(q), userId: null, fields: ['first', 'last'], limit: 10 }))
+    const names = async (q: string) => (await store.searchLeads({ tokens: searchTokens(q), scope: wholeWorkspace(), fields: ['first', 'last'], limit: 10 }))
       .map((l) => `${l.firstName} ${l.lastName}`);
     expect(await names('पुरी')).toEqual(['Aarav पुरी']);
     expect(await names('पु')).toEqual(['Aarav पुरी']);

@@ -44,6 +44,8 @@ export function createFakeCore(deps?: CoreDeps): FakeCore {
       const parsed = parseIpcCall(name, args);
       if (!parsed.ok) throw Object.assign(new Error(parsed.error.message), { code: parsed.error.code });
       core.calls.push({ name, args: parsed.args });
+      // A fake: the calls a test needs answer here, every other one answers {}.
+      // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check
       switch (parsed.name) {
         case 'session.get': return { signedIn: false, user: null, serverUrl: deps?.defaultServerUrl ?? null };
         case 'window.toggle': {

@@ -6,6 +6,7 @@ import type { MessageView } from '../../../shared/domain';
 import type { SendRequest } from '../../../shared/stream-protocol';
 import { ftsQuery } from './fts-query';
 import { searchableText, type PreparedMessage } from './prepared';
+import { CallErrorCode } from '../../../shared/error-codes';
 
 const ms = (iso: string): number => Date.parse(iso);
 
@@ -158,7 +159,7 @@ export class MessageRows {
     let rows: { seq: number; created_ms: number; data: string }[];
     if (before) {
       const m = /^(-?\d+):(\d+)$/.exec(before);
-      if (!m) throw Object.assign(new Error(`"${before}" is not a page cursor returned by messages.page.`), { code: 'invalid_arguments' });
+      if (!m) throw Object.assign(new Error(`"${before}" is not a page cursor returned by messages.page.`), { code: CallErrorCode.INVALID_ARGUMENTS });
       const t = Number(m[1]);
       rows = this.pageBeforeStmt.all(conversationId, t, t, Number(m[2]), limit + 1) as typeof rows;
     } else {

@@ -3,6 +3,7 @@
 // appending one. Each has its own test in tests/core/migrations.test.ts.
 import type Database from 'better-sqlite3';
 import { foldName } from '../../../shared/name-fold';
+import { DatabaseTooNewError, runMigrations, type DatabaseOwner } from '../../../shared/migrations';
 
 export interface Migration {
   version: number;
@@ -232,23 +233,15 @@ export const nameKey = foldName;
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 
-export class DatabaseTooNewError extends Error {
-  readonly code = 'database_too_new';
-  constructor(readonly found: number, readonly supported: number, file: string) {
-    super(`The local database ${file} was written by a newer Converse Desktop (schema version ${found}; this app knows up to ${supported}). Update the app, or remove that file to start fresh.`);
-  }
-}
+export { DatabaseTooNewError };
 
-/** Bring a database up to `target` (default: the latest), each migration in its own transaction. */
+/** The desktop's words for a local database written by a newer app. */
+const LOCAL_DATABASE: DatabaseOwner = {
+  database: 'The local database', writer: 'a newer Converse Desktop', reader: 'this app',
+  remedy: 'Update the app, or remove that file to start fresh.',
+};
+
+/** Bring a database up to `target` (default: the latest), each migration in its own transaction (shared/migrations.ts). */
 export function migrate(db: Database.Database, file: string, target: number = LATEST_VERSION): number {
-  const current = db.pragma('user_version', { simple: true }) as number;
-  if (current > LATEST_VERSION) throw new DatabaseTooNewError(current, LATEST_VERSION, file);
-  for (const m of MIGRATIONS) {
-    if (m.version <= current || m.version > target) continue;
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
-  }
-  return db.pragma('user_version', { simple: true }) as number;
+  return runMigrations(db, MIGRATIONS.map((m) => ({ version: m.version, apply: () => m.up(db) })), { file, owner: LOCAL_DATABASE, target });
 }

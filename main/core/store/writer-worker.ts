@@ -61,8 +61,9 @@ port.on('message', (input: WriterInput) => {
       send({ type: 'closed' });
       port.close();
       return;
-    default:
+    case 'drop': case 'watched':
       writer.accept(input);
+      break;
   }
   loop.kick();
 });

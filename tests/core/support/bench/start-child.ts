@@ -17,8 +17,8 @@ const core = createDesktopCore({
 let unreadTotal = -1;
 core.on('unread.changed', (u) => { unreadTotal = u.total; });
 await core.start();
-const conversations = (await core.handle('conversations.list', { limit: 100 })) as { id: string }[];
-const page = (await core.handle('messages.page', { conversationId: conversations[0].id, limit: 100 })) as { messages: unknown[] };
+const conversations = await core.handle('conversations.list', { limit: 100 });
+const page = await core.handle('messages.page', { conversationId: conversations[0].id, limit: 100 });
 const readyMs = performance.now();
 process.send!({ type: 'ready', readyMs, uptimeMs: process.uptime() * 1000, conversations: conversations.length, messages: page.messages.length, unreadTotal, rssMb: process.memoryUsage().rss / 1024 / 1024 }, () => {
   void core.stop().then(() => process.exit(0));
