@@ -24,8 +24,17 @@ export const LINUX_NAME = 'converse-desktop';
  * one is missing), followed by what Electron also loads: sound, and the GPU buffers of Chromium.
  */
 const DEB_DEPENDS = [
-  'libgtk-3-0', 'libnotify4', 'libnss3', 'libxss1', 'libxtst6', 'xdg-utils', 'libatspi2.0-0', 'libuuid1', 'libsecret-1-0',
-  'libasound2', 'libgbm1',
+  'libgtk-3-0',
+  'libnotify4',
+  'libnss3',
+  'libxss1',
+  'libxtst6',
+  'xdg-utils',
+  'libatspi2.0-0',
+  'libuuid1',
+  'libsecret-1-0',
+  'libasound2',
+  'libgbm1',
 ];
 
 export interface DistOptions {
@@ -132,16 +141,24 @@ export function converseBuildConfig({ platform, updateUrl }: DistOptions): Confi
 /** scripts/dist.mjs names the platform; run by hand, electron-builder builds for the machine it is on. */
 const distEnv = z.object({
   CONVERSE_DIST_PLATFORM: z.enum(['linux', 'mac', 'win']).optional(),
-  CONVERSE_UPDATE_URL: z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
-    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  CONVERSE_UPDATE_URL: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined),
+    z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  ),
 });
 const HOST_PLATFORMS: Record<string, DistPlatform> = { linux: 'linux', darwin: 'mac', win32: 'win' };
 
 export function distOptionsFromEnv(env: NodeJS.ProcessEnv, hostPlatform: string = process.platform): DistOptions {
   const parsed = distEnv.safeParse(env);
-  if (!parsed.success) throw new Error(`electron-builder.config.ts: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `electron-builder.config.ts: ${parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`).join('; ')}`,
+    );
   const platform = parsed.data.CONVERSE_DIST_PLATFORM ?? HOST_PLATFORMS[hostPlatform];
-  if (!platform) throw new Error(`electron-builder.config.ts: no installers for ${hostPlatform}; set CONVERSE_DIST_PLATFORM to linux, mac or win`);
+  if (!platform)
+    throw new Error(
+      `electron-builder.config.ts: no installers for ${hostPlatform}; set CONVERSE_DIST_PLATFORM to linux, mac or win`,
+    );
   return { platform, updateUrl: parsed.data.CONVERSE_UPDATE_URL ?? null };
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 const RATE = 22_050;
 const SECONDS = 0.45;
 const notes = [
-  { hz: 880, start: 0, gain: 0.32 },      // A5
+  { hz: 880, start: 0, gain: 0.32 }, // A5
   { hz: 1318.5, start: 0.11, gain: 0.26 }, // E6
 ];
 
@@ -32,10 +32,19 @@ for (let i = 0; i < fade; i++) samples[n - 1 - i] *= i / fade;
 const data = Buffer.alloc(n * 2);
 for (let i = 0; i < n; i++) data.writeInt16LE(Math.round(Math.max(-1, Math.min(1, samples[i])) * 32_767), i * 2);
 const header = Buffer.alloc(44);
-header.write('RIFF', 0); header.writeUInt32LE(36 + data.length, 4); header.write('WAVE', 8);
-header.write('fmt ', 12); header.writeUInt32LE(16, 16); header.writeUInt16LE(1, 20); header.writeUInt16LE(1, 22);
-header.writeUInt32LE(RATE, 24); header.writeUInt32LE(RATE * 2, 28); header.writeUInt16LE(2, 32); header.writeUInt16LE(16, 34);
-header.write('data', 36); header.writeUInt32LE(data.length, 40);
+header.write('RIFF', 0);
+header.writeUInt32LE(36 + data.length, 4);
+header.write('WAVE', 8);
+header.write('fmt ', 12);
+header.writeUInt32LE(16, 16);
+header.writeUInt16LE(1, 20);
+header.writeUInt16LE(1, 22);
+header.writeUInt32LE(RATE, 24);
+header.writeUInt32LE(RATE * 2, 28);
+header.writeUInt16LE(2, 32);
+header.writeUInt16LE(16, 34);
+header.write('data', 36);
+header.writeUInt32LE(data.length, 40);
 
 const out = path.join(path.dirname(fileURLToPath(import.meta.url)), 'sounds', 'nudge.wav');
 mkdirSync(path.dirname(out), { recursive: true });

@@ -23,7 +23,14 @@ const bench: Benchmark = {
   async run(): Promise<Figure[]> {
     const echo = await wsEchoRate();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'converse-bench-'));
-    const server = await startServer({ dataDir, port: 0, demo: false, log: 'warn', env: { SANDBOX_AUTO_REPLY: 'off' }, stream: { heartbeatMs: 60_000 } });
+    const server = await startServer({
+      dataDir,
+      port: 0,
+      demo: false,
+      log: 'warn',
+      env: { SANDBOX_AUTO_REPLY: 'off' },
+      stream: { heartbeatMs: 60_000 },
+    });
     const { store, sink } = server.internals;
     try {
       // Users, one lead each, and a session token each — straight into storage (scrypt per user would take minutes).
@@ -31,9 +38,17 @@ const bench: Benchmark = {
       const users: { id: string; token: string; phone: string }[] = [];
       const expires = new Date(Date.now() + 3600_000).toISOString();
       for (let i = 0; i < CLIENTS; i++) {
-        const u = await store.createUser({ email: `rep${i}@bench.test`, name: `Rep ${i}`, role: 'sales', passwordHash: hash });
+        const u = await store.createUser({
+          email: `rep${i}@bench.test`,
+          name: `Rep ${i}`,
+          role: 'sales',
+          passwordHash: hash,
+        });
         const phone = `+1212${String(2000000 + i).padStart(7, '0')}`;
-        await store.createLead({ firstName: `Lead${i}`, lastName: 'Bench', ownerId: u.id, phones: [{ e164: phone }] }, new Date().toISOString());
+        await store.createLead(
+          { firstName: `Lead${i}`, lastName: 'Bench', ownerId: u.id, phones: [{ e164: phone }] },
+          new Date().toISOString(),
+        );
         const token = randomBytes(32).toString('base64url');
         await store.createSession(u.id, hashToken(token), expires);
         users.push({ id: u.id, token, phone });
@@ -45,20 +60,34 @@ const bench: Benchmark = {
       const wsUrl = `${server.url.replace(/^http/, 'ws')}/api/v1/stream`;
       // Connect in waves so the accept queue is not flooded.
       for (let i = 0; i < users.length; i += 100) {
-        await Promise.all(users.slice(i, i + 100).map((u) => new Promise<void>((resolve, reject) => {
-          const ws = new WebSocket(wsUrl, { headers: { authorization: `Bearer ${u.token}` }, perMessageDeflate: false });
-          ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', lastSeq: 0, deviceId: 'bench' })));
-          ws.on('message', (data) => {
-            const text = data.toString();
-            if (text.startsWith('{"type":"welcome"')) { resolve(); return; }
-            if (!text.includes('"message.upserted"')) return;
-            const m = /"body":"(fan-[0-9]+)"/.exec(text);
-            const t0 = m && sentAt.get(m[1]);
-            if (t0 !== undefined && t0 !== null) { latencies.push(performance.now() - t0); sentAt.delete(m![1]); }
-          });
-          ws.once('error', reject);
-          sockets.push(ws);
-        })));
+        await Promise.all(
+          users.slice(i, i + 100).map(
+            (u) =>
+              new Promise<void>((resolve, reject) => {
+                const ws = new WebSocket(wsUrl, {
+                  headers: { authorization: `Bearer ${u.token}` },
+                  perMessageDeflate: false,
+                });
+                ws.once('open', () => ws.send(JSON.stringify({ type: 'hello', lastSeq: 0, deviceId: 'bench' })));
+                ws.on('message', (data) => {
+                  const text = data.toString();
+                  if (text.startsWith('{"type":"welcome"')) {
+                    resolve();
+                    return;
+                  }
+                  if (!text.includes('"message.upserted"')) return;
+                  const m = /"body":"(fan-[0-9]+)"/.exec(text);
+                  const t0 = m && sentAt.get(m[1]);
+                  if (t0 !== undefined && t0 !== null) {
+                    latencies.push(performance.now() - t0);
+                    sentAt.delete(m![1]);
+                  }
+                });
+                ws.once('error', reject);
+                sockets.push(ws);
+              }),
+          ),
+        );
       }
 
       const total = RATE * SECONDS;
@@ -73,10 +102,25 @@ const bench: Benchmark = {
         const id = `fan-${n}`;
         const t0 = performance.now();
         // The webhook's durable write, then processing, as a provider webhook would go.
-        const saved = sink.saveWebhook('sandbox', Buffer.from(JSON.stringify({ id, from: u.phone })), { 'content-type': 'application/json' });
+        const saved = sink.saveWebhook('sandbox', Buffer.from(JSON.stringify({ id, from: u.phone })), {
+          'content-type': 'application/json',
+        });
         sentAt.set(id, t0);
-        inflight.push(sink.inbound({ provider: 'sandbox', channel: 'sms', providerMessageId: id, from: u.phone, to: null, body: id, profileName: null, receivedAt: new Date(), media: null })
-          .then(() => sink.markWebhookProcessed(saved.id)));
+        inflight.push(
+          sink
+            .inbound({
+              provider: 'sandbox',
+              channel: 'sms',
+              providerMessageId: id,
+              from: u.phone,
+              to: null,
+              body: id,
+              profileName: null,
+              receivedAt: new Date(),
+              media: null,
+            })
+            .then(() => sink.markWebhookProcessed(saved.id)),
+        );
         if (n % RATE === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
       }
       await Promise.all(inflight);

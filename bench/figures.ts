@@ -14,10 +14,14 @@ export function meets(f: Figure): boolean | null {
   if (!m) return null;
   const t = Number(m[2]);
   switch (m[1]) {
-    case '<': return f.value < t;
-    case '<=': return f.value <= t;
-    case '>': return f.value > t;
-    default: return f.value >= t;
+    case '<':
+      return f.value < t;
+    case '<=':
+      return f.value <= t;
+    case '>':
+      return f.value > t;
+    default:
+      return f.value >= t;
   }
 }
 
@@ -29,4 +33,7 @@ export function percentile(values: number[], p: number): number {
   return sorted[rank];
 }
 
-export interface Benchmark { name: string; run(): Promise<Figure[]> }
+export interface Benchmark {
+  name: string;
+  run(): Promise<Figure[]>;
+}

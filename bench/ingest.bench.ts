@@ -25,11 +25,21 @@ function recordedBacklog(): { events: SequencedEvent[]; messages: MessageView[] 
   const base = Date.now() - 86_400_000;
   const events: StreamEvent[] = [];
   for (let i = 0; i < LEADS; i++) {
-    events.push({ type: 'lead.upserted', lead: {
-      id: `lead-${i}`, firstName: FIRST_NAMES[i % FIRST_NAMES.length], lastName: LAST_NAMES[i % LAST_NAMES.length], email: null,
-      phones: [{ handle: `ph-${i}`, display: '+1 415 555 0134', primary: true, masked: false, smsOptedOut: false }],
-      ownerId: 'user-rita', ownerName: 'Rita Rep', customFields: {}, masked: [], updatedAt: at,
-    } });
+    events.push({
+      type: 'lead.upserted',
+      lead: {
+        id: `lead-${i}`,
+        firstName: FIRST_NAMES[i % FIRST_NAMES.length],
+        lastName: LAST_NAMES[i % LAST_NAMES.length],
+        email: null,
+        phones: [{ handle: `ph-${i}`, display: '+1 415 555 0134', primary: true, masked: false, smsOptedOut: false }],
+        ownerId: 'user-rita',
+        ownerName: 'Rita Rep',
+        customFields: {},
+        masked: [],
+        updatedAt: at,
+      },
+    });
   }
   const messages: MessageView[] = [];
   for (let m = 0; m < MESSAGES; m++) {
@@ -40,9 +50,22 @@ function recordedBacklog(): { events: SequencedEvent[]; messages: MessageView[] 
     const body = Array.from({ length: n }, () => words[Math.floor(words.length * rand() ** 3)]).join(' ');
     const t = new Date(base + m * 500).toISOString();
     const message: MessageView = {
-      id: `msg-${m}`, clientId: inbound ? null : `client-${m}-abcdefgh`, conversationId: conversationIdOf(leadId, channel), leadId, channel,
-      direction: inbound ? 'inbound' : 'outbound', body, phoneHandle: `ph-${m % LEADS}`, templateName: null, attachment: null, caption: null,
-      status: inbound ? 'received' : 'delivered', error: null, authorUserId: inbound ? null : 'user-rita', createdAt: t, updatedAt: t,
+      id: `msg-${m}`,
+      clientId: inbound ? null : `client-${m}-abcdefgh`,
+      conversationId: conversationIdOf(leadId, channel),
+      leadId,
+      channel,
+      direction: inbound ? 'inbound' : 'outbound',
+      body,
+      phoneHandle: `ph-${m % LEADS}`,
+      templateName: null,
+      attachment: null,
+      caption: null,
+      status: inbound ? 'received' : 'delivered',
+      error: null,
+      authorUserId: inbound ? null : 'user-rita',
+      createdAt: t,
+      updatedAt: t,
     };
     messages.push(message);
     events.push({ type: 'message.upserted', message });
@@ -53,9 +76,24 @@ function recordedBacklog(): { events: SequencedEvent[]; messages: MessageView[] 
 /** The same rows, straight into the same schema with one prepared statement in one transaction. */
 function rawInsertRate(dir: string, messages: MessageView[]): number {
   const store = LocalStore.open(path.join(dir, 'raw.db'));
-  const insert = store.db.prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data)
+  const insert = store.db
+    .prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const rows = messages.map((m) => [m.id, m.id, m.clientId, m.conversationId, m.leadId, m.direction, m.status, m.body, Date.parse(m.createdAt), JSON.stringify(m)] as const);
+  const rows = messages.map(
+    (m) =>
+      [
+        m.id,
+        m.id,
+        m.clientId,
+        m.conversationId,
+        m.leadId,
+        m.direction,
+        m.status,
+        m.body,
+        Date.parse(m.createdAt),
+        JSON.stringify(m),
+      ] as const,
+  );
   const t = performance.now();
   store.db.transaction(() => {
     for (const r of rows) insert.run(...r);
@@ -75,19 +113,36 @@ const bench: Benchmark = {
     let doneAt = 0;
     const head = events.length;
     let resolveDone!: () => void;
-    const done = new Promise<void>((r) => { resolveDone = r; });
+    const done = new Promise<void>((r) => {
+      resolveDone = r;
+    });
     const server = await new StreamServer({
       token: 'bench-token',
       // Flow control as the real gateway's: a 1 MB send buffer per connection, not a count of
       // unacknowledged events (the core's own socket pause is what pushes back).
       maxBufferedBytes: 1024 * 1024,
-      onHello: () => { helloAt ||= performance.now(); },
-      onAck: (seq) => { if (seq === head && !doneAt) { doneAt = performance.now(); resolveDone(); } },
+      onHello: () => {
+        helloAt ||= performance.now();
+      },
+      onAck: (seq) => {
+        if (seq === head && !doneAt) {
+          doneAt = performance.now();
+          resolveDone();
+        }
+      },
     }).start();
     server.load(events);
     const childFile = await bundleChild('tests/core/support/bench/ingest-child.ts', 'ingest-child');
-    const child = fork(childFile, [server.url, 'bench-token', path.join(dir, 'core')], { execArgv: process.env.CONVERSE_BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CONVERSE_BENCH_PROF}`] : [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    const timeout = setTimeout(() => { child.kill(); resolveDone(); }, 180_000);
+    const child = fork(childFile, [server.url, 'bench-token', path.join(dir, 'core')], {
+      execArgv: process.env.CONVERSE_BENCH_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CONVERSE_BENCH_PROF}`]
+        : [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const timeout = setTimeout(() => {
+      child.kill();
+      resolveDone();
+    }, 180_000);
     await done;
     clearTimeout(timeout);
     if (!doneAt) {
@@ -97,15 +152,27 @@ const bench: Benchmark = {
     }
     // Done means searchable too: wait until the core's search index has caught up.
     const watch = new Database(path.join(dir, 'core', 'converse.db'), { readonly: true });
-    const behind = () => (watch.prepare('SELECT (SELECT max(seq) FROM messages) - (SELECT seq FROM search_watermark) AS n').get() as { n: number }).n;
+    const behind = () =>
+      (
+        watch.prepare('SELECT (SELECT max(seq) FROM messages) - (SELECT seq FROM search_watermark) AS n').get() as {
+          n: number;
+        }
+      ).n;
     while (behind() > 0) await new Promise((r) => setTimeout(r, 5));
     doneAt = performance.now();
     watch.close();
-    const report = await new Promise<{ p99Ms: number; maxMs: number; rssMb: number; heapMb: number }>((resolve, reject) => {
-      child.on('message', (m: { type: string } & Record<string, number>) => { if (m.type === 'report') { if (process.env.CONVERSE_BENCH_DEBUG) console.error(m); resolve(m as never); } });
-      child.on('exit', (code) => reject(new Error(`ingest child exited (${code}) before reporting`)));
-      child.send({ type: 'report' });
-    });
+    const report = await new Promise<{ p99Ms: number; maxMs: number; rssMb: number; heapMb: number }>(
+      (resolve, reject) => {
+        child.on('message', (m: { type: string } & Record<string, number>) => {
+          if (m.type === 'report') {
+            if (process.env.CONVERSE_BENCH_DEBUG) console.error(m);
+            resolve(m as never);
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`ingest child exited (${code}) before reporting`)));
+        child.send({ type: 'report' });
+      },
+    );
     await new Promise((r) => child.once('exit', r));
     await server.stop();
     const coreRate = messages.length / ((doneAt - helloAt) / 1000);

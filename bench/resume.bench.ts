@@ -18,7 +18,13 @@ const bench: Benchmark = {
   async run(): Promise<Figure[]> {
     const echo = await wsEchoRate();
     const dataDir = mkdtempSync(path.join(tmpdir(), 'converse-bench-'));
-    const server = await startServer({ dataDir, port: 0, demo: false, log: 'warn', env: { SANDBOX_AUTO_REPLY: 'off' } });
+    const server = await startServer({
+      dataDir,
+      port: 0,
+      demo: false,
+      log: 'warn',
+      env: { SANDBOX_AUTO_REPLY: 'off' },
+    });
     const { store } = server.internals;
     try {
       const u = await store.createUser({ email: 'rep@bench.test', name: 'Rep', role: 'sales', passwordHash: 'x' });
@@ -29,16 +35,36 @@ const bench: Benchmark = {
       for (let i = 0; i < EVENTS; i += 1000) {
         const batch: { userId: string; event: StreamEvent }[] = [];
         for (let j = i; j < Math.min(EVENTS, i + 1000); j++) {
-          batch.push({ userId: u.id, event: { type: 'message.upserted', message: {
-            id: `msg_${j}`, clientId: null, conversationId: `lead_${j % 50}:sms`, leadId: `lead_${j % 50}`, channel: 'sms', direction: 'inbound',
-            body: `Message number ${j}: could you send me the details about the offer?`, phoneHandle: `ph_${j % 50}`, status: 'received',
-            createdAt: at, updatedAt: at,
-          } } });
+          batch.push({
+            userId: u.id,
+            event: {
+              type: 'message.upserted',
+              message: {
+                id: `msg_${j}`,
+                clientId: null,
+                conversationId: `lead_${j % 50}:sms`,
+                leadId: `lead_${j % 50}`,
+                channel: 'sms',
+                direction: 'inbound',
+                body: `Message number ${j}: could you send me the details about the offer?`,
+                phoneHandle: `ph_${j % 50}`,
+                status: 'received',
+                createdAt: at,
+                updatedAt: at,
+              },
+            },
+          });
         }
         await store.appendEvents(batch, at);
       }
-      const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/stream`, { headers: { authorization: `Bearer ${token}` }, perMessageDeflate: false });
-      await new Promise<void>((r, j) => { ws.once('open', () => r()); ws.once('error', j); });
+      const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/stream`, {
+        headers: { authorization: `Bearer ${token}` },
+        perMessageDeflate: false,
+      });
+      await new Promise<void>((r, j) => {
+        ws.once('open', () => r());
+        ws.once('error', j);
+      });
       let last = 0;
       let count = 0;
       const started = performance.now();

@@ -10,7 +10,9 @@ const argv = process.argv.slice(2);
 const json = argv.includes('--json');
 const only = argv.filter((a) => !a.startsWith('--'));
 
-const files = readdirSync(here).filter((f) => f.endsWith('.bench.ts')).sort()
+const files = readdirSync(here)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort()
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)));
 
 const figures: Figure[] = [];
@@ -25,7 +27,12 @@ if (json) {
   for (const f of figures) out[f.name] = { value: f.value, unit: f.unit, target: f.target, meets: meets(f) };
   console.log(JSON.stringify(out, null, 2));
 } else {
-  const rows = figures.map((f) => [f.name, `${+f.value.toFixed(f.value < 10 ? 3 : 1)} ${f.unit}`, f.target ?? '—', meets(f) === null ? '' : meets(f) ? 'yes' : 'NO']);
+  const rows = figures.map((f) => [
+    f.name,
+    `${+f.value.toFixed(f.value < 10 ? 3 : 1)} ${f.unit}`,
+    f.target ?? '—',
+    meets(f) === null ? '' : meets(f) ? 'yes' : 'NO',
+  ]);
   const head = ['figure', 'value', 'target', 'meets'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i])).join('  ');

@@ -23,22 +23,30 @@ const bench: Benchmark = {
     const { info } = sharedBigStore();
     const store = LocalStore.open(info.file);
     const rand = prng(7);
-    const pick = <T,>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
+    const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
     const leadQueries = Array.from({ length: 400 }, (_, i) => {
       switch (i % 4) {
-        case 0: return pick(FIRST_NAMES);
-        case 1: return pick(LAST_NAMES);
-        case 2: return `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}`;
-        default: return pick(LAST_NAMES).slice(0, 3);
+        case 0:
+          return pick(FIRST_NAMES);
+        case 1:
+          return pick(LAST_NAMES);
+        case 2:
+          return `${pick(FIRST_NAMES)} ${pick(LAST_NAMES)}`;
+        default:
+          return pick(LAST_NAMES).slice(0, 3);
       }
     });
     const zipf = () => info.words[Math.floor(info.words.length * rand() ** 3)];
     const messageQueries = Array.from({ length: 400 }, (_, i) => {
       switch (i % 4) {
-        case 0: return zipf();
-        case 1: return pick(info.words);
-        case 2: return `${zipf()} ${zipf()}`;
-        default: return zipf().slice(0, 4);
+        case 0:
+          return zipf();
+        case 1:
+          return pick(info.words);
+        case 2:
+          return `${zipf()} ${zipf()}`;
+        default:
+          return zipf().slice(0, 4);
       }
     });
     // warm the page cache the way a rep's first searches would

@@ -9,13 +9,22 @@ import { sharedBigStore } from '../tests/core/support/bench/shared-store';
 import { bundleChild } from '../tests/core/support/bench/bundle';
 import { percentile, type Benchmark } from './figures';
 
-interface Ready { readyMs: number; uptimeMs: number; conversations: number; messages: number; unreadTotal: number; rssMb: number }
+interface Ready {
+  readyMs: number;
+  uptimeMs: number;
+  conversations: number;
+  messages: number;
+  unreadTotal: number;
+  rssMb: number;
+}
 
 async function startOnce(file: string, dataDir: string): Promise<{ spawnToReadyMs: number; ready: Ready }> {
   const t0 = performance.now();
   const child = fork(file, [dataDir], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise<Ready>((resolve, reject) => {
-    child.on('message', (m: Ready & { type: string }) => { if (m.type === 'ready') resolve(m); });
+    child.on('message', (m: Ready & { type: string }) => {
+      if (m.type === 'ready') resolve(m);
+    });
     child.on('exit', (code) => reject(new Error(`the start child exited (${code}) before it was ready`)));
   });
   const spawnToReadyMs = performance.now() - t0;
@@ -37,8 +46,24 @@ const bench: Benchmark = {
     const last = runs[runs.length - 1].ready;
     if (last.conversations === 0 || last.messages === 0) throw new Error('the app started without data');
     return [
-      { name: 'start: spawn to ready with data (median of 5)', value: percentile(runs.map((r) => r.spawnToReadyMs), 50), unit: 'ms', target: '< 1000' },
-      { name: 'start: in-process time to ready (median)', value: percentile(runs.map((r) => r.ready.uptimeMs), 50), unit: 'ms', target: null },
+      {
+        name: 'start: spawn to ready with data (median of 5)',
+        value: percentile(
+          runs.map((r) => r.spawnToReadyMs),
+          50,
+        ),
+        unit: 'ms',
+        target: '< 1000',
+      },
+      {
+        name: 'start: in-process time to ready (median)',
+        value: percentile(
+          runs.map((r) => r.ready.uptimeMs),
+          50,
+        ),
+        unit: 'ms',
+        target: null,
+      },
       { name: 'start: RSS when ready', value: last.rssMb, unit: 'MB', target: null },
     ];
   },

@@ -8,14 +8,23 @@ export async function wsEchoRate(durationMs = 2000, window = 64, payload = '{"ty
   await new Promise<void>((r) => wss.once('listening', () => r()));
   const port = (wss.address() as { port: number }).port;
   const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
-  await new Promise<void>((r, j) => { ws.once('open', () => r()); ws.once('error', j); });
+  await new Promise<void>((r, j) => {
+    ws.once('open', () => r());
+    ws.once('error', j);
+  });
   let received = 0;
   const started = performance.now();
   let done = false;
   await new Promise<void>((resolve) => {
     ws.on('message', () => {
       received++;
-      if (performance.now() - started >= durationMs) { if (!done) { done = true; resolve(); } return; }
+      if (performance.now() - started >= durationMs) {
+        if (!done) {
+          done = true;
+          resolve();
+        }
+        return;
+      }
       ws.send(payload);
     });
     for (let i = 0; i < window; i++) ws.send(payload);

@@ -14,7 +14,10 @@ import { answerAttachment, attachmentIdFromPath, type FetchAttachment } from './
 export function registerAppScheme(): void {
   protocol.registerSchemesAsPrivileged([
     // stream: lets <video>/<audio> read previews in ranges.
-    { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true, stream: true } },
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true, stream: true },
+    },
   ]);
 }
 
@@ -27,7 +30,10 @@ export function appPreviewUrl(attachmentId: string): string {
  * `fetchAttachment` is read late (the core is created after the protocol is handled); while it
  * is not there yet a preview answers 404 and the renderer shows the file chip.
  */
-export function serveRenderer(rendererDir: string, fetchAttachment: () => FetchAttachment | undefined = () => undefined): void {
+export function serveRenderer(
+  rendererDir: string,
+  fetchAttachment: () => FetchAttachment | undefined = () => undefined,
+): void {
   const csp = contentSecurityPolicy({ mediaSrc: [APP_ORIGIN] });
   const headers = (type: string) => ({
     'Content-Type': type,
@@ -40,7 +46,10 @@ export function serveRenderer(rendererDir: string, fetchAttachment: () => FetchA
     if (url.host !== APP_HOST) return new Response('Not found', { status: 404, headers: headers('text/plain') });
     const attachmentId = attachmentIdFromPath(url.pathname);
     if (attachmentId) {
-      const answer = await answerAttachment({ attachmentId, method: request.method, range: request.headers.get('range') }, fetchAttachment());
+      const answer = await answerAttachment(
+        { attachmentId, method: request.method, range: request.headers.get('range') },
+        fetchAttachment(),
+      );
       const body = request.method === 'HEAD' || answer.status === 416 ? null : new Uint8Array(answer.body);
       return new Response(body, { status: answer.status, headers: answer.headers });
     }

@@ -34,7 +34,10 @@ export interface AutoUpdateOptions {
 
 async function loadElectronUpdater(): Promise<Updater> {
   // electron-updater is CommonJS: its exports arrive as the default export of an ES import.
-  const mod = (await import('electron-updater')) as unknown as { default?: { autoUpdater: Updater }; autoUpdater?: Updater };
+  const mod = (await import('electron-updater')) as unknown as {
+    default?: { autoUpdater: Updater };
+    autoUpdater?: Updater;
+  };
   const updater = mod.default?.autoUpdater ?? mod.autoUpdater;
   if (!updater) throw new Error('electron-updater has no autoUpdater');
   return updater;

@@ -70,7 +70,11 @@ export function createChatWindow(opts: ChatWindowOptions): ChatWindow {
   let closable = false;
 
   const win = new BrowserWindow({
-    ...restoreChatBounds(expanded ? state.expandedBounds : state.compactBounds, workAreas(), expanded ? 'expanded' : 'compact'),
+    ...restoreChatBounds(
+      expanded ? state.expandedBounds : state.compactBounds,
+      workAreas(),
+      expanded ? 'expanded' : 'compact',
+    ),
     minWidth: CHAT_WINDOW_MIN.width,
     minHeight: CHAT_WINDOW_MIN.height,
     show: false,
@@ -88,7 +92,9 @@ export function createChatWindow(opts: ChatWindowOptions): ChatWindow {
   const pending: Array<[string, unknown]> = [];
   const load = () => {
     loaded = false;
-    win.loadURL(APP_ENTRY_URL).catch((err: Error) => opts.log('error', `the chat window could not load ${APP_ENTRY_URL}: ${err.message}`));
+    win
+      .loadURL(APP_ENTRY_URL)
+      .catch((err: Error) => opts.log('error', `the chat window could not load ${APP_ENTRY_URL}: ${err.message}`));
   };
   win.webContents.on('did-finish-load', () => {
     loaded = true;
@@ -101,27 +107,39 @@ export function createChatWindow(opts: ChatWindowOptions): ChatWindow {
   win.webContents.on('render-process-gone', (_e, details) => {
     if (details.reason === 'clean-exit') return;
     const decision = recovery.crashed(Date.now());
-    opts.log('error', `the chat window's renderer is gone (${details.reason}, exit code ${details.exitCode}); ${decision === 'reload' ? 'reloading' : 'not reloading again'}`);
+    opts.log(
+      'error',
+      `the chat window's renderer is gone (${details.reason}, exit code ${details.exitCode}); ${decision === 'reload' ? 'reloading' : 'not reloading again'}`,
+    );
     if (win.isDestroyed()) return;
     if (decision === 'reload') load();
     else opts.onRendererLost(details.reason);
   });
   win.webContents.on('unresponsive', () => opts.log('warn', 'the chat window is not responding'));
   load();
-  win.once('ready-to-show', () => { if (!opts.startHidden) win.show(); });
+  win.once('ready-to-show', () => {
+    if (!opts.startHidden) win.show();
+  });
 
   const announce = () => opts.onWindowChanged({ expanded, focused: win.isFocused() });
   const remember = () => {
     if (win.isMinimized() || win.isMaximized() || win.isFullScreen()) return;
     const b: WindowBounds = win.getBounds();
-    if (expanded) state.expandedBounds = b; else state.compactBounds = b;
+    if (expanded) state.expandedBounds = b;
+    else state.compactBounds = b;
     state.expanded = expanded;
     writer.save(state);
   };
   win.on('moved', remember);
   win.on('resized', remember);
-  win.on('focus', () => { opts.onFocusChange(true); announce(); });
-  win.on('blur', () => { opts.onFocusChange(false); announce(); });
+  win.on('focus', () => {
+    opts.onFocusChange(true);
+    announce();
+  });
+  win.on('blur', () => {
+    opts.onFocusChange(false);
+    announce();
+  });
   win.on('close', (e) => {
     if (closable) return;
     e.preventDefault();
@@ -138,14 +156,25 @@ export function createChatWindow(opts: ChatWindowOptions): ChatWindow {
     win,
     show,
     toggleVisible() {
-      const action = shortcutToggleAction({ visible: win.isVisible(), focused: win.isFocused(), minimized: win.isMinimized() });
-      if (action === 'hide') win.hide(); else show();
+      const action = shortcutToggleAction({
+        visible: win.isVisible(),
+        focused: win.isFocused(),
+        minimized: win.isMinimized(),
+      });
+      if (action === 'hide') win.hide();
+      else show();
     },
     setExpanded(next: boolean) {
       if (next === expanded) return expanded;
       remember();
       expanded = next;
-      win.setBounds(restoreChatBounds(next ? state.expandedBounds : state.compactBounds, workAreas(), next ? 'expanded' : 'compact') as Electron.Rectangle);
+      win.setBounds(
+        restoreChatBounds(
+          next ? state.expandedBounds : state.compactBounds,
+          workAreas(),
+          next ? 'expanded' : 'compact',
+        ) as Electron.Rectangle,
+      );
       state.expanded = expanded;
       writer.save(state);
       return expanded; // the core announces window.changed after a window call
@@ -157,7 +186,9 @@ export function createChatWindow(opts: ChatWindowOptions): ChatWindow {
       if (loaded) win.webContents.send(channel, payload);
       else if (pending.length < MAX_PENDING_EVENTS) pending.push([channel, payload]);
     },
-    allowClose() { closable = true; },
+    allowClose() {
+      closable = true;
+    },
     flush: () => writer.flush(),
   };
 }

@@ -49,7 +49,10 @@ let shutdown: (() => Promise<void>) | null = null;
 let pendingIntent: Exclude<LaunchIntent, 'hidden'> | null = null;
 
 function applyIntent(intent: Exclude<LaunchIntent, 'hidden'>): void {
-  if (!parts.chat) { pendingIntent = intent; return; }
+  if (!parts.chat) {
+    pendingIntent = intent;
+    return;
+  }
   if (intent === 'toggle') parts.chat.toggleVisible();
   else parts.chat.show();
 }
@@ -58,7 +61,11 @@ function failStart(err: unknown): void {
   log.error('start-up failed', err);
   const text = startupFailureText(err, log.file);
   // showErrorBox is safe before 'ready' and needs no window.
-  try { dialog.showErrorBox(text.title, text.content); } catch { /* no display: the log has it */ }
+  try {
+    dialog.showErrorBox(text.title, text.content);
+  } catch {
+    /* no display: the log has it */
+  }
   app.exit(1);
 }
 
@@ -68,10 +75,13 @@ if (!app.requestSingleInstanceLock()) {
   // A second launch (dock, start menu, autostart twice, `--toggle` bound to a key) reaches the
   // first instance, even while it is still starting.
   app.on('second-instance', (_event, argv) => applyIntent(launchIntent(argv) === 'toggle' ? 'toggle' : 'show'));
-  app.on('window-all-closed', () => { /* stays in the tray */ });
+  app.on('window-all-closed', () => {
+    /* stays in the tray */
+  });
   app.on('activate', () => parts.chat?.show());
   app.on('child-process-gone', (_event, details) => {
-    if (details.reason !== 'clean-exit') log.warn(`a ${details.type} process is gone (${details.reason}, exit code ${details.exitCode})`);
+    if (details.reason !== 'clean-exit')
+      log.warn(`a ${details.type} process is gone (${details.reason}, exit code ${details.exitCode})`);
   });
   app.whenReady().then(start).catch(failStart);
 }
@@ -82,7 +92,9 @@ function configuredServerUrl(userData: string): string | null {
   const file = path.join(userData, 'config.json');
   if (!existsSync(file)) return null;
   try {
-    const parsed = z.object({ serverUrl: z.string().url().optional() }).safeParse(JSON.parse(readFileSync(file, 'utf8')));
+    const parsed = z
+      .object({ serverUrl: z.string().url().optional() })
+      .safeParse(JSON.parse(readFileSync(file, 'utf8')));
     if (parsed.success) return parsed.data.serverUrl ?? null;
     log.warn(`ignoring ${file}: ${parsed.error.issues[0]?.message}`);
   } catch (err) {
@@ -94,7 +106,9 @@ function configuredServerUrl(userData: string): string | null {
 async function start(): Promise<void> {
   const userData = app.getPath('userData');
   mkdirSync(userData, { recursive: true, mode: 0o700 });
-  log.info(`Converse Desktop ${app.getVersion()} starting (Electron ${process.versions.electron}, ${process.platform}-${process.arch})`);
+  log.info(
+    `Converse Desktop ${app.getVersion()} starting (Electron ${process.versions.electron}, ${process.platform}-${process.arch})`,
+  );
   setAppMenu();
   limitPermissions();
   // Previews are served through the core, which exists a few lines below.
@@ -133,8 +147,12 @@ async function start(): Promise<void> {
   previewSource = core;
 
   const push = (event: IpcEventName, payload: unknown) => parts.chat?.send(IPC_EVENT_CHANNEL_PREFIX + event, payload);
-  const unsubscribe = (Object.keys(IpcEvents) as IpcEventName[]).map((name) => core.on(name, (payload: unknown) => push(name, payload)));
-  cleanups.push(() => { for (const u of unsubscribe) u(); });
+  const unsubscribe = (Object.keys(IpcEvents) as IpcEventName[]).map((name) =>
+    core.on(name, (payload: unknown) => push(name, payload)),
+  );
+  cleanups.push(() => {
+    for (const u of unsubscribe) u();
+  });
   cleanups.push(registerIpcHandlers(core));
 
   const intent = launchIntent(process.argv);
@@ -146,10 +164,18 @@ async function start(): Promise<void> {
     onFocusChange: (focused) => core.setWindowFocused(focused),
     onWindowChanged: (state) => push('window.changed', state),
     log: (level, message) => log[level](message),
-    onRendererLost: (reason) => dialog.showErrorBox('The chat window keeps closing', `Its page stopped working several times in a row (${reason}). Quit Converse Desktop from the tray and start it again.\n\nDetails are in ${log.file}.`),
+    onRendererLost: (reason) =>
+      dialog.showErrorBox(
+        'The chat window keeps closing',
+        `Its page stopped working several times in a row (${reason}). Quit Converse Desktop from the tray and start it again.\n\nDetails are in ${log.file}.`,
+      ),
   });
   cleanups.push(() => parts.chat?.flush());
-  if (pendingIntent) { const asked = pendingIntent; pendingIntent = null; applyIntent(asked); }
+  if (pendingIntent) {
+    const asked = pendingIntent;
+    pendingIntent = null;
+    applyIntent(asked);
+  }
 
   parts.tray = createTrayIcon({
     assetsDir: appPaths.assets,
@@ -159,7 +185,9 @@ async function start(): Promise<void> {
       else if (action === 'quit') app.quit();
       else if (action === 'toggle-do-not-disturb') {
         const next = !parts.tray?.state().doNotDisturb;
-        core.handle('settings.set', { doNotDisturb: next }).catch((err: unknown) => log.error('could not change do not disturb', err));
+        core
+          .handle('settings.set', { doNotDisturb: next })
+          .catch((err: unknown) => log.error('could not change do not disturb', err));
       }
     },
   });
@@ -170,7 +198,10 @@ async function start(): Promise<void> {
     () => parts.chat?.toggleVisible(),
     (status) => {
       log.warn(`global shortcut: ${status.error ?? `${status.accelerator} not registered`}`);
-      push('notice', { kind: 'shortcut-unavailable', message: status.error ?? `${status.accelerator} could not be registered.` });
+      push('notice', {
+        kind: 'shortcut-unavailable',
+        message: status.error ?? `${status.accelerator} could not be registered.`,
+      });
     },
   );
   cleanups.push(() => parts.shortcut?.unregister());
@@ -181,13 +212,19 @@ async function start(): Promise<void> {
   let online = net.isOnline();
   const netPoll = setInterval(() => {
     const now = net.isOnline();
-    if (now !== online) { online = now; if (now) core.wake('network-change'); }
+    if (now !== online) {
+      online = now;
+      if (now) core.wake('network-change');
+    }
   }, NETWORK_POLL_MS);
   cleanups.push(() => clearInterval(netPoll));
 
   await core.start();
   cleanups.push(() => core.stop());
-  void core.handle('settings.get', {}).then((s) => parts.tray?.setDoNotDisturb(s.doNotDisturb)).catch(() => {});
+  void core
+    .handle('settings.get', {})
+    .then((s) => parts.tray?.setDoNotDisturb(s.doNotDisturb))
+    .catch(() => {});
   cleanups.push(startAutoUpdate({ app, log }));
   log.info('started');
 
@@ -196,7 +233,11 @@ async function start(): Promise<void> {
     (globalThis as Record<string, unknown>).__converseShell = {
       tray: () => parts.tray?.state(),
       shortcut: () => parts.shortcut?.status(),
-      chat: () => ({ expanded: parts.chat?.isExpanded(), visible: parts.chat?.win.isVisible(), focused: parts.chat?.isFocused() }),
+      chat: () => ({
+        expanded: parts.chat?.isExpanded(),
+        visible: parts.chat?.win.isVisible(),
+        focused: parts.chat?.isFocused(),
+      }),
       toggleChat: () => parts.chat?.toggleVisible(),
       webPreferences: () => secureWebPreferences(appPaths.preload),
       serverUrl: () => serverUrl,
@@ -206,7 +247,11 @@ async function start(): Promise<void> {
 
   shutdown = async () => {
     for (const c of cleanups.splice(0).reverse()) {
-      try { await c(); } catch (err) { log.error('a shutdown step failed', err); }
+      try {
+        await c();
+      } catch (err) {
+        log.error('a shutdown step failed', err);
+      }
     }
   };
 }
@@ -221,8 +266,15 @@ app.on('before-quit', (event) => {
   event.preventDefault();
   if (quitting) return;
   quitting = true;
-  const done = () => { cleanedUp = true; log.info('quit'); void log.close().finally(() => app.quit()); };
+  const done = () => {
+    cleanedUp = true;
+    log.info('quit');
+    void log.close().finally(() => app.quit());
+  };
   const timer = setTimeout(done, SHUTDOWN_WITHIN_MS);
-  void shutdown().finally(() => { clearTimeout(timer); done(); });
+  void shutdown().finally(() => {
+    clearTimeout(timer);
+    done();
+  });
 });
 app.on('will-quit', () => globalShortcut.unregisterAll());

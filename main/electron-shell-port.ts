@@ -22,18 +22,28 @@ export interface ShellParts {
 
 export function createElectronShellPort(parts: ShellParts): ShellPort {
   return {
-    async setExpanded(expanded) { return parts.chat ? parts.chat.setExpanded(expanded) : false; },
-    async toggle() { return parts.chat ? parts.chat.setExpanded(!parts.chat.isExpanded()) : false; },
-    showWindow() { parts.chat?.show(); },
+    async setExpanded(expanded) {
+      return parts.chat ? parts.chat.setExpanded(expanded) : false;
+    },
+    async toggle() {
+      return parts.chat ? parts.chat.setExpanded(!parts.chat.isExpanded()) : false;
+    },
+    showWindow() {
+      parts.chat?.show();
+    },
     async openExternal(url) {
       if (!isAllowedExternalUrl(url)) return false;
       await shell.openExternal(url);
       return true;
     },
     shortcutStatus() {
-      return parts.shortcut?.status() ?? { accelerator: '', registered: false, error: 'The shortcut is not set up yet.' };
+      return (
+        parts.shortcut?.status() ?? { accelerator: '', registered: false, error: 'The shortcut is not set up yet.' }
+      );
     },
-    setUnreadCount(total) { parts.tray?.setUnread(total); },
+    setUnreadCount(total) {
+      parts.tray?.setUnread(total);
+    },
     setLaunchAtLogin(enabled) {
       void setLaunchAtLogin(enabled).catch((err) => console.error('converse: could not change launch at login:', err));
     },
@@ -41,7 +51,10 @@ export function createElectronShellPort(parts: ShellParts): ShellPort {
     previewUrl: appPreviewUrl,
     async saveDownload(fileName, bytes) {
       const dir = app.getPath('downloads');
-      const file = path.join(dir, uniqueDownloadName(fileName, (n) => existsSync(path.join(dir, n))));
+      const file = path.join(
+        dir,
+        uniqueDownloadName(fileName, (n) => existsSync(path.join(dir, n))),
+      );
       await writeFile(file, bytes, { flag: 'wx' });
       return file;
     },

@@ -20,8 +20,14 @@ function openLog(file: string): { write(line: string): void } {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   if (existsSync(file) && statSync(file).size > LOG_ROTATE_BYTES) renameSync(file, `${file}.1`);
   const stream = createWriteStream(file, { flags: 'a', mode: 0o600 });
-  stream.on('error', () => { /* a log that cannot be written never stops the server */ });
-  return { write: (line) => { stream.write(line); } };
+  stream.on('error', () => {
+    /* a log that cannot be written never stops the server */
+  });
+  return {
+    write: (line) => {
+      stream.write(line);
+    },
+  };
 }
 
 let server: RunningServer | null = null;
@@ -35,11 +41,29 @@ port.on('message', (event: Electron.MessageEvent) => {
   if (req.type === 'start') {
     if (server) return;
     const logDestination = openLog(req.logFile);
-    listenWithFallback((p) => startServer({ demo: true, port: p, dataDir: req.dataDir, sqliteBinding: req.sqliteBinding, log: 'info', logDestination }), req.port)
-      .then(({ server: s, fellBack }) => { server = s; reply({ type: 'listening', url: s.url, port: s.port, fellBack }); })
+    listenWithFallback(
+      (p) =>
+        startServer({
+          demo: true,
+          port: p,
+          dataDir: req.dataDir,
+          sqliteBinding: req.sqliteBinding,
+          log: 'info',
+          logDestination,
+        }),
+      req.port,
+    )
+      .then(({ server: s, fellBack }) => {
+        server = s;
+        reply({ type: 'listening', url: s.url, port: s.port, fellBack });
+      })
       .catch((err: unknown) => {
         const e = err as NodeJS.ErrnoException;
-        reply({ type: 'failed', message: e?.message ?? String(err), code: typeof e?.code === 'string' ? e.code : undefined });
+        reply({
+          type: 'failed',
+          message: e?.message ?? String(err),
+          code: typeof e?.code === 'string' ? e.code : undefined,
+        });
         process.exit(1);
       });
     return;
@@ -47,6 +71,9 @@ port.on('message', (event: Electron.MessageEvent) => {
   // stop: close what is open (outbound sends settle, the database closes), then leave.
   void (server?.close() ?? Promise.resolve())
     .catch(() => undefined)
-    .finally(() => { reply({ type: 'stopped' }); process.exit(0); });
+    .finally(() => {
+      reply({ type: 'stopped' });
+      process.exit(0);
+    });
 });
 reply({ type: 'ready' });

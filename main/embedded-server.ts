@@ -35,20 +35,41 @@ export function unpackedEntry(file: string): string {
   return unpacked !== file && existsSync(unpacked) ? unpacked : file;
 }
 
-function spawn(o: EmbeddedServerOptions, port: number): Promise<{ child: UtilityProcess; reply: Extract<EmbeddedServerReply, { type: 'listening' }> }> {
+function spawn(
+  o: EmbeddedServerOptions,
+  port: number,
+): Promise<{ child: UtilityProcess; reply: Extract<EmbeddedServerReply, { type: 'listening' }> }> {
   return new Promise((resolve, reject) => {
-    const start: EmbeddedServerRequest = { type: 'start', dataDir: o.dataDir, port, sqliteBinding: o.sqliteBinding, logFile: o.logFile };
+    const start: EmbeddedServerRequest = {
+      type: 'start',
+      dataDir: o.dataDir,
+      port,
+      sqliteBinding: o.sqliteBinding,
+      logFile: o.logFile,
+    };
     const child = utilityProcess.fork(o.entry, [], { serviceName: 'Converse embedded server', stdio: 'inherit' });
-    const timer = setTimeout(() => { child.kill(); reject(new Error(`The embedded server did not start within ${START_WITHIN_MS / 1000} s.`)); }, START_WITHIN_MS);
-    const onExit = (code: number) => { clearTimeout(timer); reject(new Error(`The embedded server exited while starting (code ${code}).`)); };
+    const timer = setTimeout(() => {
+      child.kill();
+      reject(new Error(`The embedded server did not start within ${START_WITHIN_MS / 1000} s.`));
+    }, START_WITHIN_MS);
+    const onExit = (code: number) => {
+      clearTimeout(timer);
+      reject(new Error(`The embedded server exited while starting (code ${code}).`));
+    };
     child.once('exit', onExit);
     child.on('message', (raw: unknown) => {
       const parsed = EmbeddedServerReply.safeParse(raw);
-      if (!parsed.success) { o.log('warn', `embedded server: unreadable message (${parsed.error.issues[0]?.message})`); return; }
+      if (!parsed.success) {
+        o.log('warn', `embedded server: unreadable message (${parsed.error.issues[0]?.message})`);
+        return;
+      }
       const reply = parsed.data;
       if (reply.type === 'ready') child.postMessage(start);
-      else if (reply.type === 'listening') { clearTimeout(timer); child.off('exit', onExit); resolve({ child, reply }); }
-      else if (reply.type === 'failed') {
+      else if (reply.type === 'listening') {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve({ child, reply });
+      } else if (reply.type === 'failed') {
         clearTimeout(timer);
         child.off('exit', onExit);
         reject(Object.assign(new Error(`The embedded server could not start: ${reply.message}`), { code: reply.code }));
@@ -65,24 +86,40 @@ export async function startEmbeddedServer(o: EmbeddedServerOptions): Promise<Emb
   o.log('info', `embedded server listening on ${reply.url}`);
   let closing = false;
   let restarts = 0;
-  const watch = (c: UtilityProcess) => c.once('exit', (code: number) => {
-    if (closing) return;
-    o.log('error', `embedded server exited unexpectedly (code ${code})`);
-    if (restarts >= MAX_RESTARTS) { o.log('error', 'embedded server: not restarted again'); return; }
-    restarts += 1;
-    spawn(o, reply.port).then((next) => { child = next.child; watch(child); o.log('info', `embedded server restarted on ${next.reply.url}`); })
-      .catch((err: Error) => o.log('error', `embedded server could not restart: ${err.message}`));
-  });
+  const watch = (c: UtilityProcess) =>
+    c.once('exit', (code: number) => {
+      if (closing) return;
+      o.log('error', `embedded server exited unexpectedly (code ${code})`);
+      if (restarts >= MAX_RESTARTS) {
+        o.log('error', 'embedded server: not restarted again');
+        return;
+      }
+      restarts += 1;
+      spawn(o, reply.port)
+        .then((next) => {
+          child = next.child;
+          watch(child);
+          o.log('info', `embedded server restarted on ${next.reply.url}`);
+        })
+        .catch((err: Error) => o.log('error', `embedded server could not restart: ${err.message}`));
+    });
   watch(child);
   return {
     url: reply.url,
     fellBack: reply.fellBack,
-    close: () => new Promise<void>((resolve) => {
-      closing = true;
-      const timer = setTimeout(() => { child.kill(); resolve(); }, STOP_WITHIN_MS);
-      child.once('exit', () => { clearTimeout(timer); resolve(); });
-      const stop: EmbeddedServerRequest = { type: 'stop' };
-      child.postMessage(stop);
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        closing = true;
+        const timer = setTimeout(() => {
+          child.kill();
+          resolve();
+        }, STOP_WITHIN_MS);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        const stop: EmbeddedServerRequest = { type: 'stop' };
+        child.postMessage(stop);
+      }),
   };
 }

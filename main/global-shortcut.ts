@@ -10,11 +10,18 @@ export interface ChatShortcut {
   unregister(): void;
 }
 
-export function registerChatShortcut(onPress: () => void, onFailed: (status: ShortcutStatus) => void, platform: string = process.platform): ChatShortcut {
+export function registerChatShortcut(
+  onPress: () => void,
+  onFailed: (status: ShortcutStatus) => void,
+  platform: string = process.platform,
+): ChatShortcut {
   const accelerator = chatShortcutAccelerator(platform);
   let status: ShortcutStatus;
   try {
-    status = shortcutStatusAfter(accelerator, globalShortcut.register(accelerator, onPress) ? { registered: true } : { registered: false });
+    status = shortcutStatusAfter(
+      accelerator,
+      globalShortcut.register(accelerator, onPress) ? { registered: true } : { registered: false },
+    );
   } catch (thrown) {
     status = shortcutStatusAfter(accelerator, { registered: false, thrown });
   }

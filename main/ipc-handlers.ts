@@ -8,16 +8,36 @@ import { dispatchIpcCall, type CallableCore, type IpcAnswer } from './shell-poli
 import { sameOrigin } from './shell-policy/navigation';
 import { APP_ORIGIN } from './app-paths';
 
-export function registerIpcHandlers(core: CallableCore, observe?: (name: IpcCallName, args: unknown) => void): () => void {
+export function registerIpcHandlers(
+  core: CallableCore,
+  observe?: (name: IpcCallName, args: unknown) => void,
+): () => void {
   const names = Object.keys(IpcCalls) as IpcCallName[];
   for (const name of names) {
     ipcMain.handle(name, async (event: IpcMainInvokeEvent, args: unknown): Promise<IpcAnswer> => {
       const from = event.senderFrame?.url ?? '';
       if (!sameOrigin(from, APP_ORIGIN)) {
-        return { ok: false, error: { code: ErrorCode.FORBIDDEN, message: `Calls are accepted only from the app's own page, not ${from || 'an unknown frame'}.` } };
+        return {
+          ok: false,
+          error: {
+            code: ErrorCode.FORBIDDEN,
+            message: `Calls are accepted only from the app's own page, not ${from || 'an unknown frame'}.`,
+          },
+        };
       }
-      return dispatchIpcCall({ handle: (n, a) => { observe?.(n, a); return core.handle(n, a); } }, name, args);
+      return dispatchIpcCall(
+        {
+          handle: (n, a) => {
+            observe?.(n, a);
+            return core.handle(n, a);
+          },
+        },
+        name,
+        args,
+      );
     });
   }
-  return () => { for (const name of names) ipcMain.removeHandler(name); };
+  return () => {
+    for (const name of names) ipcMain.removeHandler(name);
+  };
 }

@@ -11,13 +11,21 @@ export async function setLaunchAtLogin(enabled: boolean): Promise<void> {
   if (process.platform === 'linux') {
     const dir = path.join(process.env.XDG_CONFIG_HOME || path.join(homedir(), '.config'), 'autostart');
     const file = path.join(dir, 'converse-desktop.desktop');
-    if (!enabled) { await rm(file, { force: true }); return; }
+    if (!enabled) {
+      await rm(file, { force: true });
+      return;
+    }
     await mkdir(dir, { recursive: true });
     // An AppImage runs from a temporary mount: start the AppImage file itself.
-    await writeFile(file, linuxAutostartEntry({ name: 'Converse Desktop', exec: process.env.APPIMAGE || process.execPath }));
+    await writeFile(
+      file,
+      linuxAutostartEntry({ name: 'Converse Desktop', exec: process.env.APPIMAGE || process.execPath }),
+    );
     return;
   }
-  app.setLoginItemSettings(process.platform === 'darwin' ? { openAtLogin: enabled } : { openAtLogin: enabled, args: ['--hidden'] });
+  app.setLoginItemSettings(
+    process.platform === 'darwin' ? { openAtLogin: enabled } : { openAtLogin: enabled, args: ['--hidden'] },
+  );
 }
 
 export function startedAtLogin(argv: string[] = process.argv): boolean {

@@ -16,11 +16,16 @@ export function attachContextMenu(win: BrowserWindow): void {
     if (items.length === 0) return;
     const template: MenuItemConstructorOptions[] = items.map((item) => {
       switch (item.kind) {
-        case 'suggestion': return { label: item.label, click: () => contents.replaceMisspelling(item.label) };
-        case 'learn': return { label: item.label, click: () => contents.session.addWordToSpellCheckerDictionary(item.word) };
-        case 'copy-link': return { label: item.label, click: () => clipboard.writeText(item.url) };
-        case 'role': return { role: item.role, label: item.label, enabled: item.enabled };
-        case 'separator': return { type: 'separator' };
+        case 'suggestion':
+          return { label: item.label, click: () => contents.replaceMisspelling(item.label) };
+        case 'learn':
+          return { label: item.label, click: () => contents.session.addWordToSpellCheckerDictionary(item.word) };
+        case 'copy-link':
+          return { label: item.label, click: () => clipboard.writeText(item.url) };
+        case 'role':
+          return { role: item.role, label: item.label, enabled: item.enabled };
+        case 'separator':
+          return { type: 'separator' };
       }
     });
     Menu.buildFromTemplate(template).popup({ window: win });

@@ -4,7 +4,13 @@
 // missing or mismatched build is a clear start-up error instead of a crash in the first query.
 import { app } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
-import { BINDING_FILE, BUILD_INFO_FILE, checkElectronBinding, electronBindingDir, type BindingCheck } from './shell-policy/native-binding';
+import {
+  BINDING_FILE,
+  BUILD_INFO_FILE,
+  checkElectronBinding,
+  electronBindingDir,
+  type BindingCheck,
+} from './shell-policy/native-binding';
 import path from 'node:path';
 
 export class NativeBindingError extends Error {
@@ -16,16 +22,30 @@ export class NativeBindingError extends Error {
 
 /** The Electron-ABI better-sqlite3 to load; throws NativeBindingError when it is missing or unfit. */
 export function electronSqliteBinding(): string {
-  const dir = electronBindingDir({ isPackaged: app.isPackaged, resourcesPath: process.resourcesPath, appPath: app.getAppPath() });
+  const dir = electronBindingDir({
+    isPackaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    appPath: app.getAppPath(),
+  });
   const infoFile = path.join(dir, BUILD_INFO_FILE);
   let info: unknown = null;
-  try { info = existsSync(infoFile) ? JSON.parse(readFileSync(infoFile, 'utf8')) : null; } catch { info = null; }
-  const check = checkElectronBinding(dir, existsSync(path.join(dir, BINDING_FILE)), info, {
-    electron: process.versions.electron ?? '?',
-    abi: process.versions.modules,
-    platform: process.platform,
-    arch: process.arch,
-  }, app.isPackaged);
+  try {
+    info = existsSync(infoFile) ? JSON.parse(readFileSync(infoFile, 'utf8')) : null;
+  } catch {
+    info = null;
+  }
+  const check = checkElectronBinding(
+    dir,
+    existsSync(path.join(dir, BINDING_FILE)),
+    info,
+    {
+      electron: process.versions.electron ?? '?',
+      abi: process.versions.modules,
+      platform: process.platform,
+      arch: process.arch,
+    },
+    app.isPackaged,
+  );
   if (!check.ok) throw new NativeBindingError(check);
   return check.file;
 }

@@ -11,8 +11,9 @@ const Stored = z.object({ serverUrl: z.string().url(), token: z.string().min(1) 
 
 export function createSafeStorageCredentials(file: string): CredentialStore {
   let memory: z.infer<typeof Stored> | null = null;
-  const encrypted = () => safeStorage.isEncryptionAvailable()
-    && !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text');
+  const encrypted = () =>
+    safeStorage.isEncryptionAvailable() &&
+    !(process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text');
 
   return {
     async load() {
@@ -27,7 +28,10 @@ export function createSafeStorageCredentials(file: string): CredentialStore {
     },
     async save(v) {
       const value = Stored.parse(v);
-      if (!encrypted()) { memory = value; return; }
+      if (!encrypted()) {
+        memory = value;
+        return;
+      }
       const tmp = `${file}.tmp`;
       await writeFile(tmp, safeStorage.encryptString(JSON.stringify(value)), { mode: 0o600 });
       await rename(tmp, file);

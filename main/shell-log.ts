@@ -16,9 +16,12 @@ export interface ShellLog {
 }
 
 export function createShellLog(dir: string): ShellLog {
-  const core = new CoreLog({ dir, level: process.env.CONVERSE_DEBUG ? 'debug' : logLevelFrom(process.env.CONVERSE_LOG_LEVEL) });
+  const core = new CoreLog({
+    dir,
+    level: process.env.CONVERSE_DEBUG ? 'debug' : logLevelFrom(process.env.CONVERSE_LOG_LEVEL),
+  });
   const write = (level: 'info' | 'warn' | 'error', message: string, err?: unknown) => {
-    const detail = err === undefined ? '' : `: ${err instanceof Error ? err.stack ?? err.message : String(err)}`;
+    const detail = err === undefined ? '' : `: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`;
     core.write(level, `[shell] ${message}${detail}`);
     if (level !== 'info' || process.env.CONVERSE_DEBUG) console.error(`converse ${level}: ${message}${detail}`);
   };

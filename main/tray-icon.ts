@@ -16,19 +16,28 @@ export interface TrayIcon {
   destroy(): void;
 }
 
-export function createTrayIcon(opts: { assetsDir: string; window: () => BrowserWindow | null; onAction: (a: TrayAction) => void }): TrayIcon {
+export function createTrayIcon(opts: {
+  assetsDir: string;
+  window: () => BrowserWindow | null;
+  onAction: (a: TrayAction) => void;
+}): TrayIcon {
   const images = new Map<TrayImageName, NativeImage>();
   // nativeImage picks tray-N@2x.png by itself on high-density screens.
   const imageFor = (name: TrayImageName) => {
     let img = images.get(name);
-    if (!img) { img = nativeImage.createFromPath(path.join(opts.assetsDir, 'tray', `${name}.png`)); images.set(name, img); }
+    if (!img) {
+      img = nativeImage.createFromPath(path.join(opts.assetsDir, 'tray', `${name}.png`));
+      images.set(name, img);
+    }
     return img;
   };
   let unread = 0;
   let doNotDisturb = false;
   let image: TrayImageName = 'tray-0';
   const plan = badgePlan(process.platform, process.platform === 'linux' && app.isUnityRunning());
-  const template = plan.templateTray ? nativeImage.createFromPath(path.join(opts.assetsDir, 'tray', 'trayTemplate.png')) : null;
+  const template = plan.templateTray
+    ? nativeImage.createFromPath(path.join(opts.assetsDir, 'tray', 'trayTemplate.png'))
+    : null;
   template?.setTemplateImage(true);
   const tray = new Tray(template ?? imageFor(image));
 
@@ -37,10 +46,22 @@ export function createTrayIcon(opts: { assetsDir: string; window: () => BrowserW
     if (template) tray.setTitle(unread > 0 ? String(unread) : '');
     else tray.setImage(imageFor(image));
     tray.setToolTip(trayTooltipFor(unread, doNotDisturb));
-    tray.setContextMenu(Menu.buildFromTemplate(trayMenuModel({ doNotDisturb, unread }).map((item) =>
-      item.kind === 'separator' ? { type: 'separator' as const }
-        : item.kind === 'checkbox' ? { label: item.label, type: 'checkbox' as const, checked: item.checked, click: () => opts.onAction(item.id) }
-          : { label: item.label, click: () => opts.onAction(item.id) })));
+    tray.setContextMenu(
+      Menu.buildFromTemplate(
+        trayMenuModel({ doNotDisturb, unread }).map((item) =>
+          item.kind === 'separator'
+            ? { type: 'separator' as const }
+            : item.kind === 'checkbox'
+              ? {
+                  label: item.label,
+                  type: 'checkbox' as const,
+                  checked: item.checked,
+                  click: () => opts.onAction(item.id),
+                }
+              : { label: item.label, click: () => opts.onAction(item.id) },
+        ),
+      ),
+    );
     if (plan.setBadgeCount) app.setBadgeCount(unread);
     const win = opts.window();
     if (plan.overlayIcon && win && !win.isDestroyed()) {
@@ -52,8 +73,19 @@ export function createTrayIcon(opts: { assetsDir: string; window: () => BrowserW
   render();
 
   return {
-    setUnread(total) { const n = Math.max(0, Math.floor(total)); if (n !== unread) { unread = n; render(); } },
-    setDoNotDisturb(on) { if (on !== doNotDisturb) { doNotDisturb = on; render(); } },
+    setUnread(total) {
+      const n = Math.max(0, Math.floor(total));
+      if (n !== unread) {
+        unread = n;
+        render();
+      }
+    },
+    setDoNotDisturb(on) {
+      if (on !== doNotDisturb) {
+        doNotDisturb = on;
+        render();
+      }
+    },
     state: () => ({ unread, doNotDisturb, image }),
     destroy: () => tray.destroy(),
   };

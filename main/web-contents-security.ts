@@ -33,8 +33,11 @@ export function hardenAllWebContents(): void {
 /** Must run after ready: page content gets only what shell-policy/permissions.ts allows. */
 export function limitPermissions(): void {
   session.defaultSession.setPermissionRequestHandler((wc, permission, callback, details) =>
-    callback(permissionAllowed(permission, details.requestingUrl || wc.getURL(), APP_ORIGIN)));
-  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin, APP_ORIGIN));
+    callback(permissionAllowed(permission, details.requestingUrl || wc.getURL(), APP_ORIGIN)),
+  );
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) =>
+    permissionAllowed(permission, requestingOrigin, APP_ORIGIN),
+  );
 }
 
 function act(decision: NavigationDecision): void {

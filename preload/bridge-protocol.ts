@@ -59,14 +59,21 @@ export class BridgeBytesError extends Error {
 }
 
 /** Inverse of encodeBytes; a field whose decoded size would pass `maxBytes` throws BridgeBytesError. */
-export function reviveBytes(value: unknown, decode: (base64: string) => Uint8Array, maxBytes = MAX_BRIDGE_BYTES, depth = 0): unknown {
+export function reviveBytes(
+  value: unknown,
+  decode: (base64: string) => Uint8Array,
+  maxBytes = MAX_BRIDGE_BYTES,
+  depth = 0,
+): unknown {
   if (depth > 20 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((v) => reviveBytes(v, decode, maxBytes, depth + 1));
   const bytes = BytesField.safeParse(value);
   if (bytes.success) {
     const b64 = bytes.data.$bytes;
     if (Math.floor((b64.length * 3) / 4) - 2 > maxBytes) {
-      throw new BridgeBytesError(`The file is larger than ${Math.round(maxBytes / (1024 * 1024))} MB, the most any channel accepts.`);
+      throw new BridgeBytesError(
+        `The file is larger than ${Math.round(maxBytes / (1024 * 1024))} MB, the most any channel accepts.`,
+      );
     }
     return decode(b64);
   }

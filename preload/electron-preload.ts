@@ -8,7 +8,15 @@
 // their own fields).
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import {
-  IPC_EVENT_CHANNEL_PREFIX, IpcCalls, IpcEvents, type ConverseApi, type IpcArgs, type IpcCallName, type IpcEventName, type IpcEventPayload, type IpcResult,
+  IPC_EVENT_CHANNEL_PREFIX,
+  IpcCalls,
+  IpcEvents,
+  type ConverseApi,
+  type IpcArgs,
+  type IpcCallName,
+  type IpcEventName,
+  type IpcEventPayload,
+  type IpcResult,
 } from '../shared/ipc';
 
 const CALLS: ReadonlySet<string> = new Set(Object.keys(IpcCalls));
@@ -21,12 +29,15 @@ const ipcError = (code: string, message: string) => ({ name: 'IpcError', code, m
 const NOTICE_CHANNEL = `${IPC_EVENT_CHANNEL_PREFIX}notice`;
 const earlyNotices: unknown[] = [];
 let noticeListeners = 0;
-const keepEarlyNotice = (_e: IpcRendererEvent, payload: unknown) => { if (noticeListeners === 0 && earlyNotices.length < 20) earlyNotices.push(payload); };
+const keepEarlyNotice = (_e: IpcRendererEvent, payload: unknown) => {
+  if (noticeListeners === 0 && earlyNotices.length < 20) earlyNotices.push(payload);
+};
 ipcRenderer.on(NOTICE_CHANNEL, keepEarlyNotice);
 
 const api: ConverseApi = {
   invoke<N extends IpcCallName>(name: N, args: IpcArgs<N>): Promise<IpcResult<N>> {
-    if (typeof name !== 'string' || !CALLS.has(name)) return Promise.reject(ipcError('unknown_call', `Unknown call "${String(name)}".`));
+    if (typeof name !== 'string' || !CALLS.has(name))
+      return Promise.reject(ipcError('unknown_call', `Unknown call "${String(name)}".`));
     return ipcRenderer.invoke(name, args).then((answer: unknown) => {
       const a = answer as { ok?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } } | null;
       if (a && a.ok === true) return a.result as IpcResult<N>;
@@ -45,9 +56,14 @@ const api: ConverseApi = {
     if (channel === NOTICE_CHANNEL) {
       noticeListeners += 1;
       for (const payload of earlyNotices.splice(0)) listener(payload as IpcEventPayload<N>);
-      return () => { noticeListeners -= 1; ipcRenderer.removeListener(channel, wrapped); };
+      return () => {
+        noticeListeners -= 1;
+        ipcRenderer.removeListener(channel, wrapped);
+      };
     }
-    return () => { ipcRenderer.removeListener(channel, wrapped); };
+    return () => {
+      ipcRenderer.removeListener(channel, wrapped);
+    };
   },
   platform: process.platform,
   shell: 'electron',

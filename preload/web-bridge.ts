@@ -11,11 +11,25 @@
 // token: open the new address) and back. Pasting the new address into the same tab changes only
 // the fragment, which reloads nothing by itself, so the bridge reloads the page for it.
 import {
-  IpcEvents, type ConverseApi, type IpcArgs, type IpcCallName, type IpcError, type IpcEventName, type IpcEventPayload, type IpcResult,
+  IpcEvents,
+  type ConverseApi,
+  type IpcArgs,
+  type IpcCallName,
+  type IpcError,
+  type IpcEventName,
+  type IpcEventPayload,
+  type IpcResult,
 } from '../shared/ipc';
 import {
-  BRIDGE_CHECK_PATH, BRIDGE_PROTOCOL, BRIDGE_SOCKET_PATH, CLOSE_SHUTTING_DOWN, ShellFrame, TOKEN_HEADER, TOKEN_PROTOCOL_PREFIX,
-  bytesToBase64, encodeBytes,
+  BRIDGE_CHECK_PATH,
+  BRIDGE_PROTOCOL,
+  BRIDGE_SOCKET_PATH,
+  CLOSE_SHUTTING_DOWN,
+  ShellFrame,
+  TOKEN_HEADER,
+  TOKEN_PROTOCOL_PREFIX,
+  bytesToBase64,
+  encodeBytes,
 } from './bridge-protocol';
 import { SHELL_NOTICE } from '../shared/shell-notice';
 
@@ -26,8 +40,15 @@ const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 5_000;
 
 type Listener = (payload: unknown) => void;
-interface Pending { name: string; resolve: (v: unknown) => void; reject: (e: unknown) => void }
-interface Queued extends Pending { args: unknown; timer: ReturnType<typeof setTimeout> }
+interface Pending {
+  name: string;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+interface Queued extends Pending {
+  args: unknown;
+  timer: ReturnType<typeof setTimeout>;
+}
 
 /** An Error with the IpcError code, as the Electron bridge gives (`err.code`, `err.message`). */
 function bridgeError(e: IpcError): Error & { code: string } {
@@ -46,13 +67,19 @@ function takeToken(): string | null {
   const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
   const fromUrl = tokenInHash(location.hash);
   if (fromUrl) {
-    try { sessionStorage.setItem(TOKEN_KEY, fromUrl); } catch {}
+    try {
+      sessionStorage.setItem(TOKEN_KEY, fromUrl);
+    } catch {}
     hash.delete('token');
     const rest = hash.toString();
     history.replaceState(history.state, '', location.pathname + location.search + (rest ? `#${rest}` : ''));
     return fromUrl;
   }
-  try { return sessionStorage.getItem(TOKEN_KEY); } catch { return null; }
+  try {
+    return sessionStorage.getItem(TOKEN_KEY);
+  } catch {
+    return null;
+  }
 }
 
 function installWebBridge(): void {
@@ -61,7 +88,9 @@ function installWebBridge(): void {
   window.addEventListener('hashchange', () => {
     const next = tokenInHash(location.hash);
     if (!next) return;
-    try { sessionStorage.setItem(TOKEN_KEY, next); } catch {}
+    try {
+      sessionStorage.setItem(TOKEN_KEY, next);
+    } catch {}
     location.reload();
   });
   const token = takeToken();
@@ -74,15 +103,21 @@ function installWebBridge(): void {
   let everConnected = false;
   let stoppedSaid = false;
   let lastConnection: { outboxSize?: number } | null = null;
-  let fatal: IpcError | null = token ? null : {
-    code: 'bridge_unauthorized',
-    message: 'This page has no access token. Open the address printed by `npm run web` (it ends with #token=…).',
-  };
+  let fatal: IpcError | null = token
+    ? null
+    : {
+        code: 'bridge_unauthorized',
+        message: 'This page has no access token. Open the address printed by `npm run web` (it ends with #token=…).',
+      };
 
   const emit = (name: string, payload: unknown) => {
     if (name === 'connection.changed') lastConnection = payload as { outboxSize?: number };
     for (const l of listeners.get(name) ?? []) {
-      try { l(payload); } catch (err) { console.error(`converse: a listener for ${name} failed`, err); }
+      try {
+        l(payload);
+      } catch (err) {
+        console.error(`converse: a listener for ${name} failed`, err);
+      }
     }
   };
 
@@ -96,20 +131,35 @@ function installWebBridge(): void {
       clearTimeout(q.timer);
       const id = nextId++;
       inFlight.set(id, q);
-      try { send(id, q.name, q.args); } catch (err) { inFlight.delete(id); q.reject(bridgeError({ code: 'invalid_arguments', message: String(err) })); }
+      try {
+        send(id, q.name, q.args);
+      } catch (err) {
+        inFlight.delete(id);
+        q.reject(bridgeError({ code: 'invalid_arguments', message: String(err) }));
+      }
     }
   };
 
   const failAll = (e: IpcError, includeQueued: boolean) => {
     for (const p of inFlight.values()) p.reject(bridgeError(e));
     inFlight.clear();
-    if (includeQueued) for (const q of queue.splice(0)) { clearTimeout(q.timer); q.reject(bridgeError(e)); }
+    if (includeQueued)
+      for (const q of queue.splice(0)) {
+        clearTimeout(q.timer);
+        q.reject(bridgeError(e));
+      }
   };
 
   // After a reconnect the page may have missed events: re-announce the state it depends on.
   const resync = async () => {
-    for (const [call, event] of [['session.get', 'session.changed'], ['connection.get', 'connection.changed'], ['settings.get', 'settings.changed']] as const) {
-      try { emit(event, await api.invoke(call, {})); } catch {}
+    for (const [call, event] of [
+      ['session.get', 'session.changed'],
+      ['connection.get', 'connection.changed'],
+      ['settings.get', 'settings.changed'],
+    ] as const) {
+      try {
+        emit(event, await api.invoke(call, {}));
+      } catch {}
     }
   };
 
@@ -120,11 +170,15 @@ function installWebBridge(): void {
     if (stoppedSaid || fatal) return;
     stoppedSaid = true;
     emit('connection.changed', {
-      status: 'connecting', retryAt: null, reason: 'The Converse browser shell has stopped.', outboxSize: lastConnection?.outboxSize ?? 0,
+      status: 'connecting',
+      retryAt: null,
+      reason: 'The Converse browser shell has stopped.',
+      outboxSize: lastConnection?.outboxSize ?? 0,
     });
     emit('notice', {
       kind: SHELL_NOTICE.stopped,
-      message: 'The Converse browser shell has stopped. Start it again with `npm run web`, then open the address it prints in this tab.',
+      message:
+        'The Converse browser shell has stopped. Start it again with `npm run web`, then open the address it prints in this tab.',
     });
   };
 
@@ -155,9 +209,15 @@ function installWebBridge(): void {
       emit('notice', { kind: SHELL_NOTICE.restarted, message: fatal.message });
       return;
     }
-    if (status !== 204) { scheduleRetry(); return; }
+    if (status !== 204) {
+      scheduleRetry();
+      return;
+    }
 
-    const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_SOCKET_PATH}`, [BRIDGE_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token]);
+    const ws = new WebSocket(
+      `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${BRIDGE_SOCKET_PATH}`,
+      [BRIDGE_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token],
+    );
     socket = ws;
     ws.onopen = () => {
       attempts = 0;
@@ -174,49 +234,91 @@ function installWebBridge(): void {
       let frame: ShellFrame;
       try {
         const parsed = ShellFrame.safeParse(JSON.parse(String(ev.data)));
-        if (!parsed.success) { console.warn('converse: ignored a malformed frame from the shell'); return; }
+        if (!parsed.success) {
+          console.warn('converse: ignored a malformed frame from the shell');
+          return;
+        }
         frame = parsed.data;
-      } catch { console.warn('converse: ignored a frame that is not JSON'); return; }
-      if ('event' in frame) { emit(frame.event, frame.payload); return; }
-      if (!frame.ok && frame.id === null) { console.warn(`converse: the shell refused a frame: ${frame.error.message}`); return; }
+      } catch {
+        console.warn('converse: ignored a frame that is not JSON');
+        return;
+      }
+      if ('event' in frame) {
+        emit(frame.event, frame.payload);
+        return;
+      }
+      if (!frame.ok && frame.id === null) {
+        console.warn(`converse: the shell refused a frame: ${frame.error.message}`);
+        return;
+      }
       if (frame.id === null) return;
       const p = inFlight.get(frame.id);
       if (!p) return;
       inFlight.delete(frame.id);
-      if (frame.ok) p.resolve(frame.result); else p.reject(bridgeError(frame.error));
+      if (frame.ok) p.resolve(frame.result);
+      else p.reject(bridgeError(frame.error));
     };
     ws.onclose = (ev) => {
       if (socket === ws) socket = null;
-      failAll({
-        code: 'bridge_disconnected',
-        message: ev.code === CLOSE_SHUTTING_DOWN ? 'The Converse app is shutting down.' : 'The connection to the Converse app was lost; try again.',
-      }, false);
+      failAll(
+        {
+          code: 'bridge_disconnected',
+          message:
+            ev.code === CLOSE_SHUTTING_DOWN
+              ? 'The Converse app is shutting down.'
+              : 'The connection to the Converse app was lost; try again.',
+        },
+        false,
+      );
       if (ev.code === CLOSE_SHUTTING_DOWN) shellStopped();
       scheduleRetry();
     };
-    ws.onerror = () => { /* onclose follows and schedules the retry */ };
+    ws.onerror = () => {
+      /* onclose follows and schedules the retry */
+    };
   }
 
   const api: ConverseApi = {
     invoke<N extends IpcCallName>(name: N, args: IpcArgs<N>): Promise<IpcResult<N>> {
       return new Promise<unknown>((resolve, reject) => {
-        if (fatal) { reject(bridgeError(fatal)); return; }
+        if (fatal) {
+          reject(bridgeError(fatal));
+          return;
+        }
         if (socket?.readyState === WebSocket.OPEN) {
           const id = nextId++;
           inFlight.set(id, { name, resolve, reject });
-          try { send(id, name, args); } catch (err) { inFlight.delete(id); reject(bridgeError({ code: 'invalid_arguments', message: `Cannot send ${name}: ${String(err)}` })); }
+          try {
+            send(id, name, args);
+          } catch (err) {
+            inFlight.delete(id);
+            reject(bridgeError({ code: 'invalid_arguments', message: `Cannot send ${name}: ${String(err)}` }));
+          }
           return;
         }
         if (queue.length >= MAX_QUEUED_CALLS) {
-          reject(bridgeError({ code: 'bridge_unavailable', message: 'The Converse app is not reachable; too many calls are waiting.' }));
+          reject(
+            bridgeError({
+              code: 'bridge_unavailable',
+              message: 'The Converse app is not reachable; too many calls are waiting.',
+            }),
+          );
           return;
         }
         const q: Queued = {
-          name, args, resolve, reject,
+          name,
+          args,
+          resolve,
+          reject,
           timer: setTimeout(() => {
             const i = queue.indexOf(q);
             if (i >= 0) queue.splice(i, 1);
-            reject(bridgeError({ code: 'bridge_unavailable', message: 'The Converse app did not answer in time; is `npm run web` still running?' }));
+            reject(
+              bridgeError({
+                code: 'bridge_unavailable',
+                message: 'The Converse app did not answer in time; is `npm run web` still running?',
+              }),
+            );
           }, QUEUED_CALL_TIMEOUT_MS),
         };
         queue.push(q);
@@ -225,16 +327,26 @@ function installWebBridge(): void {
     on<N extends IpcEventName>(name: N, listener: (payload: IpcEventPayload<N>) => void): () => void {
       if (!Object.prototype.hasOwnProperty.call(IpcEvents, name)) throw new Error(`Unknown event "${String(name)}".`);
       let set = listeners.get(name);
-      if (!set) { set = new Set(); listeners.set(name, set); }
+      if (!set) {
+        set = new Set();
+        listeners.set(name, set);
+      }
       const l = listener as Listener;
       set.add(l);
-      return () => { set!.delete(l); };
+      return () => {
+        set!.delete(l);
+      };
     },
     platform: 'web',
     shell: 'web',
   };
 
-  Object.defineProperty(window, 'converse', { value: Object.freeze(api), writable: false, configurable: false, enumerable: true });
+  Object.defineProperty(window, 'converse', {
+    value: Object.freeze(api),
+    writable: false,
+    configurable: false,
+    enumerable: true,
+  });
   void connect();
 }
 

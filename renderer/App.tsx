@@ -27,11 +27,27 @@ function Connected() {
   useEffect(() => {
     let off: (() => void) | null = null;
     let cancelled = false;
-    void bootstrap().then((o) => { if (cancelled) o(); else off = o; });
-    return () => { cancelled = true; off?.(); };
+    void bootstrap().then((o) => {
+      if (cancelled) o();
+      else off = o;
+    });
+    return () => {
+      cancelled = true;
+      off?.();
+    };
   }, []);
-  if (!ready) return <main className="window loading" role="status">{t('app.loading')}</main>;
-  if (loadError) return <main className="window" role="alert">{t('app.loadFailed', { message: loadError })}</main>;
+  if (!ready)
+    return (
+      <main className="window loading" role="status">
+        {t('app.loading')}
+      </main>
+    );
+  if (loadError)
+    return (
+      <main className="window" role="alert">
+        {t('app.loadFailed', { message: loadError })}
+      </main>
+    );
   return signedIn ? <ChatWindow /> : <SignIn />;
 }
 

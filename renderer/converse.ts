@@ -4,7 +4,9 @@
 import type { ConverseApi, IpcArgs, IpcCallName, IpcResult } from '../shared/ipc';
 
 declare global {
-  interface Window { converse?: ConverseApi }
+  interface Window {
+    converse?: ConverseApi;
+  }
 }
 
 export function converseAvailable(): boolean {
@@ -17,14 +19,19 @@ export function converse(): ConverseApi {
   return api;
 }
 
-export const invoke = <N extends IpcCallName>(name: N, args: IpcArgs<N>): Promise<IpcResult<N>> => converse().invoke(name, args);
+export const invoke = <N extends IpcCallName>(name: N, args: IpcArgs<N>): Promise<IpcResult<N>> =>
+  converse().invoke(name, args);
 
 /** The code main attached to a failed call (shared/error-codes.ts), if any. */
 export const errorCode = (e: unknown): string | null =>
-  e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string' ? (e as { code: string }).code : null;
+  e && typeof e === 'object' && 'code' in e && typeof (e as { code: unknown }).code === 'string'
+    ? (e as { code: string }).code
+    : null;
 
 export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /** A client id main and the server dedupe sends on. */
 export const newClientId = (): string =>
-  typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+  typeof crypto !== 'undefined' && 'randomUUID' in crypto
+    ? crypto.randomUUID()
+    : `c-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;

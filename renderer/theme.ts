@@ -2,7 +2,8 @@
 import { useEffect, useState } from 'react';
 import { useApp } from './state/appStore';
 
-const query = () => (typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null);
+const query = () =>
+  typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
 
 export function useSystemDark(): boolean {
   const [dark, setDark] = useState(() => query()?.matches ?? false);
@@ -25,5 +26,7 @@ export function useDarkTheme(): boolean {
 /** Put the theme on <html> so the stylesheet's variables switch. */
 export function useApplyTheme(): void {
   const dark = useDarkTheme();
-  useEffect(() => { document.documentElement.dataset.theme = dark ? 'dark' : 'light'; }, [dark]);
+  useEffect(() => {
+    document.documentElement.dataset.theme = dark ? 'dark' : 'light';
+  }, [dark]);
 }

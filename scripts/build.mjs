@@ -29,7 +29,8 @@ const ESM_CJS_GLOBALS = [
 ].join('\n');
 const common = { bundle: true, sourcemap: true, logLevel: 'warning', absWorkingDir: root, legalComments: 'none' };
 
-for (const dir of ['dist/main', 'dist/preload', 'dist/renderer-bridge']) rmSync(r(dir), { recursive: true, force: true });
+for (const dir of ['dist/main', 'dist/preload', 'dist/renderer-bridge'])
+  rmSync(r(dir), { recursive: true, force: true });
 
 const bundles = await Promise.allSettled([
   build({
@@ -55,7 +56,9 @@ const bundles = await Promise.allSettled([
     // It runs from app.asar.unpacked (electron-builder.config.ts), where only the native module and its
     // loaders are unpacked: everything else (zod) is bundled in.
     external: ['better-sqlite3'],
-    banner: { js: "import { createRequire as __converseCreateRequire } from 'node:module';\nconst require = __converseCreateRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __converseCreateRequire } from 'node:module';\nconst require = __converseCreateRequire(import.meta.url);",
+    },
   }),
   // The embedded demo server, run in an Electron utility process (main/embedded-server.ts). It
   // runs from app.asar.unpacked like the writer, so everything but the native module is bundled.
@@ -100,7 +103,11 @@ if (!existsSync(r('renderer/vite.config.ts'))) {
   console.error('build: renderer/vite.config.ts is missing, so the renderer cannot be built.');
   process.exit(1);
 }
-const vite = spawnSync(process.execPath, [r('node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+const vite = spawnSync(
+  process.execPath,
+  [r('node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'],
+  { cwd: root, stdio: 'inherit' },
+);
 if (vite.status !== 0) {
   console.error('build: the renderer build failed.');
   process.exit(vite.status ?? 1);

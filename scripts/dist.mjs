@@ -74,10 +74,13 @@ export function planDist(args, host = { platform: process.platform, arch: proces
     if (!platform) throw new Error(`no installers are made on ${host.platform}; name one of --linux, --mac, --win`);
     platforms.push({ platform, targets: [] });
   }
-  if (archs.length > 1) throw new Error(`one arch at a time (the Electron build of SQLite is made per arch): got ${archs.join(', ')}`);
+  if (archs.length > 1)
+    throw new Error(`one arch at a time (the Electron build of SQLite is made per arch): got ${archs.join(', ')}`);
   const arch = archs[0] ?? host.arch;
-  if (arch === 'universal') throw new Error('universal macOS builds are not supported: build --x64 and --arm64 separately');
-  if (!shared.some((a) => a === '--publish' || a === '-p' || a.startsWith('--publish='))) shared.push('--publish', 'never');
+  if (arch === 'universal')
+    throw new Error('universal macOS builds are not supported: build --x64 and --arm64 separately');
+  if (!shared.some((a) => a === '--publish' || a === '-p' || a.startsWith('--publish=')))
+    shared.push('--publish', 'never');
   return platforms.map(({ platform, targets }) => ({
     platform,
     arch,

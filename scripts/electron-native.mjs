@@ -53,7 +53,9 @@ function readJson(file) {
 // npm install on a machine that skipped Electron's download (CI, a closed network): nothing to
 // build for, and nothing to fetch from.
 if (args['if-possible'] && process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
-  console.log('converse: Electron was not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD), so neither is its SQLite build; `npm run web` runs the app in a browser.');
+  console.log(
+    'converse: Electron was not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD), so neither is its SQLite build; `npm run web` runs the app in a browser.',
+  );
   process.exit(0);
 }
 
@@ -62,7 +64,9 @@ try {
   const pkg = readJson(require.resolve('electron/package.json'));
   const abiFile = path.join(path.dirname(require.resolve('electron/package.json')), 'abi_version');
   // Electron's package records its NODE_MODULE_VERSION; node-abi knows it for older releases.
-  const abi = existsSync(abiFile) ? readFileSync(abiFile, 'utf8').trim() : require('node-abi').getAbi(pkg.version, 'electron');
+  const abi = existsSync(abiFile)
+    ? readFileSync(abiFile, 'utf8').trim()
+    : require('node-abi').getAbi(pkg.version, 'electron');
   electron = { version: pkg.version, abi };
 } catch (err) {
   fail(`the electron package is not installed (${err.message})`);
@@ -93,7 +97,9 @@ function upToDate() {
 }
 
 if (!args.force && upToDate()) {
-  console.log(`converse: Electron ${electron.version} build of better-sqlite3 ${sqliteVersion} is ready (${path.relative(root, binaryFile)})`);
+  console.log(
+    `converse: Electron ${electron.version} build of better-sqlite3 ${sqliteVersion} is ready (${path.relative(root, binaryFile)})`,
+  );
   process.exit(0);
 }
 
@@ -114,36 +120,83 @@ function run(label, cmd, cmdArgs) {
   console.log(`converse: ${label}…`);
   // During npm install only the outcome is shown (one line); run by hand, every step is.
   const stdio = args['if-possible'] ? 'ignore' : 'inherit';
-  const r = spawnSync(cmd, cmdArgs, { cwd: work, stdio, timeout: STEP_TIMEOUT_MS, env: { ...process.env, npm_config_build_from_source: '' } });
+  const r = spawnSync(cmd, cmdArgs, {
+    cwd: work,
+    stdio,
+    timeout: STEP_TIMEOUT_MS,
+    env: { ...process.env, npm_config_build_from_source: '' },
+  });
   return r.status === 0 && existsSync(built);
 }
 
 const runtimeArgs = [`--runtime=electron`, `--target=${electron.version}`, `--arch=${args.arch}`];
 let source = null;
 // 1. better-sqlite3's prebuilt binary for this Electron, as its own install script fetches for Node.
-const prebuild = path.join(path.dirname(require.resolve('prebuild-install/package.json', { paths: [sqliteDir] })), 'bin.js');
-if (run(`fetching the prebuilt better-sqlite3 for Electron ${electron.version} (ABI ${electron.abi}, ${args.platform}-${args.arch})`, process.execPath,
-  [prebuild, '--runtime', 'electron', '--target', electron.version, '--arch', args.arch, '--platform', args.platform, '--verbose'])) {
+const prebuild = path.join(
+  path.dirname(require.resolve('prebuild-install/package.json', { paths: [sqliteDir] })),
+  'bin.js',
+);
+if (
+  run(
+    `fetching the prebuilt better-sqlite3 for Electron ${electron.version} (ABI ${electron.abi}, ${args.platform}-${args.arch})`,
+    process.execPath,
+    [
+      prebuild,
+      '--runtime',
+      'electron',
+      '--target',
+      electron.version,
+      '--arch',
+      args.arch,
+      '--platform',
+      args.platform,
+      '--verbose',
+    ],
+  )
+) {
   source = 'prebuilt';
 } else if (args.platform === process.platform) {
   // 2. A compile against Electron's headers (needs a C++ toolchain and Python, like any node-gyp build).
   let nodeGyp = null;
-  try { nodeGyp = require.resolve('node-gyp/bin/node-gyp.js'); } catch { /* fall back to npm's own */ }
+  try {
+    nodeGyp = require.resolve('node-gyp/bin/node-gyp.js');
+  } catch {
+    /* fall back to npm's own */
+  }
   if (!nodeGyp && process.env.npm_execpath) {
-    const bundled = path.join(path.dirname(process.env.npm_execpath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
+    const bundled = path.join(
+      path.dirname(process.env.npm_execpath),
+      '..',
+      'node_modules',
+      'node-gyp',
+      'bin',
+      'node-gyp.js',
+    );
     if (existsSync(bundled)) nodeGyp = bundled;
   }
-  if (nodeGyp && run(`compiling better-sqlite3 against Electron ${electron.version}'s headers`, process.execPath,
-    [nodeGyp, 'rebuild', '--release', ...runtimeArgs, '--dist-url=https://electronjs.org/headers'])) {
+  if (
+    nodeGyp &&
+    run(`compiling better-sqlite3 against Electron ${electron.version}'s headers`, process.execPath, [
+      nodeGyp,
+      'rebuild',
+      '--release',
+      ...runtimeArgs,
+      '--dist-url=https://electronjs.org/headers',
+    ])
+  ) {
     source = 'compiled';
   }
 }
 if (!source) {
-  fail(`neither a prebuilt binary for Electron ${electron.version} could be downloaded nor Electron's headers to compile against (no internet access?); run \`npm run electron:native\` again with internet access`);
+  fail(
+    `neither a prebuilt binary for Electron ${electron.version} could be downloaded nor Electron's headers to compile against (no internet access?); run \`npm run electron:native\` again with internet access`,
+  );
 }
 
 mkdirSync(OUT_DIR, { recursive: true });
 copyFileSync(built, binaryFile);
 writeFileSync(infoFile, `${JSON.stringify({ ...wanted, source, builtAt: new Date().toISOString() }, null, 2)}\n`);
 rmSync(WORK_DIR, { recursive: true, force: true });
-console.log(`converse: Electron ${electron.version} build of better-sqlite3 written to ${path.relative(root, binaryFile)} (${source})`);
+console.log(
+  `converse: Electron ${electron.version} build of better-sqlite3 written to ${path.relative(root, binaryFile)} (${source})`,
+);

@@ -15,7 +15,10 @@ if (output) console.log(output);
 const messages = results.flatMap((r) => r.messages);
 const reported = messages.filter((m) => m.severity === 1 && REPORTED_NOT_FAILED.has(m.ruleId));
 const failing = messages.length - reported.length;
-if (reported.length) console.log(`lint: ${reported.length} size warning(s) (${[...REPORTED_NOT_FAILED].join(', ')}) reported, not failing`);
+if (reported.length)
+  console.log(
+    `lint: ${reported.length} size warning(s) (${[...REPORTED_NOT_FAILED].join(', ')}) reported, not failing`,
+  );
 if (failing) {
   console.error(`lint: ${failing} problem(s) fail the gate`);
   process.exit(1);

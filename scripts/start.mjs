@@ -20,13 +20,18 @@ try {
   // In Node, require('electron') is the binary's path, and throws when it was never downloaded.
   const p = require('electron');
   if (typeof p === 'string' && existsSync(p)) electron = p;
-} catch { /* reported below */ }
+} catch {
+  /* reported below */
+}
 if (!electron) {
-  console.error(`converse: Electron is not installed on this machine (installed with ELECTRON_SKIP_BINARY_DOWNLOAD, or its download failed): run \`npm install\` with internet access to get it; meanwhile ${WEB_HINT}.`);
+  console.error(
+    `converse: Electron is not installed on this machine (installed with ELECTRON_SKIP_BINARY_DOWNLOAD, or its download failed): run \`npm install\` with internet access to get it; meanwhile ${WEB_HINT}.`,
+  );
   process.exit(1);
 }
 
-const node = (script, args = []) => spawnSync(process.execPath, [path.join(root, script), ...args], { cwd: root, stdio: 'inherit' }).status ?? 1;
+const node = (script, args = []) =>
+  spawnSync(process.execPath, [path.join(root, script), ...args], { cwd: root, stdio: 'inherit' }).status ?? 1;
 if (node('scripts/electron-native.mjs') !== 0) process.exit(1);
 if (node('scripts/build.mjs') !== 0) process.exit(1);
 const run = spawnSync(electron, ['.', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });

@@ -10,9 +10,18 @@ const session = await startDesktopSession();
 const env = { ...process.env, ...session.env };
 mkdirSync('test-artifacts', { recursive: true });
 const vitestJson = (name) => `test-artifacts/vitest-${name}.json`;
-const vitest = (name, extra) => ['vitest', 'run', ...extra, '--reporter=default', '--reporter=json', `--outputFile=${vitestJson(name)}`];
+const vitest = (name, extra) => [
+  'vitest',
+  'run',
+  ...extra,
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile=${vitestJson(name)}`,
+];
 
 const steps = [
+  // The tree as Prettier writes it (.prettierrc.json): `npm run format` fixes what this finds.
+  { name: 'format', cmd: 'npx', args: ['prettier', '--check', '.', '--log-level', 'warn'] },
   // ESLint with --max-warnings=0, except that size warnings (max-lines, complexity) are listed, not failed.
   { name: 'lint', cmd: 'node', args: ['scripts/lint.mjs'] },
   { name: 'type-check', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.json', '--noEmit'] },
@@ -22,10 +31,26 @@ const steps = [
   // The app as `npm start` builds it: main, writer, embedded server, preload bundles and the renderer.
   { name: 'build', cmd: 'node', args: ['scripts/build.mjs'] },
   // The built Electron main bundle under Node with the electron stand-in (tests/boot/).
-  { name: 'boot (built Electron main)', cmd: 'npx', args: vitest('boot', ['--config', 'tests/boot/vitest.config.ts']), counts: vitestJson('boot') },
-  { name: 'browser end-to-end', cmd: 'npx', args: vitest('e2e', ['--config', 'tests/e2e/vitest.config.ts']), counts: vitestJson('e2e') },
+  {
+    name: 'boot (built Electron main)',
+    cmd: 'npx',
+    args: vitest('boot', ['--config', 'tests/boot/vitest.config.ts']),
+    counts: vitestJson('boot'),
+  },
+  {
+    name: 'browser end-to-end',
+    cmd: 'npx',
+    args: vitest('e2e', ['--config', 'tests/e2e/vitest.config.ts']),
+    counts: vitestJson('e2e'),
+  },
   // Counted only where Electron exists (run.mjs writes the report then); a skip writes none.
-  { name: 'electron end-to-end', cmd: 'node', args: ['tests/electron/run.mjs'], counts: vitestJson('electron'), countsOptional: true },
+  {
+    name: 'electron end-to-end',
+    cmd: 'node',
+    args: ['tests/electron/run.mjs'],
+    counts: vitestJson('electron'),
+    countsOptional: true,
+  },
 ];
 
 const total = { passed: 0, failed: 0, skipped: 0 };
@@ -53,14 +78,20 @@ for (const step of steps) {
   times.push({ name: step.name, ms, ok: r.status === 0 });
   console.log(`=== ${step.name}: ${r.status === 0 ? 'passed' : 'failed'} in ${seconds(ms)}`);
   if (step.counts && !(step.countsOptional && !existsSync(step.counts))) addCounts(step.counts);
-  if (r.status !== 0) { failed = step.name; break; }
+  if (r.status !== 0) {
+    failed = step.name;
+    break;
+  }
 }
 session.stop();
 const width = Math.max(...times.map((t) => t.name.length), 'total'.length);
 console.log('\nstep times:');
-for (const t of times) console.log(`  ${t.name.padEnd(width)}  ${seconds(t.ms).padStart(8)}${t.ok ? '' : '  (failed)'}`);
+for (const t of times)
+  console.log(`  ${t.name.padEnd(width)}  ${seconds(t.ms).padStart(8)}${t.ok ? '' : '  (failed)'}`);
 console.log(`  ${'total'.padEnd(width)}  ${seconds(times.reduce((n, t) => n + t.ms, 0)).padStart(8)}`);
 if (failed) console.error(`\nnpm test failed at: ${failed}`);
 else console.log('\nnpm test: every step passed');
-console.log(`tests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`);
+console.log(
+  `tests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
+);
 process.exit(failed ? 1 : 0);

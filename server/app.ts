@@ -15,7 +15,13 @@ import { ServerChannelSink, type InboundStep } from './messaging/channel-sink';
 import { AttachmentFiles } from './attachments/files';
 import { SandboxConnector } from './channels/sandbox';
 import type { Connector } from './channels/connector';
-import { createConnectors, readChannelSettings, registerWebhookRoutes, processPendingWebhooks, type ChannelConnectors } from './channels/index';
+import {
+  createConnectors,
+  readChannelSettings,
+  registerWebhookRoutes,
+  processPendingWebhooks,
+  type ChannelConnectors,
+} from './channels/index';
 import { installErrorHandler } from './http/errors';
 import { userRoutes } from './http/routes-user';
 import { attachmentRoutes } from './http/routes-attachments';
@@ -54,7 +60,13 @@ export interface StartOptions {
   /** The better-sqlite3 native module to load (the Electron shell's Electron-ABI build); unset: node_modules'. */
   sqliteBinding?: string;
   /** Tuning for tests and benchmarks. */
-  stream?: { heartbeatMs?: number; helloTimeoutMs?: number; maxBufferedBytes?: number; slowConsumerMs?: number; maxBadFrames?: number };
+  stream?: {
+    heartbeatMs?: number;
+    helloTimeoutMs?: number;
+    maxBufferedBytes?: number;
+    slowConsumerMs?: number;
+    maxBadFrames?: number;
+  };
   retryDelaysMs?: number[];
   /** Fault injection (tests): called after each step of an inbound message or a CRM event; a throw stops processing there, as a crash would. */
   checkpoints?: { inbound?: (step: InboundStep) => void; crmEvent?: (step: 'claimed') => void };
@@ -96,8 +108,12 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   // Settings first: a bad setting fails start-up with its name before anything is opened.
   const channelSettings = readChannelSettings(env);
   const timeZone = env.CONVERSE_TIME_ZONE?.trim();
-  if (timeZone && !isTimeZone(timeZone)) throw new SettingsError(`CONVERSE_TIME_ZONE is "${timeZone}"; it must be an IANA time zone such as "America/New_York".`);
-  const logLevel: LogLevel = opts.log === false ? 'silent' : opts.log === true ? 'info' : opts.log ?? logLevelFrom(env.CONVERSE_LOG_LEVEL);
+  if (timeZone && !isTimeZone(timeZone))
+    throw new SettingsError(
+      `CONVERSE_TIME_ZONE is "${timeZone}"; it must be an IANA time zone such as "America/New_York".`,
+    );
+  const logLevel: LogLevel =
+    opts.log === false ? 'silent' : opts.log === true ? 'info' : (opts.log ?? logLevelFrom(env.CONVERSE_LOG_LEVEL));
   const uploads = uploadRulesFrom(env);
   const store = new SqliteStore(path.join(opts.dataDir, 'converse.db'), { nativeBinding: opts.sqliteBinding });
   try {
@@ -109,8 +125,15 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
 }
 
 async function assemble(
-  opts: StartOptions, env: Record<string, string | undefined>, now: () => Date, host: string, port: number,
-  store: SqliteStore, channelSettings: ReturnType<typeof readChannelSettings>, logLevel: LogLevel, uploads: UploadRules,
+  opts: StartOptions,
+  env: Record<string, string | undefined>,
+  now: () => Date,
+  host: string,
+  port: number,
+  store: SqliteStore,
+  channelSettings: ReturnType<typeof readChannelSettings>,
+  logLevel: LogLevel,
+  uploads: UploadRules,
 ): Promise<RunningServer> {
   // The logger comes first: everything below reports its background failures through it.
   const app = Fastify({
@@ -133,24 +156,42 @@ async function assemble(
   // Background failures (a status or send that could not be stored) are reported, never thrown.
   const report = (message: string) => log.error(message);
   const sink = new ServerChannelSink({
-    store, publisher, connectors: connectorSet, files, now, onError: report, checkpoint: opts.checkpoints?.inbound, mediaRetryDelaysMs: opts.mediaRetryDelaysMs,
+    store,
+    publisher,
+    connectors: connectorSet,
+    files,
+    now,
+    onError: report,
+    checkpoint: opts.checkpoints?.inbound,
+    mediaRetryDelaysMs: opts.mediaRetryDelaysMs,
   });
 
   const sandbox: { sms: SandboxConnector | null; whatsapp: SandboxConnector | null } = { sms: null, whatsapp: null };
   const autoReply = msSetting(env.SANDBOX_AUTO_REPLY, opts.demo ? 2500 : null);
   const makeSandbox = (channel: Channel): Connector => {
     const c = new SandboxConnector(channel, {
-      sink: () => sink, now,
-      sentAfterMs: Number(env.SANDBOX_SENT_MS ?? 300), deliveredAfterMs: Number(env.SANDBOX_DELIVERED_MS ?? 900),
+      sink: () => sink,
+      now,
+      sentAfterMs: Number(env.SANDBOX_SENT_MS ?? 300),
+      deliveredAfterMs: Number(env.SANDBOX_DELIVERED_MS ?? 900),
       autoReplyAfterMs: autoReply,
     });
     sandbox[channel] = c;
     return c;
   };
-  connectors = createConnectors(channelSettings, { sandbox: { sms: () => makeSandbox('sms'), whatsapp: () => makeSandbox('whatsapp') } });
+  connectors = createConnectors(channelSettings, {
+    sandbox: { sms: () => makeSandbox('sms'), whatsapp: () => makeSandbox('whatsapp') },
+  });
 
   const sessions = new Sessions(store, now);
-  const sends = new SendPipeline({ store, publisher, connectors: connectorSet, now, retryDelaysMs: opts.retryDelaysMs, onError: report });
+  const sends = new SendPipeline({
+    store,
+    publisher,
+    connectors: connectorSet,
+    now,
+    retryDelaysMs: opts.retryDelaysMs,
+    onError: report,
+  });
   // Task reminders: rows in the database, fired by this scheduler (started after listen).
   const firing = new Set<Promise<void>>();
   const fire = fireTaskReminder({ store, publisher });
@@ -165,7 +206,8 @@ async function assemble(
     onError: (err, r) => report(`task reminder${r ? ` ${r.taskId}` : 's'}: ${(err as Error).message}`),
   });
   const workspace = new Workspace(store, publisher, now, reminders);
-  const revokeSessions = (ids: string[]) => hub.closeSessions(new Set(ids), CloseCode.SESSION_REVOKED, 'This session was signed out.');
+  const revokeSessions = (ids: string[]) =>
+    hub.closeSessions(new Set(ids), CloseCode.SESSION_REVOKED, 'This session was signed out.');
   workspace.onSessionsRevoked = revokeSessions;
 
   const timeZone = env.CONVERSE_TIME_ZONE?.trim(); // validated in startServer
@@ -175,27 +217,62 @@ async function assemble(
   await sends.failInterrupted();
 
   installErrorHandler(app);
-  const ctx: ApiContext = { store, sessions, publisher, workspace, sends, files, connectors: connectorSet, sandbox, now, revokeSessions, signInLimits: opts.signInLimits, uploads,
-    fetchInboundMedia: (id: string) => sink.fetchMediaNow(id) };
-  await app.register(async (api) => {
-    userRoutes(api, ctx);
-    attachmentRoutes(api, ctx);
-    adminRoutes(api, ctx);
-  }, { prefix: '/api/v1' });
+  const ctx: ApiContext = {
+    store,
+    sessions,
+    publisher,
+    workspace,
+    sends,
+    files,
+    connectors: connectorSet,
+    sandbox,
+    now,
+    revokeSessions,
+    signInLimits: opts.signInLimits,
+    uploads,
+    fetchInboundMedia: (id: string) => sink.fetchMediaNow(id),
+  };
+  await app.register(
+    async (api) => {
+      userRoutes(api, ctx);
+      attachmentRoutes(api, ctx);
+      adminRoutes(api, ctx);
+    },
+    { prefix: '/api/v1' },
+  );
   // POST /api/v1/events: other systems' lead, task and activity events, with the workspace API key.
-  await registerEventsRoute(app, { apiKeyHashes: () => store.apiKeyHashes(), ...crmEventHandlers({ store, workspace, publisher, now, checkpoint: opts.checkpoints?.crmEvent }) });
+  await registerEventsRoute(app, {
+    apiKeyHashes: () => store.apiKeyHashes(),
+    ...crmEventHandlers({ store, workspace, publisher, now, checkpoint: opts.checkpoints?.crmEvent }),
+  });
 
   // Providers' webhooks: verify → sink.saveWebhook (durable) → 2xx → process.
   const webhookDeps = { sink, settings: channelSettings, connectors, now, log };
   const webhooks = registerWebhookRoutes(app, webhookDeps);
 
-  const gateway = new StreamGateway({ store, sessions, hub, sends, publisher, now, log: (m) => app.log.error(m), ...opts.stream });
+  const gateway = new StreamGateway({
+    store,
+    sessions,
+    hub,
+    sends,
+    publisher,
+    now,
+    log: (m) => app.log.error(m),
+    ...opts.stream,
+  });
   gateway.attach(app.server);
   // Uploads no message took are deleted after the expiry; the sweep runs every quarter of it (at most hourly).
   const uploadSweep = startUploadSweep({
-    store, files, rules: uploads, now, everyMs: Math.min(3_600_000, uploads.expireAfterMs / 4),
+    store,
+    files,
+    rules: uploads,
+    now,
+    everyMs: Math.min(3_600_000, uploads.expireAfterMs / 4),
     onError: (err) => log.error(`upload sweep: ${(err as Error).message}`),
-    onSwept: (n) => log.info(`upload sweep: ${n} unsent upload(s) older than ${Math.round(uploads.expireAfterMs / 3_600_000)} h deleted`),
+    onSwept: (n) =>
+      log.info(
+        `upload sweep: ${n} unsent upload(s) older than ${Math.round(uploads.expireAfterMs / 3_600_000)} h deleted`,
+      ),
   });
 
   try {
@@ -206,7 +283,9 @@ async function assemble(
     await connectors.close();
     // Keep the error's code: a caller that wants another port when this one is taken (the
     // Electron shell's embedded server) tells EADDRINUSE from every other failure by it.
-    throw Object.assign(new Error(`Cannot listen on ${host}:${port}: ${(err as Error).message}`, { cause: err }), { code: (err as NodeJS.ErrnoException).code });
+    throw Object.assign(new Error(`Cannot listen on ${host}:${port}: ${(err as Error).message}`, { cause: err }), {
+      code: (err as NodeJS.ErrnoException).code,
+    });
   }
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
@@ -215,15 +294,26 @@ async function assemble(
   reminders.start();
   uploadSweep.start();
   // Inbound messages stored before a stop get their outcome first, then pending webhooks run.
-  void sink.resume().catch((err: Error) => log.error(`inbound outcomes: ${err.message}`)).then(() => processPendingWebhooks(webhookDeps)).catch((err: Error) => log.error(`pending webhooks: ${err.message}`));
+  void sink
+    .resume()
+    .catch((err: Error) => log.error(`inbound outcomes: ${err.message}`))
+    .then(() => processPendingWebhooks(webhookDeps))
+    .catch((err: Error) => log.error(`pending webhooks: ${err.message}`));
 
   let closing: Promise<void> | null = null;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
     port: boundPort,
     internals: {
-      store, sink, workspace, connectors: connectorSet, sandbox, gateway,
-      webhooksIdle: () => webhooks.idle(), runDueReminders: () => reminders.runDue(), sweepUploads: () => uploadSweep.runOnce(),
+      store,
+      sink,
+      workspace,
+      connectors: connectorSet,
+      sandbox,
+      gateway,
+      webhooksIdle: () => webhooks.idle(),
+      runDueReminders: () => reminders.runDue(),
+      sweepUploads: () => uploadSweep.runOnce(),
     },
     createdApiKey: createdKey,
     close() {

@@ -6,7 +6,9 @@ import { REDACTED, redactText, redactUrl } from '../shared/redact';
 import type { LogLevel } from './settings';
 
 /** Where log lines go instead of stdout (tests capture them). */
-export interface LogDestination { write(line: string): void }
+export interface LogDestination {
+  write(line: string): void;
+}
 
 /** The background-failure reporter the server's parts are given: a message, at warn or error. */
 export interface ServerLog {
@@ -15,7 +17,15 @@ export interface ServerLog {
   info(message: string): void;
 }
 
-const SECRET_HEADERS = ['authorization', 'cookie', 'x-api-key', 'x-hub-signature', 'x-hub-signature-256', 'verification-token', 'validation-token'];
+const SECRET_HEADERS = [
+  'authorization',
+  'cookie',
+  'x-api-key',
+  'x-hub-signature',
+  'x-hub-signature-256',
+  'verification-token',
+  'validation-token',
+];
 
 export function loggerOptions(level: LogLevel, stream?: LogDestination): FastifyServerOptions['logger'] {
   return {
@@ -26,13 +36,25 @@ export function loggerOptions(level: LogLevel, stream?: LogDestination): Fastify
       censor: REDACTED,
     },
     serializers: {
-      req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactUrl(req.url), remoteAddress: req.ip }),
-      err: (err: Error & { code?: unknown }) => ({ type: err.name, message: redactText(err.message ?? ''), stack: err.stack ? redactText(err.stack) : undefined, code: err.code }),
+      req: (req: { method: string; url: string; ip?: string }) => ({
+        method: req.method,
+        url: redactUrl(req.url),
+        remoteAddress: req.ip,
+      }),
+      err: (err: Error & { code?: unknown }) => ({
+        type: err.name,
+        message: redactText(err.message ?? ''),
+        stack: err.stack ? redactText(err.stack) : undefined,
+        code: err.code,
+      }),
     },
     hooks: {
       // Messages and the string fields next to them are scrubbed before pino formats them.
       logMethod(args: unknown[], method: (...a: unknown[]) => void) {
-        method.apply(this, args.map((a) => scrub(a, 2)));
+        method.apply(
+          this,
+          args.map((a) => scrub(a, 2)),
+        );
       },
     },
   } as FastifyServerOptions['logger'];

@@ -18,9 +18,16 @@ export function effectiveEnv(env: NodeJS.ProcessEnv, dataDir: string): Record<st
     return { ...env };
   }
   let parsed: unknown;
-  try { parsed = JSON.parse(readFileSync(file, 'utf8')); } catch (err) { throw new SettingsError(`The config file ${file} is not valid JSON: ${(err as Error).message}`); }
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new SettingsError(`The config file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
   const r = ConfigFile.safeParse(parsed);
-  if (!r.success) throw new SettingsError(`The config file ${file} must be one JSON object of setting names to strings, numbers or booleans.`);
+  if (!r.success)
+    throw new SettingsError(
+      `The config file ${file} must be one JSON object of setting names to strings, numbers or booleans.`,
+    );
   const fromFile = Object.fromEntries(Object.entries(r.data).map(([k, v]) => [k, String(v)]));
   return { ...fromFile, ...env };
 }
@@ -28,7 +35,8 @@ export function effectiveEnv(env: NodeJS.ProcessEnv, dataDir: string): Record<st
 export function portFrom(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_PORT;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new SettingsError(`CONVERSE_PORT is "${raw}"; it must be a port number between 0 and 65535.`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new SettingsError(`CONVERSE_PORT is "${raw}"; it must be a port number between 0 and 65535.`);
   return n;
 }
 
@@ -46,7 +54,8 @@ export function msSetting(raw: string | undefined, fallback: number | null): num
 function positiveSetting(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw.trim() === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new SettingsError(`${name} is "${raw}"; it must be a number greater than 0.`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new SettingsError(`${name} is "${raw}"; it must be a number greater than 0.`);
   return n;
 }
 
@@ -54,7 +63,9 @@ function positiveSetting(name: string, raw: string | undefined, fallback: number
 export function uploadRulesFrom(env: Record<string, string | undefined>) {
   return {
     expireAfterMs: positiveSetting('CONVERSE_UPLOAD_EXPIRY_HOURS', env.CONVERSE_UPLOAD_EXPIRY_HOURS, 24) * 3_600_000,
-    quotaBytes: Math.floor(positiveSetting('CONVERSE_UPLOAD_QUOTA_MB', env.CONVERSE_UPLOAD_QUOTA_MB, 200) * 1024 * 1024),
+    quotaBytes: Math.floor(
+      positiveSetting('CONVERSE_UPLOAD_QUOTA_MB', env.CONVERSE_UPLOAD_QUOTA_MB, 200) * 1024 * 1024,
+    ),
     quotaFiles: Math.floor(positiveSetting('CONVERSE_UPLOAD_QUOTA_FILES', env.CONVERSE_UPLOAD_QUOTA_FILES, 100)),
   };
 }

@@ -14,13 +14,17 @@ try {
   console.log(`  data: ${dataDir}`);
   console.log(`  API: ${server.url}/api/v1   stream: ${server.url.replace(/^http/, 'ws')}/api/v1/stream`);
   if (server.createdApiKey) {
-    console.log(`  events API key (POST /api/v1/events, header X-Api-Key; shown once, stored hashed): ${server.createdApiKey}`);
+    console.log(
+      `  events API key (POST /api/v1/events, header X-Api-Key; shown once, stored hashed): ${server.createdApiKey}`,
+    );
   }
   if (demo) {
     console.log(`  demo sign-ins (password "${DEMO_PASSWORD}"):`);
     for (const a of Object.values(DEMO_ACCOUNTS)) console.log(`    ${a.email.padEnd(22)} ${a.name} (${a.role})`);
   }
-  const stop = () => { void server.close().then(() => process.exit(0)); };
+  const stop = () => {
+    void server.close().then(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 } catch (err) {

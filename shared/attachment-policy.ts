@@ -6,11 +6,26 @@ import { ErrorCode } from './error-codes';
 
 export type ConnectorName = 'whatsapp' | 'ringcentral' | 'ctm' | 'sandbox-sms' | 'sandbox-whatsapp';
 
-interface AllowedType { mimeType: string; extensions: string[]; kind: AttachmentKind; maxBytes: number }
-export interface AttachmentPolicy { connector: ConnectorName; label: string; types: AllowedType[]; maxBytes: number }
+interface AllowedType {
+  mimeType: string;
+  extensions: string[];
+  kind: AttachmentKind;
+  maxBytes: number;
+}
+export interface AttachmentPolicy {
+  connector: ConnectorName;
+  label: string;
+  types: AllowedType[];
+  maxBytes: number;
+}
 
 const MB = 1024 * 1024;
-const t = (mimeType: string, extensions: string[], kind: AttachmentKind, maxBytes: number): AllowedType => ({ mimeType, extensions, kind, maxBytes });
+const t = (mimeType: string, extensions: string[], kind: AttachmentKind, maxBytes: number): AllowedType => ({
+  mimeType,
+  extensions,
+  kind,
+  maxBytes,
+});
 
 // RingCentral MMS: 1.5 MB for all attachments together; one file here, so 1.5 MB for it.
 const RINGCENTRAL_MAX = 1.5 * MB;
@@ -56,8 +71,12 @@ const CTM: AllowedType[] = [
   t('text/x-vcard', ['vcf'], 'document', CTM_MAX),
 ];
 
-const policy = (connector: ConnectorName, label: string, types: AllowedType[]): AttachmentPolicy =>
-  ({ connector, label, types, maxBytes: Math.max(...types.map((x) => x.maxBytes)) });
+const policy = (connector: ConnectorName, label: string, types: AllowedType[]): AttachmentPolicy => ({
+  connector,
+  label,
+  types,
+  maxBytes: Math.max(...types.map((x) => x.maxBytes)),
+});
 
 export const ATTACHMENT_POLICIES: Record<ConnectorName, AttachmentPolicy> = {
   whatsapp: policy('whatsapp', 'WhatsApp Business', WHATSAPP),
@@ -71,15 +90,26 @@ export const ATTACHMENT_POLICIES: Record<ConnectorName, AttachmentPolicy> = {
 /** Normalise aliases so `image/jpg` and `text/rtf` match the table. */
 export function canonicalMimeType(mimeType: string): string {
   const m = (mimeType.toLowerCase().split(';')[0] ?? '').trim();
-  const aliases: Record<string, string> = { 'image/jpg': 'image/jpeg', 'image/pjpeg': 'image/jpeg', 'text/rtf': 'application/rtf', 'audio/mp3': 'audio/mpeg', 'audio/3gpp': 'video/3gpp' };
+  const aliases: Record<string, string> = {
+    'image/jpg': 'image/jpeg',
+    'image/pjpeg': 'image/jpeg',
+    'text/rtf': 'application/rtf',
+    'audio/mp3': 'audio/mpeg',
+    'audio/3gpp': 'video/3gpp',
+  };
   return aliases[m] ?? m;
 }
 
-const formatSize = (bytes: number): string => (bytes >= MB ? `${+(bytes / MB).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`);
+const formatSize = (bytes: number): string =>
+  bytes >= MB ? `${+(bytes / MB).toFixed(1)} MB` : `${Math.round(bytes / 1024)} KB`;
 
 export type AttachmentCheck =
   | { ok: true; kind: AttachmentKind; mimeType: string }
-  | { ok: false; code: typeof ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED | typeof ErrorCode.ATTACHMENT_TOO_LARGE; message: string };
+  | {
+      ok: false;
+      code: typeof ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED | typeof ErrorCode.ATTACHMENT_TOO_LARGE;
+      message: string;
+    };
 
 /** Check one file against a connector's policy. The message names the allowed types and the limit. */
 export function checkAttachment(connector: ConnectorName, mimeType: string, size: number): AttachmentCheck {
@@ -88,10 +118,18 @@ export function checkAttachment(connector: ConnectorName, mimeType: string, size
   const type = p.types.find((x) => x.mimeType === mime);
   if (!type) {
     const allowed = [...new Set(p.types.flatMap((x) => x.extensions))].join(', ');
-    return { ok: false, code: ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED, message: `${p.label} does not accept ${mime || 'this file type'}. Allowed: ${allowed}.` };
+    return {
+      ok: false,
+      code: ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED,
+      message: `${p.label} does not accept ${mime || 'this file type'}. Allowed: ${allowed}.`,
+    };
   }
   if (size > type.maxBytes) {
-    return { ok: false, code: ErrorCode.ATTACHMENT_TOO_LARGE, message: `This file is ${formatSize(size)}; ${p.label} accepts ${type.kind} files up to ${formatSize(type.maxBytes)}.` };
+    return {
+      ok: false,
+      code: ErrorCode.ATTACHMENT_TOO_LARGE,
+      message: `This file is ${formatSize(size)}; ${p.label} accepts ${type.kind} files up to ${formatSize(type.maxBytes)}.`,
+    };
   }
   return { ok: true, kind: type.kind, mimeType: mime };
 }
@@ -101,12 +139,15 @@ export const captionAllowed = (kind: AttachmentKind): boolean => kind === 'image
 
 /** The `accept` attribute for a file input, so the picker offers only allowed files. */
 export const acceptAttribute = (connector: ConnectorName): string =>
-  [...new Set(ATTACHMENT_POLICIES[connector].types.flatMap((x) => [x.mimeType, ...x.extensions.map((e) => `.${e}`)]))].join(',');
+  [
+    ...new Set(ATTACHMENT_POLICIES[connector].types.flatMap((x) => [x.mimeType, ...x.extensions.map((e) => `.${e}`)])),
+  ].join(',');
 
 /** Guess a type from a file name, for the client's early check before the server sniffs the bytes. */
 export function mimeTypeFromFileName(fileName: string): string | null {
   const ext = fileName.toLowerCase().split('.').pop() ?? '';
-  for (const p of Object.values(ATTACHMENT_POLICIES)) for (const x of p.types) if (x.extensions.includes(ext)) return x.mimeType;
+  for (const p of Object.values(ATTACHMENT_POLICIES))
+    for (const x of p.types) if (x.extensions.includes(ext)) return x.mimeType;
   return null;
 }
 
@@ -118,26 +159,116 @@ export function mimeTypeFromFileName(fileName: string): string | null {
 
 /** Types that run code when opened. */
 const EXECUTABLE_TYPES = new Set([
-  'application/x-msdownload', 'application/x-dosexec', 'application/vnd.microsoft.portable-executable', 'application/x-executable',
-  'application/x-elf', 'application/x-mach-binary', 'application/x-sharedlib', 'application/x-msi', 'application/x-ms-installer',
-  'application/java-archive', 'application/x-java-archive', 'application/vnd.android.package-archive', 'application/x-apple-diskimage',
-  'application/x.ms.shortcut', 'application/x-ms-shortcut', 'application/x-sh', 'application/x-shellscript', 'application/x-bat',
-  'application/hta', 'application/x-ms-application', 'application/x-deb', 'application/x-rpm', 'application/wasm',
-  'application/javascript', 'text/javascript', 'application/x-python-code',
+  'application/x-msdownload',
+  'application/x-dosexec',
+  'application/vnd.microsoft.portable-executable',
+  'application/x-executable',
+  'application/x-elf',
+  'application/x-mach-binary',
+  'application/x-sharedlib',
+  'application/x-msi',
+  'application/x-ms-installer',
+  'application/java-archive',
+  'application/x-java-archive',
+  'application/vnd.android.package-archive',
+  'application/x-apple-diskimage',
+  'application/x.ms.shortcut',
+  'application/x-ms-shortcut',
+  'application/x-sh',
+  'application/x-shellscript',
+  'application/x-bat',
+  'application/hta',
+  'application/x-ms-application',
+  'application/x-deb',
+  'application/x-rpm',
+  'application/wasm',
+  'application/javascript',
+  'text/javascript',
+  'application/x-python-code',
 ]);
-const HTML_TYPES = new Set(['text/html', 'application/xhtml+xml', 'message/rfc822', 'multipart/related', 'application/x-mimearchive']);
+const HTML_TYPES = new Set([
+  'text/html',
+  'application/xhtml+xml',
+  'message/rfc822',
+  'multipart/related',
+  'application/x-mimearchive',
+]);
 
 /** Extensions Windows, macOS or Linux run or render as a page when the file is opened. */
 const EXECUTABLE_EXTENSIONS = new Set([
-  'exe', 'com', 'scr', 'pif', 'bat', 'cmd', 'msi', 'msp', 'mst', 'dll', 'cpl', 'sys', 'drv', 'ocx', 'ps1', 'psm1', 'psd1', 'vb', 'vbs', 'vbe',
-  'js', 'jse', 'mjs', 'wsf', 'wsh', 'wsc', 'hta', 'jar', 'jnlp', 'lnk', 'url', 'scf', 'inf', 'reg', 'msc', 'gadget', 'application',
-  'appref-ms', 'xll', 'settingcontent-ms', 'library-ms', 'sh', 'bash', 'zsh', 'command', 'app', 'pkg', 'dmg', 'apk', 'deb', 'rpm', 'run',
-  'iso', 'img', 'vhd', 'vhdx', 'appimage', 'py', 'pyw', 'pl', 'rb', 'elf', 'chm', 'desktop',
+  'exe',
+  'com',
+  'scr',
+  'pif',
+  'bat',
+  'cmd',
+  'msi',
+  'msp',
+  'mst',
+  'dll',
+  'cpl',
+  'sys',
+  'drv',
+  'ocx',
+  'ps1',
+  'psm1',
+  'psd1',
+  'vb',
+  'vbs',
+  'vbe',
+  'js',
+  'jse',
+  'mjs',
+  'wsf',
+  'wsh',
+  'wsc',
+  'hta',
+  'jar',
+  'jnlp',
+  'lnk',
+  'url',
+  'scf',
+  'inf',
+  'reg',
+  'msc',
+  'gadget',
+  'application',
+  'appref-ms',
+  'xll',
+  'settingcontent-ms',
+  'library-ms',
+  'sh',
+  'bash',
+  'zsh',
+  'command',
+  'app',
+  'pkg',
+  'dmg',
+  'apk',
+  'deb',
+  'rpm',
+  'run',
+  'iso',
+  'img',
+  'vhd',
+  'vhdx',
+  'appimage',
+  'py',
+  'pyw',
+  'pl',
+  'rb',
+  'elf',
+  'chm',
+  'desktop',
 ]);
 const HTML_EXTENSIONS = new Set(['html', 'htm', 'xhtml', 'xht', 'shtml', 'mht', 'mhtml', 'svgz']);
 
 /** What a file from a lead sniffed as: its type from the bytes (null: not known), and whether an SVG carries script. */
-export interface LeadFile { mimeType: string | null; fileName: string; scripted: boolean }
+export interface LeadFile {
+  mimeType: string | null;
+  fileName: string;
+  scripted: boolean;
+}
 
 export type LeadFileVerdict = { allowed: true } | { allowed: false; reason: AttachmentBlockReason };
 
@@ -145,7 +276,8 @@ export type LeadFileVerdict = { allowed: true } | { allowed: false; reason: Atta
 export function leadFileVerdict(file: LeadFile): LeadFileVerdict {
   const mime = file.mimeType === null ? null : canonicalMimeType(file.mimeType);
   const ext = file.fileName.includes('.') ? file.fileName.toLowerCase().split('.').pop()!.trim() : '';
-  if ((mime && EXECUTABLE_TYPES.has(mime)) || EXECUTABLE_EXTENSIONS.has(ext)) return { allowed: false, reason: 'executable' };
+  if ((mime && EXECUTABLE_TYPES.has(mime)) || EXECUTABLE_EXTENSIONS.has(ext))
+    return { allowed: false, reason: 'executable' };
   if ((mime && HTML_TYPES.has(mime)) || HTML_EXTENSIONS.has(ext)) return { allowed: false, reason: 'html' };
   if (mime === 'image/svg+xml' && file.scripted) return { allowed: false, reason: 'scripted_svg' };
   if (mime === null) return { allowed: false, reason: 'unknown_type' };
@@ -154,8 +286,11 @@ export function leadFileVerdict(file: LeadFile): LeadFileVerdict {
 
 /** The English sentence for a blocked file (the renderer has its own, translated, keyed by reason). */
 export const BLOCKED_FILE_TEXT: Record<AttachmentBlockReason, string> = {
-  executable: 'This file is a program or script, which can harm your computer; it is kept in the conversation but cannot be opened or downloaded.',
+  executable:
+    'This file is a program or script, which can harm your computer; it is kept in the conversation but cannot be opened or downloaded.',
   html: 'This file is a web page, which can run code; it is kept in the conversation but cannot be opened or downloaded.',
-  scripted_svg: 'This image carries script, which can run code; it is kept in the conversation but cannot be opened or downloaded.',
-  unknown_type: 'The type of this file could not be told from its contents, so it is not offered; it is kept in the conversation.',
+  scripted_svg:
+    'This image carries script, which can run code; it is kept in the conversation but cannot be opened or downloaded.',
+  unknown_type:
+    'The type of this file could not be told from its contents, so it is not offered; it is kept in the conversation.',
 };

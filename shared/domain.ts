@@ -67,10 +67,25 @@ export const LEAD_LIMITS = {
 } as const;
 
 /** A lead's custom fields as a writer may set them (LEAD_LIMITS). */
-export const LeadCustomFields = z.record(
-  z.string().max(LEAD_LIMITS.customFieldNameChars, `a custom field name is at most ${LEAD_LIMITS.customFieldNameChars} characters`),
-  z.string().max(LEAD_LIMITS.customFieldValueChars, `a custom field value is at most ${LEAD_LIMITS.customFieldValueChars} characters`),
-).refine((f) => Object.keys(f).length <= LEAD_LIMITS.customFields, `a lead has at most ${LEAD_LIMITS.customFields} custom fields`);
+export const LeadCustomFields = z
+  .record(
+    z
+      .string()
+      .max(
+        LEAD_LIMITS.customFieldNameChars,
+        `a custom field name is at most ${LEAD_LIMITS.customFieldNameChars} characters`,
+      ),
+    z
+      .string()
+      .max(
+        LEAD_LIMITS.customFieldValueChars,
+        `a custom field value is at most ${LEAD_LIMITS.customFieldValueChars} characters`,
+      ),
+  )
+  .refine(
+    (f) => Object.keys(f).length <= LEAD_LIMITS.customFields,
+    `a lead has at most ${LEAD_LIMITS.customFields} custom fields`,
+  );
 
 export const LeadView = z.object({
   id: z.string(),

@@ -12,7 +12,8 @@ const INVISIBLE = /[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\u200b-\u200d\u2
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
 /** "; codecs=opus", "; charset=utf-8" to the end: MIME parameters (the known ones, so "a; b=c.pdf" keeps its name), never part of a file's name. */
-const MIME_PARAMETERS = /\s*;\s*(?:codecs|charset|name|filename|boundary|profile|format|rate|channels|version|type)\s*=.*$/is;
+const MIME_PARAMETERS =
+  /\s*;\s*(?:codecs|charset|name|filename|boundary|profile|format|rate|channels|version|type)\s*=.*$/is;
 
 /** The MIME type without parameters, lower case: "audio/ogg; codecs=opus" → "audio/ogg". */
 export const baseMimeType = (mimeType: string): string => (mimeType.split(';')[0] ?? '').trim().toLowerCase();
@@ -27,13 +28,28 @@ export function plainFileName(name: string): string {
 
 /** Extensions by base type where the subtype is not the usual extension. */
 const EXTENSIONS: Record<string, string> = {
-  'image/jpeg': 'jpg', 'image/svg+xml': 'svg', 'image/tiff': 'tif', 'audio/mpeg': 'mp3', 'audio/mp4': 'm4a', 'audio/x-aac': 'aac',
-  'audio/amr': 'amr', 'video/quicktime': 'mov', 'video/3gpp': '3gp', 'text/plain': 'txt', 'text/vcard': 'vcf', 'text/x-vcard': 'vcf',
-  'text/directory': 'vcf', 'application/msword': 'doc', 'application/vnd.ms-excel': 'xls', 'application/vnd.ms-powerpoint': 'ppt',
+  'image/jpeg': 'jpg',
+  'image/svg+xml': 'svg',
+  'image/tiff': 'tif',
+  'audio/mpeg': 'mp3',
+  'audio/mp4': 'm4a',
+  'audio/x-aac': 'aac',
+  'audio/amr': 'amr',
+  'video/quicktime': 'mov',
+  'video/3gpp': '3gp',
+  'text/plain': 'txt',
+  'text/vcard': 'vcf',
+  'text/x-vcard': 'vcf',
+  'text/directory': 'vcf',
+  'application/msword': 'doc',
+  'application/vnd.ms-excel': 'xls',
+  'application/vnd.ms-powerpoint': 'ppt',
   'application/vnd.openxmlformats-officedocument.wordprocessingml.document': 'docx',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': 'xlsx',
   'application/vnd.openxmlformats-officedocument.presentationml.presentation': 'pptx',
-  'application/octet-stream': 'bin', 'application/x-msdownload': 'exe', 'text/html': 'html',
+  'application/octet-stream': 'bin',
+  'application/x-msdownload': 'exe',
+  'text/html': 'html',
 };
 
 /** The extension for a type, from its base type only ("audio/ogg; codecs=opus" → "ogg"). */
@@ -54,6 +70,9 @@ export function nameForUnnamedFile(mimeType: string): string {
 
 /** A sender's name made plain, or a name from the type when nothing is left of it. */
 export function leadFileName(name: string | null | undefined, mimeType: string): string {
-  const plain = plainFileName(name ?? '').replace(/[/\\]/g, '_').slice(0, 200).trim();
+  const plain = plainFileName(name ?? '')
+    .replace(/[/\\]/g, '_')
+    .slice(0, 200)
+    .trim();
   return plain || nameForUnnamedFile(mimeType);
 }

@@ -4,8 +4,18 @@
 // it before use (an invalid call is answered with an IpcError, never acted on).
 import { z } from 'zod';
 import {
-  Channel, ConversationView, LeadDetails, LeadView, MessageView, NudgeView, TemplateView, UserView, Timestamp, AttachmentView,
-  ActivityPage, NudgeSettings,
+  Channel,
+  ConversationView,
+  LeadDetails,
+  LeadView,
+  MessageView,
+  NudgeView,
+  TemplateView,
+  UserView,
+  Timestamp,
+  AttachmentView,
+  ActivityPage,
+  NudgeSettings,
 } from './domain';
 import { SendRequest } from './stream-protocol';
 import { CallErrorCode } from './error-codes';
@@ -105,45 +115,91 @@ const call = <A extends z.ZodTypeAny, R extends z.ZodTypeAny>(args: A, result: R
 /** Calls from renderer to main: name → args and result schemas. */
 export const IpcCalls = {
   'session.get': call(z.object({}), Session),
-  'session.signIn': call(z.object({ serverUrl: z.string().url(), email: z.string().email(), password: z.string().min(1).max(1024) }), Session),
+  'session.signIn': call(
+    z.object({ serverUrl: z.string().url(), email: z.string().email(), password: z.string().min(1).max(1024) }),
+    Session,
+  ),
   'session.signOut': call(z.object({}), Session),
   'connection.get': call(z.object({}), ConnectionState),
 
-  'leads.search': call(z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }), z.array(LeadView)),
+  'leads.search': call(
+    z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(100).default(20) }),
+    z.array(LeadView),
+  ),
   'leads.get': call(z.object({ leadId: z.string() }), LeadView.nullable()),
   'leads.details': call(z.object({ leadId: z.string() }), LeadDetails),
   /** The lead's Activity History from the server, newest first; `before` from the previous page. */
-  'leads.activity': call(z.object({ leadId: z.string(), before: z.string().max(300).nullable().default(null), limit: z.number().int().min(1).max(100).default(30) }), ActivityPage),
+  'leads.activity': call(
+    z.object({
+      leadId: z.string(),
+      before: z.string().max(300).nullable().default(null),
+      limit: z.number().int().min(1).max(100).default(30),
+    }),
+    ActivityPage,
+  ),
 
-  'conversations.list': call(z.object({ limit: z.number().int().min(1).max(500).default(100) }), z.array(ConversationSummary)),
+  'conversations.list': call(
+    z.object({ limit: z.number().int().min(1).max(500).default(100) }),
+    z.array(ConversationSummary),
+  ),
   'conversations.get': call(z.object({ conversationId: z.string() }), ConversationSummary.nullable()),
   /** Tell main which conversation is on screen and whether the window has focus (nudge policy). */
-  'conversations.focus': call(z.object({ conversationId: z.string().nullable(), windowFocused: z.boolean() }), z.object({})),
+  'conversations.focus': call(
+    z.object({ conversationId: z.string().nullable(), windowFocused: z.boolean() }),
+    z.object({}),
+  ),
   'conversations.markRead': call(z.object({ conversationId: z.string() }), z.object({})),
   'conversations.setMuted': call(z.object({ conversationId: z.string(), muted: z.boolean() }), z.object({})),
 
-  'messages.page': call(z.object({ conversationId: z.string(), before: z.string().nullable().default(null), limit: z.number().int().min(1).max(500).default(100) }), MessagesPage),
-  'messages.search': call(z.object({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(100).default(30) }), z.array(MessageView)),
+  'messages.page': call(
+    z.object({
+      conversationId: z.string(),
+      before: z.string().nullable().default(null),
+      limit: z.number().int().min(1).max(500).default(100),
+    }),
+    MessagesPage,
+  ),
+  'messages.search': call(
+    z.object({ query: z.string().min(1).max(200), limit: z.number().int().min(1).max(100).default(30) }),
+    z.array(MessageView),
+  ),
   // The server's send request, with the attachment as the renderer holds it: uploaded (its
   // view), or — chosen while offline — the file itself, which the outbox keeps and uploads
   // before it sends (OutboxFile).
-  'messages.send': call(SendRequest.omit({ attachmentId: true }).extend({
-    attachment: AttachmentView.optional(),
-    file: OutboxFile.optional(),
-  }), MessageView),
+  'messages.send': call(
+    SendRequest.omit({ attachmentId: true }).extend({
+      attachment: AttachmentView.optional(),
+      file: OutboxFile.optional(),
+    }),
+    MessageView,
+  ),
   'messages.retry': call(z.object({ clientId: z.string() }), MessageView),
 
-  'templates.list': call(z.object({ channel: Channel, leadId: z.string().optional() }), z.array(TemplateView.extend({ preview: z.string() }))),
+  'templates.list': call(
+    z.object({ channel: Channel, leadId: z.string().optional() }),
+    z.array(TemplateView.extend({ preview: z.string() })),
+  ),
 
   /** Upload one file; progress arrives as `attachment.progress` events with the same uploadId. */
-  'attachments.upload': call(z.object({ uploadId: z.string(), channel: Channel, fileName: z.string().min(1).max(255), bytes: z.instanceof(Uint8Array) }), AttachmentView),
+  'attachments.upload': call(
+    z.object({
+      uploadId: z.string(),
+      channel: Channel,
+      fileName: z.string().min(1).max(255),
+      bytes: z.instanceof(Uint8Array),
+    }),
+    AttachmentView,
+  ),
   'attachments.cancel': call(z.object({ uploadId: z.string() }), z.object({})),
   /** A URL to show a file inline (<img>, <video>, <audio>) without saving it: the shell's own
    * file URL where it has one (Electron: app://converse/attachments/…, browser shell: a loopback
    * URL with a capability token), else a data: URL for files up to PREVIEW_MAX_BYTES. */
   'attachments.preview': call(z.object({ attachmentId: z.string() }), z.object({ url: z.string() })),
   /** Fetch a received file. Electron saves it to Downloads; the browser shell returns a URL. */
-  'attachments.download': call(z.object({ attachmentId: z.string() }), z.object({ url: z.string().nullable(), savedTo: z.string().nullable() })),
+  'attachments.download': call(
+    z.object({ attachmentId: z.string() }),
+    z.object({ url: z.string().nullable(), savedTo: z.string().nullable() }),
+  ),
 
   'nudges.list': call(z.object({ limit: z.number().int().min(1).max(200).default(50) }), z.array(NudgeView)),
   'reports.usage': call(UsageReportQuery, UsageReport),
@@ -168,15 +224,22 @@ export const IpcEvents = {
   /** Messages created or updated in a conversation (upserts by id). */
   'messages.changed': z.object({ conversationId: z.string(), messages: z.array(MessageView) }),
   'conversations.changed': z.object({ conversationIds: z.array(z.string()) }),
-  'unread.changed': z.object({ total: z.number().int().nonnegative(), byConversation: z.record(z.string(), z.number().int().nonnegative()) }),
+  'unread.changed': z.object({
+    total: z.number().int().nonnegative(),
+    byConversation: z.record(z.string(), z.number().int().nonnegative()),
+  }),
   'nudges.changed': z.object({ nudge: NudgeView }),
   /** A nudge was clicked (or the tray asked): show this. */
-  'navigate': z.object({ conversationId: z.string().nullable(), leadId: z.string().nullable(), taskId: z.string().nullable().optional() }),
+  navigate: z.object({
+    conversationId: z.string().nullable(),
+    leadId: z.string().nullable(),
+    taskId: z.string().nullable().optional(),
+  }),
   'attachment.progress': z.object({ uploadId: z.string(), loaded: z.number(), total: z.number() }),
   'window.changed': z.object({ expanded: z.boolean(), focused: z.boolean() }),
   'settings.changed': Settings,
   /** Something the rep should be told once (database recovered, shortcut not registered…). */
-  'notice': z.object({ kind: z.string(), message: z.string() }),
+  notice: z.object({ kind: z.string(), message: z.string() }),
   /** A nudge was shown and the rep's Carter settings want a sound: the window plays it. */
   'nudge.sound': z.object({ nudgeId: z.string() }),
 } as const;
@@ -201,9 +264,10 @@ export interface ConverseApi {
 }
 
 /** Validate a call from the renderer. Returns parsed args or an IpcError. */
-export function parseIpcCall(name: unknown, args: unknown):
-  | { ok: true; name: IpcCallName; args: unknown }
-  | { ok: false; error: IpcError } {
+export function parseIpcCall(
+  name: unknown,
+  args: unknown,
+): { ok: true; name: IpcCallName; args: unknown } | { ok: false; error: IpcError } {
   if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(IpcCalls, name)) {
     return { ok: false, error: { code: CallErrorCode.UNKNOWN_CALL, message: `Unknown call "${String(name)}".` } };
   }
@@ -211,7 +275,13 @@ export function parseIpcCall(name: unknown, args: unknown):
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first?.path.length ? ` (${first.path.join('.')})` : '';
-    return { ok: false, error: { code: CallErrorCode.INVALID_ARGUMENTS, message: `Invalid arguments for ${name}${where}: ${first?.message ?? 'rejected'}.` } };
+    return {
+      ok: false,
+      error: {
+        code: CallErrorCode.INVALID_ARGUMENTS,
+        message: `Invalid arguments for ${name}${where}: ${first?.message ?? 'rejected'}.`,
+      },
+    };
   }
   return { ok: true, name: name as IpcCallName, args: parsed.data };
 }

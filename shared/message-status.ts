@@ -36,7 +36,9 @@ export function applyStatus(current: MessageStatus, incoming: MessageStatus): St
   }
   if (current === 'failed') {
     // Only proof that the lead got it overrides a failure.
-    return RANK[incoming] >= RANK.delivered ? { status: incoming, ignored: false, recordError: false } : { status: current, ignored: true, recordError: false };
+    return RANK[incoming] >= RANK.delivered
+      ? { status: incoming, ignored: false, recordError: false }
+      : { status: current, ignored: true, recordError: false };
   }
   if (RANK[incoming] > RANK[current]) return { status: incoming, ignored: false, recordError: false };
   return { status: current, ignored: true, recordError: false };

@@ -33,8 +33,15 @@ export interface DatabaseOwner {
 
 export class DatabaseTooNewError extends Error {
   readonly code = CallErrorCode.DATABASE_TOO_NEW;
-  constructor(readonly file: string, readonly found: number, readonly supported: number, owner: DatabaseOwner) {
-    super(`${owner.database} ${file} was written by ${owner.writer} (schema version ${found}; ${owner.reader} knows up to ${supported}). ${owner.remedy}`);
+  constructor(
+    readonly file: string,
+    readonly found: number,
+    readonly supported: number,
+    owner: DatabaseOwner,
+  ) {
+    super(
+      `${owner.database} ${file} was written by ${owner.writer} (schema version ${found}; ${owner.reader} knows up to ${supported}). ${owner.remedy}`,
+    );
     this.name = 'DatabaseTooNewError';
   }
 }
@@ -47,7 +54,9 @@ export const userVersion = (db: VersionedDatabase): number => db.pragma('user_ve
  * nothing, when the database is past the last step.
  */
 export function runMigrations(
-  db: VersionedDatabase, steps: readonly MigrationStep[], o: { file: string; owner: DatabaseOwner; target?: number },
+  db: VersionedDatabase,
+  steps: readonly MigrationStep[],
+  o: { file: string; owner: DatabaseOwner; target?: number },
 ): number {
   const latest = steps.length > 0 ? steps[steps.length - 1]!.version : 0;
   const current = userVersion(db);

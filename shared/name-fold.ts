@@ -11,8 +11,14 @@
  * diacritical marks blocks), and the Arabic vowel signs (fathatan … sukun, maddah, hamza marks,
  * superscript alef) and tatweel. */
 const FOLDED_RANGES: readonly (readonly [number, number])[] = [
-  [0x0300, 0x036f], [0x1ab0, 0x1aff], [0x1dc0, 0x1dff], [0x20d0, 0x20ff], [0xfe20, 0xfe2f],
-  [0x064b, 0x065f], [0x0670, 0x0670], [0x0640, 0x0640],
+  [0x0300, 0x036f],
+  [0x1ab0, 0x1aff],
+  [0x1dc0, 0x1dff],
+  [0x20d0, 0x20ff],
+  [0xfe20, 0xfe2f],
+  [0x064b, 0x065f],
+  [0x0670, 0x0670],
+  [0x0640, 0x0640],
 ];
 const folded = (ch: string): boolean => {
   const cp = ch.codePointAt(0)!;
@@ -29,5 +35,8 @@ export function foldName(name: string): string {
 
 /** The words of a search query, folded; at most five so a pasted paragraph stays cheap. */
 export function nameSearchTokens(query: string): string[] {
-  return foldName(query).split(' ').filter((w) => w.length > 0).slice(0, 5);
+  return foldName(query)
+    .split(' ')
+    .filter((w) => w.length > 0)
+    .slice(0, 5);
 }

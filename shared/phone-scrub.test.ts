@@ -9,7 +9,12 @@ function usFormats(n: string): string[] {
   const [a, b, c] = [n.slice(0, 3), n.slice(3, 6), n.slice(6)];
   const out = [`+1${n}`, n, `1${n}`, `(${a}) ${b}-${c}`, `(${a})${b}-${c}`, `+1 (${a}) ${b}-${c}`];
   for (const s of SEPARATORS) {
-    out.push(`${a}${s}${b}${s}${c}`, `+1${s}${a}${s}${b}${s}${c}`, `1${s}${a}${s}${b}${s}${c}`, `(${a})${s}${b}${s}${c}`);
+    out.push(
+      `${a}${s}${b}${s}${c}`,
+      `+1${s}${a}${s}${b}${s}${c}`,
+      `1${s}${a}${s}${b}${s}${c}`,
+      `(${a})${s}${b}${s}${c}`,
+    );
   }
   // Extensions, written the usual ways.
   out.push(`(${a}) ${b}-${c} ext. 12`, `${a}-${b}-${c} x45`, `+1 ${a} ${b} ${c} ext 7`);
@@ -18,7 +23,14 @@ function usFormats(n: string): string[] {
   return out;
 }
 
-const INTERNATIONAL = ['+44 20 7946 0958', '+442079460958', '+52 55 1234 5678', '+91 98765 43210', '+61 2 9374 4000', '+49 30 901820'];
+const INTERNATIONAL = [
+  '+44 20 7946 0958',
+  '+442079460958',
+  '+52 55 1234 5678',
+  '+91 98765 43210',
+  '+61 2 9374 4000',
+  '+49 30 901820',
+];
 
 const POSITIONS = [
   (n: string) => n,
@@ -28,7 +40,6 @@ const POSITIONS = [
   (n: string) => `Task "call back on ${n}" due 2026-11-29.`,
   (n: string) => `CRM note:${n};retry`,
 ];
-
 
 describe('scrubPhoneNumbers', () => {
   const cases: { text: string; expected: string }[] = [];
@@ -45,8 +56,9 @@ describe('scrubPhoneNumbers', () => {
   });
 
   it('finds every number of a list, whatever separates them', () => {
-    expect(scrubPhoneNumbers('Tried 212/555/0137, 212_555_0138 and 212\u2013555\u20130139; then +44 20 7946 0958'))
-      .toBe(`Tried ${SCRUBBED_NUMBER}, ${SCRUBBED_NUMBER} and ${SCRUBBED_NUMBER}; then ${SCRUBBED_NUMBER}`);
+    expect(
+      scrubPhoneNumbers('Tried 212/555/0137, 212_555_0138 and 212\u2013555\u20130139; then +44 20 7946 0958'),
+    ).toBe(`Tried ${SCRUBBED_NUMBER}, ${SCRUBBED_NUMBER} and ${SCRUBBED_NUMBER}; then ${SCRUBBED_NUMBER}`);
     expect(scrubPhoneNumbers('a 212-555-0137,212-555-0138 b')).toBe(`a ${SCRUBBED_NUMBER},${SCRUBBED_NUMBER} b`);
   });
 

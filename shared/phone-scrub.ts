@@ -42,7 +42,10 @@ export function scrubPhoneNumbers(text: string, options: ScrubOptions = {}): str
   const normalised = text.replace(EXOTIC_SEPARATORS, (ch) => (ch === '_' ? '-' : ' '));
   const spans: [number, number][] = [];
   // `extended`: numbers that are possible, not only valid (a 555 number is not valid, and still a number).
-  for (const m of findPhoneNumbersInText(normalised, { defaultCountry: options.defaultCountry ?? 'US', extended: true })) {
+  for (const m of findPhoneNumbersInText(normalised, {
+    defaultCountry: options.defaultCountry ?? 'US',
+    extended: true,
+  })) {
     // "," and ";" are dialling pauses to libphonenumber, so "212-555-0137, 212-555-0138" reads as
     // one number with extension 212: end it before the pause and let the next number be found whole.
     const pause = m.number.ext ? /\s*[,;]\s*\p{Nd}+$/u.exec(normalised.slice(m.startsAt, m.endsAt)) : null;

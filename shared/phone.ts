@@ -13,7 +13,8 @@ export function normalisePhone(raw: string): PhoneCheck {
   const digits = trimmed.replace(/[^\d+]/g, '');
   const candidate = digits.startsWith('+') ? digits : digits.length === 10 ? `+1${digits}` : `+${digits}`;
   const parsed = parsePhoneNumberFromString(candidate);
-  if (!parsed || !parsed.isPossible()) return { ok: false, code: ErrorCode.INVALID_NUMBER, message: `"${trimmed}" is not a valid phone number.` };
+  if (!parsed || !parsed.isPossible())
+    return { ok: false, code: ErrorCode.INVALID_NUMBER, message: `"${trimmed}" is not a valid phone number.` };
   return { ok: true, e164: parsed.number };
 }
 
@@ -27,7 +28,11 @@ export function checkSmsNumber(raw: string): PhoneCheck {
     return { ok: false, code: ErrorCode.INVALID_NUMBER, message: `${n.e164} is not a valid US phone number.` };
   }
   if (!parsed || parsed.countryCallingCode !== '1' || parsed.country !== 'US') {
-    return { ok: false, code: ErrorCode.NOT_US_NUMBER, message: `SMS is available for US numbers only; ${n.e164} is not a US number.` };
+    return {
+      ok: false,
+      code: ErrorCode.NOT_US_NUMBER,
+      message: `SMS is available for US numbers only; ${n.e164} is not a US number.`,
+    };
   }
   return n;
 }

@@ -3,7 +3,14 @@ import { cannotReach, preferredNumber, refuseSend, SMS_MAX_CHARS, type SendDraft
 
 const us = { cannotReach: cannotReach('+14155550134'), smsOptedOut: false };
 const uk = { cannotReach: cannotReach('+447911123456'), smsOptedOut: false };
-const draft = (d: Partial<SendDraft>): SendDraft => ({ channel: 'sms', to: us, body: 'Hello', template: false, attachment: null, ...d });
+const draft = (d: Partial<SendDraft>): SendDraft => ({
+  channel: 'sms',
+  to: us,
+  body: 'Hello',
+  template: false,
+  attachment: null,
+  ...d,
+});
 
 describe('send rules', () => {
   it('knows which channels reach a number: SMS US only, WhatsApp any valid number', () => {
@@ -19,7 +26,10 @@ describe('send rules', () => {
 
   it('refuses a 1,001-character SMS and allows 1,000; WhatsApp allows more', () => {
     expect(refuseSend(draft({ body: 'a'.repeat(SMS_MAX_CHARS) }))).toBeNull();
-    expect(refuseSend(draft({ body: 'a'.repeat(1001) }))).toMatchObject({ code: 'body_too_long', values: { max: 1000, length: 1001 } });
+    expect(refuseSend(draft({ body: 'a'.repeat(1001) }))).toMatchObject({
+      code: 'body_too_long',
+      values: { max: 1000, length: 1001 },
+    });
     expect(refuseSend(draft({ channel: 'whatsapp', windowOpen: true, body: 'a'.repeat(1001) }))).toBeNull();
   });
 
@@ -35,15 +45,36 @@ describe('send rules', () => {
   it('allows captions on images and videos only, and checks the file against the connector', () => {
     const pdf = { kind: 'document' as const, mimeType: 'application/pdf', size: 1000 };
     expect(refuseSend(draft({ body: '', attachment: pdf, caption: 'see this' }))?.code).toBe('caption_not_allowed');
-    expect(refuseSend(draft({ body: '', attachment: { kind: 'image', mimeType: 'image/png', size: 1000 }, caption: 'see this' }))).toBeNull();
+    expect(
+      refuseSend(
+        draft({ body: '', attachment: { kind: 'image', mimeType: 'image/png', size: 1000 }, caption: 'see this' }),
+      ),
+    ).toBeNull();
     expect(refuseSend(draft({ body: '', caption: 'orphan' }))?.code).toBe('caption_not_allowed');
-    expect(refuseSend(draft({ body: '', attachment: pdf, connector: 'ringcentral' }))?.code).toBe('attachment_type_not_allowed');
-    expect(refuseSend(draft({ body: '', attachment: { kind: 'image', mimeType: 'image/png', size: 9e6 }, connector: 'whatsapp', channel: 'whatsapp', windowOpen: true }))?.code).toBe('attachment_too_large');
-    expect(refuseSend(draft({ channel: 'whatsapp', windowOpen: false, template: true, attachment: pdf }))?.code).toBe('invalid_request');
+    expect(refuseSend(draft({ body: '', attachment: pdf, connector: 'ringcentral' }))?.code).toBe(
+      'attachment_type_not_allowed',
+    );
+    expect(
+      refuseSend(
+        draft({
+          body: '',
+          attachment: { kind: 'image', mimeType: 'image/png', size: 9e6 },
+          connector: 'whatsapp',
+          channel: 'whatsapp',
+          windowOpen: true,
+        }),
+      )?.code,
+    ).toBe('attachment_too_large');
+    expect(refuseSend(draft({ channel: 'whatsapp', windowOpen: false, template: true, attachment: pdf }))?.code).toBe(
+      'invalid_request',
+    );
   });
 
   it('preselects the first number a channel can reach, the primary when it can', () => {
-    const nums = [{ ...uk, primary: true, id: 'uk' }, { ...us, primary: false, id: 'us' }];
+    const nums = [
+      { ...uk, primary: true, id: 'uk' },
+      { ...us, primary: false, id: 'us' },
+    ];
     expect(preferredNumber(nums, 'sms')?.id).toBe('us');
     expect(preferredNumber(nums, 'whatsapp')?.id).toBe('uk');
     expect(preferredNumber([{ ...uk, primary: true, id: 'uk' }], 'sms')?.id).toBe('uk');

@@ -17,14 +17,25 @@ export const CAPTION_MAX_CHARS = 1024;
 export const maxBodyChars = (channel: Channel): number => (channel === 'sms' ? SMS_MAX_CHARS : WHATSAPP_MAX_CHARS);
 
 export type SendRefusalCode =
-  | typeof ErrorCode.NO_PHONE | typeof ErrorCode.NOT_US_NUMBER | typeof ErrorCode.INVALID_NUMBER | typeof ErrorCode.OPTED_OUT
-  | typeof ErrorCode.WHATSAPP_WINDOW_CLOSED | typeof ErrorCode.INVALID_REQUEST | typeof ErrorCode.CAPTION_NOT_ALLOWED
-  | typeof ErrorCode.EMPTY_MESSAGE | typeof ErrorCode.BODY_TOO_LONG
-  | typeof ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED | typeof ErrorCode.ATTACHMENT_TOO_LARGE;
+  | typeof ErrorCode.NO_PHONE
+  | typeof ErrorCode.NOT_US_NUMBER
+  | typeof ErrorCode.INVALID_NUMBER
+  | typeof ErrorCode.OPTED_OUT
+  | typeof ErrorCode.WHATSAPP_WINDOW_CLOSED
+  | typeof ErrorCode.INVALID_REQUEST
+  | typeof ErrorCode.CAPTION_NOT_ALLOWED
+  | typeof ErrorCode.EMPTY_MESSAGE
+  | typeof ErrorCode.BODY_TOO_LONG
+  | typeof ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED
+  | typeof ErrorCode.ATTACHMENT_TOO_LARGE;
 
 /** Why a send is refused: the code (the renderer's words are keyed by it), English for logs and
  * older clients, and the numbers a sentence needs (e.g. `{ max: 1000, length: 1005 }`). */
-export interface SendRefusal { code: SendRefusalCode; message: string; values?: Record<string, number> }
+export interface SendRefusal {
+  code: SendRefusalCode;
+  message: string;
+  values?: Record<string, number>;
+}
 
 /** A lead number as far as the rules care. */
 export interface SendNumber {
@@ -60,40 +71,70 @@ export const canReach = (n: SendNumber, channel: Channel): boolean => !(n.cannot
 
 /** The number to preselect for a channel: the primary if the channel reaches it, else the first it
  * reaches (an SMS to a lead whose primary number is in the UK goes to their US number), else the primary. */
-export function preferredNumber<P extends SendNumber & { primary: boolean }>(numbers: readonly P[], channel: Channel): P | null {
+export function preferredNumber<P extends SendNumber & { primary: boolean }>(
+  numbers: readonly P[],
+  channel: Channel,
+): P | null {
   const ordered = [...numbers.filter((p) => p.primary), ...numbers.filter((p) => !p.primary)];
-  return ordered.find((p) => canReach(p, channel) && !(channel === 'sms' && p.smsOptedOut))
-    ?? ordered.find((p) => canReach(p, channel)) ?? ordered[0] ?? null;
+  return (
+    ordered.find((p) => canReach(p, channel) && !(channel === 'sms' && p.smsOptedOut)) ??
+    ordered.find((p) => canReach(p, channel)) ??
+    ordered[0] ??
+    null
+  );
 }
 
-const refusal = (code: SendRefusalCode, message: string, values?: Record<string, number>): SendRefusal => ({ code, message, ...(values ? { values } : {}) });
+const refusal = (code: SendRefusalCode, message: string, values?: Record<string, number>): SendRefusal => ({
+  code,
+  message,
+  ...(values ? { values } : {}),
+});
 
 /** The first rule this send breaks, or null when it may go. */
 export function refuseSend(d: SendDraft): SendRefusal | null {
   if (!d.to) return refusal(ErrorCode.NO_PHONE, 'This lead has no phone number.');
-  if (d.channel === 'sms' && !canReach(d.to, 'sms')) return refusal(ErrorCode.NOT_US_NUMBER, 'SMS is available for US numbers only; this number is not a US number.');
-  if (d.channel === 'whatsapp' && !canReach(d.to, 'whatsapp')) return refusal(ErrorCode.INVALID_NUMBER, 'This is not a valid phone number.');
+  if (d.channel === 'sms' && !canReach(d.to, 'sms'))
+    return refusal(ErrorCode.NOT_US_NUMBER, 'SMS is available for US numbers only; this number is not a US number.');
+  if (d.channel === 'whatsapp' && !canReach(d.to, 'whatsapp'))
+    return refusal(ErrorCode.INVALID_NUMBER, 'This is not a valid phone number.');
   if (d.channel === 'sms' && d.to.smsOptedOut) {
-    return refusal(ErrorCode.OPTED_OUT, 'This number has opted out of SMS from us (it replied STOP). It can opt back in by texting START.');
+    return refusal(
+      ErrorCode.OPTED_OUT,
+      'This number has opted out of SMS from us (it replied STOP). It can opt back in by texting START.',
+    );
   }
   const waTemplate = d.channel === 'whatsapp' && d.template;
   if (d.channel === 'whatsapp' && !waTemplate && d.windowOpen === false) {
-    return refusal(ErrorCode.WHATSAPP_WINDOW_CLOSED, 'The 24-hour WhatsApp window is closed: the lead has not written in the last 24 hours. Send an approved template instead.');
+    return refusal(
+      ErrorCode.WHATSAPP_WINDOW_CLOSED,
+      'The 24-hour WhatsApp window is closed: the lead has not written in the last 24 hours. Send an approved template instead.',
+    );
   }
-  if (waTemplate && d.attachment) return refusal(ErrorCode.INVALID_REQUEST, 'A template is sent on its own, without an attachment.');
+  if (waTemplate && d.attachment)
+    return refusal(ErrorCode.INVALID_REQUEST, 'A template is sent on its own, without an attachment.');
   if (d.attachment && d.connector && d.attachment.mimeType !== undefined && d.attachment.size !== undefined) {
     const check = checkAttachment(d.connector, d.attachment.mimeType, d.attachment.size);
     if (!check.ok) return refusal(check.code, check.message);
   }
   if (d.caption) {
     if (!d.attachment) return refusal(ErrorCode.CAPTION_NOT_ALLOWED, 'A caption needs an image or video.');
-    if (!captionAllowed(d.attachment.kind)) return refusal(ErrorCode.CAPTION_NOT_ALLOWED, 'Captions go with images and videos only.');
-    if (d.caption.length > CAPTION_MAX_CHARS) return refusal(ErrorCode.BODY_TOO_LONG, `A caption can have at most ${CAPTION_MAX_CHARS} characters.`, { max: CAPTION_MAX_CHARS, length: d.caption.length });
+    if (!captionAllowed(d.attachment.kind))
+      return refusal(ErrorCode.CAPTION_NOT_ALLOWED, 'Captions go with images and videos only.');
+    if (d.caption.length > CAPTION_MAX_CHARS)
+      return refusal(ErrorCode.BODY_TOO_LONG, `A caption can have at most ${CAPTION_MAX_CHARS} characters.`, {
+        max: CAPTION_MAX_CHARS,
+        length: d.caption.length,
+      });
   }
-  if (!d.body.trim() && !d.attachment && !d.template) return refusal(ErrorCode.EMPTY_MESSAGE, 'Type a message, pick a template or attach a file.');
+  if (!d.body.trim() && !d.attachment && !d.template)
+    return refusal(ErrorCode.EMPTY_MESSAGE, 'Type a message, pick a template or attach a file.');
   const max = maxBodyChars(d.channel);
   if (d.body.length > max) {
-    return refusal(ErrorCode.BODY_TOO_LONG, `${d.channel === 'sms' ? 'SMS' : 'WhatsApp'} messages can have at most ${max} characters; this one has ${d.body.length}.`, { max, length: d.body.length });
+    return refusal(
+      ErrorCode.BODY_TOO_LONG,
+      `${d.channel === 'sms' ? 'SMS' : 'WhatsApp'} messages can have at most ${max} characters; this one has ${d.body.length}.`,
+      { max, length: d.body.length },
+    );
   }
   return null;
 }

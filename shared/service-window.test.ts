@@ -1,4 +1,9 @@
-import { serviceWindowClosesAt, isServiceWindowOpen, serviceWindowRemainingMs, SERVICE_WINDOW_MS } from './service-window';
+import {
+  serviceWindowClosesAt,
+  isServiceWindowOpen,
+  serviceWindowRemainingMs,
+  SERVICE_WINDOW_MS,
+} from './service-window';
 
 describe('WhatsApp service window', () => {
   const lastInbound = new Date('2026-11-24T10:00:00Z');

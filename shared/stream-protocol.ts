@@ -7,7 +7,15 @@
 // the server dedupes on, so a resend after a reconnect never reaches a provider twice.
 import { z } from 'zod';
 import {
-  ConversationView, LeadView, MessageView, NudgeView, TemplateView, Timestamp, Channel, MessageError, NudgeSettings,
+  ConversationView,
+  LeadView,
+  MessageView,
+  NudgeView,
+  TemplateView,
+  Timestamp,
+  Channel,
+  MessageError,
+  NudgeSettings,
 } from './domain';
 
 export const STREAM_PATH = '/api/v1/stream';
@@ -115,7 +123,12 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 
 export const ServerFrame = z.discriminatedUnion('type', [
   /** Answer to hello: replay of everything after lastSeq follows, then live events. */
-  z.object({ type: z.literal('welcome'), userId: z.string(), headSeq: z.number().int().nonnegative(), serverTime: Timestamp }),
+  z.object({
+    type: z.literal('welcome'),
+    userId: z.string(),
+    headSeq: z.number().int().nonnegative(),
+    serverTime: Timestamp,
+  }),
   z.object({ type: z.literal('events'), events: z.array(SequencedEvent).max(MAX_EVENTS_PER_FRAME) }),
   /** The send was stored (or was already stored under this client id); its message follows as an event. */
   z.object({ type: z.literal('send.accepted'), clientId: z.string(), messageId: z.string() }),

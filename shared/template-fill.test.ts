@@ -2,19 +2,48 @@ import { fillTemplate, leadFieldValue, templateOffered, whatsAppTemplateParams }
 import { LeadView, TemplateView } from './domain';
 
 const maria = LeadView.parse({
-  id: 'lead-1', firstName: 'Maria', lastName: 'Garcia', email: 'maria@example.com',
-  phones: [{ handle: 'h1', display: '+1 415 555 0134', primary: true, masked: false }, { handle: 'h2', display: '+1 415 555 0178', primary: false, masked: false }],
-  ownerId: 'u-rita', ownerName: 'Rita Rep', customFields: { 'Preferred Time': 'mornings' }, updatedAt: '2026-11-24T10:00:00Z',
+  id: 'lead-1',
+  firstName: 'Maria',
+  lastName: 'Garcia',
+  email: 'maria@example.com',
+  phones: [
+    { handle: 'h1', display: '+1 415 555 0134', primary: true, masked: false },
+    { handle: 'h2', display: '+1 415 555 0178', primary: false, masked: false },
+  ],
+  ownerId: 'u-rita',
+  ownerName: 'Rita Rep',
+  customFields: { 'Preferred Time': 'mornings' },
+  updatedAt: '2026-11-24T10:00:00Z',
 });
-const masked = LeadView.parse({ ...maria, firstName: 'M•••', phones: [{ handle: 'h1', display: '+1 •••• ••34', primary: true, masked: true }], masked: ['firstName', 'phones'] });
+const masked = LeadView.parse({
+  ...maria,
+  firstName: 'M•••',
+  phones: [{ handle: 'h1', display: '+1 •••• ••34', primary: true, masked: true }],
+  masked: ['firstName', 'phones'],
+});
 
 const sms = (body: string) => TemplateView.parse({ id: 't', channel: 'sms', name: 'n', body });
-const wa = (body: string, params: string[], extra: Partial<TemplateView> = {}) => TemplateView.parse({ id: 'w', channel: 'whatsapp', name: 'visit', body, params, status: 'APPROVED', category: 'UTILITY', language: 'en_US', ...extra });
+const wa = (body: string, params: string[], extra: Partial<TemplateView> = {}) =>
+  TemplateView.parse({
+    id: 'w',
+    channel: 'whatsapp',
+    name: 'visit',
+    body,
+    params,
+    status: 'APPROVED',
+    category: 'UTILITY',
+    language: 'en_US',
+    ...extra,
+  });
 
 describe('SMS templates', () => {
   it('fill lead fields by name, tolerant of case and spaces', () => {
-    expect(fillTemplate(sms('Hi {{FirstName}} {{ last name }}, this is {{OwnerName}}. We call {{Preferred Time}} at {{Phone}}.'), maria))
-      .toBe('Hi Maria Garcia, this is Rita Rep. We call mornings at +1 415 555 0134.');
+    expect(
+      fillTemplate(
+        sms('Hi {{FirstName}} {{ last name }}, this is {{OwnerName}}. We call {{Preferred Time}} at {{Phone}}.'),
+        maria,
+      ),
+    ).toBe('Hi Maria Garcia, this is Rita Rep. We call mornings at +1 415 555 0134.');
   });
   it('fill masked fields with their masked values only', () => {
     const text = fillTemplate(sms('Hi {{FirstName}}, your number {{Phone}}'), masked);
@@ -43,6 +72,10 @@ describe('WhatsApp templates', () => {
     expect(templateOffered(wa('x', [], { status: 'REJECTED' }))).toBe(false);
     expect(templateOffered(wa('x', [], { availableInConverse: false }))).toBe(false);
     expect(templateOffered(sms('x'))).toBe(true);
-    expect(templateOffered(TemplateView.parse({ id: 's', channel: 'sms', name: 'n', body: 'x', availableInConverse: false }))).toBe(false);
+    expect(
+      templateOffered(
+        TemplateView.parse({ id: 's', channel: 'sms', name: 'n', body: 'x', availableInConverse: false }),
+      ),
+    ).toBe(false);
   });
 });

@@ -5,15 +5,29 @@ import type { LeadView, TemplateView } from './domain';
 
 /** Lead fields a template may name, by their placeholder names. */
 export function leadFieldValue(lead: LeadView, field: string): string {
-  const key = field.trim().toLowerCase().replace(/[\s_-]/g, '');
+  const key = field
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, '');
   const primary = lead.phones.find((p) => p.primary) ?? lead.phones[0];
   switch (key) {
-    case 'firstname': return lead.firstName;
-    case 'lastname': return lead.lastName;
-    case 'name': case 'fullname': return `${lead.firstName} ${lead.lastName}`.trim();
-    case 'email': case 'emailaddress': return lead.email ?? '';
-    case 'phone': case 'phonenumber': case 'mobile': return primary?.display ?? '';
-    case 'owner': case 'ownername': return lead.ownerName ?? '';
+    case 'firstname':
+      return lead.firstName;
+    case 'lastname':
+      return lead.lastName;
+    case 'name':
+    case 'fullname':
+      return `${lead.firstName} ${lead.lastName}`.trim();
+    case 'email':
+    case 'emailaddress':
+      return lead.email ?? '';
+    case 'phone':
+    case 'phonenumber':
+    case 'mobile':
+      return primary?.display ?? '';
+    case 'owner':
+    case 'ownername':
+      return lead.ownerName ?? '';
     default: {
       const custom = Object.entries(lead.customFields).find(([k]) => k.toLowerCase().replace(/[\s_-]/g, '') === key);
       return custom ? custom[1] : '';

@@ -13,7 +13,8 @@ async function ruleErrors(filePath: string, code: string, rules: string[]): Prom
   if (fatal) throw new Error(`${filePath}: ${fatal.message}`);
   return result.messages.filter((m) => m.ruleId !== null && rules.includes(m.ruleId)).map((m) => m.message);
 }
-const importErrors = (filePath: string, code: string) => ruleErrors(filePath, code, ['no-restricted-imports', 'no-restricted-globals']);
+const importErrors = (filePath: string, code: string) =>
+  ruleErrors(filePath, code, ['no-restricted-imports', 'no-restricted-globals']);
 
 describe('folder import boundaries', () => {
   it.each([
@@ -38,10 +39,19 @@ describe('folder import boundaries', () => {
   });
 
   it.each([
-    ['main/core/any.ts', "import { readFileSync } from 'node:fs';\nimport { z } from 'zod';\nexport const x = [readFileSync, z];\n"],
+    [
+      'main/core/any.ts',
+      "import { readFileSync } from 'node:fs';\nimport { z } from 'zod';\nexport const x = [readFileSync, z];\n",
+    ],
     ['main/any.ts', "import { app } from 'electron';\nexport const x = app;\n"],
-    ['main/any.ts', "import { x } from './core/index';\nimport { y } from '../shared/ipc';\nimport { z } from '../server/app';\nimport { w } from './shell-policy/badge';\nexport const v = [x, y, z, w];\n"],
-    ['main/shell-policy/any.ts', "import path from 'node:path';\nimport { x } from '../../shared/ipc';\nimport { y } from './navigation';\nexport const z = [path, x, y];\n"],
+    [
+      'main/any.ts',
+      "import { x } from './core/index';\nimport { y } from '../shared/ipc';\nimport { z } from '../server/app';\nimport { w } from './shell-policy/badge';\nexport const v = [x, y, z, w];\n",
+    ],
+    [
+      'main/shell-policy/any.ts',
+      "import path from 'node:path';\nimport { x } from '../../shared/ipc';\nimport { y } from './navigation';\nexport const z = [path, x, y];\n",
+    ],
     ['renderer/any.ts', "import { z } from 'zod';\nexport const x = z;\n"],
     ['server/any.ts', "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n"],
   ])('%s allows what its folder may import', async (filePath, code) => {
@@ -60,6 +70,10 @@ describe('focused tests', () => {
   });
 
   it('lint lets the unfocused test through', async () => {
-    expect(await ruleErrors('tests/any.test.ts', "describe('a', () => { it('b', () => {}); });\n", ['no-restricted-properties'])).toEqual([]);
+    expect(
+      await ruleErrors('tests/any.test.ts', "describe('a', () => { it('b', () => {}); });\n", [
+        'no-restricted-properties',
+      ]),
+    ).toEqual([]);
   });
 });

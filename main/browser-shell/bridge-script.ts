@@ -13,7 +13,10 @@ const PREBUILT = path.join(REPO_ROOT, 'dist/renderer-bridge/web-bridge.js');
 let cached: Promise<string> | null = null;
 
 export function loadWebBridgeScript(): Promise<string> {
-  cached ??= load().catch((err) => { cached = null; throw err; });
+  cached ??= load().catch((err) => {
+    cached = null;
+    throw err;
+  });
   return cached;
 }
 
@@ -22,11 +25,21 @@ async function load(): Promise<string> {
     try {
       const esbuild = await import('esbuild');
       const out = await esbuild.build({
-        entryPoints: [SOURCE], bundle: true, write: false, format: 'iife', platform: 'browser', target: 'es2022', minify: true, logLevel: 'silent',
+        entryPoints: [SOURCE],
+        bundle: true,
+        write: false,
+        format: 'iife',
+        platform: 'browser',
+        target: 'es2022',
+        minify: true,
+        logLevel: 'silent',
       });
       return out.outputFiles[0].text;
     } catch (err) {
-      if (!existsSync(PREBUILT)) throw new Error(`Could not bundle the web bridge (${err instanceof Error ? err.message : String(err)}); run \`npm run build\`.`);
+      if (!existsSync(PREBUILT))
+        throw new Error(
+          `Could not bundle the web bridge (${err instanceof Error ? err.message : String(err)}); run \`npm run build\`.`,
+        );
     }
   }
   if (!existsSync(PREBUILT)) throw new Error(`The web bridge is missing (${PREBUILT}): run \`npm run build\`.`);

@@ -10,8 +10,18 @@ import { readFile } from 'node:fs/promises';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { IpcEvents, type IpcCallName, type IpcEventName } from '../../shared/ipc';
 import {
-  BRIDGE_CHECK_PATH, BRIDGE_PROTOCOL, BRIDGE_SCRIPT_PATH, BRIDGE_SOCKET_PATH, BridgeBytesError, CallFrame, CLOSE_SHUTTING_DOWN,
-  MAX_BRIDGE_BYTES, MAX_FRAME_BYTES, TOKEN_HEADER, TOKEN_PROTOCOL_PREFIX, reviveBytes,
+  BRIDGE_CHECK_PATH,
+  BRIDGE_PROTOCOL,
+  BRIDGE_SCRIPT_PATH,
+  BRIDGE_SOCKET_PATH,
+  BridgeBytesError,
+  CallFrame,
+  CLOSE_SHUTTING_DOWN,
+  MAX_BRIDGE_BYTES,
+  MAX_FRAME_BYTES,
+  TOKEN_HEADER,
+  TOKEN_PROTOCOL_PREFIX,
+  reviveBytes,
 } from '../../preload/bridge-protocol';
 import { dispatchIpcCall, type CallableCore, type IpcAnswer } from '../shell-policy/ipc-dispatch';
 import { contentSecurityPolicy } from '../shell-policy/content-security-policy';
@@ -79,7 +89,8 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   server.requestTimeout = 30_000;
 
   async function serveHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (!allowedHosts().has(req.headers.host ?? '')) return sendText(res, 421, 'Wrong Host: open the address the shell printed.');
+    if (!allowedHosts().has(req.headers.host ?? ''))
+      return sendText(res, 421, 'Wrong Host: open the address the shell printed.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
     const pathname = (req.url ?? '/').split('?')[0];
 
@@ -98,35 +109,61 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     const file = resolveRendererFile(opts.rendererDir, pathname);
     if (!file) return sendText(res, 400, 'Bad path.');
     if (pathname === '/favicon.ico' && opts.faviconFile) {
-      const icon = await readFile(file).catch(() => readFile(opts.faviconFile!)).catch(() => null);
+      const icon = await readFile(file)
+        .catch(() => readFile(opts.faviconFile!))
+        .catch(() => null);
       if (icon) return send(res, req, 200, icon, 'image/png', 'public, max-age=86400');
     }
     let body: Buffer;
     try {
       body = await readFile(file);
     } catch {
-      if (file.endsWith('index.html')) return sendText(res, 503, 'The renderer is not built yet: run `npm run build:renderer` (npm run web does it for you).');
+      if (file.endsWith('index.html'))
+        return sendText(
+          res,
+          503,
+          'The renderer is not built yet: run `npm run build:renderer` (npm run web does it for you).',
+        );
       return sendText(res, 404, 'Not found.');
     }
     if (file.endsWith('index.html')) {
       return send(res, req, 200, injectBridge(body.toString('utf8')), 'text/html; charset=utf-8', 'no-store');
     }
     const immutable = /\/assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/.test(pathname);
-    return send(res, req, 200, body, contentTypeOf(file), immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
+    return send(
+      res,
+      req,
+      200,
+      body,
+      contentTypeOf(file),
+      immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+    );
   }
 
   // A preview: only with the capability issued for exactly this id (the page's own <img> sends
   // no bridge token), through the core, with the nosniff / sandbox headers of attachment-response.
-  async function serveAttachment(req: http.IncomingMessage, res: http.ServerResponse, attachmentId: string | null): Promise<void> {
+  async function serveAttachment(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    attachmentId: string | null,
+  ): Promise<void> {
     const cap = new URL(req.url ?? '/', 'http://x').searchParams.get('cap');
     if (attachmentId === null) return sendText(res, 400, 'Bad attachment id.');
-    if (!opts.previews || !opts.previews.allows(attachmentId, cap)) return sendText(res, 403, 'This preview link is not valid (it lasts until the shell restarts).');
+    if (!opts.previews || !opts.previews.allows(attachmentId, cap))
+      return sendText(res, 403, 'This preview link is not valid (it lasts until the shell restarts).');
     const core = opts.core;
     const fetchFile = core.fetchAttachment ? (id: string) => core.fetchAttachment!(id) : undefined;
     const range = req.headers.range;
-    const answer = await answerAttachment({ attachmentId, method: req.method ?? 'GET', range: typeof range === 'string' ? range : null }, fetchFile);
+    const answer = await answerAttachment(
+      { attachmentId, method: req.method ?? 'GET', range: typeof range === 'string' ? range : null },
+      fetchFile,
+    );
     res.writeHead(answer.status, answer.headers);
-    res.end(req.method === 'HEAD' ? undefined : Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength));
+    res.end(
+      req.method === 'HEAD'
+        ? undefined
+        : Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength),
+    );
   }
 
   function securityHeaders(): Record<string, string> {
@@ -140,14 +177,31 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
       'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
     };
   }
-  function send(res: http.ServerResponse, req: http.IncomingMessage, status: number, body: string | Buffer, type: string, cache: string): void {
+  function send(
+    res: http.ServerResponse,
+    req: http.IncomingMessage,
+    status: number,
+    body: string | Buffer,
+    type: string,
+    cache: string,
+  ): void {
     const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    res.writeHead(status, { ...securityHeaders(), 'Content-Type': type, 'Content-Length': buf.length, 'Cache-Control': cache });
+    res.writeHead(status, {
+      ...securityHeaders(),
+      'Content-Type': type,
+      'Content-Length': buf.length,
+      'Cache-Control': cache,
+    });
     res.end(req.method === 'HEAD' ? undefined : buf);
   }
   function sendText(res: http.ServerResponse, status: number, text: string): void {
     const buf = Buffer.from(text + '\n', 'utf8');
-    res.writeHead(status, { ...securityHeaders(), 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': buf.length, 'Cache-Control': 'no-store' });
+    res.writeHead(status, {
+      ...securityHeaders(),
+      'Content-Type': 'text/plain; charset=utf-8',
+      'Content-Length': buf.length,
+      'Cache-Control': 'no-store',
+    });
     res.end(buf);
   }
 
@@ -162,14 +216,20 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
 
   server.on('upgrade', (req: http.IncomingMessage, sock: Duplex, head: Buffer) => {
     const refuse = (status: number, why: string) => {
-      sock.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(why)}\r\n\r\n${why}`);
+      sock.end(
+        `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(why)}\r\n\r\n${why}`,
+      );
     };
     if ((req.url ?? '').split('?')[0] !== BRIDGE_SOCKET_PATH) return refuse(404, 'Not found.');
     if (!allowedHosts().has(req.headers.host ?? '')) return refuse(421, 'Wrong Host.');
-    if (!allowedOrigins().has(req.headers.origin ?? '')) return refuse(403, 'This page may not use the Converse bridge (Origin refused).');
-    const protocols = String(req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (!allowedOrigins().has(req.headers.origin ?? ''))
+      return refuse(403, 'This page may not use the Converse bridge (Origin refused).');
+    const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
+      .split(',')
+      .map((p) => p.trim());
     const given = protocols.find((p) => p.startsWith(TOKEN_PROTOCOL_PREFIX))?.slice(TOKEN_PROTOCOL_PREFIX.length);
-    if (!protocols.includes(BRIDGE_PROTOCOL) || !tokenMatches(token, given)) return refuse(401, 'Missing or wrong access token.');
+    if (!protocols.includes(BRIDGE_PROTOCOL) || !tokenMatches(token, given))
+      return refuse(401, 'Missing or wrong access token.');
     if (wss.clients.size >= MAX_CLIENTS) return refuse(503, 'Too many open tabs.');
     wss.handleUpgrade(req, sock, head, (ws) => wss.emit('connection', ws, req));
   });
@@ -184,38 +244,66 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
         (err) => reply(ws, { id: null, ok: false, error: { code: ErrorCode.INTERNAL, message: String(err) } }),
       );
     });
-    ws.on('error', () => { /* the close that follows ends this client */ });
+    ws.on('error', () => {
+      /* the close that follows ends this client */
+    });
 
     async function handleFrame(data: RawData, isBinary: boolean): Promise<AnswerOut | null> {
-      if (isBinary) return { id: null, ok: false, error: { code: FrameErrorCode.INVALID_FRAME, message: 'Frames are JSON text.' } };
+      if (isBinary)
+        return { id: null, ok: false, error: { code: FrameErrorCode.INVALID_FRAME, message: 'Frames are JSON text.' } };
       let json: unknown;
-      try { json = JSON.parse(data.toString()); } catch {
-        return { id: null, ok: false, error: { code: FrameErrorCode.INVALID_FRAME, message: 'A frame was not valid JSON.' } };
+      try {
+        json = JSON.parse(data.toString());
+      } catch {
+        return {
+          id: null,
+          ok: false,
+          error: { code: FrameErrorCode.INVALID_FRAME, message: 'A frame was not valid JSON.' },
+        };
       }
       const frame = CallFrame.safeParse(json);
       const rawId = (json as { id?: unknown } | null)?.id;
       const id = typeof rawId === 'number' && Number.isInteger(rawId) && rawId >= 0 ? rawId : null;
       if (!frame.success) {
-        return { id, ok: false, error: { code: FrameErrorCode.INVALID_FRAME, message: `A call frame needs {id, call, args}: ${frame.error.issues[0]?.message ?? 'rejected'}.` } };
+        return {
+          id,
+          ok: false,
+          error: {
+            code: FrameErrorCode.INVALID_FRAME,
+            message: `A call frame needs {id, call, args}: ${frame.error.issues[0]?.message ?? 'rejected'}.`,
+          },
+        };
       }
       if (inFlight >= MAX_IN_FLIGHT_PER_CLIENT) {
-        return { id: frame.data.id, ok: false, error: { code: ErrorCode.RATE_LIMITED, message: `More than ${MAX_IN_FLIGHT_PER_CLIENT} calls at once; wait for some to finish.` } };
+        return {
+          id: frame.data.id,
+          ok: false,
+          error: {
+            code: ErrorCode.RATE_LIMITED,
+            message: `More than ${MAX_IN_FLIGHT_PER_CLIENT} calls at once; wait for some to finish.`,
+          },
+        };
       }
       let args: unknown;
       try {
         args = reviveBytes(frame.data.args, decodeBase64, MAX_BRIDGE_BYTES);
       } catch (err) {
-        if (err instanceof BridgeBytesError) return { id: frame.data.id, ok: false, error: { code: err.code, message: err.message } };
+        if (err instanceof BridgeBytesError)
+          return { id: frame.data.id, ok: false, error: { code: err.code, message: err.message } };
         throw err;
       }
       inFlight++;
       try {
-        const answer = await dispatchIpcCall({
-          handle: (name, parsedArgs) => {
-            opts.observeCall?.(name, parsedArgs);
-            return opts.core.handle(name, parsedArgs);
+        const answer = await dispatchIpcCall(
+          {
+            handle: (name, parsedArgs) => {
+              opts.observeCall?.(name, parsedArgs);
+              return opts.core.handle(name, parsedArgs);
+            },
           },
-        }, frame.data.call, args);
+          frame.data.call,
+          args,
+        );
         return { id: frame.data.id, ...answer };
       } finally {
         inFlight--;
@@ -230,23 +318,36 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
     try {
       text = JSON.stringify(answer);
     } catch (err) {
-      text = JSON.stringify({ id: answer.id, ok: false, error: { code: ErrorCode.INTERNAL, message: `The answer could not be sent: ${String(err)}` } });
+      text = JSON.stringify({
+        id: answer.id,
+        ok: false,
+        error: { code: ErrorCode.INTERNAL, message: `The answer could not be sent: ${String(err)}` },
+      });
     }
     ws.send(text);
   }
 
   function broadcast(event: IpcEventName, payload: unknown): void {
     let text: string;
-    try { text = JSON.stringify({ event, payload: payload ?? null }); } catch { return; }
+    try {
+      text = JSON.stringify({ event, payload: payload ?? null });
+    } catch {
+      return;
+    }
     for (const ws of wss.clients) if (ws.readyState === WebSocket.OPEN) ws.send(text);
   }
 
-  const unsubscribe = (Object.keys(IpcEvents) as IpcEventName[]).map((name) => opts.core.on(name, (payload) => broadcast(name, payload)));
+  const unsubscribe = (Object.keys(IpcEvents) as IpcEventName[]).map((name) =>
+    opts.core.on(name, (payload) => broadcast(name, payload)),
+  );
 
   // Tabs closed without a goodbye (laptop lid, killed browser) are dropped after one missed ping.
   const pinger = setInterval(() => {
     for (const ws of wss.clients) {
-      if (!alive.get(ws)) { ws.terminate(); continue; }
+      if (!alive.get(ws)) {
+        ws.terminate();
+        continue;
+      }
       alive.set(ws, false);
       ws.ping();
     }
@@ -255,16 +356,28 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, HOST, () => { server.off('error', reject); resolve(); });
+    server.listen(opts.port ?? 0, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
   }).catch((err: NodeJS.ErrnoException) => {
     clearInterval(pinger);
     for (const u of unsubscribe) u();
-    if (err.code === 'EADDRINUSE') throw Object.assign(new Error(`Port ${opts.port} on ${HOST} is in use: stop the other process or choose another port (CONVERSE_WEB_PORT).`), { code: CallErrorCode.PORT_IN_USE });
+    if (err.code === 'EADDRINUSE')
+      throw Object.assign(
+        new Error(
+          `Port ${opts.port} on ${HOST} is in use: stop the other process or choose another port (CONVERSE_WEB_PORT).`,
+        ),
+        { code: CallErrorCode.PORT_IN_USE },
+      );
     throw err;
   });
   port = (server.address() as { port: number }).port;
   const origin = `http://${HOST}:${port}`;
-  csp = contentSecurityPolicy({ connectSrc: [`ws://${HOST}:${port}`, `ws://localhost:${port}`, ...(opts.extraOrigins ?? [])], mediaSrc: opts.extraOrigins ?? [] });
+  csp = contentSecurityPolicy({
+    connectSrc: [`ws://${HOST}:${port}`, `ws://localhost:${port}`, ...(opts.extraOrigins ?? [])],
+    mediaSrc: opts.extraOrigins ?? [],
+  });
 
   let closed: Promise<void> | null = null;
   return {
@@ -280,13 +393,19 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
         for (const u of unsubscribe) u();
         for (const ws of wss.clients) ws.close(CLOSE_SHUTTING_DOWN, 'shutting down');
         await new Promise<void>((resolve) => {
-          const t = setTimeout(() => { for (const ws of wss.clients) ws.terminate(); resolve(); }, 1000);
+          const t = setTimeout(() => {
+            for (const ws of wss.clients) ws.terminate();
+            resolve();
+          }, 1000);
           t.unref();
           const check = () => (wss.clients.size === 0 ? (clearTimeout(t), resolve()) : setTimeout(check, 20).unref());
           check();
         });
         wss.close();
-        await new Promise<void>((resolve) => { server.close(() => resolve()); server.closeAllConnections(); });
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
       })();
       return closed;
     },

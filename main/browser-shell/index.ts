@@ -61,7 +61,11 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async () => {
     for (const c of cleanups.splice(0).reverse()) {
-      try { await c(); } catch (err) { console.error('browser shell: cleanup failed:', err); }
+      try {
+        await c();
+      } catch (err) {
+        console.error('browser shell: cleanup failed:', err);
+      }
     }
   };
 
@@ -129,8 +133,13 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
 
 function normaliseServerUrl(raw: string): string {
   let u: URL;
-  try { u = new URL(raw); } catch { throw new Error(`The server URL "${raw}" is not a valid URL (expected http://host:port).`); }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`The server URL must be http or https, not ${u.protocol}`);
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new Error(`The server URL "${raw}" is not a valid URL (expected http://host:port).`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new Error(`The server URL must be http or https, not ${u.protocol}`);
   return u.toString().replace(/\/+$/, '');
 }
 

@@ -11,7 +11,8 @@ const DEFAULT_PORT = 4781;
 function portFromEnv(raw: string | undefined): number {
   if (raw === undefined || raw === '') return DEFAULT_PORT;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`CONVERSE_WEB_PORT must be a port number (0–65535), not "${raw}".`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new Error(`CONVERSE_WEB_PORT must be a port number (0–65535), not "${raw}".`);
   return n;
 }
 

@@ -20,7 +20,11 @@ export interface TabShellOptions {
   previewUrl?: (attachmentId: string) => string;
 }
 
-export function createTabShell(push: PushEvent, platform: string = process.platform, opts: TabShellOptions = {}): TabShell {
+export function createTabShell(
+  push: PushEvent,
+  platform: string = process.platform,
+  opts: TabShellOptions = {},
+): TabShell {
   let expanded = false;
   let focused = false;
   let unread = 0;
@@ -64,7 +68,10 @@ export function createTabShell(push: PushEvent, platform: string = process.platf
     },
     ...(opts.previewUrl ? { previewUrl: opts.previewUrl } : {}),
     setFocused(next: boolean) {
-      if (next !== focused) { focused = next; announce(); }
+      if (next !== focused) {
+        focused = next;
+        announce();
+      }
     },
     state: () => ({ expanded, focused, unread, refusedLinks }),
   };

@@ -4,7 +4,11 @@
 // one file share one download. Cleared when the session changes (another rep, another server).
 import { ErrorCode } from '../../shared/error-codes';
 
-export interface AttachmentFile { bytes: Uint8Array; mimeType: string; fileName: string | null }
+export interface AttachmentFile {
+  bytes: Uint8Array;
+  mimeType: string;
+  fileName: string | null;
+}
 
 export class AttachmentCache {
   private readonly entries = new Map<string, AttachmentFile>();
@@ -12,7 +16,10 @@ export class AttachmentCache {
   private size = 0;
   private generation = 0;
 
-  constructor(private readonly maxTotalBytes = 48 * 1024 * 1024, private readonly maxFileBytes = 16 * 1024 * 1024) {}
+  constructor(
+    private readonly maxTotalBytes = 48 * 1024 * 1024,
+    private readonly maxFileBytes = 16 * 1024 * 1024,
+  ) {}
 
   /** The file from memory, or from `download` (once, however many ask at the same time). */
   get(id: string, download: () => Promise<AttachmentFile>): Promise<AttachmentFile> {
@@ -26,10 +33,14 @@ export class AttachmentCache {
     const running = this.inFlight.get(id);
     if (running) return running;
     const generation = this.generation;
-    const p = download().then((file) => {
-      if (generation === this.generation) this.put(id, file);
-      return file;
-    }).finally(() => { if (this.inFlight.get(id) === p) this.inFlight.delete(id); });
+    const p = download()
+      .then((file) => {
+        if (generation === this.generation) this.put(id, file);
+        return file;
+      })
+      .finally(() => {
+        if (this.inFlight.get(id) === p) this.inFlight.delete(id);
+      });
     this.inFlight.set(id, p);
     return p;
   }
@@ -39,7 +50,12 @@ export class AttachmentCache {
   getWithin(id: string, maxBytes: number, download: () => Promise<AttachmentFile>): Promise<AttachmentFile> {
     return this.get(id, download).then((file) => {
       if (file.bytes.byteLength > maxBytes) {
-        throw Object.assign(new Error(`This file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, too large to preview; download it instead.`), { code: ErrorCode.ATTACHMENT_TOO_LARGE });
+        throw Object.assign(
+          new Error(
+            `This file is larger than ${Math.round(maxBytes / 1024 / 1024)} MB, too large to preview; download it instead.`,
+          ),
+          { code: ErrorCode.ATTACHMENT_TOO_LARGE },
+        );
       }
       return file;
     });
@@ -52,13 +68,20 @@ export class AttachmentCache {
     this.generation++;
   }
 
-  get bytes(): number { return this.size; }
-  get count(): number { return this.entries.size; }
+  get bytes(): number {
+    return this.size;
+  }
+  get count(): number {
+    return this.entries.size;
+  }
 
   private put(id: string, file: AttachmentFile): void {
     if (file.bytes.byteLength > this.maxFileBytes || file.bytes.byteLength > this.maxTotalBytes) return;
     const old = this.entries.get(id);
-    if (old) { this.size -= old.bytes.byteLength; this.entries.delete(id); }
+    if (old) {
+      this.size -= old.bytes.byteLength;
+      this.entries.delete(id);
+    }
     this.entries.set(id, file);
     this.size += file.bytes.byteLength;
     for (const [key, f] of this.entries) {

@@ -5,7 +5,13 @@
 // new sign-in starts a new Connection.
 import WebSocket from 'ws';
 import {
-  AUTH_CLOSE_CODES, CloseCode, HEARTBEAT_MS, HEARTBEAT_TIMEOUT_MS, MAX_SERVER_FRAME_BYTES, STREAM_PATH, ServerFrame,
+  AUTH_CLOSE_CODES,
+  CloseCode,
+  HEARTBEAT_MS,
+  HEARTBEAT_TIMEOUT_MS,
+  MAX_SERVER_FRAME_BYTES,
+  STREAM_PATH,
+  ServerFrame,
   type ClientFrame,
 } from '../../shared/stream-protocol';
 import { backoffDelay, RECONNECT_BACKOFF } from '../../shared/backoff';
@@ -21,20 +27,30 @@ export type LinkStatus =
 export function connectionStateOf(l: LinkStatus, outboxSize: number): ConnectionState {
   const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
   switch (l.status) {
-    case 'connected': return { status: 'connected', retryAt: null, reason: null, outboxSize };
-    case 'signed-out': return { status: 'signed-out', retryAt: null, reason: l.reason, outboxSize };
-    case 'connecting': case 'offline': return { status: l.status, retryAt: iso(l.retryAt), reason: l.reason, outboxSize };
+    case 'connected':
+      return { status: 'connected', retryAt: null, reason: null, outboxSize };
+    case 'signed-out':
+      return { status: 'signed-out', retryAt: null, reason: l.reason, outboxSize };
+    case 'connecting':
+    case 'offline':
+      return { status: l.status, retryAt: iso(l.retryAt), reason: l.reason, outboxSize };
   }
 }
 
 /** An `events` frame before its events are validated (the sync engine does that in chunks). */
-export interface RawEventsFrame { type: 'events'; events: unknown[] }
+export interface RawEventsFrame {
+  type: 'events';
+  events: unknown[];
+}
 /**
  * A large frame not parsed yet: only `events` frames are large. A socket read can deliver
  * several ~192 KB frames at once; parsing them back to back would stall the event loop, so the
  * sync engine parses each on its own turn, inside its time budget.
  */
-export interface UnparsedFrame { type: 'unparsed'; data: Buffer }
+export interface UnparsedFrame {
+  type: 'unparsed';
+  data: Buffer;
+}
 export type IncomingFrame = Exclude<ServerFrame, { type: 'events' }> | RawEventsFrame | UnparsedFrame;
 
 /** Frames above this size are handed on unparsed. */
@@ -91,10 +107,16 @@ export class Connection {
     this.heartbeatTimeoutMs = o.heartbeatTimeoutMs ?? HEARTBEAT_TIMEOUT_MS;
   }
 
-  get state(): LinkStatus { return this.status; }
+  get state(): LinkStatus {
+    return this.status;
+  }
   /** True between `welcome` and the drop: frames sent now reach the server. */
-  get isReady(): boolean { return this.ready; }
-  get currentLink(): number { return this.link; }
+  get isReady(): boolean {
+    return this.ready;
+  }
+  get currentLink(): number {
+    return this.link;
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -133,15 +155,22 @@ export class Connection {
   }
 
   /** Flow control: stop reading while the sync engine catches up (the server's buffer holds the rest). */
-  pause(): void { this.ws?.pause(); }
-  resume(): void { this.ws?.resume(); }
+  pause(): void {
+    this.ws?.pause();
+  }
+  resume(): void {
+    this.ws?.resume();
+  }
 
   private connect(): void {
     if (this.stopped) return;
     const link = ++this.link;
     this.ready = false;
     // Keep saying why the last link dropped while the next one is being made.
-    const why = this.attempt > 0 && (this.status.status === 'connecting' || this.status.status === 'offline') ? this.status.reason : null;
+    const why =
+      this.attempt > 0 && (this.status.status === 'connecting' || this.status.status === 'offline')
+        ? this.status.reason
+        : null;
     this.setStatus({ status: 'connecting', retryAt: null, reason: why });
     const ws = new WebSocket(streamUrl(this.o.serverUrl), {
       headers: { Authorization: `Bearer ${this.o.token}` },
@@ -154,29 +183,45 @@ export class Connection {
     ws.on('open', () => {
       if (link !== this.link) return;
       this.lastHeard = this.now();
-      ws.send(JSON.stringify({ type: 'hello', lastSeq: this.o.lastSeq(), deviceId: this.o.deviceId } satisfies ClientFrame));
+      ws.send(
+        JSON.stringify({ type: 'hello', lastSeq: this.o.lastSeq(), deviceId: this.o.deviceId } satisfies ClientFrame),
+      );
       this.startHeartbeat(link);
     });
-    ws.on('message', (data) => { if (link === this.link) this.onMessage(data, link); });
-    ws.on('pong', () => { this.lastHeard = this.now(); });
-    ws.on('ping', () => { this.lastHeard = this.now(); });
+    ws.on('message', (data) => {
+      if (link === this.link) this.onMessage(data, link);
+    });
+    ws.on('pong', () => {
+      this.lastHeard = this.now();
+    });
+    ws.on('ping', () => {
+      this.lastHeard = this.now();
+    });
     ws.on('unexpected-response', (req, res) => {
       // The upgrade was refused with an HTTP status: 401/403 mean the token is no good.
       const code = res.statusCode ?? 0;
       res.resume();
       req.destroy();
       if (link !== this.link) return;
-      if (code === 401 || code === 403) this.onClosed(link, CloseCode.UNAUTHORIZED, `the server refused the session (HTTP ${code})`);
+      if (code === 401 || code === 403)
+        this.onClosed(link, CloseCode.UNAUTHORIZED, `the server refused the session (HTTP ${code})`);
       else this.onClosed(link, 1006, `the server answered HTTP ${code}`);
     });
-    ws.on('error', (err) => { if (link === this.link) this.log(`socket error: ${err.message}`, 'warn'); });
-    ws.on('close', (code, reason) => { this.onClosed(link, code, reason.toString() || describeClose(code)); });
+    ws.on('error', (err) => {
+      if (link === this.link) this.log(`socket error: ${err.message}`, 'warn');
+    });
+    ws.on('close', (code, reason) => {
+      this.onClosed(link, code, reason.toString() || describeClose(code));
+    });
   }
 
   private onMessage(data: WebSocket.RawData, link: number): void {
     this.lastHeard = this.now();
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
-    if (bytes.byteLength > PARSE_LATER_BYTES) { this.o.onFrame({ type: 'unparsed', data: bytes }, link); return; }
+    if (bytes.byteLength > PARSE_LATER_BYTES) {
+      this.o.onFrame({ type: 'unparsed', data: bytes }, link);
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(bytes.toString());
@@ -190,7 +235,10 @@ export class Connection {
       frame = parsed as RawEventsFrame;
     } else {
       const r = ServerFrame.safeParse(parsed);
-      if (!r.success) { this.log(`ignored an invalid ${String(type)} frame: ${r.error.issues[0]?.message}`, 'warn'); return; }
+      if (!r.success) {
+        this.log(`ignored an invalid ${String(type)} frame: ${r.error.issues[0]?.message}`, 'warn');
+        return;
+      }
       frame = r.data as IncomingFrame;
     }
     if (frame.type === 'welcome') {
@@ -225,8 +273,15 @@ export class Connection {
     const delay = backoffDelay(this.attempt, { ...RECONNECT_BACKOFF, ...this.o.backoff, random: this.random });
     this.attempt++;
     const retryAt = this.now() + delay;
-    this.setStatus(this.attempt > OFFLINE_AFTER_ATTEMPTS ? { status: 'offline', retryAt, reason } : { status: 'connecting', retryAt, reason });
-    this.retryTimer = setTimeout(() => { this.retryTimer = null; this.connect(); }, delay);
+    this.setStatus(
+      this.attempt > OFFLINE_AFTER_ATTEMPTS
+        ? { status: 'offline', retryAt, reason }
+        : { status: 'connecting', retryAt, reason },
+    );
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
   }
 
   private startHeartbeat(link: number): void {
@@ -248,7 +303,9 @@ export class Connection {
         this.connect();
         return;
       }
-      try { this.ws?.ping(); } catch {}
+      try {
+        this.ws?.ping();
+      } catch {}
     }, this.heartbeatMs);
     this.heartbeat.unref?.();
   }
@@ -270,7 +327,9 @@ export class Connection {
       try {
         if (ws.readyState === WebSocket.OPEN && code === CloseCode.NORMAL) ws.close(code, reason.slice(0, 100));
         else ws.terminate();
-      } catch { ws.terminate(); }
+      } catch {
+        ws.terminate();
+      }
       this.o.onDrop?.(link);
     }
   }
@@ -285,17 +344,26 @@ export class Connection {
     this.o.onStatus(s);
   }
 
-  private log(msg: string, level?: 'info' | 'warn' | 'error'): void { this.o.log?.(`[connection] ${msg}`, level); }
+  private log(msg: string, level?: 'info' | 'warn' | 'error'): void {
+    this.o.log?.(`[connection] ${msg}`, level);
+  }
 }
 
 function describeClose(code: number): string {
   switch (code) {
-    case CloseCode.GOING_AWAY: return 'the server is restarting';
-    case CloseCode.FRAME_TOO_LARGE: return 'a frame was too large';
-    case CloseCode.SLOW_CONSUMER: return 'the app fell behind the server';
-    case CloseCode.PROTOCOL_ABUSE: return 'the server refused malformed frames';
-    case CloseCode.HELLO_TIMEOUT: return 'the server did not get a hello in time';
-    case 1006: return 'the connection was lost';
-    default: return `the connection closed (${code})`;
+    case CloseCode.GOING_AWAY:
+      return 'the server is restarting';
+    case CloseCode.FRAME_TOO_LARGE:
+      return 'a frame was too large';
+    case CloseCode.SLOW_CONSUMER:
+      return 'the app fell behind the server';
+    case CloseCode.PROTOCOL_ABUSE:
+      return 'the server refused malformed frames';
+    case CloseCode.HELLO_TIMEOUT:
+      return 'the server did not get a hello in time';
+    case 1006:
+      return 'the connection was lost';
+    default:
+      return `the connection closed (${code})`;
   }
 }

@@ -15,7 +15,9 @@ export class CoreEvents {
     const set = this.listeners.get(event) ?? new Set<Listener>();
     set.add(listener);
     this.listeners.set(event, set);
-    return () => { set.delete(listener); };
+    return () => {
+      set.delete(listener);
+    };
   }
 
   hasListeners(event: IpcEventName): boolean {
@@ -26,7 +28,11 @@ export class CoreEvents {
     const set = this.listeners.get(event);
     if (!set || set.size === 0) return;
     for (const l of [...set] as ((payload: IpcEventPayload<N>) => void)[]) {
-      try { l(payload); } catch (err) { this.log(`[core] a ${event} listener failed: ${(err as Error).message}`, 'error'); }
+      try {
+        l(payload);
+      } catch (err) {
+        this.log(`[core] a ${event} listener failed: ${(err as Error).message}`, 'error');
+      }
     }
   }
 }

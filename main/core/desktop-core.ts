@@ -40,7 +40,15 @@ export interface DesktopCoreOptions {
   /** The log file, when the shell writes its own lines to the same one; default: <data dir>/logs/converse.log. */
   logFile?: CoreLog;
   /** Tests shorten these. */
-  tuning?: { coalesceWindowMs?: number; syncChunkSize?: number; inlineWriter?: boolean; heartbeatMs?: number; heartbeatTimeoutMs?: number; backoff?: { baseMs: number; maxMs: number }; random?: () => number };
+  tuning?: {
+    coalesceWindowMs?: number;
+    syncChunkSize?: number;
+    inlineWriter?: boolean;
+    heartbeatMs?: number;
+    heartbeatTimeoutMs?: number;
+    backoff?: { baseMs: number; maxMs: number };
+    random?: () => number;
+  };
   /** Every nudge attempt's outcome (diagnostics, tests). */
   onNudgeResult?: (nudge: NudgeView, result: NudgeResult) => void;
 }
@@ -74,7 +82,13 @@ export class CoreState implements CallContext {
 
   constructor(private readonly o: DesktopCoreOptions) {
     this.now = o.now ?? (() => new Date());
-    this.logFile = o.logFile ?? new CoreLog({ dir: path.join(o.dataDir, 'logs'), level: process.env.CONVERSE_DEBUG ? 'debug' : logLevelFrom(process.env.CONVERSE_LOG_LEVEL), now: this.now });
+    this.logFile =
+      o.logFile ??
+      new CoreLog({
+        dir: path.join(o.dataDir, 'logs'),
+        level: process.env.CONVERSE_DEBUG ? 'debug' : logLevelFrom(process.env.CONVERSE_LOG_LEVEL),
+        now: this.now,
+      });
     this.log = (line, level = 'info') => {
       this.logFile.write(level, line);
       if (o.log) o.log(line);
@@ -83,7 +97,9 @@ export class CoreState implements CallContext {
     this.dbFile = path.join(o.dataDir, 'converse.db');
     this.events = new CoreEvents(this.log);
     this.sessions = new SessionOwner({
-      credentials: o.credentials, defaultServerUrl: o.defaultServerUrl, log: this.log,
+      credentials: o.credentials,
+      defaultServerUrl: o.defaultServerUrl,
+      log: this.log,
       store: () => this.store,
       exclusive: (change) => this.sync.exclusive(change),
       emit: (event, payload) => this.emit(event, payload),
@@ -105,7 +121,10 @@ export class CoreState implements CallContext {
       },
     });
     this.recovery = new StoreRecovery({
-      dbFile: this.dbFile, now: this.now, sqliteBinding: o.sqliteBinding, log: this.log,
+      dbFile: this.dbFile,
+      now: this.now,
+      sqliteBinding: o.sqliteBinding,
+      log: this.log,
       current: () => ({ store: this.store, sync: this.sync }),
       running: () => this.running,
       deviceId: () => this.deviceId,
@@ -113,7 +132,9 @@ export class CoreState implements CallContext {
       retryLater: (reason) => this.connection?.reconnectLater(reason),
     });
     this.nudges = new DesktopNudges({
-      notifier: o.notifier, now: this.now, log: this.log,
+      notifier: o.notifier,
+      now: this.now,
+      log: this.log,
       store: () => this.store,
       session: () => this.session,
       api: () => this.api(),
@@ -125,11 +146,21 @@ export class CoreState implements CallContext {
     });
   }
 
-  get store(): LocalStore { return this.current; }
-  get outbox(): Outbox { return this.sends; }
-  get unread(): UnreadCounts { return this.counts; }
-  get started(): boolean { return this.running; }
-  get shell(): ShellPort { return this.o.shell; }
+  get store(): LocalStore {
+    return this.current;
+  }
+  get outbox(): Outbox {
+    return this.sends;
+  }
+  get unread(): UnreadCounts {
+    return this.counts;
+  }
+  get started(): boolean {
+    return this.running;
+  }
+  get shell(): ShellPort {
+    return this.o.shell;
+  }
 
   // ---- events -------------------------------------------------------------------------
 
@@ -151,7 +182,10 @@ export class CoreState implements CallContext {
     store.state.setSetting(DEVICE_KEY, this.deviceId);
     this.running = true;
     if (store.recoveredFrom) this.announceRecovery(store.recoveredFrom);
-    const saved = await this.o.credentials.load().catch((err) => { this.log(`[core] credentials unreadable: ${(err as Error).message}`, 'warn'); return null; });
+    const saved = await this.o.credentials.load().catch((err) => {
+      this.log(`[core] credentials unreadable: ${(err as Error).message}`, 'warn');
+      return null;
+    });
     if (saved) {
       this.sessions.resume(saved);
     } else {
@@ -185,7 +219,9 @@ export class CoreState implements CallContext {
       sqliteBinding: this.o.sqliteBinding,
       // A recovered store's new engine goes on handing back what the windows show.
       watched: this.sync?.watchedConversations,
-      ack: (seq, link) => { this.connection?.send({ type: 'ack', seq }, link); },
+      ack: (seq, link) => {
+        this.connection?.send({ type: 'ack', seq }, link);
+      },
       isLive: (link) => this.connection?.currentLink === link,
       onApplied: (outcome) => this.afterBatch(outcome),
       onError: (err) => this.recovery.onStoreError(err),
@@ -203,7 +239,8 @@ export class CoreState implements CallContext {
         this.emit('conversations.changed', { conversationIds: [conversationId] });
       },
       onSizeChanged: () => this.publishLink(),
-      upload: (channel, fileName, mimeType, bytes) => this.api().upload(channel, fileName, mimeType, bytes, () => undefined, new AbortController().signal),
+      upload: (channel, fileName, mimeType, bytes) =>
+        this.api().upload(channel, fileName, mimeType, bytes, () => undefined, new AbortController().signal),
       linkUp: () => this.link.status === 'connected' && this.session !== null,
       log: this.log,
     });
@@ -234,19 +271,32 @@ export class CoreState implements CallContext {
   // ---- session and link ---------------------------------------------------------------
 
   // The session is the SessionOwner's; these answer the renderer's calls (CallContext).
-  private get session(): ActiveSession | null { return this.sessions.current; }
-  sessionView(): Session { return this.sessions.view(); }
-  signedIn(): boolean { return this.session !== null; }
-  api(): HttpApi { return this.sessions.api(); }
-  beginSession(serverUrl: string, token: string, user: UserView): Promise<void> { return this.sessions.begin(serverUrl, token, user); }
-  endSession(reason: 'signed-out' | 'expired', message: string): Promise<void> { return this.sessions.end(reason, message); }
+  private get session(): ActiveSession | null {
+    return this.sessions.current;
+  }
+  sessionView(): Session {
+    return this.sessions.view();
+  }
+  signedIn(): boolean {
+    return this.session !== null;
+  }
+  api(): HttpApi {
+    return this.sessions.api();
+  }
+  beginSession(serverUrl: string, token: string, user: UserView): Promise<void> {
+    return this.sessions.begin(serverUrl, token, user);
+  }
+  endSession(reason: 'signed-out' | 'expired', message: string): Promise<void> {
+    return this.sessions.end(reason, message);
+  }
 
   /** A file through the server's attachment endpoint with the session's token, from memory when it was fetched lately. */
   fetchAttachment(attachmentId: string, maxBytes = Number.POSITIVE_INFINITY): Promise<AttachmentFile> {
     // A file chosen offline is shown from the outbox until it is uploaded.
     const waitingFor = waitingFileMessageId(attachmentId);
     const waiting = waitingFor ? this.store.state.outboxFile(waitingFor) : null;
-    if (waiting) return Promise.resolve({ bytes: waiting.bytes, mimeType: waiting.mimeType, fileName: waiting.fileName });
+    if (waiting)
+      return Promise.resolve({ bytes: waiting.bytes, mimeType: waiting.mimeType, fileName: waiting.fileName });
     const api = this.api();
     return this.attachments.getWithin(attachmentId, maxBytes, () => api.download(attachmentId, maxBytes));
   }
@@ -262,13 +312,19 @@ export class CoreState implements CallContext {
       onStatus: (s) => {
         if (conn !== this.connection) return;
         if (s.status === 'signed-out') {
-          void this.endSession('expired', `Your session ended (${s.reason}). Sign in again to keep receiving messages.`);
+          void this.endSession(
+            'expired',
+            `Your session ended (${s.reason}). Sign in again to keep receiving messages.`,
+          );
           return;
         }
         this.setLink(s);
       },
       onFrame: (frame, link) => this.onFrame(frame, link),
-      onDrop: (link) => { this.sync.dropLink(link); this.outbox.linkChanged(); },
+      onDrop: (link) => {
+        this.sync.dropLink(link);
+        this.outbox.linkChanged();
+      },
       heartbeatMs: t?.heartbeatMs,
       heartbeatTimeoutMs: t?.heartbeatTimeoutMs,
       backoff: t?.backoff,
@@ -287,16 +343,27 @@ export class CoreState implements CallContext {
 
   private onFrame(frame: IncomingFrame, link: number): void {
     switch (frame.type) {
-      case 'welcome': this.onWelcome(frame.userId, frame.headSeq); break;
-      case 'events': this.sync.enqueue(frame.events, link); break;
-      case 'unparsed': this.sync.enqueueUnparsed(frame.data, link); break;
-      case 'send.accepted': this.outbox.accepted(frame.clientId, frame.messageId); break;
+      case 'welcome':
+        this.onWelcome(frame.userId, frame.headSeq);
+        break;
+      case 'events':
+        this.sync.enqueue(frame.events, link);
+        break;
+      case 'unparsed':
+        this.sync.enqueueUnparsed(frame.data, link);
+        break;
+      case 'send.accepted':
+        this.outbox.accepted(frame.clientId, frame.messageId);
+        break;
       case 'send.rejected':
         this.log(`[outbox] send ${frame.clientId} refused by the server: ${frame.error.code}`, 'warn');
         this.outbox.rejected(frame.clientId, frame.error);
         break;
-      case 'error': this.log(`[connection] the server refused a frame: ${frame.code} ${frame.message}`, 'warn'); break;
-      case 'pong': break;
+      case 'error':
+        this.log(`[connection] the server refused a frame: ${frame.code} ${frame.message}`, 'warn');
+        break;
+      case 'pong':
+        break;
     }
   }
 
@@ -304,15 +371,21 @@ export class CoreState implements CallContext {
     if (!this.sessions.welcomed(userId)) return;
     if (headSeq < this.store.state.committedSeq()) {
       // The server's log is behind ours (restored from a backup): replay it all; upserts are idempotent.
-      this.log(`[sync] server head ${headSeq} is behind our cursor ${this.store.state.committedSeq()}: resyncing from 0`, 'warn');
-      void this.sync.exclusive(() => this.store.state.setCommittedSeq(0)).then(() => this.connection?.wake('server log restored'));
+      this.log(
+        `[sync] server head ${headSeq} is behind our cursor ${this.store.state.committedSeq()}: resyncing from 0`,
+        'warn',
+      );
+      void this.sync
+        .exclusive(() => this.store.state.setCommittedSeq(0))
+        .then(() => this.connection?.wake('server log restored'));
       return;
     }
     this.outbox.linkChanged();
     this.outbox.flush();
     void this.nudges.connected();
     for (const r of this.store.conversations.pendingReads()) {
-      if (this.connection?.send({ type: 'read', conversationId: r.conversationId, readUpTo: r.readUpTo })) this.store.conversations.clearPendingRead(r.conversationId, r.readUpTo);
+      if (this.connection?.send({ type: 'read', conversationId: r.conversationId, readUpTo: r.readUpTo }))
+        this.store.conversations.clearPendingRead(r.conversationId, r.readUpTo);
     }
   }
 
@@ -323,7 +396,8 @@ export class CoreState implements CallContext {
     this.showMessages(outcome);
     // A listener may have stopped the core (a shell quitting mid-sync).
     if (!this.started) return;
-    if (outcome.conversations.size > 0) this.emit('conversations.changed', { conversationIds: [...outcome.conversations] });
+    if (outcome.conversations.size > 0)
+      this.emit('conversations.changed', { conversationIds: [...outcome.conversations] });
     this.unread.touch(outcome.unreadTouched);
     if (outcome.outboxResolved > 0) this.publishLink();
     // Before this batch's nudges: a rep who just turned a kind off is not nudged about it.
@@ -333,24 +407,46 @@ export class CoreState implements CallContext {
 
   /** The batch's messages to the windows that show them. */
   private showMessages(outcome: BatchOutcome): void {
-    for (const [conversationId, messages] of outcome.messages) this.emit('messages.changed', { conversationId, messages });
+    for (const [conversationId, messages] of outcome.messages)
+      this.emit('messages.changed', { conversationId, messages });
     if (!outcome.messagesWire || !this.events.hasListeners('messages.changed')) return;
-    for (const [conversationId, json] of outcome.messagesWire) this.emit('messages.changed', { conversationId, messages: JSON.parse(json) as MessageView[] });
+    for (const [conversationId, json] of outcome.messagesWire)
+      this.emit('messages.changed', { conversationId, messages: JSON.parse(json) as MessageView[] });
     // Opened while the batch was being written: its newest page stands in for the views.
-    for (const conversationId of outcome.viewsStale ?? []) this.emit('messages.changed', { conversationId, messages: this.store.messages.page(conversationId, null, STALE_VIEWS_PAGE).messages });
+    for (const conversationId of outcome.viewsStale ?? [])
+      this.emit('messages.changed', {
+        conversationId,
+        messages: this.store.messages.page(conversationId, null, STALE_VIEWS_PAGE).messages,
+      });
   }
 
   // ---- state for the renderer and the policy ------------------------------------------
 
-  sendFrame(frame: ClientFrame): boolean { return this.connection?.send(frame) ?? false; }
-  watch(conversationId: string): void { this.sync.watch(conversationId); }
+  sendFrame(frame: ClientFrame): boolean {
+    return this.connection?.send(frame) ?? false;
+  }
+  watch(conversationId: string): void {
+    this.sync.watch(conversationId);
+  }
   /** Resume from sleep, a network change: reconnect at once. */
-  wake(reason: string): void { this.connection?.wake(reason); }
-  setFocus(conversationId: string | null, windowFocused: boolean): void { this.focus = { conversationId, windowFocused }; }
-  setWindowFocused(windowFocused: boolean): void { this.focus = { ...this.focus, windowFocused }; }
-  windowFocused(): boolean { return this.focus.windowFocused; }
-  nudgeSettingsChangedHere(): void { this.nudges.changedHere(); }
-  settings(): Settings { return loadSettings(this.store); }
+  wake(reason: string): void {
+    this.connection?.wake(reason);
+  }
+  setFocus(conversationId: string | null, windowFocused: boolean): void {
+    this.focus = { conversationId, windowFocused };
+  }
+  setWindowFocused(windowFocused: boolean): void {
+    this.focus = { ...this.focus, windowFocused };
+  }
+  windowFocused(): boolean {
+    return this.focus.windowFocused;
+  }
+  nudgeSettingsChangedHere(): void {
+    this.nudges.changedHere();
+  }
+  settings(): Settings {
+    return loadSettings(this.store);
+  }
 
   connectionState(): ConnectionState {
     return connectionStateOf(this.link, this.started ? this.outbox.size : 0);

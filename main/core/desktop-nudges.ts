@@ -58,7 +58,10 @@ export class DesktopNudges {
         o.emit('navigate', { conversationId: nudge.conversationId, leadId: nudge.leadId, taskId: nudge.taskId });
       },
       onResult: (nudge, result) => {
-        o.log(`[nudge] ${nudge.id} ${result.status}${'reason' in result ? ` (${result.reason})` : ''}`, result.status === 'failed' ? 'warn' : 'info');
+        o.log(
+          `[nudge] ${nudge.id} ${result.status}${'reason' in result ? ` (${result.reason})` : ''}`,
+          result.status === 'failed' ? 'warn' : 'info',
+        );
         if (result.status === 'shown' && wantsSound(this.context())) o.emit('nudge.sound', { nudgeId: nudge.id });
         o.onResult?.(nudge, result);
       },
@@ -66,11 +69,13 @@ export class DesktopNudges {
     });
     this.settingsSync = new NudgeSettingsSync({
       // The store is replaced when a damaged one is set aside: always the current one.
-      get store() { return o.store(); },
+      get store() {
+        return o.store();
+      },
       signedIn: () => {
         // The rep's id: from sign-in, or (credentials restored at start) as the server's welcome recorded it.
         const s = o.session();
-        const userId = s ? s.user?.id ?? o.store().state.owner().userId : null;
+        const userId = s ? (s.user?.id ?? o.store().state.owner().userId) : null;
         return userId ? { userId, api: o.api() } : null;
       },
       applied: (settings) => o.emit('settings.changed', settings),
@@ -93,11 +98,17 @@ export class DesktopNudges {
   }
 
   /** The link is up: Carter settings changed here while offline go to the server. */
-  connected(): Promise<void> { return this.settingsSync.connected(); }
+  connected(): Promise<void> {
+    return this.settingsSync.connected();
+  }
   /** Carter settings as the server sent them in a batch. */
-  fromServer(settings: NudgeSettings): void { this.settingsSync.fromServer(settings); }
+  fromServer(settings: NudgeSettings): void {
+    this.settingsSync.fromServer(settings);
+  }
   /** The rep changed Carter settings here. */
-  changedHere(): void { this.settingsSync.changedHere(); }
+  changedHere(): void {
+    this.settingsSync.changedHere();
+  }
 
   private context(): NudgeContext {
     const s: Settings = loadSettings(this.o.store());

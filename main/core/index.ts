@@ -1,7 +1,14 @@
 // The desktop core's entry: everything of Converse Desktop that is not window chrome, in plain
 // Node. A shell (Electron or the browser shell) creates one, routes every IPC call to
 // `handle` and forwards every event from `on` to the renderer.
-import { parseIpcCall, type IpcArgs, type IpcCallName, type IpcEventName, type IpcEventPayload, type IpcResult } from '../../shared/ipc';
+import {
+  parseIpcCall,
+  type IpcArgs,
+  type IpcCallName,
+  type IpcEventName,
+  type IpcEventPayload,
+  type IpcResult,
+} from '../../shared/ipc';
 import type { CredentialStore, Notifier, ShellPort } from './ports';
 import { CoreState, type DesktopCoreOptions } from './desktop-core';
 import { CallError, runCall } from './ipc-calls';
@@ -36,7 +43,9 @@ export interface DesktopCore {
   fetchAttachment(attachmentId: string): Promise<{ bytes: Uint8Array; mimeType: string; fileName: string | null }>;
 }
 
-export function createDesktopCore(opts: DesktopCoreOptions & { notifier: Notifier; credentials: CredentialStore; shell: ShellPort }): DesktopCore {
+export function createDesktopCore(
+  opts: DesktopCoreOptions & { notifier: Notifier; credentials: CredentialStore; shell: ShellPort },
+): DesktopCore {
   const core = new CoreState(opts);
   return {
     start: () => core.start(),
@@ -58,7 +67,10 @@ export function createDesktopCore(opts: DesktopCoreOptions & { notifier: Notifie
         return await core.fetchAttachment(attachmentId);
       } catch (err) {
         const code = (err as { code?: unknown })?.code;
-        throw new CallError(typeof code === 'string' ? code : ErrorCode.INTERNAL, (err as Error)?.message ?? String(err));
+        throw new CallError(
+          typeof code === 'string' ? code : ErrorCode.INTERNAL,
+          (err as Error)?.message ?? String(err),
+        );
       }
     },
   };

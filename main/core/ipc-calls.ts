@@ -17,7 +17,12 @@ type Args<N extends IpcCallName> = z.infer<(typeof IpcCalls)[N]['args']>;
 type Handler<N extends IpcCallName> = (core: CallContext, args: Args<N>) => Promise<IpcResult<N>> | IpcResult<N>;
 
 export class CallError extends Error {
-  constructor(readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 const isOffline = (err: unknown) => err instanceof ApiCallError && err.code === ErrorCode.OFFLINE;
@@ -32,7 +37,10 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
   'session.signOut': async (core) => {
     if (core.signedIn()) {
       // Tell the server so the token dies there too; signing out locally must work offline.
-      await core.api().signOut().catch((err) => core.log(`[session] server sign-out failed: ${(err as Error).message}`, 'warn'));
+      await core
+        .api()
+        .signOut()
+        .catch((err) => core.log(`[session] server sign-out failed: ${(err as Error).message}`, 'warn'));
     }
     await core.endSession('signed-out', 'Signed out.');
     return core.sessionView();
@@ -68,8 +76,10 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
     }
   },
 
-  'conversations.list': (core, a) => core.store.conversations.list(a.limit, new Set(core.settings().mutedConversations)),
-  'conversations.get': (core, a) => core.store.conversations.summary(a.conversationId, new Set(core.settings().mutedConversations)),
+  'conversations.list': (core, a) =>
+    core.store.conversations.list(a.limit, new Set(core.settings().mutedConversations)),
+  'conversations.get': (core, a) =>
+    core.store.conversations.summary(a.conversationId, new Set(core.settings().mutedConversations)),
   'conversations.focus': (core, a) => {
     core.setFocus(a.conversationId, a.windowFocused);
     return {};
@@ -85,12 +95,14 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
       core.emit('conversations.changed', { conversationIds: [a.conversationId] });
     }
     // Other devices clear too: the server turns this into a conversation.read event for each.
-    if (core.sendFrame({ type: 'read', conversationId: a.conversationId, readUpTo })) store.conversations.clearPendingRead(a.conversationId, readUpTo);
+    if (core.sendFrame({ type: 'read', conversationId: a.conversationId, readUpTo }))
+      store.conversations.clearPendingRead(a.conversationId, readUpTo);
     return {};
   },
   'conversations.setMuted': (core, a) => {
     const muted = new Set(core.settings().mutedConversations);
-    if (a.muted) muted.add(a.conversationId); else muted.delete(a.conversationId);
+    if (a.muted) muted.add(a.conversationId);
+    else muted.delete(a.conversationId);
     const next = saveSettings(core.store, { mutedConversations: [...muted] });
     core.emit('settings.changed', next);
     core.emit('conversations.changed', { conversationIds: [a.conversationId] });
@@ -119,19 +131,34 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
     let lead = a.leadId ? core.store.leads.get(a.leadId) : null;
     if (a.leadId && !lead && core.signedIn()) {
       // Not synced to this device yet (a first sync still running): the server knows the lead.
-      lead = await core.api().leadDetails(a.leadId).then((d) => d.lead, () => null);
+      lead = await core
+        .api()
+        .leadDetails(a.leadId)
+        .then(
+          (d) => d.lead,
+          () => null,
+        );
     }
     return templates.filter(templateOffered).map((t) => ({ ...t, preview: lead ? fillTemplate(t, lead) : t.body }));
   },
 
   'attachments.upload': async (core, a) => {
-    if (core.uploads.has(a.uploadId)) throw new CallError(ErrorCode.CONFLICT, 'An upload with this id is already running.');
+    if (core.uploads.has(a.uploadId))
+      throw new CallError(ErrorCode.CONFLICT, 'An upload with this id is already running.');
     const controller = new AbortController();
     core.uploads.set(a.uploadId, controller);
     try {
       const mimeType = mimeTypeFromFileName(a.fileName) ?? 'application/octet-stream';
-      return await core.api().upload(a.channel, a.fileName, mimeType, a.bytes,
-        (loaded, total) => core.emit('attachment.progress', { uploadId: a.uploadId, loaded, total }), controller.signal);
+      return await core
+        .api()
+        .upload(
+          a.channel,
+          a.fileName,
+          mimeType,
+          a.bytes,
+          (loaded, total) => core.emit('attachment.progress', { uploadId: a.uploadId, loaded, total }),
+          controller.signal,
+        );
     } finally {
       core.uploads.delete(a.uploadId);
     }
@@ -150,7 +177,9 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
   },
   'attachments.download': async (core, a) => {
     // A file still waiting in the outbox (chosen offline) is here, not on the server yet.
-    const file = waitingFileMessageId(a.attachmentId) ? await core.fetchAttachment(a.attachmentId) : await core.api().download(a.attachmentId);
+    const file = waitingFileMessageId(a.attachmentId)
+      ? await core.fetchAttachment(a.attachmentId)
+      : await core.api().download(a.attachmentId);
     const name = file.fileName ?? a.attachmentId;
     const savedTo = core.shell.saveDownload ? await core.shell.saveDownload(name, file.bytes) : null;
     if (savedTo) return { url: null, savedTo };
@@ -193,7 +222,9 @@ const handlers: { [N in IpcCallName]: Handler<N> } = {
 /** A data: URL for bytes; a content type that is not a plain type/subtype becomes octet-stream. */
 function dataUrl(mimeType: string, bytes: Uint8Array): string {
   const type = mimeType.split(';')[0].trim().toLowerCase();
-  const safe = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(type) ? type : 'application/octet-stream';
+  const safe = /^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/.test(type)
+    ? type
+    : 'application/octet-stream';
   return `data:${safe};base64,${Buffer.from(bytes).toString('base64')}`;
 }
 
@@ -208,7 +239,10 @@ export async function runCall<N extends IpcCallName>(core: CallContext, name: N,
     if (err instanceof CallError) throw err;
     if (err instanceof ApiCallError || err instanceof SendError) throw new CallError(err.code, err.message);
     const code = (err as { code?: unknown })?.code;
-    throw new CallError(typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : ErrorCode.INTERNAL, (err as Error)?.message ?? String(err));
+    throw new CallError(
+      typeof code === 'string' && /^[a-z_]+$/.test(code) ? code : ErrorCode.INTERNAL,
+      (err as Error)?.message ?? String(err),
+    );
   }
   const checked = IpcCalls[name].result.safeParse(result);
   if (!checked.success) {

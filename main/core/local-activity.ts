@@ -17,7 +17,11 @@ export function localActivityPage(store: LocalStore, leadId: string, limit: numb
     // Only when the whole conversation is here is its first message known.
     if (first && page.before === null) {
       entries.push({
-        ...where(first, lead), id: `start:${first.conversationId}`, type: 'conversation.started', at: first.createdAt, messageId: first.id,
+        ...where(first, lead),
+        id: `start:${first.conversationId}`,
+        type: 'conversation.started',
+        at: first.createdAt,
+        messageId: first.id,
         summary: `${CHANNEL_NAME[channel]} conversation started ${first.direction === 'inbound' ? 'by the lead' : 'by a rep'}.`,
       });
     }
@@ -30,7 +34,10 @@ export function localActivityPage(store: LocalStore, leadId: string, limit: numb
 
 function where(m: MessageView, lead: LeadView | null) {
   return {
-    leadId: m.leadId, conversationId: m.conversationId, channel: m.channel, direction: m.direction,
+    leadId: m.leadId,
+    conversationId: m.conversationId,
+    channel: m.channel,
+    direction: m.direction,
     phone: lead?.phones.find((p) => p.handle === m.phoneHandle)?.display ?? null,
   };
 }
@@ -39,7 +46,12 @@ function messageEntry(m: MessageView, lead: LeadView | null): ActivityView {
   const text = m.body || m.caption || '';
   const file = m.attachment?.fileName;
   return {
-    ...where(m, lead), id: `message:${m.id}`, type: m.direction === 'inbound' ? 'message.inbound' : 'message.outbound', at: m.createdAt,
-    messageId: m.id, status: m.status, summary: file ? (text ? `${file}: ${text}` : file) : text || m.templateName || '',
+    ...where(m, lead),
+    id: `message:${m.id}`,
+    type: m.direction === 'inbound' ? 'message.inbound' : 'message.outbound',
+    at: m.createdAt,
+    messageId: m.id,
+    status: m.status,
+    summary: file ? (text ? `${file}: ${text}` : file) : text || m.templateName || '',
   };
 }

@@ -53,7 +53,9 @@ export class CoreLog {
     this.now = o.now ?? (() => new Date());
   }
 
-  enabled(level: LogLevel): boolean { return RANK[level] <= RANK[this.level]; }
+  enabled(level: LogLevel): boolean {
+    return RANK[level] <= RANK[this.level];
+  }
 
   write(level: LogLevel, message: string): void {
     if (!this.enabled(level)) return;
@@ -70,13 +72,27 @@ export class CoreLog {
     }
   }
 
-  error(message: string): void { this.write('error', message); }
-  warn(message: string): void { this.write('warn', message); }
-  info(message: string): void { this.write('info', message); }
-  debug(message: string): void { this.write('debug', message); }
+  error(message: string): void {
+    this.write('error', message);
+  }
+  warn(message: string): void {
+    this.write('warn', message);
+  }
+  info(message: string): void {
+    this.write('info', message);
+  }
+  debug(message: string): void {
+    this.write('debug', message);
+  }
 
   close(): void {
-    if (this.fd !== null) { try { closeSync(this.fd); } catch { /* already closed */ } }
+    if (this.fd !== null) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
+    }
     this.fd = null;
   }
 
@@ -90,7 +106,11 @@ export class CoreLog {
     this.close();
     rmSync(`${this.file}.${this.files - 1}`, { force: true });
     for (let i = this.files - 2; i >= 1; i--) {
-      try { renameSync(`${this.file}.${i}`, `${this.file}.${i + 1}`); } catch { /* not there yet */ }
+      try {
+        renameSync(`${this.file}.${i}`, `${this.file}.${i + 1}`);
+      } catch {
+        /* not there yet */
+      }
     }
     if (this.files > 1) renameSync(this.file, `${this.file}.1`);
     else rmSync(this.file, { force: true });

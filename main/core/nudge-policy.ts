@@ -25,7 +25,10 @@ export interface NudgeContext {
 
 export type NudgeDecision = { show: true } | { show: false; result: Extract<NudgeResult, { status: 'suppressed' }> };
 
-const suppress = (reason: Extract<NudgeResult, { status: 'suppressed' }>['reason']): NudgeDecision => ({ show: false, result: { status: 'suppressed', reason } });
+const suppress = (reason: Extract<NudgeResult, { status: 'suppressed' }>['reason']): NudgeDecision => ({
+  show: false,
+  result: { status: 'suppressed', reason },
+});
 
 /**
  * Decide one nudge. `loggedAt` is when the server logged the event (its `at`), which is what
@@ -39,7 +42,8 @@ export function decideNudge(nudge: NudgeView, loggedAt: string, ctx: NudgeContex
   if (!ctx.nudgeSettings.kinds[nudge.kind]) return suppress('kind-off');
   if (inQuietHours(ctx.nudgeSettings.quietHours, ctx.localMinutes)) return suppress('quiet-hours');
   if (nudge.conversationId && ctx.mutedConversations.has(nudge.conversationId)) return suppress('muted');
-  if (nudge.conversationId && ctx.windowFocused && ctx.focusedConversationId === nudge.conversationId) return suppress('conversation-focused');
+  if (nudge.conversationId && ctx.windowFocused && ctx.focusedConversationId === nudge.conversationId)
+    return suppress('conversation-focused');
   return { show: true };
 }
 

@@ -6,7 +6,10 @@ import type { LocalStore } from './store/local-store';
 import { serverKey } from './store/local-store';
 
 /** The newest nudge time offered, and the nudges offered at exactly that time. */
-export interface NudgesSeen { atMs: number; ids: string[] }
+export interface NudgesSeen {
+  atMs: number;
+  ids: string[];
+}
 
 export interface NudgeReplayGuardOptions {
   /** The store is replaced when a damaged one is set aside: always the current one. */
@@ -42,7 +45,7 @@ export class NudgeReplayGuard {
 
   private seen(): NudgesSeen | null {
     const key = this.key();
-    return key ? this.o.store().state.setting<NudgesSeen>(key) ?? null : null;
+    return key ? (this.o.store().state.setting<NudgesSeen>(key) ?? null) : null;
   }
 }
 

@@ -42,7 +42,8 @@ export class NudgeSettingsSync {
     const { store } = this.host;
     if (store.state.setting<string>(OWNER_KEY) !== who.userId && !this.unsent(who.userId)) {
       store.state.setSetting(OWNER_KEY, who.userId);
-      if (!same(loadSettings(store).nudges, DEFAULT_NUDGE_SETTINGS)) this.host.applied(saveSettings(store, { nudges: DEFAULT_NUDGE_SETTINGS }));
+      if (!same(loadSettings(store).nudges, DEFAULT_NUDGE_SETTINGS))
+        this.host.applied(saveSettings(store, { nudges: DEFAULT_NUDGE_SETTINGS }));
     }
     if (this.unsent(who.userId)) await this.push();
   }
@@ -62,16 +63,28 @@ export class NudgeSettingsSync {
   private pushing: Promise<void> | null = null;
 
   private async push(): Promise<void> {
-    if (this.pushing) { await this.pushing; return this.push(); }
+    if (this.pushing) {
+      await this.pushing;
+      return this.push();
+    }
     const who = this.host.signedIn();
     if (!who || !this.unsent(who.userId)) return;
     const sent = loadSettings(this.host.store).nudges;
-    this.pushing = who.api.saveNudgeSettings(sent).then(() => {
-      // Changed again while this was on its way: that newer copy is still unsent.
-      if (same(loadSettings(this.host.store).nudges, sent)) this.host.store.state.setSetting(unsentKey(who.userId), false);
-    }, (err: Error) => {
-      this.host.log(`[settings] Carter settings kept here until the server can be reached: ${err.message}`, 'warn');
-    }).finally(() => { this.pushing = null; });
+    this.pushing = who.api
+      .saveNudgeSettings(sent)
+      .then(
+        () => {
+          // Changed again while this was on its way: that newer copy is still unsent.
+          if (same(loadSettings(this.host.store).nudges, sent))
+            this.host.store.state.setSetting(unsentKey(who.userId), false);
+        },
+        (err: Error) => {
+          this.host.log(`[settings] Carter settings kept here until the server can be reached: ${err.message}`, 'warn');
+        },
+      )
+      .finally(() => {
+        this.pushing = null;
+      });
     await this.pushing;
     if (this.unsent(who.userId) && !same(loadSettings(this.host.store).nudges, sent)) await this.push();
   }

@@ -14,7 +14,10 @@ export interface NudgeCoordinatorOptions {
   coalesceWindowMs?: number;
 }
 
-interface Burst { nudges: { nudge: NudgeView; at: string; resolve: (r: NudgeResult) => void }[]; timer: NodeJS.Timeout }
+interface Burst {
+  nudges: { nudge: NudgeView; at: string; resolve: (r: NudgeResult) => void }[];
+  timer: NodeJS.Timeout;
+}
 
 export class NudgeCoordinator {
   private bursts = new Map<string, Burst>();
@@ -31,8 +34,13 @@ export class NudgeCoordinator {
     const key = coalesceKey(nudge);
     return new Promise<NudgeResult>((resolve) => {
       const burst = this.bursts.get(key);
-      if (burst) { burst.nudges.push({ nudge, at, resolve }); return; }
-      const timer = setTimeout(() => { void this.flush(key); }, this.windowMs);
+      if (burst) {
+        burst.nudges.push({ nudge, at, resolve });
+        return;
+      }
+      const timer = setTimeout(() => {
+        void this.flush(key);
+      }, this.windowMs);
       this.bursts.set(key, { nudges: [{ nudge, at, resolve }], timer });
     });
   }
@@ -61,11 +69,20 @@ export class NudgeCoordinator {
     for (const n of all.slice(0, -1)) n.resolve(this.report(n.nudge, { status: 'suppressed', reason: 'coalesced' }));
     // The rep may have opened the conversation or turned on do-not-disturb while we waited.
     const again = decideNudge(last.nudge, last.at, this.o.context());
-    if (!again.show) { last.resolve(this.report(last.nudge, again.result)); return; }
-    const text = burstText(all.map((n) => n.nudge), last.nudge.leadId ? this.o.leadName(last.nudge.leadId) : null);
+    if (!again.show) {
+      last.resolve(this.report(last.nudge, again.result));
+      return;
+    }
+    const text = burstText(
+      all.map((n) => n.nudge),
+      last.nudge.leadId ? this.o.leadName(last.nudge.leadId) : null,
+    );
     let result: NudgeResult;
     try {
-      result = await this.o.notifier.show({ id: last.nudge.id, title: text.title, body: text.body, nudge: last.nudge }, () => this.o.onClick(last.nudge));
+      result = await this.o.notifier.show(
+        { id: last.nudge.id, title: text.title, body: text.body, nudge: last.nudge },
+        () => this.o.onClick(last.nudge),
+      );
     } catch (err) {
       result = { status: 'failed', reason: (err as Error).message || String(err) };
     }
@@ -73,7 +90,9 @@ export class NudgeCoordinator {
   }
 
   private report(nudge: NudgeView, result: NudgeResult): NudgeResult {
-    try { this.o.onResult?.(nudge, result); } catch {}
+    try {
+      this.o.onResult?.(nudge, result);
+    } catch {}
     return result;
   }
 }

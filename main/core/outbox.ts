@@ -35,12 +35,21 @@ export interface OutboxOptions {
 }
 
 export class SendError extends Error {
-  constructor(readonly code: string, message: string) { super(message); }
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** The send frame's request: only the fields the rep filled. */
 const sendRequestOf = (args: SendArgs): SendRequest => ({
-  clientId: args.clientId, leadId: args.leadId, channel: args.channel, to: args.to, body: args.body,
+  clientId: args.clientId,
+  leadId: args.leadId,
+  channel: args.channel,
+  to: args.to,
+  body: args.body,
   ...(args.templateId ? { templateId: args.templateId } : {}),
   ...(args.attachment ? { attachmentId: args.attachment.id } : {}),
   ...(args.caption !== undefined ? { caption: args.caption } : {}),
@@ -54,7 +63,9 @@ export class Outbox {
 
   constructor(private readonly o: OutboxOptions) {}
 
-  get size(): number { return this.o.store.state.outboxSize(); }
+  get size(): number {
+    return this.o.store.state.outboxSize();
+  }
 
   send(args: SendArgs): MessageView {
     const { store } = this.o;
@@ -73,7 +84,13 @@ export class Outbox {
       store.messages.insertLocal(message, request);
       if (waitingFile) store.state.addOutboxFile(id, waitingFile.row);
       store.conversations.touchWithMessage(message);
-      store.state.addOutbox({ clientId: args.clientId, messageId: message.id, request, createdMs: Date.parse(now), attempts: 0 });
+      store.state.addOutbox({
+        clientId: args.clientId,
+        messageId: message.id,
+        request,
+        createdMs: Date.parse(now),
+        attempts: 0,
+      });
     });
     this.o.onMessages(message.conversationId, [message]);
     this.o.onSizeChanged(this.size);
@@ -85,7 +102,9 @@ export class Outbox {
   private localMessage(args: SendArgs, id: string, attachment: MessageView['attachment'], now: string): MessageView {
     const { store } = this.o;
     const lead = store.leads.get(args.leadId);
-    const template = args.templateId ? store.leads.templates(args.channel).find((t) => t.id === args.templateId) : undefined;
+    const template = args.templateId
+      ? store.leads.templates(args.channel).find((t) => t.id === args.templateId)
+      : undefined;
     const primary = lead?.phones.find((p) => p.primary) ?? lead?.phones[0];
     return {
       id,
@@ -112,23 +131,38 @@ export class Outbox {
     const { store } = this.o;
     const current = store.messages.getByClientId(clientId);
     if (!current) throw new SendError(ErrorCode.NOT_FOUND, 'There is no message with that client id on this device.');
-    if (current.status !== 'failed') throw new SendError(ErrorCode.CONFLICT, `Only a failed message can be retried; this one is ${current.status}.`);
+    if (current.status !== 'failed')
+      throw new SendError(ErrorCode.CONFLICT, `Only a failed message can be retried; this one is ${current.status}.`);
     const old = store.messages.sendRequestOf(current.id);
-    if (!old && current.templateName) throw new SendError(ErrorCode.CONFLICT, 'This template message was sent from another device; send the template again from the composer.');
+    if (!old && current.templateName)
+      throw new SendError(
+        ErrorCode.CONFLICT,
+        'This template message was sent from another device; send the template again from the composer.',
+      );
     const newClientId = randomUUID();
     const request: SendRequest = old
       ? { ...old, clientId: newClientId }
       : {
-        clientId: newClientId, leadId: current.leadId, channel: current.channel, to: current.phoneHandle, body: current.body,
-        ...(current.attachment ? { attachmentId: current.attachment.id } : {}),
-        ...(current.caption ? { caption: current.caption } : {}),
-      };
+          clientId: newClientId,
+          leadId: current.leadId,
+          channel: current.channel,
+          to: current.phoneHandle,
+          body: current.body,
+          ...(current.attachment ? { attachmentId: current.attachment.id } : {}),
+          ...(current.caption ? { caption: current.caption } : {}),
+        };
     const now = this.o.now().toISOString();
     const message: MessageView = { ...current, clientId: newClientId, status: 'pending', error: null, updatedAt: now };
     store.transaction(() => {
       store.messages.replaceLocal(message, null);
       store.db.prepare('UPDATE messages SET send_request = ? WHERE id = ?').run(JSON.stringify(request), message.id);
-      store.state.addOutbox({ clientId: newClientId, messageId: message.id, request, createdMs: Date.parse(now), attempts: 0 });
+      store.state.addOutbox({
+        clientId: newClientId,
+        messageId: message.id,
+        request,
+        createdMs: Date.parse(now),
+        attempts: 0,
+      });
     });
     this.o.onMessages(message.conversationId, [message]);
     this.o.onSizeChanged(this.size);
@@ -162,14 +196,29 @@ export class Outbox {
   private check(a: SendArgs, attachment: AttachmentView | undefined): void {
     const { store } = this.o;
     const lead = store.leads.get(a.leadId);
-    const phone = lead ? (a.to === null ? lead.phones.find((p) => p.primary) ?? lead.phones[0] : lead.phones.find((p) => p.handle === a.to)) : undefined;
+    const phone = lead
+      ? a.to === null
+        ? (lead.phones.find((p) => p.primary) ?? lead.phones[0])
+        : lead.phones.find((p) => p.handle === a.to)
+      : undefined;
     // A lead or number this device has not synced yet: the server decides.
-    const to: SendNumber | null = lead && lead.phones.length === 0 ? null : phone ? { cannotReach: phone.cannotReach, smsOptedOut: phone.smsOptedOut } : {};
+    const to: SendNumber | null =
+      lead && lead.phones.length === 0
+        ? null
+        : phone
+          ? { cannotReach: phone.cannotReach, smsOptedOut: phone.smsOptedOut }
+          : {};
     const conv = a.channel === 'whatsapp' ? store.conversations.get(conversationIdOf(a.leadId, a.channel)) : null;
-    const windowOpen = conv && conv.windowClosesAt !== undefined ? isServiceWindowOpen(conv.windowClosesAt, this.o.now()) : undefined;
+    const windowOpen =
+      conv && conv.windowClosesAt !== undefined ? isServiceWindowOpen(conv.windowClosesAt, this.o.now()) : undefined;
     const refused = refuseSend({
-      channel: a.channel, to, windowOpen, body: a.body, template: a.templateId !== undefined,
-      attachment: attachment ? { kind: attachment.kind } : null, caption: a.caption,
+      channel: a.channel,
+      to,
+      windowOpen,
+      body: a.body,
+      template: a.templateId !== undefined,
+      attachment: attachment ? { kind: attachment.kind } : null,
+      caption: a.caption,
     });
     if (refused) throw new SendError(refused.code, refused.message);
   }
@@ -179,29 +228,41 @@ export class Outbox {
     const file = store.state.outboxFile(messageId);
     if (!file || this.uploading.has(messageId)) return;
     this.uploading.add(messageId);
-    this.o.upload!(request.channel, file.fileName, file.mimeType, file.bytes).then((attachment) => {
-      let changed: MessageView | null = null;
-      store.transaction(() => {
-        const m = store.messages.getByClientId(clientId);
-        if (!m || !store.state.outbox().some((e) => e.clientId === clientId)) return; // answered or gone meanwhile
-        const next: SendRequest = { ...request, attachmentId: attachment.id };
-        store.state.setOutboxRequest(clientId, next);
-        store.db.prepare('UPDATE messages SET send_request = ? WHERE id = ?').run(JSON.stringify(next), m.id);
-        store.state.removeOutboxFile(messageId);
-        changed = { ...m, attachment, updatedAt: this.o.now().toISOString() };
-        store.messages.replaceLocal(changed, store.messages.serverIdOf(m.id));
+    this.o.upload!(request.channel, file.fileName, file.mimeType, file.bytes)
+      .then(
+        (attachment) => {
+          let changed: MessageView | null = null;
+          store.transaction(() => {
+            const m = store.messages.getByClientId(clientId);
+            if (!m || !store.state.outbox().some((e) => e.clientId === clientId)) return; // answered or gone meanwhile
+            const next: SendRequest = { ...request, attachmentId: attachment.id };
+            store.state.setOutboxRequest(clientId, next);
+            store.db.prepare('UPDATE messages SET send_request = ? WHERE id = ?').run(JSON.stringify(next), m.id);
+            store.state.removeOutboxFile(messageId);
+            changed = { ...m, attachment, updatedAt: this.o.now().toISOString() };
+            store.messages.replaceLocal(changed, store.messages.serverIdOf(m.id));
+          });
+          if (changed) this.o.onMessages((changed as MessageView).conversationId, [changed]);
+        },
+        (err: unknown) => {
+          const code =
+            typeof (err as { code?: unknown })?.code === 'string'
+              ? (err as { code: string }).code
+              : ErrorCode.PROVIDER_ERROR;
+          this.o.log?.(
+            `[outbox] upload of the file for ${clientId} failed: ${code}`,
+            code === ErrorCode.OFFLINE ? 'info' : 'warn',
+          );
+          // Unreachable again: the next link tries again. Refused (type, size, quota): the message
+          // fails with the reason and keeps its file, so Retry uploads it again.
+          if (code !== ErrorCode.OFFLINE)
+            this.rejected(clientId, { code, message: (err as Error).message ?? String(err) });
+        },
+      )
+      .finally(() => {
+        this.uploading.delete(messageId);
+        this.flush();
       });
-      if (changed) this.o.onMessages((changed as MessageView).conversationId, [changed]);
-    }, (err: unknown) => {
-      const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : ErrorCode.PROVIDER_ERROR;
-      this.o.log?.(`[outbox] upload of the file for ${clientId} failed: ${code}`, code === ErrorCode.OFFLINE ? 'info' : 'warn');
-      // Unreachable again: the next link tries again. Refused (type, size, quota): the message
-      // fails with the reason and keeps its file, so Retry uploads it again.
-      if (code !== ErrorCode.OFFLINE) this.rejected(clientId, { code, message: (err as Error).message ?? String(err) });
-    }).finally(() => {
-      this.uploading.delete(messageId);
-      this.flush();
-    });
   }
 
   accepted(clientId: string, serverMessageId: string): void {
@@ -242,12 +303,18 @@ export class Outbox {
  * set the shells' file URLs accept (/attachments/<id>), and mapped back by waitingFileMessageId. */
 export const localAttachmentId = (messageId: string): string => messageId.replace(/^local:/, 'local-');
 export const waitingFileMessageId = (attachmentId: string): string | null =>
-  (attachmentId.startsWith('local-') ? `local:${attachmentId.slice('local-'.length)}` : null);
+  attachmentId.startsWith('local-') ? `local:${attachmentId.slice('local-'.length)}` : null;
 
 /** A file kept for the outbox and the attachment the message shows meanwhile. */
 function localFile(messageId: string, fileName: string, bytes: Uint8Array) {
   const mimeType = mimeTypeFromFileName(fileName) ?? 'application/octet-stream';
-  const kind = mimeType.startsWith('image/') ? 'image' : mimeType.startsWith('video/') ? 'video' : mimeType.startsWith('audio/') ? 'audio' : 'document';
+  const kind = mimeType.startsWith('image/')
+    ? 'image'
+    : mimeType.startsWith('video/')
+      ? 'video'
+      : mimeType.startsWith('audio/')
+        ? 'audio'
+        : 'document';
   const view: AttachmentView = { id: localAttachmentId(messageId), fileName, mimeType, size: bytes.byteLength, kind };
   return { view, row: { fileName, mimeType, bytes } };
 }

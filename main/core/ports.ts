@@ -5,7 +5,18 @@ import type { NudgeView } from '../../shared/domain';
 /** The outcome of one attempt to show a nudge: never a silent failure. */
 export type NudgeResult =
   | { status: 'shown' }
-  | { status: 'suppressed'; reason: 'do-not-disturb' | 'kind-off' | 'quiet-hours' | 'muted' | 'conversation-focused' | 'coalesced' | 'signed-out' | 'stale' }
+  | {
+      status: 'suppressed';
+      reason:
+        | 'do-not-disturb'
+        | 'kind-off'
+        | 'quiet-hours'
+        | 'muted'
+        | 'conversation-focused'
+        | 'coalesced'
+        | 'signed-out'
+        | 'stale';
+    }
   | { status: 'failed'; reason: string };
 
 /** An OS notification to raise. `onClick` opens the app at what the nudge is about. */

@@ -10,7 +10,11 @@ import { serverKey, type LocalStore } from './store/local-store';
 import { USER_KEY } from './store-recovery';
 import { ErrorCode } from '../../shared/error-codes';
 
-export interface ActiveSession { serverUrl: string; token: string; user: UserView | null }
+export interface ActiveSession {
+  serverUrl: string;
+  token: string;
+  user: UserView | null;
+}
 
 export interface SessionOwnerOptions {
   credentials: CredentialStore;
@@ -41,7 +45,9 @@ export class SessionOwner {
 
   constructor(private readonly o: SessionOwnerOptions) {}
 
-  get current(): ActiveSession | null { return this.session; }
+  get current(): ActiveSession | null {
+    return this.session;
+  }
 
   /** At start: the session the credential store kept. Another server's data is wiped first. */
   resume(saved: { serverUrl: string; token: string }): void {
@@ -53,7 +59,11 @@ export class SessionOwner {
   }
 
   view(): Session {
-    return { signedIn: this.session !== null, user: this.session?.user ?? null, serverUrl: this.session?.serverUrl ?? this.o.defaultServerUrl ?? null };
+    return {
+      signedIn: this.session !== null,
+      user: this.session?.user ?? null,
+      serverUrl: this.session?.serverUrl ?? this.o.defaultServerUrl ?? null,
+    };
   }
 
   api(): HttpApi {
@@ -65,7 +75,10 @@ export class SessionOwner {
     this.o.closeLink();
     const store = this.o.store();
     const owner = store.state.owner();
-    if ((owner.userId && owner.userId !== user.id) || (owner.serverUrl && serverKey(owner.serverUrl) !== serverKey(serverUrl))) {
+    if (
+      (owner.userId && owner.userId !== user.id) ||
+      (owner.serverUrl && serverKey(owner.serverUrl) !== serverKey(serverUrl))
+    ) {
       // Another rep's conversations must not show to this one.
       await this.o.exclusive(() => this.o.store().wipe());
       this.o.wiped();
@@ -84,7 +97,9 @@ export class SessionOwner {
     this.o.closeLink();
     this.session = null;
     this.o.forget({ nudges: true });
-    await this.o.credentials.clear().catch((err) => this.o.log(`[core] could not clear credentials: ${(err as Error).message}`, 'warn'));
+    await this.o.credentials
+      .clear()
+      .catch((err) => this.o.log(`[core] could not clear credentials: ${(err as Error).message}`, 'warn'));
     this.o.ended(message);
     this.o.emit('session.changed', this.view());
     if (reason === 'expired') this.o.emit('notice', { kind: 'signed-out', message });
@@ -99,11 +114,13 @@ export class SessionOwner {
     const owner = this.o.store().state.owner();
     const serverUrl = this.session?.serverUrl;
     if (owner.userId && owner.userId !== userId && serverUrl) {
-      void this.o.exclusive(() => {
-        this.o.store().wipe();
-        this.o.store().state.setOwner(userId, serverUrl);
-        this.restoreParkedSends(userId, serverUrl);
-      }).then(() => this.o.startedOver());
+      void this.o
+        .exclusive(() => {
+          this.o.store().wipe();
+          this.o.store().state.setOwner(userId, serverUrl);
+          this.restoreParkedSends(userId, serverUrl);
+        })
+        .then(() => this.o.startedOver());
       return false;
     }
     if (!owner.userId && serverUrl) this.o.store().state.setOwner(userId, serverUrl);

@@ -52,8 +52,16 @@ export class StoreRecovery {
     const old = this.o.current().store;
     const user = old.state.setting<UserView>(USER_KEY);
     let seenNudges: [string, unknown][] = [];
-    try { seenNudges = old.state.settingsWithPrefix('nudges.offeredUpTo:'); } catch { /* unreadable: the resync may nudge again */ }
-    try { old.close(); } catch { /* damaged: it is set aside anyway */ }
+    try {
+      seenNudges = old.state.settingsWithPrefix('nudges.offeredUpTo:');
+    } catch {
+      /* unreadable: the resync may nudge again */
+    }
+    try {
+      old.close();
+    } catch {
+      /* damaged: it is set aside anyway */
+    }
     const movedTo = moveAside(this.o.dbFile, this.o.now());
     const store = LocalStore.open(this.o.dbFile, this.o.now, { nativeBinding: this.o.sqliteBinding });
     store.state.setSetting(DEVICE_KEY, this.o.deviceId());

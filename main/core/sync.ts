@@ -82,7 +82,10 @@ export class SyncEngine {
    * threads; their changes are announced as `conversations.changed` only.
    */
   watch(conversationId: string): void {
-    if (this.watched.delete(conversationId)) { this.watched.add(conversationId); return; }
+    if (this.watched.delete(conversationId)) {
+      this.watched.add(conversationId);
+      return;
+    }
     this.watched.add(conversationId);
     for (const oldest of this.watched) {
       if (this.watched.size <= WATCHED_AT_MOST) break;
@@ -93,14 +96,18 @@ export class SyncEngine {
   }
 
   /** The watched conversations, oldest first (handed to the engine that replaces this one). */
-  get watchedConversations(): string[] { return [...this.watched]; }
+  get watchedConversations(): string[] {
+    return [...this.watched];
+  }
 
   private watchedInput() {
     return { type: 'watched' as const, version: this.watchedVersion, conversationIds: [...this.watched] };
   }
 
   /** Which thread writes ('none' until the first frame). */
-  get writerKind(): 'worker' | 'main-thread' | 'none' { return this.writer?.kind ?? 'none'; }
+  get writerKind(): 'worker' | 'main-thread' | 'none' {
+    return this.writer?.kind ?? 'none';
+  }
 
   enqueue(events: unknown[], link: number): void {
     if (events.length === 0) return;
@@ -109,7 +116,11 @@ export class SyncEngine {
 
   /** A large `events` frame as it came off the socket; the writer parses it. */
   enqueueUnparsed(data: Uint8Array, link: number): void {
-    this.add({ link, raw: data, weight: Math.max(UNPARSED_WEIGHT, Math.ceil((data.byteLength / EVENTS_FRAME_TARGET_BYTES) * UNPARSED_WEIGHT)) });
+    this.add({
+      link,
+      raw: data,
+      weight: Math.max(UNPARSED_WEIGHT, Math.ceil((data.byteLength / EVENTS_FRAME_TARGET_BYTES) * UNPARSED_WEIGHT)),
+    });
   }
 
   /** The link dropped: what it delivered but we did not commit will be replayed after hello. */
@@ -125,7 +136,9 @@ export class SyncEngine {
     this.settle();
   }
 
-  get pending(): number { return this.waitingWeight + this.postedWeight; }
+  get pending(): number {
+    return this.waitingWeight + this.postedWeight;
+  }
 
   /** Resolves once every queued event is committed (or skipped). */
   idle(): Promise<void> {
@@ -172,7 +185,11 @@ export class SyncEngine {
   /** Hand waiting frames to the writer (which parses, validates and prepares them off this thread). */
   private pump(): void {
     if (this.closed) return;
-    while (this.holds === 0 && this.waiting.length > 0 && (this.posted.size === 0 || this.postedWeight < POSTED_AT_MOST)) {
+    while (
+      this.holds === 0 &&
+      this.waiting.length > 0 &&
+      (this.posted.size === 0 || this.postedWeight < POSTED_AT_MOST)
+    ) {
       const frame = this.waiting.shift()!;
       this.waitingWeight -= frame.weight;
       if (!this.o.isLive(frame.link)) continue;
@@ -253,9 +270,15 @@ export class SyncEngine {
         out.outcome.messagesWire = out.messagesJson;
         if (out.watchedVersion !== this.watchedVersion) {
           const listed = new Set(out.messagesJson.map(([id]) => id));
-          out.outcome.viewsStale = [...out.outcome.conversations].filter((id) => this.watched.has(id) && !listed.has(id));
+          out.outcome.viewsStale = [...out.outcome.conversations].filter(
+            (id) => this.watched.has(id) && !listed.has(id),
+          );
         }
-        try { this.o.onApplied(out.outcome); } catch (err) { this.o.log?.(`[sync] a listener failed: ${(err as Error).message}`, 'error'); }
+        try {
+          this.o.onApplied(out.outcome);
+        } catch (err) {
+          this.o.log?.(`[sync] a listener failed: ${(err as Error).message}`, 'error');
+        }
         break;
       }
     }
@@ -264,8 +287,13 @@ export class SyncEngine {
 
   private flowControl(): void {
     const pending = this.pending;
-    if (!this.paused && pending > PAUSE_ABOVE) { this.paused = true; this.o.pause?.(); }
-    else if (this.paused && pending < RESUME_BELOW) { this.paused = false; this.o.resume?.(); }
+    if (!this.paused && pending > PAUSE_ABOVE) {
+      this.paused = true;
+      this.o.pause?.();
+    } else if (this.paused && pending < RESUME_BELOW) {
+      this.paused = false;
+      this.o.resume?.();
+    }
   }
 
   private settle(): void {

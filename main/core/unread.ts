@@ -30,7 +30,10 @@ export class UnreadCounts {
     if (this.stopped) return;
     for (const id of conversationIds) this.dirty.add(id);
     if (this.dirty.size === 0 || this.timer) return;
-    this.timer = setTimeout(() => { this.timer = null; this.flush(); }, this.throttleMs);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.flush();
+    }, this.throttleMs);
   }
 
   /**
@@ -39,15 +42,22 @@ export class UnreadCounts {
    * the announcement goes out once the counts are whole again.
    */
   flush(sliceMs = 3): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = null; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = null;
+    }
     if (this.dirty.size === 0) return;
     const until = performance.now() + sliceMs;
     for (const id of this.dirty) {
       const n = this.o.store.conversations.unreadOf(id);
-      if (n > 0) this.counts.set(id, n); else this.counts.delete(id);
+      if (n > 0) this.counts.set(id, n);
+      else this.counts.delete(id);
       this.dirty.delete(id);
       if (performance.now() > until && this.dirty.size > 0) {
-        this.timer = setTimeout(() => { this.timer = null; this.flush(sliceMs); }, 0);
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.flush(sliceMs);
+        }, 0);
         return;
       }
     }
@@ -65,7 +75,9 @@ export class UnreadCounts {
     return t;
   }
 
-  of(conversationId: string): number { return this.counts.get(conversationId) ?? 0; }
+  of(conversationId: string): number {
+    return this.counts.get(conversationId) ?? 0;
+  }
 
   snapshot(): { total: number; byConversation: Record<string, number> } {
     return { total: this.total, byConversation: Object.fromEntries(this.counts) };

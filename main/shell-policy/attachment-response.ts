@@ -26,13 +26,18 @@ export interface AttachmentAnswer {
 const PATH_PREFIX = '/attachments/';
 /** Ids are server-made (UUIDs or similar): a tight pattern keeps paths, dots and odd bytes out. */
 const ATTACHMENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
-const INLINE_TYPE = /^(image\/(png|jpeg|gif|webp|avif|bmp)|video\/(mp4|webm|ogg|3gpp|quicktime)|audio\/(mpeg|mp4|aac|ogg|wav|webm|amr|x-wav|3gpp))$/;
+const INLINE_TYPE =
+  /^(image\/(png|jpeg|gif|webp|avif|bmp)|video\/(mp4|webm|ogg|3gpp|quicktime)|audio\/(mpeg|mp4|aac|ogg|wav|webm|amr|x-wav|3gpp))$/;
 
 /** The attachment id of a preview path, or null when the path is not one. */
 export function attachmentIdFromPath(pathname: string): string | null {
   if (!pathname.startsWith(PATH_PREFIX)) return null;
   let id: string;
-  try { id = decodeURIComponent(pathname.slice(PATH_PREFIX.length)); } catch { return null; }
+  try {
+    id = decodeURIComponent(pathname.slice(PATH_PREFIX.length));
+  } catch {
+    return null;
+  }
   return ATTACHMENT_ID.test(id) ? id : null;
 }
 
@@ -75,7 +80,10 @@ function textAnswer(status: number, text: string): AttachmentAnswer {
 }
 
 /** A single `bytes=a-b` range within `size`, null for none or one we do not serve (then: whole file). */
-export function parseRange(header: string | null | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+export function parseRange(
+  header: string | null | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | null {
   if (!header) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return null;
@@ -101,7 +109,10 @@ export interface AttachmentRequest {
 }
 
 /** Fetch the file through the core and shape the answer; core failures become clear text errors. */
-export async function answerAttachment(req: AttachmentRequest, fetchAttachment: FetchAttachment | undefined): Promise<AttachmentAnswer> {
+export async function answerAttachment(
+  req: AttachmentRequest,
+  fetchAttachment: FetchAttachment | undefined,
+): Promise<AttachmentAnswer> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return textAnswer(405, 'Method not allowed.');
   if (!fetchAttachment) return textAnswer(404, 'Previews are not available in this build.');
   let file: AttachmentFile;
@@ -110,7 +121,14 @@ export async function answerAttachment(req: AttachmentRequest, fetchAttachment: 
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     const message = err instanceof Error ? err.message : String(err);
-    const status = code === ErrorCode.NOT_FOUND ? 404 : code === ErrorCode.UNAUTHORIZED || code === CallErrorCode.NOT_SIGNED_IN ? 401 : code === ErrorCode.FORBIDDEN ? 403 : 502;
+    const status =
+      code === ErrorCode.NOT_FOUND
+        ? 404
+        : code === ErrorCode.UNAUTHORIZED || code === CallErrorCode.NOT_SIGNED_IN
+          ? 401
+          : code === ErrorCode.FORBIDDEN
+            ? 403
+            : 502;
     return textAnswer(status, `The file could not be fetched: ${message}`);
   }
   const { type, inline } = servedType(file.mimeType);
@@ -125,7 +143,11 @@ export async function answerAttachment(req: AttachmentRequest, fetchAttachment: 
   };
   const range = parseRange(req.range, size);
   if (range === 'unsatisfiable') {
-    return { status: 416, headers: { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': '0' }, body: new Uint8Array(0) };
+    return {
+      status: 416,
+      headers: { ...headers, 'Content-Range': `bytes */${size}`, 'Content-Length': '0' },
+      body: new Uint8Array(0),
+    };
   }
   const part = range ? file.bytes.subarray(range.start, range.end + 1) : file.bytes;
   if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`;

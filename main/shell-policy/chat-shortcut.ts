@@ -12,7 +12,10 @@ export function shortcutToggleAction(win: { visible: boolean; focused: boolean; 
 }
 
 /** The status the UI shows after a registration attempt, with a reason the rep can act on. */
-export function shortcutStatusAfter(accelerator: string, outcome: { registered: true } | { registered: false; thrown?: unknown }): ShortcutStatus {
+export function shortcutStatusAfter(
+  accelerator: string,
+  outcome: { registered: true } | { registered: false; thrown?: unknown },
+): ShortcutStatus {
   if (outcome.registered) return { accelerator, registered: true, error: null };
   const detail = outcome.thrown instanceof Error && outcome.thrown.message ? ` (${outcome.thrown.message})` : '';
   return {

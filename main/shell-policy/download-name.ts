@@ -10,7 +10,11 @@ const WINDOWS_DEVICE = /^(con|prn|aux|nul|com\d|lpt\d)(\..*)?$/i;
 
 export function safeDownloadName(fileName: string): string {
   const base = plainFileName(fileName).split(/[/\\]/).pop() ?? '';
-  let name = base.replace(RESERVED, '_').replace(/^[.\s]+/, '').replace(/[.\s]+$/, '').slice(0, 200);
+  let name = base
+    .replace(RESERVED, '_')
+    .replace(/^[.\s]+/, '')
+    .replace(/[.\s]+$/, '')
+    .slice(0, 200);
   if (!name || WINDOWS_DEVICE.test(name)) name = `attachment${name ? `-${name}` : ''}`;
   return name;
 }

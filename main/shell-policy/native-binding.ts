@@ -29,26 +29,49 @@ export interface RunningElectron {
   arch: string;
 }
 
-export type BindingCheck =
-  | { ok: true; file: string }
-  | { ok: false; file: string; problem: string; remedy: string };
+export type BindingCheck = { ok: true; file: string } | { ok: false; file: string; problem: string; remedy: string };
 
 /**
  * Whether the build at `dir` fits the running Electron. `info` is build-info.json's parsed
  * content (null when the file is missing, which means the build is missing too).
  */
-export function checkElectronBinding(dir: string, exists: boolean, info: unknown, running: RunningElectron, isPackaged: boolean): BindingCheck {
+export function checkElectronBinding(
+  dir: string,
+  exists: boolean,
+  info: unknown,
+  running: RunningElectron,
+  isPackaged: boolean,
+): BindingCheck {
   const file = path.join(dir, BINDING_FILE);
   const remedy = isPackaged
     ? 'Reinstall Converse Desktop from a complete installer.'
     : 'Run `npm run electron:native` with internet access (it fetches or compiles the Electron build), or use `npm run web`, which serves the same app in a browser.';
-  if (!exists) return { ok: false, file, problem: `The database engine built for Electron ${running.electron} is missing (${file}).`, remedy };
+  if (!exists)
+    return {
+      ok: false,
+      file,
+      problem: `The database engine built for Electron ${running.electron} is missing (${file}).`,
+      remedy,
+    };
   const built = (info ?? {}) as Partial<Record<'abi' | 'platform' | 'arch' | 'electron', unknown>>;
   if (built.abi !== undefined && String(built.abi) !== running.abi) {
-    return { ok: false, file, problem: `The database engine was built for another Electron (${String(built.electron ?? '?')}, ABI ${String(built.abi)}); this is Electron ${running.electron} (ABI ${running.abi}).`, remedy };
+    return {
+      ok: false,
+      file,
+      problem: `The database engine was built for another Electron (${String(built.electron ?? '?')}, ABI ${String(built.abi)}); this is Electron ${running.electron} (ABI ${running.abi}).`,
+      remedy,
+    };
   }
-  if ((built.platform !== undefined && built.platform !== running.platform) || (built.arch !== undefined && built.arch !== running.arch)) {
-    return { ok: false, file, problem: `The database engine was built for ${String(built.platform)}-${String(built.arch)}, not ${running.platform}-${running.arch}.`, remedy };
+  if (
+    (built.platform !== undefined && built.platform !== running.platform) ||
+    (built.arch !== undefined && built.arch !== running.arch)
+  ) {
+    return {
+      ok: false,
+      file,
+      problem: `The database engine was built for ${String(built.platform)}-${String(built.arch)}, not ${running.platform}-${running.arch}.`,
+      remedy,
+    };
   }
   return { ok: true, file };
 }

@@ -3,10 +3,7 @@
 // instead (Element's rule), so a message can never turn the app window into someone's site.
 import { isAllowedExternalUrl } from './external-url';
 
-export type NavigationDecision =
-  | { action: 'allow' }
-  | { action: 'deny' }
-  | { action: 'open-external'; url: string };
+export type NavigationDecision = { action: 'allow' } | { action: 'deny' } | { action: 'open-external'; url: string };
 
 /** `will-navigate`: stay inside the app origin; send allowed links to the browser; drop the rest. */
 export function decideNavigation(targetUrl: string, appOrigin: string): NavigationDecision {

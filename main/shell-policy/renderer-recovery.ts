@@ -4,7 +4,10 @@
 const MAX_CRASHES = 3;
 const WINDOW_MS = 60_000;
 
-export function rendererRecovery(max = MAX_CRASHES, windowMs = WINDOW_MS): { crashed(now: number): 'reload' | 'give-up' } {
+export function rendererRecovery(
+  max = MAX_CRASHES,
+  windowMs = WINDOW_MS,
+): { crashed(now: number): 'reload' | 'give-up' } {
   const crashes: number[] = [];
   return {
     crashed(now) {

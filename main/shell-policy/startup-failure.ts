@@ -1,7 +1,10 @@
 // What the rep is told when the app cannot start: a dialog (dialog.showErrorBox) that says what
 // went wrong in plain words and what to do, and where the details are. A packaged app started
 // from a launcher has no console; before this it simply vanished.
-export interface StartupFailureText { title: string; content: string }
+export interface StartupFailureText {
+  title: string;
+  content: string;
+}
 
 export function startupFailureText(err: unknown, logFile: string | null): StartupFailureText {
   const e = err as { name?: unknown; message?: unknown; code?: unknown } | null;
@@ -12,7 +15,10 @@ export function startupFailureText(err: unknown, logFile: string | null): Startu
     return { title: 'Converse Desktop is missing a part', content: `${message}${details}` };
   }
   if (name === 'DatabaseTooNewError') {
-    return { title: 'Converse Desktop is older than its data', content: `${message}\n\nInstall the latest Converse Desktop.${details}` };
+    return {
+      title: 'Converse Desktop is older than its data',
+      content: `${message}\n\nInstall the latest Converse Desktop.${details}`,
+    };
   }
   if (e?.code === 'EACCES' || e?.code === 'EPERM' || e?.code === 'ENOSPC' || e?.code === 'EROFS') {
     return {

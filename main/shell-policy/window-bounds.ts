@@ -9,7 +9,12 @@ export const WindowBounds = z.object({
   height: z.number().int().positive(),
 });
 export type WindowBounds = z.infer<typeof WindowBounds>;
-export interface WorkArea { x: number; y: number; width: number; height: number }
+export interface WorkArea {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
 
 export const CHAT_WINDOW_MIN = { width: 360, height: 480 };
 export const CHAT_WINDOW_DEFAULT = { width: 400, height: 640 };
@@ -23,7 +28,11 @@ const MIN_VISIBLE = 80;
  * otherwise the default size: the compact pop-up at the bottom-right of the primary work area, the
  * expanded view centred. Without screen information only a size is returned (the OS places it).
  */
-export function restoreChatBounds(saved: unknown, workAreas: WorkArea[], view: 'compact' | 'expanded' = 'compact'): WindowBounds | { width: number; height: number } {
+export function restoreChatBounds(
+  saved: unknown,
+  workAreas: WorkArea[],
+  view: 'compact' | 'expanded' = 'compact',
+): WindowBounds | { width: number; height: number } {
   const primary = workAreas[0];
   const parsed = WindowBounds.safeParse(saved);
   if (parsed.success) {
@@ -36,7 +45,12 @@ export function restoreChatBounds(saved: unknown, workAreas: WorkArea[], view: '
   const width = Math.min(size.width, primary.width);
   const height = Math.min(size.height, primary.height);
   if (view === 'expanded') {
-    return { x: primary.x + Math.round((primary.width - width) / 2), y: primary.y + Math.round((primary.height - height) / 2), width, height };
+    return {
+      x: primary.x + Math.round((primary.width - width) / 2),
+      y: primary.y + Math.round((primary.height - height) / 2),
+      width,
+      height,
+    };
   }
   const margin = 16;
   return {

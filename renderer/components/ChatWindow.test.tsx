@@ -30,7 +30,11 @@ describe('the chat window', () => {
     await user.type(screen.getByLabelText('Password'), 'converse-demo');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByRole('searchbox', { name: 'Search leads' })).toBeInTheDocument();
-    expect(api.callsOf('session.signIn')[0]).toEqual({ serverUrl: 'http://127.0.0.1:4000', email: 'rita@converse.demo', password: 'converse-demo' });
+    expect(api.callsOf('session.signIn')[0]).toEqual({
+      serverUrl: 'http://127.0.0.1:4000',
+      email: 'rita@converse.demo',
+      password: 'converse-demo',
+    });
   });
 
   it('says so plainly when opened without the desktop bridge', async () => {
@@ -42,7 +46,14 @@ describe('the chat window', () => {
 
   it('finds a lead by name, shows the phone as sent, and opens the conversation', async () => {
     const api = new FakeConverse();
-    api.leads = [makeLead({ phones: [{ handle: 'h1', display: '+1 •••• ••34', primary: true, masked: true, smsOptedOut: false }, { handle: 'h2', display: '+1 •••• ••78', primary: false, masked: true, smsOptedOut: false }] })];
+    api.leads = [
+      makeLead({
+        phones: [
+          { handle: 'h1', display: '+1 •••• ••34', primary: true, masked: true, smsOptedOut: false },
+          { handle: 'h2', display: '+1 •••• ••78', primary: false, masked: true, smsOptedOut: false },
+        ],
+      }),
+    ];
     const { user } = await start(api);
     await user.type(screen.getByRole('searchbox', { name: 'Search leads' }), 'Maria');
     const results = await screen.findByRole('list', { name: 'Leads found' });
@@ -58,7 +69,10 @@ describe('the chat window', () => {
     await waitFor(() => expect(api.callsOf('messages.send')[0]).toMatchObject({ to: 'h2', body: 'Hi' }));
     expect(await screen.findByRole('img', { name: 'Pending' })).toBeInTheDocument();
     expect(api.callsOf('conversations.markRead')).toContainEqual({ conversationId: 'lead-maria:sms' });
-    expect(api.callsOf('conversations.focus')).toContainEqual({ conversationId: 'lead-maria:sms', windowFocused: true });
+    expect(api.callsOf('conversations.focus')).toContainEqual({
+      conversationId: 'lead-maria:sms',
+      windowFocused: true,
+    });
   });
 
   it('finds a lead that arrives by sync after a search found nothing, without retyping', async () => {
@@ -80,7 +94,9 @@ describe('the chat window', () => {
     const { user } = await start();
     await user.type(screen.getByRole('searchbox', { name: 'Search leads' }), 'Mar');
     // Prefixes work, so the hint never asks for the name in full.
-    expect(await screen.findByText('No lead matches “Mar”. Check the spelling, or try the start of the first or last name.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('No lead matches “Mar”. Check the spelling, or try the start of the first or last name.'),
+    ).toBeInTheDocument();
     expect(screen.queryByText(/in full/)).toBeNull();
   });
 
@@ -91,7 +107,12 @@ describe('the chat window', () => {
     const { user } = await start(api);
     await user.click(screen.getByRole('button', { name: /Maria Garcia/ }));
     expect(await screen.findByRole('img', { name: 'Sent' })).toBeInTheDocument();
-    act(() => api.emit('messages.changed', { conversationId: 'lead-maria:sms', messages: [{ ...api.messages[0], status: 'delivered' }] }));
+    act(() =>
+      api.emit('messages.changed', {
+        conversationId: 'lead-maria:sms',
+        messages: [{ ...api.messages[0], status: 'delivered' }],
+      }),
+    );
     expect(await screen.findByRole('img', { name: 'Delivered' })).toBeInTheDocument();
     expect(screen.queryByRole('img', { name: 'Sent' })).toBeNull();
   });
@@ -115,22 +136,46 @@ describe('the chat window', () => {
     await user.click(within(list).getByRole('button', { name: /Reminder/ }));
     expect(screen.getByRole('textbox', { name: 'Message' })).toHaveValue('Hi Maria, a reminder about San Francisco.');
     await user.click(screen.getByRole('button', { name: 'Send' }));
-    await waitFor(() => expect(api.callsOf('messages.send')[0]).toMatchObject({ templateId: 's2', body: 'Hi Maria, a reminder about San Francisco.' }));
+    await waitFor(() =>
+      expect(api.callsOf('messages.send')[0]).toMatchObject({
+        templateId: 's2',
+        body: 'Hi Maria, a reminder about San Francisco.',
+      }),
+    );
   });
 
   it('hides WhatsApp templates that are not approved or not available in Converse', async () => {
     const api = new FakeConverse();
     api.conversations = [makeSummary({ channel: 'whatsapp' })];
     api.templates = [
-      makeTemplate({ id: 'w1', name: 'approved_one', channel: 'whatsapp', status: 'APPROVED', body: 'Hello {{1}}', params: ['FirstName'] }),
+      makeTemplate({
+        id: 'w1',
+        name: 'approved_one',
+        channel: 'whatsapp',
+        status: 'APPROVED',
+        body: 'Hello {{1}}',
+        params: ['FirstName'],
+      }),
       makeTemplate({ id: 'w2', name: 'pending_one', channel: 'whatsapp', status: 'PENDING' }),
-      makeTemplate({ id: 'w3', name: 'not_in_converse', channel: 'whatsapp', status: 'APPROVED', availableInConverse: false }),
+      makeTemplate({
+        id: 'w3',
+        name: 'not_in_converse',
+        channel: 'whatsapp',
+        status: 'APPROVED',
+        availableInConverse: false,
+      }),
     ];
     const { user } = await start(api);
     await user.click(screen.getByRole('button', { name: /Maria Garcia/ }));
     await user.click(await screen.findByRole('button', { name: 'Select a Template' }));
     const list = await screen.findByRole('list', { name: 'Templates' });
-    await waitFor(() => expect(within(list).getAllByRole('button').map((b) => b.textContent)).toEqual(['approved_oneHello Maria']));
+    await waitFor(() =>
+      expect(
+        within(list)
+          .getAllByRole('button')
+          .map((b) => b.textContent),
+      ).toEqual(['approved_oneHello Maria']),
+    );
   });
 
   it('shows the unread count, raises it on new messages and clears it on opening', async () => {
@@ -142,7 +187,9 @@ describe('the chat window', () => {
     act(() => api.emit('unread.changed', { total: 3, byConversation: { 'lead-maria:sms': 3 } }));
     expect(await screen.findByRole('status', { name: '3 unread messages' })).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: /Maria Garcia/ }));
-    await waitFor(() => expect(api.callsOf('conversations.markRead')).toContainEqual({ conversationId: 'lead-maria:sms' }));
+    await waitFor(() =>
+      expect(api.callsOf('conversations.markRead')).toContainEqual({ conversationId: 'lead-maria:sms' }),
+    );
     act(() => api.emit('unread.changed', { total: 0, byConversation: {} }));
     await waitFor(() => expect(screen.queryByRole('status', { name: /unread/ })).toBeNull());
   });
@@ -153,13 +200,27 @@ describe('the chat window', () => {
     const { user } = await start(api);
     await user.click(screen.getByRole('button', { name: /Maria Garcia/ }));
     await waitFor(() => expect(api.callsOf('conversations.markRead')).toHaveLength(1));
-    act(() => { window.dispatchEvent(new Event('blur')); });
-    await waitFor(() => expect(api.callsOf('conversations.focus').at(-1)).toEqual({ conversationId: 'lead-maria:sms', windowFocused: false }));
+    act(() => {
+      window.dispatchEvent(new Event('blur'));
+    });
+    await waitFor(() =>
+      expect(api.callsOf('conversations.focus').at(-1)).toEqual({
+        conversationId: 'lead-maria:sms',
+        windowFocused: false,
+      }),
+    );
     act(() => api.emit('unread.changed', { total: 1, byConversation: { 'lead-maria:sms': 1 } }));
-    act(() => api.emit('messages.changed', { conversationId: 'lead-maria:sms', messages: [makeMessage({ id: 'in-1', direction: 'inbound', status: 'received', body: 'Are you there?' })] }));
+    act(() =>
+      api.emit('messages.changed', {
+        conversationId: 'lead-maria:sms',
+        messages: [makeMessage({ id: 'in-1', direction: 'inbound', status: 'received', body: 'Are you there?' })],
+      }),
+    );
     expect(await screen.findByText('Are you there?')).toBeInTheDocument();
     expect(api.callsOf('conversations.markRead')).toHaveLength(1);
-    act(() => { window.dispatchEvent(new Event('focus')); });
+    act(() => {
+      window.dispatchEvent(new Event('focus'));
+    });
     await waitFor(() => expect(api.callsOf('conversations.markRead')).toHaveLength(2));
   });
 
@@ -182,7 +243,9 @@ describe('the chat window', () => {
 
   it('opens the conversation a clicked nudge is about', async () => {
     const api = new FakeConverse();
-    api.messages = [makeMessage({ id: 'w1', channel: 'whatsapp', direction: 'inbound', status: 'received', body: 'Hola' })];
+    api.messages = [
+      makeMessage({ id: 'w1', channel: 'whatsapp', direction: 'inbound', status: 'received', body: 'Hola' }),
+    ];
     await start(api);
     act(() => api.emit('navigate', { conversationId: 'lead-maria:whatsapp', leadId: 'lead-maria' }));
     expect(await screen.findByText('Hola')).toBeInTheDocument();
@@ -191,7 +254,19 @@ describe('the chat window', () => {
 
   it('lists nudges and opens what one is about', async () => {
     const api = new FakeConverse();
-    api.nudges = [{ id: 'n1', kind: 'message', entityType: 'lead', leadId: 'lead-maria', conversationId: 'lead-maria:sms', taskId: null, title: 'Maria Garcia', body: 'Can we talk?', createdAt: new Date().toISOString() }];
+    api.nudges = [
+      {
+        id: 'n1',
+        kind: 'message',
+        entityType: 'lead',
+        leadId: 'lead-maria',
+        conversationId: 'lead-maria:sms',
+        taskId: null,
+        title: 'Maria Garcia',
+        body: 'Can we talk?',
+        createdAt: new Date().toISOString(),
+      },
+    ];
     const { user } = await start(api);
     await user.click(screen.getByRole('button', { name: 'Nudges' }));
     await user.click(await screen.findByRole('button', { name: /Can we talk\?/ }));
@@ -206,7 +281,9 @@ describe('the chat window', () => {
     await user.click(await screen.findByRole('button', { name: 'Open lead details for Maria Garcia' }));
     const details = await screen.findByRole('region', { name: 'Lead details' });
     // The email is one <dd> with break points (<wbr>) inside, so it is matched by its whole text.
-    expect(await within(details).findByText((_, el) => el?.tagName === 'DD' && el.textContent === 'maria@example.com')).toBeInTheDocument();
+    expect(
+      await within(details).findByText((_, el) => el?.tagName === 'DD' && el.textContent === 'maria@example.com'),
+    ).toBeInTheDocument();
     expect(within(details).getByText('Activity History')).toBeInTheDocument();
     expect(api.callsOf('shell.openExternal')).toHaveLength(0);
   });
@@ -218,18 +295,30 @@ describe('the chat window', () => {
     const { user } = await start(api);
     await user.click(screen.getByRole('button', { name: /Maria Garcia/ }));
     await user.click(await screen.findByRole('button', { name: 'Open Maria Garcia in the CRM' }));
-    await waitFor(() => expect(api.callsOf('shell.openExternal')).toEqual([{ url: 'https://crm.example.com/leads/lead-maria' }]));
+    await waitFor(() =>
+      expect(api.callsOf('shell.openExternal')).toEqual([{ url: 'https://crm.example.com/leads/lead-maria' }]),
+    );
     expect(screen.queryByRole('region', { name: 'Lead details' })).not.toBeInTheDocument();
   });
 
   it('shows the connection state quietly and the countdown when reconnecting', async () => {
     const api = new FakeConverse();
     await start(api);
-    act(() => api.emit('connection.changed', { status: 'connecting', retryAt: new Date(Date.now() + 5000).toISOString(), outboxSize: 0 }));
+    act(() =>
+      api.emit('connection.changed', {
+        status: 'connecting',
+        retryAt: new Date(Date.now() + 5000).toISOString(),
+        outboxSize: 0,
+      }),
+    );
     // The machine is online (jsdom): it is the server that does not answer, and the words say so.
-    expect(await screen.findByText(/The Converse server cannot be reached · trying again in [45] s/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/The Converse server cannot be reached · trying again in [45] s/),
+    ).toBeInTheDocument();
     act(() => api.emit('connection.changed', { status: 'offline', outboxSize: 2 }));
-    expect(await screen.findByText('The Converse server cannot be reached · 2 messages waiting to send')).toBeInTheDocument();
+    expect(
+      await screen.findByText('The Converse server cannot be reached · 2 messages waiting to send'),
+    ).toBeInTheDocument();
   });
 
   it('keeps the header calm: a dot with its state in words, the offline sentence on its own line below', async () => {
@@ -241,7 +330,13 @@ describe('the chat window', () => {
     expect(indicator).toHaveAttribute('role', 'status');
     expect(indicator).toHaveTextContent('Connected');
     expect(screen.queryByText(/cannot be reached/)).not.toBeInTheDocument();
-    act(() => api.emit('connection.changed', { status: 'offline', reason: 'connect ECONNREFUSED 127.0.0.1:4000', outboxSize: 1 }));
+    act(() =>
+      api.emit('connection.changed', {
+        status: 'offline',
+        reason: 'connect ECONNREFUSED 127.0.0.1:4000',
+        outboxSize: 1,
+      }),
+    );
     // The long sentence is outside the header (it would squeeze the buttons at pop-up width).
     const sentence = await screen.findByText('The Converse server cannot be reached · 1 message waiting to send');
     expect(header).not.toContainElement(sentence);
@@ -255,9 +350,27 @@ describe('the chat window', () => {
 
   it('marks new nudges on the bell until the rep opens them, since a Linux toast cannot be clicked', async () => {
     const api = new FakeConverse();
-    api.messages = [makeMessage({ id: 'w1', channel: 'whatsapp', direction: 'inbound', status: 'received', body: 'Hola, ¿hablamos?' })];
+    api.messages = [
+      makeMessage({
+        id: 'w1',
+        channel: 'whatsapp',
+        direction: 'inbound',
+        status: 'received',
+        body: 'Hola, ¿hablamos?',
+      }),
+    ];
     const { user } = await start(api);
-    const nudge = { id: 'n2', kind: 'message' as const, entityType: 'lead' as const, leadId: 'lead-maria', conversationId: 'lead-maria:whatsapp', taskId: null, title: 'Maria Garcia', body: '2 new messages from Maria Garcia', createdAt: new Date().toISOString() };
+    const nudge = {
+      id: 'n2',
+      kind: 'message' as const,
+      entityType: 'lead' as const,
+      leadId: 'lead-maria',
+      conversationId: 'lead-maria:whatsapp',
+      taskId: null,
+      title: 'Maria Garcia',
+      body: '2 new messages from Maria Garcia',
+      createdAt: new Date().toISOString(),
+    };
     act(() => api.emit('nudges.changed', { nudge }));
     act(() => api.emit('nudges.changed', { nudge: { ...nudge, id: 'n3' } }));
     const bell = screen.getByRole('button', { name: 'Nudges' });

@@ -32,8 +32,14 @@ export function ChatWindow() {
     // Main's nudge policy needs to know from the start whether the rep is looking.
     useApp.getState().setWindowFocused(document.hasFocus());
     reportFocus();
-    const onFocus = () => { useApp.getState().setWindowFocused(true); reportFocus(); };
-    const onBlur = () => { useApp.getState().setWindowFocused(false); reportFocus(); };
+    const onFocus = () => {
+      useApp.getState().setWindowFocused(true);
+      reportFocus();
+    };
+    const onBlur = () => {
+      useApp.getState().setWindowFocused(false);
+      reportFocus();
+    };
     window.addEventListener('keydown', onKey);
     window.addEventListener('focus', onFocus);
     window.addEventListener('blur', onBlur);

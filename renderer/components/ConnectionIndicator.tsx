@@ -28,7 +28,10 @@ export function useNetworkOnline(): boolean {
     const update = () => setOnline(networkOnline());
     window.addEventListener('online', update);
     window.addEventListener('offline', update);
-    return () => { window.removeEventListener('online', update); window.removeEventListener('offline', update); };
+    return () => {
+      window.removeEventListener('online', update);
+      window.removeEventListener('offline', update);
+    };
   }, []);
   return online;
 }
@@ -73,7 +76,12 @@ export function ConnectionBanner() {
   return (
     <div className={`banner connection-banner connection-banner-${c.status}`}>
       <span>{[down ? text : null, waiting].filter(Boolean).join(' · ')}</span>
-      {down && c.reason && <details className="error-details"><summary>{t('errors.details')}</summary><code>{c.reason}</code></details>}
+      {down && c.reason && (
+        <details className="error-details">
+          <summary>{t('errors.details')}</summary>
+          <code>{c.reason}</code>
+        </details>
+      )}
     </div>
   );
 }

@@ -53,10 +53,18 @@ export function CrmLeadUrlField({ saved, onSave }: { saved: string; onSave: (val
             if (problem) setProblem(crmPatternProblem(e.target.value));
           }}
         />
-        <button type="submit" className="text-button" aria-label={t('settings.crmSaveLabel')}>{t('settings.crmSave')}</button>
+        <button type="submit" className="text-button" aria-label={t('settings.crmSaveLabel')}>
+          {t('settings.crmSave')}
+        </button>
       </div>
-      {problem && <p id={errorId} role="alert" className="error-text">{t(`settings.crmErrors.${problem}`)}</p>}
-      <p id={hintId} className="hint">{t('settings.crmLeadUrlHint')}</p>
+      {problem && (
+        <p id={errorId} role="alert" className="error-text">
+          {t(`settings.crmErrors.${problem}`)}
+        </p>
+      )}
+      <p id={hintId} className="hint">
+        {t('settings.crmLeadUrlHint')}
+      </p>
     </form>
   );
 }

@@ -54,7 +54,9 @@ export function ExpandedView() {
       <div className="window expanded">
         <WindowHeader />
         <ShellStatus />
-        <main className="reports-area"><ReportsView onClose={closeOverlay} /></main>
+        <main className="reports-area">
+          <ReportsView onClose={closeOverlay} />
+        </main>
       </div>
     );
   }
@@ -62,7 +64,8 @@ export function ExpandedView() {
   let middle;
   if (overlay === 'nudges') middle = <NudgesPanel />;
   else if (overlay === 'settings') middle = <SettingsPanel />;
-  else if (overlay === 'lead-details' && active && noLeadPane) middle = <LeadDetailsView leadId={active.leadId} onClose={closeOverlay} />;
+  else if (overlay === 'lead-details' && active && noLeadPane)
+    middle = <LeadDetailsView leadId={active.leadId} onClose={closeOverlay} />;
   // Back shows only when the panes stack (narrow window); side by side, the list is in view.
   else if (active) middle = <ConversationPane active={active} showBack />;
   else middle = <p className="hint empty">{t('conversation.choose')}</p>;
@@ -80,7 +83,11 @@ export function ExpandedView() {
           <ConversationList />
         </aside>
         <main className="main-column">{middle}</main>
-        {leadPane && <aside className="lead-panel"><LeadDetailsView leadId={active.leadId} /></aside>}
+        {leadPane && (
+          <aside className="lead-panel">
+            <LeadDetailsView leadId={active.leadId} />
+          </aside>
+        )}
       </div>
     </div>
   );

@@ -10,7 +10,10 @@ export function FindMessageButton() {
   const button = useRef<HTMLButtonElement>(null);
   const box = useRef<HTMLDivElement>(null);
   // Escape gives the focus back to the button; opening a message leaves it in that conversation.
-  const close = (restoreFocus = true) => { setOpen(false); if (restoreFocus) button.current?.focus(); };
+  const close = (restoreFocus = true) => {
+    setOpen(false);
+    if (restoreFocus) button.current?.focus();
+  };
 
   useEffect(() => {
     if (!open) return;
@@ -23,11 +26,23 @@ export function FindMessageButton() {
 
   return (
     <span className="find-message">
-      <button ref={button} type="button" className="icon-button" aria-label={t('messageSearch.open')} title={t('messageSearch.open')}
-        aria-expanded={open} aria-haspopup="dialog" onClick={() => (open ? close() : setOpen(true))}>
+      <button
+        ref={button}
+        type="button"
+        className="icon-button"
+        aria-label={t('messageSearch.open')}
+        title={t('messageSearch.open')}
+        aria-expanded={open}
+        aria-haspopup="dialog"
+        onClick={() => (open ? close() : setOpen(true))}
+      >
         <SearchIcon />
       </button>
-      {open && <div ref={box} className="find-message-popover"><MessageSearch onClose={close} /></div>}
+      {open && (
+        <div ref={box} className="find-message-popover">
+          <MessageSearch onClose={close} />
+        </div>
+      )}
     </span>
   );
 }

@@ -24,16 +24,32 @@ export function useLeadSearch(query: string) {
   const retryKey = results !== null && results.length === 0 ? conversations : null;
   useEffect(() => {
     const q = query.trim();
-    if (!q) { setResults(null); setError(null); return; }
+    if (!q) {
+      setResults(null);
+      setError(null);
+      return;
+    }
     let live = true;
     setBusy(true);
     const timer = setTimeout(() => {
       invoke('leads.search', { query: q, limit: 20 })
-        .then((leads) => { if (live) { setResults(leads); setError(null); } })
-        .catch((e) => { if (live) setError(errorMessage(e)); })
-        .finally(() => { if (live) setBusy(false); });
+        .then((leads) => {
+          if (live) {
+            setResults(leads);
+            setError(null);
+          }
+        })
+        .catch((e) => {
+          if (live) setError(errorMessage(e));
+        })
+        .finally(() => {
+          if (live) setBusy(false);
+        });
     }, DEBOUNCE_MS);
-    return () => { live = false; clearTimeout(timer); };
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
   }, [query, retryKey]);
   return { results, error, busy };
 }
@@ -55,11 +71,16 @@ export async function openLead(lead: LeadView): Promise<void> {
 export function nextResultIndex(key: string, from: number, count: number): number | null {
   if (count === 0) return null;
   switch (key) {
-    case 'ArrowDown': return Math.min(from + 1, count - 1);
-    case 'ArrowUp': return from - 1; // from the first result back to the box
-    case 'Home': return from < 0 ? null : 0; // in the box, Home/End move the caret
-    case 'End': return from < 0 ? null : count - 1;
-    default: return null;
+    case 'ArrowDown':
+      return Math.min(from + 1, count - 1);
+    case 'ArrowUp':
+      return from - 1; // from the first result back to the box
+    case 'Home':
+      return from < 0 ? null : 0; // in the box, Home/End move the caret
+    case 'End':
+      return from < 0 ? null : count - 1;
+    default:
+      return null;
   }
 }
 
@@ -69,7 +90,10 @@ export function LeadSearch({ query, onQuery }: { query: string; onQuery: (q: str
   const inputRef = useRef<HTMLInputElement>(null);
   const listRef = useRef<HTMLUListElement>(null);
   const listId = useId();
-  const choose = (lead: LeadView) => { onQuery(''); void openLead(lead); };
+  const choose = (lead: LeadView) => {
+    onQuery('');
+    void openLead(lead);
+  };
   const moveFrom = (e: KeyboardEvent, from: number) => {
     const to = nextResultIndex(e.key, from, results?.length ?? 0);
     if (to === null) return;
@@ -79,29 +103,71 @@ export function LeadSearch({ query, onQuery }: { query: string; onQuery: (q: str
   };
   const onBoxKey = (e: KeyboardEvent<HTMLInputElement>) => {
     // Escape empties a filled box; in an empty one it is left to close an open panel (ChatWindow).
-    if (e.key === 'Escape') { if (query) { e.preventDefault(); onQuery(''); } return; }
-    if (e.key === 'Enter' && results && results.length > 0) { e.preventDefault(); choose(results[0]); return; }
+    if (e.key === 'Escape') {
+      if (query) {
+        e.preventDefault();
+        onQuery('');
+      }
+      return;
+    }
+    if (e.key === 'Enter' && results && results.length > 0) {
+      e.preventDefault();
+      choose(results[0]);
+      return;
+    }
     moveFrom(e, -1);
   };
   return (
     <div className="lead-search">
-      <input ref={inputRef} type="search" className="search-input" aria-label={t('search.label')} placeholder={t('search.placeholder')} value={query}
+      <input
+        ref={inputRef}
+        type="search"
+        className="search-input"
+        aria-label={t('search.label')}
+        placeholder={t('search.placeholder')}
+        value={query}
         aria-controls={results && results.length > 0 ? listId : undefined}
-        onChange={(e) => onQuery(e.target.value)} onKeyDown={onBoxKey} />
+        onChange={(e) => onQuery(e.target.value)}
+        onKeyDown={onBoxKey}
+      />
       {query.trim() && (
         <div className="search-results">
-          {busy && !results && <p className="hint" role="status">{t('search.searching')}</p>}
-          {error && <p role="alert" className="error-text">{t('search.failed', { message: error })}</p>}
-          {results && results.length === 0 && <p className="hint" role="status">{t('search.none', { query: query.trim() })}</p>}
+          {busy && !results && (
+            <p className="hint" role="status">
+              {t('search.searching')}
+            </p>
+          )}
+          {error && (
+            <p role="alert" className="error-text">
+              {t('search.failed', { message: error })}
+            </p>
+          )}
+          {results && results.length === 0 && (
+            <p className="hint" role="status">
+              {t('search.none', { query: query.trim() })}
+            </p>
+          )}
           {results && results.length > 0 && (
             <ul id={listId} ref={listRef} aria-label={t('search.results')} className="result-list">
               {results.map((lead, i) => {
                 const phone = primaryPhone(lead);
                 return (
                   <li key={lead.id}>
-                    <button type="button" className="result" onClick={() => choose(lead)}
-                      onKeyDown={(e) => { if (e.key === 'Escape') { e.preventDefault(); onQuery(''); inputRef.current?.focus(); } else moveFrom(e, i); }}>
-                      <span className="result-name" dir="auto">{lead.firstName} {lead.lastName}</span>
+                    <button
+                      type="button"
+                      className="result"
+                      onClick={() => choose(lead)}
+                      onKeyDown={(e) => {
+                        if (e.key === 'Escape') {
+                          e.preventDefault();
+                          onQuery('');
+                          inputRef.current?.focus();
+                        } else moveFrom(e, i);
+                      }}
+                    >
+                      <span className="result-name" dir="auto">
+                        {lead.firstName} {lead.lastName}
+                      </span>
                       {phone && <span className={`result-phone${phone.masked ? ' masked' : ''}`}>{phone.display}</span>}
                     </button>
                   </li>

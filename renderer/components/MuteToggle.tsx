@@ -7,7 +7,10 @@ import { useApp } from '../state/appStore';
 
 export const MutedIcon = () => (
   <svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="18" height="18">
-    <path fill="currentColor" d="M20 18.69 7.84 6.14 5.27 3.49 4 4.76l2.8 2.8v.01A6.97 6.97 0 0 0 5 11v5l-2 2v1h14.73l2 2L21 19.72l-1-1.03ZM12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6.32V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66c-.65.14-1.27.38-1.84.7L19 15.68Z" />
+    <path
+      fill="currentColor"
+      d="M20 18.69 7.84 6.14 5.27 3.49 4 4.76l2.8 2.8v.01A6.97 6.97 0 0 0 5 11v5l-2 2v1h14.73l2 2L21 19.72l-1-1.03ZM12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6.32V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66c-.65.14-1.27.38-1.84.7L19 15.68Z"
+    />
   </svg>
 );
 
@@ -27,13 +30,22 @@ export function MuteToggle({ conversationId }: { conversationId: string }) {
   };
   return (
     <>
-      <button type="button" className={`icon-button mute-toggle${muted ? ' muted' : ''}`} aria-pressed={muted}
-        aria-label={muted ? t('mute.unmuteLabel') : t('mute.muteLabel')} title={t('mute.muteHint')}
-        onClick={() => void toggle()}>
+      <button
+        type="button"
+        className={`icon-button mute-toggle${muted ? ' muted' : ''}`}
+        aria-pressed={muted}
+        aria-label={muted ? t('mute.unmuteLabel') : t('mute.muteLabel')}
+        title={t('mute.muteHint')}
+        onClick={() => void toggle()}
+      >
         <MutedIcon />
         {muted && <span className="mute-text">{t('mute.muted')}</span>}
       </button>
-      {error && <span role="alert" className="error-text">{error}</span>}
+      {error && (
+        <span role="alert" className="error-text">
+          {error}
+        </span>
+      )}
     </>
   );
 }

@@ -28,9 +28,21 @@ function Messages({ notices }: { notices: { id: number; kind: string; message: s
           <div key={n.id} className="banner banner-info" role="status">
             <span dir="auto">
               {words ?? n.message}
-              {words && <details className="error-details"><summary>{t('errors.details')}</summary><code dir="auto">{n.message}</code></details>}
+              {words && (
+                <details className="error-details">
+                  <summary>{t('errors.details')}</summary>
+                  <code dir="auto">{n.message}</code>
+                </details>
+              )}
             </span>
-            <button type="button" className="icon-button" aria-label={t('app.dismiss')} onClick={() => useApp.getState().dismissNotice(n.id)}><CloseIcon /></button>
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={t('app.dismiss')}
+              onClick={() => useApp.getState().dismissNotice(n.id)}
+            >
+              <CloseIcon />
+            </button>
           </div>
         );
       })}

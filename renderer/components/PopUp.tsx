@@ -23,9 +23,16 @@ export function PopUp() {
   if (overlay === 'nudges') body = <NudgesPanel />;
   else if (overlay === 'settings') body = <SettingsPanel />;
   else if (overlay === 'reports') body = <ReportsView onClose={closeOverlay} />;
-  else if (overlay === 'lead-details' && active) body = <LeadDetailsView leadId={active.leadId} onClose={closeOverlay} />;
+  else if (overlay === 'lead-details' && active)
+    body = <LeadDetailsView leadId={active.leadId} onClose={closeOverlay} />;
   else if (active) body = <ConversationPane active={active} showBack />;
-  else body = (<><LeadSearch query={query} onQuery={setQuery} />{!query.trim() && <ConversationList />}</>);
+  else
+    body = (
+      <>
+        <LeadSearch query={query} onQuery={setQuery} />
+        {!query.trim() && <ConversationList />}
+      </>
+    );
 
   return (
     <div className="window popup">

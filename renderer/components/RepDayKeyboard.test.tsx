@@ -100,7 +100,9 @@ describe('focus and Escape', () => {
     await user.click(await screen.findByRole('button', { name: 'Open lead details for Maria Garcia' }));
     const details = await screen.findByRole('region', { name: 'Lead details' });
     // The email wraps at <wbr> points (before @ and dots), never inside a word.
-    const email = await within(details).findByText((_, el) => el?.tagName === 'DD' && el.textContent === 'maria@example.com');
+    const email = await within(details).findByText(
+      (_, el) => el?.tagName === 'DD' && el.textContent === 'maria@example.com',
+    );
     expect(email.querySelectorAll('wbr')).toHaveLength(2);
     await user.keyboard('{Escape}');
     expect(screen.queryByRole('region', { name: 'Lead details' })).not.toBeInTheDocument();
@@ -123,7 +125,9 @@ describe('the expanded view in a narrow window', () => {
     api.conversations = [makeSummary()];
     api.expanded = true;
     const { user } = await start(api);
-    await act(async () => { await import('../state/appStore').then((m) => m.useApp.getState().setExpanded(true)); });
+    await act(async () => {
+      await import('../state/appStore').then((m) => m.useApp.getState().setExpanded(true));
+    });
     const columns = document.querySelector('.expanded .columns')!;
     expect(columns).toHaveClass('showing-list');
     await user.click(screen.getByRole('button', { name: /Maria Garcia/ }));
@@ -134,25 +138,41 @@ describe('the expanded view in a narrow window', () => {
 });
 
 describe('the browser shell that served the page', () => {
-  it('says it stopped and how to start it, instead of a countdown, in the rep\'s language', async () => {
+  it("says it stopped and how to start it, instead of a countdown, in the rep's language", async () => {
     const api = new FakeConverse({ shell: 'web' });
     await start(api);
     act(() => {
-      api.emit('connection.changed', { status: 'connecting', retryAt: null, reason: 'The Converse browser shell has stopped.', outboxSize: 0 });
-      api.emit('notice', { kind: SHELL_NOTICE.stopped, message: 'The Converse browser shell has stopped. Start it again with `npm run web`…' });
+      api.emit('connection.changed', {
+        status: 'connecting',
+        retryAt: null,
+        reason: 'The Converse browser shell has stopped.',
+        outboxSize: 0,
+      });
+      api.emit('notice', {
+        kind: SHELL_NOTICE.stopped,
+        message: 'The Converse browser shell has stopped. Start it again with `npm run web`…',
+      });
     });
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('Converse has stopped in this browser. Start it again with “npm run web” in a terminal, then open the address it prints in this tab.');
+    expect(alert).toHaveTextContent(
+      'Converse has stopped in this browser. Start it again with “npm run web” in a terminal, then open the address it prints in this tab.',
+    );
     expect(screen.queryByText(/Reconnecting in/)).not.toBeInTheDocument();
     // The bridge's English sentence is not shown a second time.
     expect(screen.queryByText(/browser shell has stopped/)).not.toBeInTheDocument();
 
-    await act(async () => { await i18n.changeLanguage('hi'); });
+    await act(async () => {
+      await i18n.changeLanguage('hi');
+    });
     expect(screen.getByRole('alert')).toHaveTextContent('इस ब्राउज़र में Converse बंद हो गया है।');
-    await act(async () => { await i18n.changeLanguage('en'); });
+    await act(async () => {
+      await i18n.changeLanguage('en');
+    });
 
     act(() => api.emit('notice', { kind: SHELL_NOTICE.restarted, message: 'restarted' }));
-    expect(await screen.findByRole('alert')).toHaveTextContent('Converse was restarted. Open the new address that “npm run web” printed in this tab');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Converse was restarted. Open the new address that “npm run web” printed in this tab',
+    );
     act(() => api.emit('notice', { kind: SHELL_NOTICE.back, message: 'back' }));
     await waitFor(() => expect(screen.queryByRole('alert')).not.toBeInTheDocument());
   });

@@ -16,19 +16,56 @@ import { badgeText, unreadTitle } from '../state/unread-signals';
 import type { ActivityView } from '../../shared/domain';
 
 const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
-const act1 = (over: Partial<ActivityView> & { id: string }): ActivityView => ({ leadId: 'lead-maria', type: 'lead.created', summary: 'Lead created.', at: minutesAgo(60), ...over });
+const act1 = (over: Partial<ActivityView> & { id: string }): ActivityView => ({
+  leadId: 'lead-maria',
+  type: 'lead.created',
+  summary: 'Lead created.',
+  at: minutesAgo(60),
+  ...over,
+});
 
-afterEach(async () => { await i18n.changeLanguage('en'); });
+afterEach(async () => {
+  await i18n.changeLanguage('en');
+});
 
 describe('Activity History', () => {
   it('lists the conversation newest first with channel, direction, number and status, and pages older entries', async () => {
     const api = await install(new FakeConverse());
     api.activity = [
       act1({ id: 'created', at: minutesAgo(500) }),
-      act1({ id: 'start', type: 'conversation.started', summary: 'SMS conversation started by the lead.', at: minutesAgo(401), channel: 'sms', direction: 'inbound', phone: '+1 415 555 0134', conversationId: 'lead-maria:sms' }),
-      act1({ id: 'in1', type: 'message.inbound', summary: 'Hi, is this Converse?', at: minutesAgo(400), channel: 'sms', direction: 'inbound', status: 'received', phone: '+1 415 555 0134' }),
-      act1({ id: 'out1', type: 'message.outbound', summary: 'Yes! How can I help?', at: minutesAgo(5), channel: 'whatsapp', direction: 'outbound', status: 'delivered', phone: '+1 415 555 0178' }),
-      ...Array.from({ length: 30 }, (_, i) => act1({ id: `crm${i}`, type: 'crm.activity', summary: `Email opened ${i}`, at: minutesAgo(450 + i) })),
+      act1({
+        id: 'start',
+        type: 'conversation.started',
+        summary: 'SMS conversation started by the lead.',
+        at: minutesAgo(401),
+        channel: 'sms',
+        direction: 'inbound',
+        phone: '+1 415 555 0134',
+        conversationId: 'lead-maria:sms',
+      }),
+      act1({
+        id: 'in1',
+        type: 'message.inbound',
+        summary: 'Hi, is this Converse?',
+        at: minutesAgo(400),
+        channel: 'sms',
+        direction: 'inbound',
+        status: 'received',
+        phone: '+1 415 555 0134',
+      }),
+      act1({
+        id: 'out1',
+        type: 'message.outbound',
+        summary: 'Yes! How can I help?',
+        at: minutesAgo(5),
+        channel: 'whatsapp',
+        direction: 'outbound',
+        status: 'delivered',
+        phone: '+1 415 555 0178',
+      }),
+      ...Array.from({ length: 30 }, (_, i) =>
+        act1({ id: `crm${i}`, type: 'crm.activity', summary: `Email opened ${i}`, at: minutesAgo(450 + i) }),
+      ),
     ];
     const user = userEvent.setup();
     renderWithI18n(<ActivityHistory leadId="lead-maria" />);
@@ -52,7 +89,19 @@ describe('Activity History', () => {
     api.activity = [act1({ id: 'created' })];
     renderWithI18n(<ActivityHistory leadId="lead-maria" />);
     await screen.findByText('Lead created');
-    api.activity = [...api.activity, act1({ id: 'now', type: 'message.outbound', summary: 'Sent a moment ago', at: new Date().toISOString(), channel: 'sms', direction: 'outbound', status: 'pending', phone: '+1 415 555 0134' })];
+    api.activity = [
+      ...api.activity,
+      act1({
+        id: 'now',
+        type: 'message.outbound',
+        summary: 'Sent a moment ago',
+        at: new Date().toISOString(),
+        channel: 'sms',
+        direction: 'outbound',
+        status: 'pending',
+        phone: '+1 415 555 0134',
+      }),
+    ];
     act(() => api.emit('conversations.changed', { conversationIds: ['lead-maria:sms'] }));
     expect(await screen.findByText('Sent a moment ago')).toBeInTheDocument();
   });
@@ -61,12 +110,23 @@ describe('Activity History', () => {
     const api = await install(new FakeConverse());
     api.failures.set('leads.activity', { code: 'offline', message: 'The server cannot be reached.' });
     renderWithI18n(<ActivityHistory leadId="lead-maria" />);
-    expect(await screen.findByRole('alert')).toHaveTextContent('Activity History could not be loaded: The server cannot be reached.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Activity History could not be loaded: The server cannot be reached.',
+    );
   });
 
-  it('says so when it shows only what this computer holds (server unreachable), and takes the server\'s history back', async () => {
+  it("says so when it shows only what this computer holds (server unreachable), and takes the server's history back", async () => {
     const api = await install(new FakeConverse());
-    api.activity = [act1({ id: 'message:m1', type: 'message.inbound', summary: 'Held here', channel: 'sms', direction: 'inbound', status: 'received' })];
+    api.activity = [
+      act1({
+        id: 'message:m1',
+        type: 'message.inbound',
+        summary: 'Held here',
+        channel: 'sms',
+        direction: 'inbound',
+        status: 'received',
+      }),
+    ];
     const real = api.invoke.bind(api);
     let offline = true;
     api.invoke = (async (name: string, args: unknown) => {
@@ -85,7 +145,17 @@ describe('Activity History', () => {
   it('is worded in Hindi', async () => {
     const api = await install(new FakeConverse());
     await i18n.changeLanguage('hi');
-    api.activity = [act1({ id: 'in1', type: 'message.inbound', summary: 'नमस्ते', channel: 'sms', direction: 'inbound', status: 'received', phone: '+1 415 555 0134' })];
+    api.activity = [
+      act1({
+        id: 'in1',
+        type: 'message.inbound',
+        summary: 'नमस्ते',
+        channel: 'sms',
+        direction: 'inbound',
+        status: 'received',
+        phone: '+1 415 555 0134',
+      }),
+    ];
     renderWithI18n(<ActivityHistory leadId="lead-maria" />);
     expect(await screen.findByText(hi.activity.messageIn.replace('{{channel}}', hi.channel.sms))).toBeInTheDocument();
   });
@@ -114,7 +184,9 @@ describe('Carter settings', () => {
     await user.click(screen.getByRole('menuitem', { name: en.header.settings }));
     const panel = await screen.findByRole('region', { name: en.settings.heading });
     await user.click(within(panel).getByRole('checkbox', { name: en.carter.kind_task }));
-    await waitFor(() => expect(api.settings.nudges.kinds).toEqual({ message: true, assignment: true, task: false, activity: true }));
+    await waitFor(() =>
+      expect(api.settings.nudges.kinds).toEqual({ message: true, assignment: true, task: false, activity: true }),
+    );
     await user.click(within(panel).getByRole('checkbox', { name: en.carter.sound }));
     await waitFor(() => expect(api.settings.nudges.sound).toBe(false));
     expect(within(panel).getByLabelText(en.carter.quietFrom)).toBeDisabled();
@@ -122,8 +194,15 @@ describe('Carter settings', () => {
     await waitFor(() => expect(api.settings.nudges.quietHours.enabled).toBe(true));
     expect(within(panel).getByLabelText(en.carter.quietFrom)).toBeEnabled();
     // A change made on another desktop shows here.
-    act(() => api.emit('settings.changed', { ...api.settings, nudges: { ...api.settings.nudges, kinds: { ...api.settings.nudges.kinds, message: false } } }));
-    await waitFor(() => expect(within(panel).getByRole('checkbox', { name: en.carter.kind_message })).not.toBeChecked());
+    act(() =>
+      api.emit('settings.changed', {
+        ...api.settings,
+        nudges: { ...api.settings.nudges, kinds: { ...api.settings.nudges.kinds, message: false } },
+      }),
+    );
+    await waitFor(() =>
+      expect(within(panel).getByRole('checkbox', { name: en.carter.kind_message })).not.toBeChecked(),
+    );
   });
 });
 
@@ -133,7 +212,14 @@ describe('Find a message', () => {
     api.conversations = [makeSummary({ channel: 'whatsapp' }), makeSummary({ channel: 'sms' })];
     api.messages = [
       makeMessage({ id: 'w1', channel: 'whatsapp', body: 'The pricing sheet is attached', createdAt: minutesAgo(300) }),
-      ...Array.from({ length: 150 }, (_, i) => makeMessage({ id: `s${i}`, channel: 'sms', body: i === 3 ? 'Our pricing for 12 people' : `filler ${i}`, createdAt: minutesAgo(200 - i) })),
+      ...Array.from({ length: 150 }, (_, i) =>
+        makeMessage({
+          id: `s${i}`,
+          channel: 'sms',
+          body: i === 3 ? 'Our pricing for 12 people' : `filler ${i}`,
+          createdAt: minutesAgo(200 - i),
+        }),
+      ),
     ];
     const user = userEvent.setup();
     renderApp();
@@ -152,8 +238,12 @@ describe('Find a message', () => {
     // The SMS conversation opens with the old message paged in from the local store; the thread
     // takes the jump (scrolling it into view is checked in Chromium: tests/e2e/rep-day-unread.e2e.ts).
     await waitFor(() => expect(useChat.getState().active).toMatchObject({ leadId: 'lead-maria', channel: 'sms' }));
-    await waitFor(() => expect(useChat.getState().threads['lead-maria:sms'].messages.some((m) => m.id === 's3')).toBe(true));
-    expect(api.callsOf('messages.page').filter((c) => c.conversationId === 'lead-maria:sms').length).toBeGreaterThanOrEqual(2);
+    await waitFor(() =>
+      expect(useChat.getState().threads['lead-maria:sms'].messages.some((m) => m.id === 's3')).toBe(true),
+    );
+    expect(
+      api.callsOf('messages.page').filter((c) => c.conversationId === 'lead-maria:sms').length,
+    ).toBeGreaterThanOrEqual(2);
     expect(screen.queryByRole('dialog', { name: en.messageSearch.label })).toBeNull();
   });
 
@@ -177,13 +267,18 @@ describe('Mute a conversation', () => {
     api.conversations = [makeSummary()];
     const user = userEvent.setup();
     renderApp();
-    await act(async () => { await useChat.getState().open('lead-maria', 'sms'); });
+    await act(async () => {
+      await useChat.getState().open('lead-maria', 'sms');
+    });
     await user.click(await screen.findByRole('button', { name: en.mute.muteLabel }));
     await waitFor(() => expect(api.settings.mutedConversations).toEqual(['lead-maria:sms']));
     const unmute = await screen.findByRole('button', { name: en.mute.unmuteLabel });
     expect(unmute).toHaveAttribute('aria-pressed', 'true');
     await user.click(unmute);
     await waitFor(() => expect(api.settings.mutedConversations).toEqual([]));
-    expect(api.callsOf('conversations.setMuted')).toEqual([{ conversationId: 'lead-maria:sms', muted: true }, { conversationId: 'lead-maria:sms', muted: false }]);
+    expect(api.callsOf('conversations.setMuted')).toEqual([
+      { conversationId: 'lead-maria:sms', muted: true },
+      { conversationId: 'lead-maria:sms', muted: false },
+    ]);
   });
 });

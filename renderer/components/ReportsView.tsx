@@ -10,12 +10,17 @@ const modules = import.meta.glob<{ UsageReports: ComponentType<UsageReportsProps
 export function ReportsView({ onClose }: UsageReportsProps) {
   const { t } = useTranslation();
   const loader = Object.values(modules)[0];
-  const Reports = useMemo(() => (loader ? lazy(() => loader().then((m) => ({ default: m.UsageReports }))) : null), [loader]);
+  const Reports = useMemo(
+    () => (loader ? lazy(() => loader().then((m) => ({ default: m.UsageReports }))) : null),
+    [loader],
+  );
   if (!Reports) {
     return (
       <section className="panel" aria-label={t('header.usageReports')}>
         <p>{t('reports.unavailable')}</p>
-        <button type="button" className="text-button" onClick={onClose}>{t('app.close')}</button>
+        <button type="button" className="text-button" onClick={onClose}>
+          {t('app.close')}
+        </button>
       </section>
     );
   }

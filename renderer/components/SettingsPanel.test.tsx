@@ -28,7 +28,9 @@ function expectNamedControls(panel: HTMLElement, s: Strings, desktop: boolean) {
     within(panel).getByRole('checkbox', { name: s.settings.doNotDisturb }),
     ...(desktop ? [within(panel).getByRole('checkbox', { name: s.settings.launchAtLogin })] : []),
     // Carter settings: one checkbox per kind of nudge, sound, quiet hours and their two ends.
-    ...(['message', 'assignment', 'task', 'activity'] as const).map((k) => within(panel).getByRole('checkbox', { name: s.carter[`kind_${k}`] })),
+    ...(['message', 'assignment', 'task', 'activity'] as const).map((k) =>
+      within(panel).getByRole('checkbox', { name: s.carter[`kind_${k}`] }),
+    ),
     within(panel).getByRole('checkbox', { name: s.carter.sound }),
     within(panel).getByRole('checkbox', { name: s.carter.quietHours }),
     within(panel).getByLabelText(s.carter.quietFrom),
@@ -39,16 +41,22 @@ function expectNamedControls(panel: HTMLElement, s: Strings, desktop: boolean) {
   ];
   expect(panel.querySelectorAll('input, select, button, textarea')).toHaveLength(named.length);
   // The hint is read with the field.
-  expect(within(panel).getByRole('textbox', { name: s.settings.crmLeadUrl })).toHaveAccessibleDescription(s.settings.crmLeadUrlHint);
+  expect(within(panel).getByRole('textbox', { name: s.settings.crmLeadUrl })).toHaveAccessibleDescription(
+    s.settings.crmLeadUrlHint,
+  );
 }
 
-afterEach(async () => { await i18n.changeLanguage('en'); });
+afterEach(async () => {
+  await i18n.changeLanguage('en');
+});
 
 describe('Settings', () => {
   it('names every control in English', async () => {
     const { panel } = await openSettings(new FakeConverse({ shell: 'electron' }));
     expectNamedControls(panel, en, true);
-    const options = within(within(panel).getByRole('combobox', { name: 'Language' })).getAllByRole('option').map((o) => o.textContent);
+    const options = within(within(panel).getByRole('combobox', { name: 'Language' }))
+      .getAllByRole('option')
+      .map((o) => o.textContent);
     expect(options).toEqual(['Follow the system (English)', 'English', 'हिन्दी']);
   });
 
@@ -140,7 +148,9 @@ describe('the CRM lead page setting', () => {
     await user.click(saveButton(panel));
     await within(panel).findByRole('alert');
     await user.type(field(panel), '{{leadId}  {Enter}');
-    await waitFor(() => expect(api.callsOf('settings.set')).toEqual([{ crmLeadUrl: 'https://crm.example.com/leads/{leadId}' }]));
+    await waitFor(() =>
+      expect(api.callsOf('settings.set')).toEqual([{ crmLeadUrl: 'https://crm.example.com/leads/{leadId}' }]),
+    );
     expect(within(panel).queryByRole('alert')).not.toBeInTheDocument();
     expect(field(panel)).not.toHaveAttribute('aria-invalid');
     expect(field(panel)).toHaveValue('https://crm.example.com/leads/{leadId}');

@@ -37,13 +37,24 @@ export function SettingsPanel() {
     <section className="panel settings" aria-label={t('settings.heading')}>
       <header className="panel-header">
         <h2>{t('settings.heading')}</h2>
-        <button type="button" className="icon-button" aria-label={t('app.close')} onClick={() => useApp.getState().setOverlay(null)}><CloseIcon /></button>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={t('app.close')}
+          onClick={() => useApp.getState().setOverlay(null)}
+        >
+          <CloseIcon />
+        </button>
       </header>
       <label className="field">
         <span>{t('settings.language')}</span>
         <select value={settings.language} onChange={(e) => void save({ language: e.target.value })}>
           <option value="system">{t('settings.system', { language: systemName })}</option>
-          {SUPPORTED_LANGUAGES.map((l) => <option key={l.code} value={l.code} lang={l.code}>{l.name}</option>)}
+          {SUPPORTED_LANGUAGES.map((l) => (
+            <option key={l.code} value={l.code} lang={l.code}>
+              {l.name}
+            </option>
+          ))}
         </select>
       </label>
       <label className="field">
@@ -55,19 +66,33 @@ export function SettingsPanel() {
         </select>
       </label>
       <label className="field checkbox">
-        <input type="checkbox" checked={settings.doNotDisturb} onChange={(e) => void save({ doNotDisturb: e.target.checked })} />
+        <input
+          type="checkbox"
+          checked={settings.doNotDisturb}
+          onChange={(e) => void save({ doNotDisturb: e.target.checked })}
+        />
         <span>{t('settings.doNotDisturb')}</span>
       </label>
       {desktop && (
         <label className="field checkbox">
-          <input type="checkbox" checked={settings.launchAtLogin} onChange={(e) => void save({ launchAtLogin: e.target.checked })} />
+          <input
+            type="checkbox"
+            checked={settings.launchAtLogin}
+            onChange={(e) => void save({ launchAtLogin: e.target.checked })}
+          />
           <span>{t('settings.launchAtLogin')}</span>
         </label>
       )}
       <NudgeSettingsSection value={settings.nudges} onSave={(nudges) => void save({ nudges })} />
       <CrmLeadUrlField saved={settings.crmLeadUrl} onSave={(crmLeadUrl) => save({ crmLeadUrl })} />
-      {error && <p role="alert" className="error-text">{error}</p>}
-      <p role="status" className="hint">{saved ? t('settings.saved') : ''}</p>
+      {error && (
+        <p role="alert" className="error-text">
+          {error}
+        </p>
+      )}
+      <p role="status" className="hint">
+        {saved ? t('settings.saved') : ''}
+      </p>
     </section>
   );
 }

@@ -27,7 +27,9 @@ function takeShellNotices(notices: { id: number; kind: string }[]): void {
   for (const n of mine) useApp.getState().dismissNotice(n.id);
 }
 takeShellNotices(useApp.getState().notices);
-useApp.subscribe((s, prev) => { if (s.notices !== prev.notices) takeShellNotices(s.notices); });
+useApp.subscribe((s, prev) => {
+  if (s.notices !== prev.notices) takeShellNotices(s.notices);
+});
 
 const COMMAND = 'npm run web';
 

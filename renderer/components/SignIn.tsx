@@ -26,7 +26,10 @@ export function SignIn() {
     } catch (err) {
       const code = errorCode(err);
       // At sign-in, "unauthorized" means wrong credentials, not "your session ended".
-      if (code === 'unauthorized') { setError(t('signIn.wrongPassword')); return; }
+      if (code === 'unauthorized') {
+        setError(t('signIn.wrongPassword'));
+        return;
+      }
       const known = code ? t(`errors.${code}`, { defaultValue: '' }) : '';
       setError(t('signIn.failed', { message: known ? `${known} (${errorMessage(err)})` : errorMessage(err) }));
     } finally {
@@ -38,17 +41,45 @@ export function SignIn() {
     <main className="window sign-in">
       <form onSubmit={(e) => void submit(e)} aria-labelledby="sign-in-heading">
         <h1 id="sign-in-heading">{t('signIn.heading')}</h1>
-        <label className="field"><span>{t('signIn.serverUrl')}</span>
-          <input type="url" required value={serverUrl} onChange={(e) => setServerUrl(e.target.value)} autoComplete="url" />
+        <label className="field">
+          <span>{t('signIn.serverUrl')}</span>
+          <input
+            type="url"
+            required
+            value={serverUrl}
+            onChange={(e) => setServerUrl(e.target.value)}
+            autoComplete="url"
+          />
         </label>
-        <label className="field"><span>{t('signIn.email')}</span>
-          <input type="email" required value={email} onChange={(e) => setEmail(e.target.value)} autoComplete="username" autoFocus />
+        <label className="field">
+          <span>{t('signIn.email')}</span>
+          <input
+            type="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            autoComplete="username"
+            autoFocus
+          />
         </label>
-        <label className="field"><span>{t('signIn.password')}</span>
-          <input type="password" required value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" />
+        <label className="field">
+          <span>{t('signIn.password')}</span>
+          <input
+            type="password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="current-password"
+          />
         </label>
-        {error && <p role="alert" className="error-text">{error}</p>}
-        <button type="submit" className="primary-button" disabled={busy} aria-busy={busy}>{t('signIn.submit')}</button>
+        {error && (
+          <p role="alert" className="error-text">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary-button" disabled={busy} aria-busy={busy}>
+          {t('signIn.submit')}
+        </button>
       </form>
     </main>
   );

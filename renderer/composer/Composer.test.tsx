@@ -30,7 +30,12 @@ describe('Composer', () => {
     expect(api.callsOf('messages.send')).toHaveLength(0);
     await user.type(box, '{Enter}');
     await waitFor(() => expect(api.callsOf('messages.send')).toHaveLength(1));
-    expect(api.callsOf('messages.send')[0]).toMatchObject({ leadId: 'lead-maria', channel: 'sms', to: 'ph-1', body: 'Hello Maria\nSee you' });
+    expect(api.callsOf('messages.send')[0]).toMatchObject({
+      leadId: 'lead-maria',
+      channel: 'sms',
+      to: 'ph-1',
+      body: 'Hello Maria\nSee you',
+    });
     await waitFor(() => expect(box).toHaveValue(''));
   });
 
@@ -42,7 +47,9 @@ describe('Composer', () => {
   });
 
   it('disables sending to an opted-out number and says why', async () => {
-    const lead = makeLead({ phones: [{ handle: 'ph-1', display: '+1 415 555 0134', primary: true, masked: false, smsOptedOut: true }] });
+    const lead = makeLead({
+      phones: [{ handle: 'ph-1', display: '+1 415 555 0134', primary: true, masked: false, smsOptedOut: true }],
+    });
     await setup({ lead, phone: lead.phones[0] });
     expect(screen.getByText(/opted out of SMS/)).toBeInTheDocument();
     expect(screen.getByRole('textbox', { name: 'Message' })).toBeDisabled();
@@ -51,17 +58,21 @@ describe('Composer', () => {
   });
 
   it('points to another number of the lead that can still receive SMS, and invites no typing', async () => {
-    const lead = makeLead({ phones: [
-      { handle: 'ph-1', display: '+1 415 555 0134', primary: true, masked: false, smsOptedOut: true },
-      { handle: 'ph-2', display: '+1 415 555 0178', primary: false, masked: false, smsOptedOut: false },
-    ] });
+    const lead = makeLead({
+      phones: [
+        { handle: 'ph-1', display: '+1 415 555 0134', primary: true, masked: false, smsOptedOut: true },
+        { handle: 'ph-2', display: '+1 415 555 0178', primary: false, masked: false, smsOptedOut: false },
+      ],
+    });
     await setup({ lead, phone: lead.phones[0] });
     expect(screen.getByRole('note')).toHaveTextContent('choose it in “Select Number”');
     expect(screen.getByRole('textbox', { name: 'Message' })).toHaveAttribute('placeholder', '');
   });
 
   it('does not point elsewhere when every number opted out', async () => {
-    const lead = makeLead({ phones: [{ handle: 'ph-1', display: '+1 415 555 0134', primary: true, masked: false, smsOptedOut: true }] });
+    const lead = makeLead({
+      phones: [{ handle: 'ph-1', display: '+1 415 555 0134', primary: true, masked: false, smsOptedOut: true }],
+    });
     await setup({ lead, phone: lead.phones[0] });
     expect(screen.getByRole('note')).not.toHaveTextContent('Select Number');
   });
@@ -69,7 +80,14 @@ describe('Composer', () => {
   it('with the WhatsApp window closed hides attach and emoji and offers templates only', async () => {
     const api = new FakeConverse();
     api.templates = [
-      makeTemplate({ id: 'wa-1', name: 'follow_up', channel: 'whatsapp', body: 'Hi {{1}}, shall we talk?', params: ['FirstName'], status: 'APPROVED' }),
+      makeTemplate({
+        id: 'wa-1',
+        name: 'follow_up',
+        channel: 'whatsapp',
+        body: 'Hi {{1}}, shall we talk?',
+        params: ['FirstName'],
+        status: 'APPROVED',
+      }),
     ];
     const { user } = await setup({ channel: 'whatsapp', windowClosesAt: null }, api);
     expect(screen.getByText(/WhatsApp window is closed\. Send a template/)).toBeInTheDocument();
@@ -80,9 +98,17 @@ describe('Composer', () => {
 
     await user.click(screen.getByRole('button', { name: 'Select a Template' }));
     await user.click(await screen.findByRole('button', { name: /follow_up/ }));
-    expect(screen.getByRole('group', { name: 'Template selected: follow_up' })).toHaveTextContent('Hi Maria, shall we talk?');
+    expect(screen.getByRole('group', { name: 'Template selected: follow_up' })).toHaveTextContent(
+      'Hi Maria, shall we talk?',
+    );
     await user.click(screen.getByRole('button', { name: 'Send' }));
-    await waitFor(() => expect(api.callsOf('messages.send')[0]).toMatchObject({ channel: 'whatsapp', templateId: 'wa-1', body: 'Hi Maria, shall we talk?' }));
+    await waitFor(() =>
+      expect(api.callsOf('messages.send')[0]).toMatchObject({
+        channel: 'whatsapp',
+        templateId: 'wa-1',
+        body: 'Hi Maria, shall we talk?',
+      }),
+    );
   });
 
   it('with the WhatsApp window open shows the time left, Attach and Emoji', async () => {
@@ -99,7 +125,9 @@ describe('Composer', () => {
     const user = userEvent.setup({ applyAccept: false });
     await user.upload(screen.getByLabelText('Attach'), file('notes.txt', 'text/plain', 100));
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('This kind of file cannot be sent by WhatsApp Business. You can send: jpeg, jpg, png');
+    expect(alert).toHaveTextContent(
+      'This kind of file cannot be sent by WhatsApp Business. You can send: jpeg, jpg, png',
+    );
     // Words for reps: no MIME type, no connector name.
     expect(alert).not.toHaveTextContent('text/plain');
     expect(api.callsOf('attachments.upload')).toHaveLength(0);
@@ -108,7 +136,9 @@ describe('Composer', () => {
   it('refuses a file over the size limit, naming the limit', async () => {
     const { api, user } = await setup({ channel: 'whatsapp', windowClosesAt: inHours(2) });
     await user.upload(screen.getByLabelText('Attach'), file('big.jpg', 'image/jpeg', 6 * 1024 * 1024));
-    expect(await screen.findByRole('alert')).toHaveTextContent('This file is 6 MB; by WhatsApp Business a file of this kind can be at most 5 MB.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'This file is 6 MB; by WhatsApp Business a file of this kind can be at most 5 MB.',
+    );
     expect(api.callsOf('attachments.upload')).toHaveLength(0);
   });
 
@@ -145,7 +175,9 @@ describe('Composer', () => {
     const user = userEvent.setup();
     await user.upload(screen.getByLabelText('Attach'), file('quote.pdf', 'application/pdf', 5000));
     const chip = await screen.findByRole('group', { name: 'Attached: quote.pdf' });
-    await waitFor(() => expect(within(chip).getByText(/Captions can be added to images and videos only\./)).toBeInTheDocument());
+    await waitFor(() =>
+      expect(within(chip).getByText(/Captions can be added to images and videos only\./)).toBeInTheDocument(),
+    );
     expect(screen.queryByRole('textbox', { name: 'Caption' })).toBeNull();
     const box = screen.getByRole('textbox', { name: 'Message' });
     expect(box).toBeDisabled();
@@ -156,7 +188,12 @@ describe('Composer', () => {
 
   it('keeps a file chosen while the server is unreachable and sends the file itself for the outbox to upload', async () => {
     const { api, user } = await setup({ channel: 'sms' });
-    useApp.getState().setConnection({ status: 'offline', retryAt: new Date(Date.now() + 5000).toISOString(), reason: 'connect ECONNREFUSED', outboxSize: 0 });
+    useApp.getState().setConnection({
+      status: 'offline',
+      retryAt: new Date(Date.now() + 5000).toISOString(),
+      reason: 'connect ECONNREFUSED',
+      outboxSize: 0,
+    });
     await user.upload(screen.getByLabelText('Attach'), file('office.png', 'image/png', 3000));
     expect(await screen.findByText(/Sent when the server is back/)).toBeInTheDocument();
     expect(api.callsOf('attachments.upload')).toHaveLength(0);
@@ -168,13 +205,34 @@ describe('Composer', () => {
     expect(sent.attachment).toBeUndefined();
   });
 
-  it('refuses an SMS to a UK number before anything is typed, and points to the lead\'s US number', async () => {
-    const lead = makeLead({ id: 'lead-lucas', firstName: 'Lucas', lastName: 'Rodríguez', phones: [
-      { handle: 'ph-uk', display: '+44 7700 900107', primary: true, masked: false, smsOptedOut: false, cannotReach: ['sms'] },
-      { handle: 'ph-us', display: '+1 212 555 0107', primary: false, masked: false, smsOptedOut: false, cannotReach: [] },
-    ] });
+  it("refuses an SMS to a UK number before anything is typed, and points to the lead's US number", async () => {
+    const lead = makeLead({
+      id: 'lead-lucas',
+      firstName: 'Lucas',
+      lastName: 'Rodríguez',
+      phones: [
+        {
+          handle: 'ph-uk',
+          display: '+44 7700 900107',
+          primary: true,
+          masked: false,
+          smsOptedOut: false,
+          cannotReach: ['sms'],
+        },
+        {
+          handle: 'ph-us',
+          display: '+1 212 555 0107',
+          primary: false,
+          masked: false,
+          smsOptedOut: false,
+          cannotReach: [],
+        },
+      ],
+    });
     const { api, user } = await setup({ lead, phone: lead.phones[0] });
-    expect(screen.getByRole('note')).toHaveTextContent('SMS reaches US numbers only, and this number is not a US number. Another number of this lead is a US number');
+    expect(screen.getByRole('note')).toHaveTextContent(
+      'SMS reaches US numbers only, and this number is not a US number. Another number of this lead is a US number',
+    );
     const box = screen.getByRole('textbox', { name: 'Message' });
     expect(box).toBeDisabled();
     expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
@@ -190,7 +248,10 @@ describe('Composer', () => {
     expect(screen.getByRole('button', { name: 'Send' })).toBeEnabled();
     expect(screen.queryByText(/Too long/)).toBeNull();
     await user.type(box, 'b');
-    expect(screen.getByText('Too long: 1001 characters, at most 1000. Shorten it by 1.')).toHaveAttribute('role', 'status');
+    expect(screen.getByText('Too long: 1001 characters, at most 1000. Shorten it by 1.')).toHaveAttribute(
+      'role',
+      'status',
+    );
     expect(screen.getByText(/1001 characters · 7 segments/)).toHaveClass('over');
     expect(screen.getByRole('button', { name: 'Send' })).toBeDisabled();
     await user.type(box, '{Enter}');
@@ -202,11 +263,16 @@ describe('Composer', () => {
 
   it('shows why a send failed in words, with the technical detail behind "Details"', async () => {
     const api = new FakeConverse();
-    api.failures.set('messages.send', { code: 'provider_error', message: 'Sandbox SMS (as RingCentral) answered HTTP 503: connect ECONNREFUSED 127.0.0.1:9' });
+    api.failures.set('messages.send', {
+      code: 'provider_error',
+      message: 'Sandbox SMS (as RingCentral) answered HTTP 503: connect ECONNREFUSED 127.0.0.1:9',
+    });
     const { user } = await setup({}, api);
     await user.type(screen.getByRole('textbox', { name: 'Message' }), 'Hi{Enter}');
     const alert = await screen.findByRole('alert');
-    expect(alert).toHaveTextContent('Could not send: The provider did not accept this message; its reason is under Details.');
+    expect(alert).toHaveTextContent(
+      'Could not send: The provider did not accept this message; its reason is under Details.',
+    );
     const details = within(alert).getByText('Details').closest('details')!;
     expect(details).not.toHaveAttribute('open');
     expect(details).toHaveTextContent('ECONNREFUSED');
@@ -220,7 +286,9 @@ describe('Composer drafts', () => {
     const lead = makeLead();
     await useChat.getState().open(lead.id, 'sms');
     const user = userEvent.setup();
-    const { unmount } = renderWithI18n(<Composer lead={lead} channel="sms" phone={lead.phones[0]} windowClosesAt={null} />);
+    const { unmount } = renderWithI18n(
+      <Composer lead={lead} channel="sms" phone={lead.phones[0]} windowClosesAt={null} />,
+    );
     await user.type(screen.getByRole('textbox', { name: 'Message' }), 'Half a thought');
     unmount();
     renderWithI18n(<Composer lead={lead} channel="sms" phone={lead.phones[0]} windowClosesAt={null} />);

@@ -13,7 +13,9 @@ import type { PickedTemplate } from './TemplatePicker';
 import { useComposer, type ComposerInput } from './useComposer';
 import { useSend } from './useSend';
 
-export interface ComposerProps extends ComposerInput { dark?: boolean }
+export interface ComposerProps extends ComposerInput {
+  dark?: boolean;
+}
 
 export function Composer({ dark = false, ...input }: ComposerProps) {
   const { t } = useTranslation();
@@ -33,33 +35,75 @@ export function Composer({ dark = false, ...input }: ComposerProps) {
     const start = el?.selectionStart ?? s.text.length;
     const end = el?.selectionEnd ?? s.text.length;
     s.setText(s.text.slice(0, start) + emoji + s.text.slice(end));
-    requestAnimationFrame(() => { el?.focus(); el?.setSelectionRange(start + emoji.length, start + emoji.length); });
+    requestAnimationFrame(() => {
+      el?.focus();
+      el?.setSelectionRange(start + emoji.length, start + emoji.length);
+    });
   };
 
   return (
     <section className="composer" aria-label={t('composer.message')}>
-      <ComposerNotes lead={input.lead} channel={input.channel} phone={input.phone} blocked={s.blocked} windowClosesAt={input.windowClosesAt} now={s.now} />
+      <ComposerNotes
+        lead={input.lead}
+        channel={input.channel}
+        phone={input.phone}
+        blocked={s.blocked}
+        windowClosesAt={input.windowClosesAt}
+        now={s.now}
+      />
       {waTemplate && (
-        <div className="draft-chip" role="group" aria-label={t('templates.selected', { name: waTemplate.template.name })}>
+        <div
+          className="draft-chip"
+          role="group"
+          aria-label={t('templates.selected', { name: waTemplate.template.name })}
+        >
           <div>
             <strong>{waTemplate.template.name}</strong>
-            <p className="template-preview" dir="auto">{waTemplate.text}</p>
+            <p className="template-preview" dir="auto">
+              {waTemplate.text}
+            </p>
           </div>
-          <button type="button" className="icon-button" aria-label={t('templates.remove')} onClick={() => s.setTemplate(null)}><CloseIcon /></button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('templates.remove')}
+            onClick={() => s.setTemplate(null)}
+          >
+            <CloseIcon />
+          </button>
         </div>
       )}
       {attach.rejection && (
         <div role="alert" className="error-banner">
           {attach.rejection}
-          <button type="button" className="icon-button" aria-label={t('app.dismiss')} onClick={attach.dismissRejection}><CloseIcon /></button>
+          <button type="button" className="icon-button" aria-label={t('app.dismiss')} onClick={attach.dismissRejection}>
+            <CloseIcon />
+          </button>
         </div>
       )}
-      {s.error && <div role="alert" className="error-banner"><ErrorText code={s.error.code} detail={s.error.detail} className="" frame={(m) => t('composer.sendFailed', { message: m })} /></div>}
+      {s.error && (
+        <div role="alert" className="error-banner">
+          <ErrorText
+            code={s.error.code}
+            detail={s.error.detail}
+            className=""
+            frame={(m) => t('composer.sendFailed', { message: m })}
+          />
+        </div>
+      )}
       <div className={`compose-box${draft ? ' with-file' : ''}`}>
         {draft && <AttachmentBox draft={draft} captioned={s.captioned} onRemove={attach.discard} />}
         <MessageBox s={s} onSend={() => void send()} />
       </div>
-      <ComposerActions lead={input.lead} channel={input.channel} s={s} dark={dark} onPick={pickTemplate} onEmoji={insertEmoji} onSend={() => void send()} />
+      <ComposerActions
+        lead={input.lead}
+        channel={input.channel}
+        s={s}
+        dark={dark}
+        onPick={pickTemplate}
+        onEmoji={insertEmoji}
+        onSend={() => void send()}
+      />
     </section>
   );
 }

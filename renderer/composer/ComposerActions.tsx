@@ -11,7 +11,15 @@ import { TemplatePicker, type PickedTemplate } from './TemplatePicker';
 import { connectorFor } from './useAttachmentDraft';
 import type { ComposerState } from './useComposer';
 
-interface Props { lead: LeadView; channel: Channel; s: ComposerState; dark: boolean; onPick: (p: PickedTemplate) => void; onEmoji: (e: string) => void; onSend: () => void }
+interface Props {
+  lead: LeadView;
+  channel: Channel;
+  s: ComposerState;
+  dark: boolean;
+  onPick: (p: PickedTemplate) => void;
+  onEmoji: (e: string) => void;
+  onSend: () => void;
+}
 
 export function ComposerActions({ lead, channel, s, dark, onPick, onEmoji, onSend }: Props) {
   const { t } = useTranslation();
@@ -24,7 +32,11 @@ export function ComposerActions({ lead, channel, s, dark, onPick, onEmoji, onSen
           longer count never pushes Send onto another line at pop-up width. */}
       {(reason || (channel === 'sms' && open && !s.draft)) && (
         <div className="compose-status">
-          {reason && <p className="send-blocked" role="status">{errorWords(t, reason.code, reason.values)}</p>}
+          {reason && (
+            <p className="send-blocked" role="status">
+              {errorWords(t, reason.code, reason.values)}
+            </p>
+          )}
           <span className="spacer" />
           {channel === 'sms' && open && !s.draft && <SmsCounter body={s.text} />}
         </div>
@@ -33,14 +45,26 @@ export function ComposerActions({ lead, channel, s, dark, onPick, onEmoji, onSen
         {open && <TemplatePicker channel={channel} lead={lead} onPick={onPick} />}
         {open && s.windowOpen && !s.waTemplate && (
           <label className={`text-button attach-label${s.draft ? ' disabled' : ''}`}>
-            <input type="file" className="visually-hidden" aria-label={t('composer.attach')} accept={acceptAttribute(connectorFor(channel))} disabled={s.draft !== null}
-              onChange={(e) => { const f = e.target.files?.[0]; e.target.value = ''; if (f) void s.attach.choose(f); }} />
+            <input
+              type="file"
+              className="visually-hidden"
+              aria-label={t('composer.attach')}
+              accept={acceptAttribute(connectorFor(channel))}
+              disabled={s.draft !== null}
+              onChange={(e) => {
+                const f = e.target.files?.[0];
+                e.target.value = '';
+                if (f) void s.attach.choose(f);
+              }}
+            />
             <span aria-hidden="true">{t('composer.attach')}</span>
           </label>
         )}
         {open && s.windowOpen && !s.boxDisabled && <EmojiButton onPick={onEmoji} dark={dark} />}
         <span className="spacer" />
-        <button type="button" className="primary-button" onClick={onSend} disabled={!s.canSend} aria-busy={s.sending}>{t('composer.send')}</button>
+        <button type="button" className="primary-button" onClick={onSend} disabled={!s.canSend} aria-busy={s.sending}>
+          {t('composer.send')}
+        </button>
       </div>
     </>
   );

@@ -15,16 +15,29 @@ export function EmojiButton({ onPick, dark }: { onPick: (emoji: string) => void;
 
   useEffect(() => {
     if (!open) return;
-    const onKey = (e: KeyboardEvent) => { if (e.key === 'Escape') setOpen(false); };
-    const onDown = (e: MouseEvent) => { if (wrap.current && !wrap.current.contains(e.target as Node)) setOpen(false); };
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') setOpen(false);
+    };
+    const onDown = (e: MouseEvent) => {
+      if (wrap.current && !wrap.current.contains(e.target as Node)) setOpen(false);
+    };
     document.addEventListener('keydown', onKey);
     document.addEventListener('mousedown', onDown);
-    return () => { document.removeEventListener('keydown', onKey); document.removeEventListener('mousedown', onDown); };
+    return () => {
+      document.removeEventListener('keydown', onKey);
+      document.removeEventListener('mousedown', onDown);
+    };
   }, [open]);
 
   return (
     <div className="emoji-wrap" ref={wrap}>
-      <button type="button" className="icon-button" aria-label={t('composer.emoji')} aria-expanded={open} onClick={() => setOpen((o) => !o)}>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label={t('composer.emoji')}
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      >
         <SmileIcon />
       </button>
       {open && (
@@ -37,7 +50,9 @@ export function EmojiButton({ onPick, dark }: { onPick: (emoji: string) => void;
               width={320}
               height={380}
               {...(i18n.language === 'hi' ? { emojiData: loadHindi as never } : {})}
-              onEmojiClick={(d: { emoji: string }) => { onPick(d.emoji); }}
+              onEmojiClick={(d: { emoji: string }) => {
+                onPick(d.emoji);
+              }}
             />
           </Suspense>
         </div>

@@ -9,11 +9,19 @@ import type { ComposerState } from './useComposer';
 export function MessageBox({ s, onSend }: { s: ComposerState; onSend: () => void }) {
   const { t } = useTranslation();
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) { e.preventDefault(); onSend(); }
+    if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+      e.preventDefault();
+      onSend();
+    }
   };
-  const placeholder = s.blocked ? ''
-    : !s.windowOpen ? t('composer.placeholderClosed')
-      : s.draft ? (s.captioned ? t('composer.captionPlaceholder') : t('composer.noTextWithFile'))
+  const placeholder = s.blocked
+    ? ''
+    : !s.windowOpen
+      ? t('composer.placeholderClosed')
+      : s.draft
+        ? s.captioned
+          ? t('composer.captionPlaceholder')
+          : t('composer.noTextWithFile')
         : t('composer.placeholder');
   const shown = s.waTemplate || (s.draft && !s.captioned) ? '' : s.text;
   return (
@@ -28,7 +36,10 @@ export function MessageBox({ s, onSend }: { s: ComposerState; onSend: () => void
       maxLength={s.captioned ? CAPTION_MAX_CHARS : WHATSAPP_MAX_CHARS}
       value={shown}
       disabled={s.boxDisabled}
-      onChange={(e) => { s.setText(e.target.value); s.setError(null); }}
+      onChange={(e) => {
+        s.setText(e.target.value);
+        s.setError(null);
+      }}
       onKeyDown={onKeyDown}
     />
   );

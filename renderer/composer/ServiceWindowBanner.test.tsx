@@ -16,7 +16,9 @@ describe('the WhatsApp window banner', () => {
 
   it('says the window is closed once it is', async () => {
     await install(new FakeConverse());
-    renderWithI18n(<ServiceWindowBanner closesAt={new Date(Date.now() - 1000).toISOString()} now={new Date(Date.now() - 25_000)} />);
+    renderWithI18n(
+      <ServiceWindowBanner closesAt={new Date(Date.now() - 1000).toISOString()} now={new Date(Date.now() - 25_000)} />,
+    );
     expect(screen.getByRole('note')).toHaveTextContent(/window is closed/);
   });
 });

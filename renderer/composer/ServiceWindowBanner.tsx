@@ -21,7 +21,11 @@ export function ServiceWindowBanner({ closesAt, now: ticked }: { closesAt: strin
   // stale clock would then say "24 h 1 min left". The render's own clock is never older.
   const now = new Date(Math.max(ticked.getTime(), Date.now()));
   if (!isServiceWindowOpen(closesAt, now)) {
-    return <div className="banner banner-warn" role="note">{t('composer.windowClosed')}</div>;
+    return (
+      <div className="banner banner-warn" role="note">
+        {t('composer.windowClosed')}
+      </div>
+    );
   }
   return (
     <div className="banner banner-info" role="note">

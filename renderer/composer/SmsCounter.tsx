@@ -8,7 +8,11 @@ export function SmsCounter({ body }: { body: string }) {
   const { t } = useTranslation();
   const s = countSmsSegments(body);
   return (
-    <span className={`sms-counter${body.length > SMS_MAX_CHARS ? ' over' : ''}`} aria-live="polite" title={s.encoding === 'UCS-2' ? t('composer.unicodeNote', { perSegment: s.perSegment }) : undefined}>
+    <span
+      className={`sms-counter${body.length > SMS_MAX_CHARS ? ' over' : ''}`}
+      aria-live="polite"
+      title={s.encoding === 'UCS-2' ? t('composer.unicodeNote', { perSegment: s.perSegment }) : undefined}
+    >
       {t('composer.smsCounter', { characters: s.characters, count: s.segments })}
     </span>
   );

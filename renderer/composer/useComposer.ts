@@ -10,7 +10,12 @@ import { useNow } from './ServiceWindowBanner';
 import type { PickedTemplate } from './TemplatePicker';
 import { useAttachmentDraft } from './useAttachmentDraft';
 
-export interface ComposerInput { lead: LeadView; channel: Channel; phone: PhoneView | null; windowClosesAt: string | null | undefined }
+export interface ComposerInput {
+  lead: LeadView;
+  channel: Channel;
+  phone: PhoneView | null;
+  windowClosesAt: string | null | undefined;
+}
 
 /** Refusals about the number or the channel: nothing at all can be sent, so the box is closed. */
 const NUMBER_CODES: readonly string[] = ['no_phone', 'not_us_number', 'invalid_number', 'opted_out'];
@@ -20,7 +25,10 @@ export function useComposer({ lead, channel, phone, windowClosesAt }: ComposerIn
   const draftKey = `${lead.id}:${channel}`;
   // Unsent text is kept per conversation, so switching away and back loses nothing typed.
   const [text, setTextState] = useState(() => useChat.getState().drafts[draftKey] ?? '');
-  const setText = (v: string) => { setTextState(v); useChat.getState().setDraft(draftKey, v); };
+  const setText = (v: string) => {
+    setTextState(v);
+    useChat.getState().setDraft(draftKey, v);
+  };
   const [template, setTemplate] = useState<PickedTemplate | null>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<{ code: string | null; detail: string } | null>(null);
@@ -38,9 +46,13 @@ export function useComposer({ lead, channel, phone, windowClosesAt }: ComposerIn
   const caption = captioned && text.trim() ? text.trim() : undefined;
 
   const refusal: SendRefusal | null = refuseSend({
-    channel, to: phone ? { cannotReach: phone.cannotReach, smsOptedOut: phone.smsOptedOut } : null,
-    windowOpen: channel === 'whatsapp' ? windowOpen : undefined, body, caption,
-    template: waTemplate !== null || smsTemplateId !== undefined, attachment: draft ? { kind: draft.kind } : null,
+    channel,
+    to: phone ? { cannotReach: phone.cannotReach, smsOptedOut: phone.smsOptedOut } : null,
+    windowOpen: channel === 'whatsapp' ? windowOpen : undefined,
+    body,
+    caption,
+    template: waTemplate !== null || smsTemplateId !== undefined,
+    attachment: draft ? { kind: draft.kind } : null,
   });
   const blocked = refusal !== null && NUMBER_CODES.includes(refusal.code) ? refusal : null;
   const fileGoes = draft === null || draft.phase === 'ready' || draft.phase === 'waiting';
@@ -48,8 +60,28 @@ export function useComposer({ lead, channel, phone, windowClosesAt }: ComposerIn
   const boxDisabled = blocked !== null || !windowOpen || waTemplate !== null || (draft !== null && !captioned);
 
   return {
-    now, text, setText, template, setTemplate, sending, setSending, error, setError, textRef, attach, draft,
-    windowOpen, waTemplate, smsTemplateId, captioned, body, caption, refusal, blocked, canSend, boxDisabled,
+    now,
+    text,
+    setText,
+    template,
+    setTemplate,
+    sending,
+    setSending,
+    error,
+    setError,
+    textRef,
+    attach,
+    draft,
+    windowOpen,
+    waTemplate,
+    smsTemplateId,
+    captioned,
+    body,
+    caption,
+    refusal,
+    blocked,
+    canSend,
+    boxDisabled,
   };
 }
 export type ComposerState = ReturnType<typeof useComposer>;

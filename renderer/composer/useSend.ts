@@ -12,8 +12,14 @@ export function useSend({ lead, channel, phone }: ComposerInput, s: ComposerStat
     s.setError(null);
     try {
       const m = await invoke('messages.send', {
-        clientId: newClientId(), leadId: lead.id, channel, to: phone.handle, body: s.body,
-        templateId: s.waTemplate?.template.id ?? s.smsTemplateId, caption: s.caption, ...(await draftPayload(s.draft)),
+        clientId: newClientId(),
+        leadId: lead.id,
+        channel,
+        to: phone.handle,
+        body: s.body,
+        templateId: s.waTemplate?.template.id ?? s.smsTemplateId,
+        caption: s.caption,
+        ...(await draftPayload(s.draft)),
       });
       useChat.getState().applyMessages({ conversationId: m.conversationId, messages: [m] });
       // Text typed before a document was attached did not go with it: it stays for the next message.

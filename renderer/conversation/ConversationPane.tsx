@@ -16,7 +16,8 @@ import { crmLeadPageUrl } from '../lead/crm-link';
 import { BackIcon } from '../components/icons';
 import { MuteToggle } from '../components/MuteToggle';
 
-export const leadName = (lead: LeadView | undefined): string => (lead ? `${lead.firstName} ${lead.lastName}`.trim() : '');
+export const leadName = (lead: LeadView | undefined): string =>
+  lead ? `${lead.firstName} ${lead.lastName}`.trim() : '';
 
 /** The number a conversation goes to: the one the rep chose, else the first the channel can
  * reach, the primary first (shared/send-rules.ts: an SMS never preselects a UK number). */
@@ -46,13 +47,26 @@ function LeadName({ leadId, name }: { leadId: string; name: string }) {
     // ordinary link — middle-click, "copy link" and the status-bar preview work too. noopener
     // keeps the CRM page from reaching back into this window, noreferrer tells it nothing of ours.
     return (
-      <a className="lead-name" dir="auto" href={url} target="_blank" rel="noopener noreferrer" aria-label={t('conversation.openInCrmNewTab', { name })}>
+      <a
+        className="lead-name"
+        dir="auto"
+        href={url}
+        target="_blank"
+        rel="noopener noreferrer"
+        aria-label={t('conversation.openInCrmNewTab', { name })}
+      >
         {name}
       </a>
     );
   }
   return (
-    <button type="button" className="lead-name" dir="auto" aria-label={t(url ? 'conversation.openInCrm' : 'conversation.leadDetails', { name })} onClick={() => void openLeadDetails(leadId)}>
+    <button
+      type="button"
+      className="lead-name"
+      dir="auto"
+      aria-label={t(url ? 'conversation.openInCrm' : 'conversation.leadDetails', { name })}
+      onClick={() => void openLeadDetails(leadId)}
+    >
       {name}
     </button>
   );
@@ -102,7 +116,9 @@ export function ConversationPane({ active, showBack }: { active: ActiveConversat
     box?.focus({ preventScroll: true });
   }, [id, composerReady]);
 
-  useEffect(() => { reportFocus(); }, [id, focused]);
+  useEffect(() => {
+    reportFocus();
+  }, [id, focused]);
   // Read means seen: mark it when shown in a focused window, and again as new ones arrive.
   useEffect(() => {
     if (focused) void invoke('conversations.markRead', { conversationId: id }).catch(() => undefined);
@@ -112,7 +128,15 @@ export function ConversationPane({ active, showBack }: { active: ActiveConversat
     <section ref={sectionRef} className="conversation" aria-label={name}>
       <header className="conversation-header">
         {showBack && (
-          <button type="button" className="icon-button back-button" aria-label={t('app.back')} onClick={() => { useChat.getState().close(); reportFocus(); }}>
+          <button
+            type="button"
+            className="icon-button back-button"
+            aria-label={t('app.back')}
+            onClick={() => {
+              useChat.getState().close();
+              reportFocus();
+            }}
+          >
             <BackIcon />
           </button>
         )}
@@ -122,19 +146,41 @@ export function ConversationPane({ active, showBack }: { active: ActiveConversat
         {lead && lead.phones.length > 1 && (
           <label className="select-number">
             <span className="visually-hidden">{t('conversation.selectNumber')}</span>
-            <select aria-label={t('conversation.selectNumber')} value={phone?.handle ?? ''} onChange={(e) => useChat.getState().setPhone(e.target.value)}>
+            <select
+              aria-label={t('conversation.selectNumber')}
+              value={phone?.handle ?? ''}
+              onChange={(e) => useChat.getState().setPhone(e.target.value)}
+            >
               {lead.phones.map((p) => (
-                <option key={p.handle} value={p.handle}>{p.label ? `${p.display} (${p.label})` : p.display}{numberNote(p, active.channel, t)}</option>
+                <option key={p.handle} value={p.handle}>
+                  {p.label ? `${p.display} (${p.label})` : p.display}
+                  {numberNote(p, active.channel, t)}
+                </option>
               ))}
             </select>
           </label>
         )}
-        {lead && lead.phones.length === 1 && phone && <span className="phone-display" title={phone.masked ? t('composer.maskedPhone') : undefined}>{phone.display}</span>}
+        {lead && lead.phones.length === 1 && phone && (
+          <span className="phone-display" title={phone.masked ? t('composer.maskedPhone') : undefined}>
+            {phone.display}
+          </span>
+        )}
       </header>
       <MessageList key={`list-${id}`} conversationId={id} leadName={name} />
-      {lead
-        ? <Composer key={`composer-${id}`} lead={lead} channel={active.channel} phone={phone} windowClosesAt={summary?.windowClosesAt} dark={dark} />
-        : <div className="composer placeholder" role="status">{t('app.loading')}</div>}
+      {lead ? (
+        <Composer
+          key={`composer-${id}`}
+          lead={lead}
+          channel={active.channel}
+          phone={phone}
+          windowClosesAt={summary?.windowClosesAt}
+          dark={dark}
+        />
+      ) : (
+        <div className="composer placeholder" role="status">
+          {t('app.loading')}
+        </div>
+      )}
     </section>
   );
 }

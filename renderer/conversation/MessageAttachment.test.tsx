@@ -9,7 +9,13 @@ import { i18n } from '../i18n';
 import { en } from '../i18n/en';
 import { hi } from '../i18n/hi';
 
-const pdf = { id: 'att-1', fileName: 'quote.pdf', mimeType: 'application/pdf', size: 245_000, kind: 'document' as const };
+const pdf = {
+  id: 'att-1',
+  fileName: 'quote.pdf',
+  mimeType: 'application/pdf',
+  size: 245_000,
+  kind: 'document' as const,
+};
 
 describe('a file in a message', () => {
   it('shows a document as a chip with its name, size and "Download"', async () => {
@@ -32,18 +38,33 @@ describe('a file in a message', () => {
 });
 
 describe('a media file in a message', () => {
-  const photo = { id: 'att-photo', fileName: 'site visit.jpg', mimeType: 'image/jpeg', size: 48_000, kind: 'image' as const };
-  const clip = { id: 'att-clip', fileName: 'walkthrough.mp4', mimeType: 'video/mp4', size: 2_400_000, kind: 'video' as const };
+  const photo = {
+    id: 'att-photo',
+    fileName: 'site visit.jpg',
+    mimeType: 'image/jpeg',
+    size: 48_000,
+    kind: 'image' as const,
+  };
+  const clip = {
+    id: 'att-clip',
+    fileName: 'walkthrough.mp4',
+    mimeType: 'video/mp4',
+    size: 2_400_000,
+    kind: 'video' as const,
+  };
   beforeEach(() => forgetPreviews());
 
-  it.each(['electron', 'web'] as const)('previews an image through attachments.preview in the %s shell, without downloading it', async (shell) => {
-    const api = await install(new FakeConverse({ shell }));
-    renderWithI18n(<MessageAttachment attachment={photo} />);
-    const img = await screen.findByRole('img', { name: 'Image site visit.jpg' });
-    expect(img).toHaveAttribute('src', 'app://converse/attachments/att-photo');
-    expect(api.callsOf('attachments.preview')).toEqual([{ attachmentId: 'att-photo' }]);
-    expect(api.callsOf('attachments.download')).toEqual([]);
-  });
+  it.each(['electron', 'web'] as const)(
+    'previews an image through attachments.preview in the %s shell, without downloading it',
+    async (shell) => {
+      const api = await install(new FakeConverse({ shell }));
+      renderWithI18n(<MessageAttachment attachment={photo} />);
+      const img = await screen.findByRole('img', { name: 'Image site visit.jpg' });
+      expect(img).toHaveAttribute('src', 'app://converse/attachments/att-photo');
+      expect(api.callsOf('attachments.preview')).toEqual([{ attachmentId: 'att-photo' }]);
+      expect(api.callsOf('attachments.download')).toEqual([]);
+    },
+  );
 
   it('downloads only when the rep clicks "Download"', async () => {
     const api = await install(new FakeConverse({ shell: 'electron' }));
@@ -89,15 +110,31 @@ describe('a download handed over as a data: URL (browser shell)', () => {
 });
 
 describe('a file the server blocked', () => {
-  const exe = { id: 'att-exe', fileName: 'invoice.pdf', mimeType: 'application/x-msdownload', size: 512, kind: 'document' as const, blocked: 'executable' as const };
-  const svg = { id: 'att-svg', fileName: 'report.pdf', mimeType: 'image/svg+xml', size: 300, kind: 'image' as const, blocked: 'scripted_svg' as const };
+  const exe = {
+    id: 'att-exe',
+    fileName: 'invoice.pdf',
+    mimeType: 'application/x-msdownload',
+    size: 512,
+    kind: 'document' as const,
+    blocked: 'executable' as const,
+  };
+  const svg = {
+    id: 'att-svg',
+    fileName: 'report.pdf',
+    mimeType: 'image/svg+xml',
+    size: 300,
+    kind: 'image' as const,
+    blocked: 'scripted_svg' as const,
+  };
   beforeEach(() => forgetPreviews());
 
   it('says why, and offers neither a preview nor a download', async () => {
     const api = await install(new FakeConverse({ shell: 'electron' }));
     renderWithI18n(<MessageAttachment attachment={exe} />);
     expect(screen.getByText('invoice.pdf')).toBeInTheDocument();
-    expect(screen.getByRole('note')).toHaveTextContent('Blocked: this file is a program or script and can harm your computer.');
+    expect(screen.getByRole('note')).toHaveTextContent(
+      'Blocked: this file is a program or script and can harm your computer.',
+    );
     expect(screen.queryByRole('button', { name: 'Download' })).not.toBeInTheDocument();
     // Even an "image" the server blocked is never fetched for a preview.
     renderWithI18n(<MessageAttachment attachment={svg} />);
@@ -123,7 +160,14 @@ describe('a file the server blocked', () => {
 });
 
 describe('a file the provider has not handed over yet', () => {
-  const photo = { id: 'att-later', fileName: 'photo.jpg', mimeType: 'image/jpeg', size: 0, kind: 'document' as const, unavailable: 'retrying' as const };
+  const photo = {
+    id: 'att-later',
+    fileName: 'photo.jpg',
+    mimeType: 'image/jpeg',
+    size: 0,
+    kind: 'document' as const,
+    unavailable: 'retrying' as const,
+  };
   beforeEach(() => forgetPreviews());
 
   it('says "Media unavailable — retrying", fetches no preview, and "Download" asks for it again', async () => {

@@ -19,10 +19,13 @@ const previewUrls = new Map<string, Promise<string | null>>();
 function previewUrl(attachmentId: string): Promise<string | null> {
   let p = previewUrls.get(attachmentId);
   if (!p) {
-    p = invoke('attachments.preview', { attachmentId }).then((r) => r.url, () => {
-      previewUrls.delete(attachmentId);
-      return null;
-    });
+    p = invoke('attachments.preview', { attachmentId }).then(
+      (r) => r.url,
+      () => {
+        previewUrls.delete(attachmentId);
+        return null;
+      },
+    );
     previewUrls.set(attachmentId, p);
   }
   return p;
@@ -59,7 +62,10 @@ export function blobFromDataUrl(url: string): Blob | null {
 
 async function fetchWithProgress(url: string, onProgress: (loaded: number) => void): Promise<Blob> {
   const inline = url.startsWith('data:') ? blobFromDataUrl(url) : null;
-  if (inline) { onProgress(inline.size); return inline; }
+  if (inline) {
+    onProgress(inline.size);
+    return inline;
+  }
   const res = await fetch(url);
   if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
   const reader = res.body.getReader();
@@ -92,7 +98,10 @@ function DownloadChip({ attachment }: { attachment: AttachmentView }) {
     setState({ phase: 'running', loaded: null });
     try {
       const r = await invoke('attachments.download', { attachmentId: attachment.id });
-      if (r.savedTo) { setState({ phase: 'done', savedTo: r.savedTo }); return; }
+      if (r.savedTo) {
+        setState({ phase: 'done', savedTo: r.savedTo });
+        return;
+      }
       if (!r.url) throw new Error('no file');
       try {
         const blob = await fetchWithProgress(r.url, (loaded) => setState({ phase: 'running', loaded }));
@@ -113,14 +122,33 @@ function DownloadChip({ attachment }: { attachment: AttachmentView }) {
 
   return (
     <div className="file-chip">
-      <span className="file-name" dir="auto">{fileName}</span>
+      <span className="file-name" dir="auto">
+        {fileName}
+      </span>
       <span className="file-size">{formatBytes(attachment.size)}</span>
-      <button type="button" className="link-button" onClick={() => void download()} disabled={state.phase === 'running'}>{t('attachment.download')}</button>
+      <button
+        type="button"
+        className="link-button"
+        onClick={() => void download()}
+        disabled={state.phase === 'running'}
+      >
+        {t('attachment.download')}
+      </button>
       {state.phase === 'running' && (
-        <progress aria-label={t('attachment.downloading', { name: fileName })} max={attachment.size || undefined} value={state.loaded ?? undefined} />
+        <progress
+          aria-label={t('attachment.downloading', { name: fileName })}
+          max={attachment.size || undefined}
+          value={state.loaded ?? undefined}
+        />
       )}
-      {state.phase === 'done' && state.savedTo && <span className="hint">{t('attachment.savedTo', { path: state.savedTo })}</span>}
-      {state.phase === 'error' && <span role="alert" className="error-text">{t('attachment.downloadFailed', { message: state.message })}</span>}
+      {state.phase === 'done' && state.savedTo && (
+        <span className="hint">{t('attachment.savedTo', { path: state.savedTo })}</span>
+      )}
+      {state.phase === 'error' && (
+        <span role="alert" className="error-text">
+          {t('attachment.downloadFailed', { message: state.message })}
+        </span>
+      )}
     </div>
   );
 }
@@ -130,17 +158,28 @@ function MediaPreview({ attachment }: { attachment: AttachmentView }) {
   const [url, setUrl] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    void previewUrl(attachment.id).then((u) => { if (live) setUrl(u); });
-    return () => { live = false; };
+    void previewUrl(attachment.id).then((u) => {
+      if (live) setUrl(u);
+    });
+    return () => {
+      live = false;
+    };
   }, [attachment.id]);
   if (!url) return <DownloadChip attachment={attachment} />;
   // A URL that stops working (the browser shell restarted, the file is gone): drop it, keep the chip.
-  const broken = () => { previewUrls.delete(attachment.id); setUrl(null); };
+  const broken = () => {
+    previewUrls.delete(attachment.id);
+    setUrl(null);
+  };
   const label = t(`attachment.${attachment.kind as 'image' | 'video' | 'audio'}`, { name: attachment.fileName });
   return (
     <div className="media">
-      {attachment.kind === 'image' && <img src={url} alt={label} loading="lazy" className="media-image" onError={broken} />}
-      {attachment.kind === 'video' && <video src={url} controls preload="metadata" aria-label={label} className="media-video" onError={broken} />}
+      {attachment.kind === 'image' && (
+        <img src={url} alt={label} loading="lazy" className="media-image" onError={broken} />
+      )}
+      {attachment.kind === 'video' && (
+        <video src={url} controls preload="metadata" aria-label={label} className="media-video" onError={broken} />
+      )}
       {attachment.kind === 'audio' && <audio src={url} controls preload="none" aria-label={label} onError={broken} />}
       <DownloadChip attachment={attachment} />
     </div>
@@ -148,23 +187,41 @@ function MediaPreview({ attachment }: { attachment: AttachmentView }) {
 }
 
 /** A file the server blocked (shared/attachment-policy.ts): its name and size, why, and no way to open it. */
-function BlockedChip({ attachment, reason }: { attachment: AttachmentView; reason: NonNullable<AttachmentView['blocked']> }) {
+function BlockedChip({
+  attachment,
+  reason,
+}: {
+  attachment: AttachmentView;
+  reason: NonNullable<AttachmentView['blocked']>;
+}) {
   const { t } = useTranslation();
   return (
     <div className="file-chip file-chip-blocked">
-      <span className="file-name" dir="auto">{plainFileName(attachment.fileName)}</span>
+      <span className="file-name" dir="auto">
+        {plainFileName(attachment.fileName)}
+      </span>
       <span className="file-size">{formatBytes(attachment.size)}</span>
-      <span role="note" className="error-text">{t(`attachment.blocked.${reason}`)}</span>
+      <span role="note" className="error-text">
+        {t(`attachment.blocked.${reason}`)}
+      </span>
     </div>
   );
 }
 
 /** A lead's file the provider has not handed over yet: the rep is told, and "Download" asks the provider again. */
-function UnavailableChip({ attachment, state }: { attachment: AttachmentView; state: NonNullable<AttachmentView['unavailable']> }) {
+function UnavailableChip({
+  attachment,
+  state,
+}: {
+  attachment: AttachmentView;
+  state: NonNullable<AttachmentView['unavailable']>;
+}) {
   const { t } = useTranslation();
   return (
     <div className="media-unavailable">
-      <span role="status" className="hint">{t(`attachment.unavailable.${state}`)}</span>
+      <span role="status" className="hint">
+        {t(`attachment.unavailable.${state}`)}
+      </span>
       <DownloadChip attachment={attachment} />
     </div>
   );

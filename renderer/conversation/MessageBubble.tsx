@@ -30,38 +30,82 @@ function RetryButton({ message }: { message: MessageView }) {
   };
   return (
     <>
-      <button type="button" className="link-button danger" onClick={() => void retry()} disabled={busy}>{t('status.retry')}</button>
-      {error && <span role="alert"><ErrorText code={error.code} detail={error.detail} /></span>}
+      <button type="button" className="link-button danger" onClick={() => void retry()} disabled={busy}>
+        {t('status.retry')}
+      </button>
+      {error && (
+        <span role="alert">
+          <ErrorText code={error.code} detail={error.detail} />
+        </span>
+      )}
     </>
   );
 }
 
-
 /** `number`: the lead's number it went to or came from, when the lead has several. */
-export const MessageBubble = memo(function MessageBubble({ message, leadName, number = null }: { message: MessageView; leadName: string; number?: string | null }) {
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  leadName,
+  number = null,
+}: {
+  message: MessageView;
+  leadName: string;
+  number?: string | null;
+}) {
   const { t } = useTranslation();
   const outbound = message.direction === 'outbound';
   const failed = message.status === 'failed';
   return (
-    <article data-message-direction={message.direction} data-message-status={message.status} className={`bubble ${outbound ? 'out' : 'in'}${failed ? ' failed' : ''}`} aria-label={outbound ? t('conversation.outbound') : t('conversation.inbound', { name: leadName })}>
-      {message.templateName && <div className="template-tag">{t('conversation.template', { name: message.templateName })}</div>}
+    <article
+      data-message-direction={message.direction}
+      data-message-status={message.status}
+      className={`bubble ${outbound ? 'out' : 'in'}${failed ? ' failed' : ''}`}
+      aria-label={outbound ? t('conversation.outbound') : t('conversation.inbound', { name: leadName })}
+    >
+      {message.templateName && (
+        <div className="template-tag">{t('conversation.template', { name: message.templateName })}</div>
+      )}
       {message.attachment && <MessageAttachment attachment={message.attachment} />}
-      {message.caption && <p className="caption" dir="auto">{message.caption}</p>}
-      {message.body && <p className="body" dir="auto">{message.body}</p>}
+      {message.caption && (
+        <p className="caption" dir="auto">
+          {message.caption}
+        </p>
+      )}
+      {message.body && (
+        <p className="body" dir="auto">
+          {message.body}
+        </p>
+      )}
       <footer className="meta">
-        {number && <span className="bubble-number" dir="ltr">{t(outbound ? 'conversation.toNumber' : 'conversation.fromNumber', { number })}</span>}
-        <time dateTime={message.createdAt} title={formatDateTime(message.createdAt)}>{formatTime(message.createdAt)}</time>
+        {number && (
+          <span className="bubble-number" dir="ltr">
+            {t(outbound ? 'conversation.toNumber' : 'conversation.fromNumber', { number })}
+          </span>
+        )}
+        <time dateTime={message.createdAt} title={formatDateTime(message.createdAt)}>
+          {formatTime(message.createdAt)}
+        </time>
         {outbound && <StatusTick status={message.status} />}
       </footer>
       {failed && (
         <div className="failure">
-          {message.error
-            ? <ErrorText code={message.error.code} detail={message.error.message} frame={(reason) => t('status.failedReason', { reason })} />
-            : <span className="error-text">{t('status.failed')}</span>}
+          {message.error ? (
+            <ErrorText
+              code={message.error.code}
+              detail={message.error.message}
+              frame={(reason) => t('status.failedReason', { reason })}
+            />
+          ) : (
+            <span className="error-text">{t('status.failed')}</span>
+          )}
           <RetryButton message={message} />
         </div>
       )}
-      {!failed && message.error && outbound && <div className="hint"><ErrorText code={message.error.code} detail={message.error.message} className="" /></div>}
+      {!failed && message.error && outbound && (
+        <div className="hint">
+          <ErrorText code={message.error.code} detail={message.error.message} className="" />
+        </div>
+      )}
     </article>
   );
 });

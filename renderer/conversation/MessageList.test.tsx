@@ -11,10 +11,15 @@ const DAY = 24 * 3600_000;
 
 function longConversation(n: number) {
   const start = Date.now() - n * 60_000;
-  return Array.from({ length: n }, (_, i) => makeMessage({
-    id: `m${String(i).padStart(6, '0')}`, direction: i % 2 ? 'inbound' : 'outbound', status: i % 2 ? 'received' : 'delivered',
-    body: `Message number ${i}`, createdAt: new Date(start + i * 60_000).toISOString(),
-  }));
+  return Array.from({ length: n }, (_, i) =>
+    makeMessage({
+      id: `m${String(i).padStart(6, '0')}`,
+      direction: i % 2 ? 'inbound' : 'outbound',
+      status: i % 2 ? 'received' : 'delivered',
+      body: `Message number ${i}`,
+      createdAt: new Date(start + i * 60_000).toISOString(),
+    }),
+  );
 }
 
 describe('the message list', () => {
@@ -57,7 +62,13 @@ describe('the message list', () => {
     Object.defineProperty(log, 'clientHeight', { configurable: true, value: 600 });
     log.scrollTop = 0;
     fireEvent.scroll(log);
-    await waitFor(() => expect(api.callsOf('messages.page')[1]).toEqual({ conversationId: 'lead-maria:sms', before: 'm000150', limit: 100 }));
+    await waitFor(() =>
+      expect(api.callsOf('messages.page')[1]).toEqual({
+        conversationId: 'lead-maria:sms',
+        before: 'm000150',
+        limit: 100,
+      }),
+    );
     await waitFor(() => expect(useChat.getState().threads['lead-maria:sms'].messages).toHaveLength(200));
   });
 
@@ -71,7 +82,9 @@ describe('the message list', () => {
     Object.defineProperty(log, 'clientHeight', { configurable: true, value: 600 });
     log.scrollTop = 1000;
     fireEvent.scroll(log);
-    const incoming = [1, 2].map((i) => makeMessage({ id: `new${i}`, direction: 'inbound', status: 'received', body: `New ${i}` }));
+    const incoming = [1, 2].map((i) =>
+      makeMessage({ id: `new${i}`, direction: 'inbound', status: 'received', body: `New ${i}` }),
+    );
     act(() => useChat.getState().applyMessages({ conversationId: 'lead-maria:sms', messages: incoming }));
     const pill = await screen.findByRole('button', { name: '2 new messages' });
     await userEvent.click(pill);

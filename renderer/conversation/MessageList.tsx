@@ -15,7 +15,10 @@ const NEAR_BOTTOM_PX = 48;
 const LOAD_OLDER_PX = 400;
 
 // A list laid out with no height (jsdom, a hidden window) still renders a screenful of rows.
-function observeRectWithFallback(instance: Virtualizer<HTMLDivElement, Element>, cb: (rect: { width: number; height: number }) => void) {
+function observeRectWithFallback(
+  instance: Virtualizer<HTMLDivElement, Element>,
+  cb: (rect: { width: number; height: number }) => void,
+) {
   return observeElementRect(instance, (rect) => cb(rect.height > 0 ? rect : { width: rect.width || 400, height: 600 }));
 }
 
@@ -23,11 +26,14 @@ function observeRectWithFallback(instance: Virtualizer<HTMLDivElement, Element>,
 function useNumberOf(conversationId: string): (handle: string | null) => string | null {
   const leadId = parseConversationId(conversationId)?.leadId ?? '';
   const phones = useChat((s) => s.leads[leadId]?.phones);
-  return useCallback((handle: string | null) => {
-    if (!phones || phones.length < 2 || !handle) return null;
-    const p = phones.find((x) => x.handle === handle);
-    return p ? (p.label ? `${p.display} (${p.label})` : p.display) : null;
-  }, [phones]);
+  return useCallback(
+    (handle: string | null) => {
+      if (!phones || phones.length < 2 || !handle) return null;
+      const p = phones.find((x) => x.handle === handle);
+      return p ? (p.label ? `${p.display} (${p.label})` : p.display) : null;
+    },
+    [phones],
+  );
 }
 
 export function MessageList({ conversationId, leadName }: { conversationId: string; leadName: string }) {
@@ -117,37 +123,77 @@ export function MessageList({ conversationId, leadName }: { conversationId: stri
   // A short first page that does not fill the view cannot be scrolled up: load more at once.
   useEffect(() => {
     const el = scrollRef.current;
-    if (el && thread?.loaded && thread.before && !thread.loadingOlder && el.scrollHeight <= el.clientHeight && el.clientHeight > 0) {
+    if (
+      el &&
+      thread?.loaded &&
+      thread.before &&
+      !thread.loadingOlder &&
+      el.scrollHeight <= el.clientHeight &&
+      el.clientHeight > 0
+    ) {
       void loadOlder(conversationId);
     }
   }, [thread?.loaded, thread?.before, thread?.loadingOlder, conversationId, loadOlder]);
 
-  if (!thread || !thread.loaded) return <div className="message-scroll placeholder" role="status">{t('conversation.loading')}</div>;
+  if (!thread || !thread.loaded)
+    return (
+      <div className="message-scroll placeholder" role="status">
+        {t('conversation.loading')}
+      </div>
+    );
 
   const items = virtualizer.getVirtualItems();
   return (
     <div className="message-list">
-      {thread.loadingOlder && <div className="loading-older" role="status">{t('conversation.loadingOlder')}</div>}
-      {thread.error && <div role="alert" className="error-banner">{t('conversation.loadFailed', { message: thread.error })}</div>}
-      <div ref={scrollRef} className="message-scroll" onScroll={onScroll} role="log" aria-label={t('conversation.messages')} tabIndex={0}>
+      {thread.loadingOlder && (
+        <div className="loading-older" role="status">
+          {t('conversation.loadingOlder')}
+        </div>
+      )}
+      {thread.error && (
+        <div role="alert" className="error-banner">
+          {t('conversation.loadFailed', { message: thread.error })}
+        </div>
+      )}
+      <div
+        ref={scrollRef}
+        className="message-scroll"
+        onScroll={onScroll}
+        role="log"
+        aria-label={t('conversation.messages')}
+        tabIndex={0}
+      >
         {rows.length === 0 && <p className="empty">{t('conversation.empty')}</p>}
         <div className="virtual-space" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const row = rows[item.index];
             return (
-              <div key={item.key} data-index={item.index} ref={virtualizer.measureElement}
-                className={row.kind === 'message' ? `virtual-row bubble-row ${row.message.direction === 'outbound' ? 'out' : 'in'}${row.message.id === marked ? ' jump-target' : ''}` : 'virtual-row'} style={{ transform: `translateY(${item.start}px)` }}
-                aria-current={row.kind === 'message' && row.message.id === marked ? 'true' : undefined}>
-                {row.kind === 'day'
-                  ? <h3 className="day-heading">{formatDay(row.day, t)}</h3>
-                  : <MessageBubble message={row.message} leadName={leadName} number={numberOf(row.message.phoneHandle)} />}
+              <div
+                key={item.key}
+                data-index={item.index}
+                ref={virtualizer.measureElement}
+                className={
+                  row.kind === 'message'
+                    ? `virtual-row bubble-row ${row.message.direction === 'outbound' ? 'out' : 'in'}${row.message.id === marked ? ' jump-target' : ''}`
+                    : 'virtual-row'
+                }
+                style={{ transform: `translateY(${item.start}px)` }}
+                aria-current={row.kind === 'message' && row.message.id === marked ? 'true' : undefined}
+              >
+                {row.kind === 'day' ? (
+                  <h3 className="day-heading">{formatDay(row.day, t)}</h3>
+                ) : (
+                  <MessageBubble message={row.message} leadName={leadName} number={numberOf(row.message.phoneHandle)} />
+                )}
               </div>
             );
           })}
         </div>
       </div>
       {newCount > 0 && (
-        <button type="button" className="new-pill" onClick={scrollToBottom}>{t('conversation.newMessages', { count: newCount })}</button>
+        <button type="button" className="new-pill" onClick={scrollToBottom}>
+          {t('conversation.newMessages', { count: newCount })}
+        </button>
       )}
     </div>
   );

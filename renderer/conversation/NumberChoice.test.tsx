@@ -7,10 +7,31 @@ import userEvent from '@testing-library/user-event';
 import { FakeConverse, makeLead, makeMessage, makeSummary } from '../test-support/FakeConverse';
 import { install, renderApp } from '../test-support/render';
 
-const lucas = makeLead({ id: 'lead-lucas', firstName: 'Lucas', lastName: 'Rodríguez', phones: [
-  { handle: 'ph-uk', display: '+44 7700 900107', label: 'UK mobile', primary: true, masked: false, smsOptedOut: false, cannotReach: ['sms'] },
-  { handle: 'ph-us', display: '+1 212 555 0107', label: 'Mobile', primary: false, masked: false, smsOptedOut: false, cannotReach: [] },
-] });
+const lucas = makeLead({
+  id: 'lead-lucas',
+  firstName: 'Lucas',
+  lastName: 'Rodríguez',
+  phones: [
+    {
+      handle: 'ph-uk',
+      display: '+44 7700 900107',
+      label: 'UK mobile',
+      primary: true,
+      masked: false,
+      smsOptedOut: false,
+      cannotReach: ['sms'],
+    },
+    {
+      handle: 'ph-us',
+      display: '+1 212 555 0107',
+      label: 'Mobile',
+      primary: false,
+      masked: false,
+      smsOptedOut: false,
+      cannotReach: [],
+    },
+  ],
+});
 
 async function openLucas(api: FakeConverse) {
   api.leads = [lucas];
@@ -38,12 +59,21 @@ describe('Select Number', () => {
   it('says on each bubble which number it went to or came from', async () => {
     const api = new FakeConverse();
     api.messages = [
-      makeMessage({ id: 'm1', leadId: 'lead-lucas', direction: 'inbound', status: 'received', body: 'Hi from London', phoneHandle: 'ph-uk' }),
+      makeMessage({
+        id: 'm1',
+        leadId: 'lead-lucas',
+        direction: 'inbound',
+        status: 'received',
+        body: 'Hi from London',
+        phoneHandle: 'ph-uk',
+      }),
       makeMessage({ id: 'm2', leadId: 'lead-lucas', body: 'Texting your US number', phoneHandle: 'ph-us' }),
     ];
     await openLucas(api);
     const inbound = (await screen.findByText('Hi from London')).closest('article')!;
     expect(inbound).toHaveTextContent('From +44 7700 900107 (UK mobile)');
-    expect(screen.getByText('Texting your US number').closest('article')!).toHaveTextContent('To +1 212 555 0107 (Mobile)');
+    expect(screen.getByText('Texting your US number').closest('article')!).toHaveTextContent(
+      'To +1 212 555 0107 (Mobile)',
+    );
   });
 });

@@ -9,12 +9,19 @@ export type TickKind = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 /** Which tick an outbound status shows; null for inbound messages. */
 export function tickFor(status: MessageStatus): TickKind | null {
   switch (status) {
-    case 'pending': case 'queued': return 'pending';
-    case 'sent': return 'sent';
-    case 'delivered': return 'delivered';
-    case 'read': return 'read';
-    case 'failed': return 'failed';
-    case 'received': return null;
+    case 'pending':
+    case 'queued':
+      return 'pending';
+    case 'sent':
+      return 'sent';
+    case 'delivered':
+      return 'delivered';
+    case 'read':
+      return 'read';
+    case 'failed':
+      return 'failed';
+    case 'received':
+      return null;
   }
 }
 
@@ -31,7 +38,14 @@ export function StatusTick({ status }: { status: MessageStatus }) {
   const kind = tickFor(status);
   if (!kind) return null;
   return (
-    <svg className={`tick tick-${kind}`} role="img" aria-label={t(`status.${kind}`)} viewBox="0 0 17 16" width="17" height="16">
+    <svg
+      className={`tick tick-${kind}`}
+      role="img"
+      aria-label={t(`status.${kind}`)}
+      viewBox="0 0 17 16"
+      width="17"
+      height="16"
+    >
       <path d={GLYPHS[kind]} fill="currentColor" />
     </svg>
   );

@@ -15,7 +15,9 @@ import { renderWithI18n } from '../test-support/render';
 
 const JARGON = /[a-z]+\/[a-z0-9.+-]+|ECONN|ETIMEDOUT|https?:\/\/|RingCentral|CTM|Sandbox|HTTP \d/i;
 
-afterEach(() => { vi.restoreAllMocks(); });
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('words for reps', () => {
   it('has a sentence for every error code, in English and Hindi, free of jargon', () => {
@@ -30,7 +32,9 @@ describe('words for reps', () => {
 
   it('says "you are offline" only when the machine has no network; otherwise the server cannot be reached', () => {
     const t = i18n.getFixedT('en');
-    expect(errorWords(t, 'offline')).toBe('The Converse server cannot be reached right now. What you send goes out once it is back.');
+    expect(errorWords(t, 'offline')).toBe(
+      'The Converse server cannot be reached right now. What you send goes out once it is back.',
+    );
     vi.spyOn(navigator, 'onLine', 'get').mockReturnValue(false);
     expect(errorWords(t, 'offline')).toBe('You are offline. What you send goes out when you are back online.');
   });

@@ -15,16 +15,28 @@ export function errorWords(t: TFunction, code: string | null | undefined, values
   // "offline" from the core means the server did not answer: say which of the two it is.
   if (code === ErrorCode.OFFLINE && !networkOnline()) return t('errors.offline_network');
   if (code === ErrorCode.BODY_TOO_LONG && values?.max !== undefined && values.length !== undefined) {
-    return t('errors.body_too_long_count', { max: values.max, length: values.length, over: values.length - values.max });
+    return t('errors.body_too_long_count', {
+      max: values.max,
+      length: values.length,
+      over: values.length - values.max,
+    });
   }
   return code && i18n.exists(`errors.${code}`) ? t(`errors.${code}`) : t('errors.unknown');
 }
 
 const MB = 1024 * 1024;
-export const formatFileSize = (bytes: number): string => (bytes >= MB ? `${+(bytes / MB).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`);
+export const formatFileSize = (bytes: number): string =>
+  bytes >= MB ? `${+(bytes / MB).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
 /** Why a chosen file cannot go, in words: the file types the channel takes, or its size limit. */
-export function attachmentRefusalWords(t: TFunction, code: string, connector: ConnectorName, channel: Channel, mimeType: string, size: number): string {
+export function attachmentRefusalWords(
+  t: TFunction,
+  code: string,
+  connector: ConnectorName,
+  channel: Channel,
+  mimeType: string,
+  size: number,
+): string {
   const policy = ATTACHMENT_POLICIES[connector];
   const channelName = t(`channel.${channel}`);
   if (code === ErrorCode.ATTACHMENT_TYPE_NOT_ALLOWED) {
@@ -33,7 +45,11 @@ export function attachmentRefusalWords(t: TFunction, code: string, connector: Co
   }
   const type = policy.types.find((x) => x.mimeType === canonicalMimeType(mimeType));
   if (code === ErrorCode.ATTACHMENT_TOO_LARGE && type) {
-    return t('errors.attachment_too_large_limit', { channel: channelName, size: formatFileSize(size), max: formatFileSize(type.maxBytes) });
+    return t('errors.attachment_too_large_limit', {
+      channel: channelName,
+      size: formatFileSize(size),
+      max: formatFileSize(type.maxBytes),
+    });
   }
   return errorWords(t, code);
 }

@@ -3,7 +3,8 @@ export const en = {
   app: {
     title: 'Converse',
     missingApi: 'Converse could not reach the desktop app',
-    missingApiDetail: 'This page must be opened by Converse Desktop (or `npm run web`), which connects it to your account. Close it and open Converse again.',
+    missingApiDetail:
+      'This page must be opened by Converse Desktop (or `npm run web`), which connects it to your account. Close it and open Converse again.',
     loading: 'Loading…',
     loadFailed: 'Converse could not start: {{message}}',
     dismiss: 'Dismiss',
@@ -53,9 +54,11 @@ export const en = {
   },
   notices: {
     // issue 13: what main tells the rep once, in words; its own message goes behind "Details".
-    database_recovered: 'The copy of your conversations on this computer was damaged. It was set aside, and your conversations are being downloaded again.',
+    database_recovered:
+      'The copy of your conversations on this computer was damaged. It was set aside, and your conversations are being downloaded again.',
     signed_out: 'Your session ended. Sign in again to keep receiving messages.',
-    shortcut_unavailable: 'Another app uses the keyboard shortcut that shows Converse. Open Converse from its tray icon instead.',
+    shortcut_unavailable:
+      'Another app uses the keyboard shortcut that shows Converse. Open Converse from its tray icon instead.',
   },
   search: {
     label: 'Search leads',
@@ -120,7 +123,8 @@ export const en = {
     video: 'Video {{name}}',
     audio: 'Audio {{name}}',
     blocked: {
-      executable: 'Blocked: this file is a program or script and can harm your computer. It cannot be opened or downloaded.',
+      executable:
+        'Blocked: this file is a program or script and can harm your computer. It cannot be opened or downloaded.',
       html: 'Blocked: this file is a web page that can run code. It cannot be opened or downloaded.',
       scripted_svg: 'Blocked: this image carries script that can run code. It cannot be opened or downloaded.',
       unknown_type: 'Blocked: the type of this file could not be recognised, so it cannot be opened or downloaded.',
@@ -153,7 +157,8 @@ export const en = {
     smsCounter_other: '{{characters}} characters · {{count}} segments',
     unicodeNote: 'Unicode: {{perSegment}} characters per segment',
     windowOpen: 'WhatsApp window open: {{time}} left to reply freely',
-    windowClosed: 'The 24-hour WhatsApp window is closed. Send a template to continue the conversation; you can write freely once the lead replies.',
+    windowClosed:
+      'The 24-hour WhatsApp window is closed. Send a template to continue the conversation; you can write freely once the lead replies.',
     optedOutOtherNumber: 'Another number of this lead can still receive SMS: choose it in “Select Number”.',
     optedOut: 'This number opted out of SMS (the lead replied STOP). Sending is disabled until the lead texts START.',
     noPhone: 'Sending is disabled: this lead has no phone number.',
@@ -219,7 +224,8 @@ export const en = {
     to: 'to {{number}}',
     older: 'Show older activity',
     loadFailed: 'Activity History could not be loaded: {{message}}',
-    fromThisDevice: 'The server cannot be reached, so this is the conversation as this computer holds it. The rest of the history shows when the server is back.',
+    fromThisDevice:
+      'The server cannot be reached, so this is the conversation as this computer holds it. The rest of the history shows when the server is back.',
     status: {
       pending: 'sending',
       queued: 'queued',
@@ -273,7 +279,8 @@ export const en = {
     doNotDisturb: 'Do not disturb (no nudges)',
     launchAtLogin: 'Open Converse when you log in to this computer',
     crmLeadUrl: 'CRM lead page',
-    crmLeadUrlHint: "The address of a lead's page in your CRM, with {leadId} where the lead's ID goes, e.g. https://crm.example.com/leads/{leadId}. Clicking a lead's name then opens that page. Leave it empty to see lead details in Converse.",
+    crmLeadUrlHint:
+      "The address of a lead's page in your CRM, with {leadId} where the lead's ID goes, e.g. https://crm.example.com/leads/{leadId}. Clicking a lead's name then opens that page. Leave it empty to see lead details in Converse.",
     crmSave: 'Save',
     crmSaveLabel: 'Save CRM lead page',
     crmErrors: {
@@ -296,9 +303,11 @@ export const en = {
   errors: {
     // Words for reps (issue 13): what happened and what to do, never a MIME type, connector
     // name, URL or system error; that detail stays in the log and behind "Details".
-    whatsapp_window_closed: 'The 24-hour WhatsApp window is closed: the lead has not written in the last 24 hours. Send an approved template instead.',
+    whatsapp_window_closed:
+      'The 24-hour WhatsApp window is closed: the lead has not written in the last 24 hours. Send an approved template instead.',
     template_not_available: 'This template can no longer be sent. Pick another one.',
-    opted_out: 'This number has opted out of SMS (the lead replied STOP). It can receive SMS again once the lead texts START.',
+    opted_out:
+      'This number has opted out of SMS (the lead replied STOP). It can receive SMS again once the lead texts START.',
     not_us_number: 'SMS reaches US numbers only, and this number is not a US number.',
     invalid_number: 'This phone number is not valid. Correct it in the CRM.',
     no_phone: 'This lead has no phone number.',

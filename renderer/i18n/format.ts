@@ -9,7 +9,10 @@ function formatter(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   const locale = formatLocale();
   const key = `${locale}|${JSON.stringify(options)}`;
   let f = formatters.get(key);
-  if (!f) { f = new Intl.DateTimeFormat(locale, options); formatters.set(key, f); }
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, options);
+    formatters.set(key, f);
+  }
   return f;
 }
 
@@ -34,7 +37,9 @@ export function formatDay(day: string, t: TFunction, now: Date = new Date()): st
   y.setDate(y.getDate() - 1);
   if (day === localDay(y.toISOString())) return t('conversation.yesterday');
   const [yy, mm, dd] = day.split('-').map(Number);
-  return formatter({ weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(yy, mm - 1, dd));
+  return formatter({ weekday: 'long', year: 'numeric', month: 'long', day: 'numeric' }).format(
+    new Date(yy, mm - 1, dd),
+  );
 }
 
 /** "23 h 5 min" / "12 min": what is left of the WhatsApp window. */

@@ -3,7 +3,9 @@
 // up here when that file exists; a build without it simply has no 'reports' namespace.
 type NamespaceResources = Record<string, Record<string, unknown>>;
 
-const reportsModules = import.meta.glob<{ reportsResources?: NamespaceResources }>('../reports/i18n.ts', { eager: true });
+const reportsModules = import.meta.glob<{ reportsResources?: NamespaceResources }>('../reports/i18n.ts', {
+  eager: true,
+});
 
 export function pluginResources(): Record<string, NamespaceResources> {
   const out: Record<string, NamespaceResources> = {};

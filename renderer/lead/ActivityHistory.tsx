@@ -24,7 +24,9 @@ export function activityLabel(t: TFunction, a: ActivityView): string {
     return t(a.direction === 'inbound' ? 'activity.startedByLead' : 'activity.startedByRep', { channel });
   }
   const fallback = a.type.replace(/[._]+/g, ' ').trim();
-  return t(`lead.activityTypes.${a.type.replace(/\./g, '_')}`, { defaultValue: fallback.charAt(0).toUpperCase() + fallback.slice(1) });
+  return t(`lead.activityTypes.${a.type.replace(/\./g, '_')}`, {
+    defaultValue: fallback.charAt(0).toUpperCase() + fallback.slice(1),
+  });
 }
 
 export function ActivityHistory({ leadId }: { leadId: string }) {
@@ -70,16 +72,29 @@ export function ActivityHistory({ leadId }: { leadId: string }) {
     let timer: ReturnType<typeof setTimeout> | null = null;
     const soon = () => {
       if (timer) return;
-      timer = setTimeout(() => { timer = null; void loadFirst(); }, RELOAD_AFTER_MS);
+      timer = setTimeout(() => {
+        timer = null;
+        void loadFirst();
+      }, RELOAD_AFTER_MS);
     };
     const api = converse();
     const offs = [
-      api.on('conversations.changed', (e) => { if (e.conversationIds.some((id) => ids.has(id))) soon(); }),
-      api.on('messages.changed', (e) => { if (ids.has(e.conversationId)) soon(); }),
+      api.on('conversations.changed', (e) => {
+        if (e.conversationIds.some((id) => ids.has(id))) soon();
+      }),
+      api.on('messages.changed', (e) => {
+        if (ids.has(e.conversationId)) soon();
+      }),
       // Back online (or the server back up): what happened meanwhile shows.
-      api.on('connection.changed', (c) => { if (c.status === 'connected') soon(); }),
+      api.on('connection.changed', (c) => {
+        if (c.status === 'connected') soon();
+      }),
     ];
-    return () => { offs.forEach((off) => off()); if (timer) clearTimeout(timer); generation.current++; };
+    return () => {
+      offs.forEach((off) => off());
+      if (timer) clearTimeout(timer);
+      generation.current++;
+    };
   }, [leadId, loadFirst]);
 
   const loadOlder = async () => {
@@ -103,17 +118,32 @@ export function ActivityHistory({ leadId }: { leadId: string }) {
   return (
     <section className="activity-history" aria-labelledby={`activity-${leadId}`}>
       <h3 id={`activity-${leadId}`}>{t('lead.activity')}</h3>
-      {error && <p role="alert" className="error-text">{t('activity.loadFailed', { message: error })}</p>}
-      {fromThisDevice && <p role="status" className="hint activity-offline">{t('activity.fromThisDevice')}</p>}
+      {error && (
+        <p role="alert" className="error-text">
+          {t('activity.loadFailed', { message: error })}
+        </p>
+      )}
+      {fromThisDevice && (
+        <p role="status" className="hint activity-offline">
+          {t('activity.fromThisDevice')}
+        </p>
+      )}
       {!items && !error && <p className="hint">{t('app.loading')}</p>}
       {items && items.length === 0 && <p className="hint">{t('lead.noActivity')}</p>}
       {items && items.length > 0 && (
         <ol className="activity">
-          {items.map((a) => <ActivityItem key={a.id} a={a} />)}
+          {items.map((a) => (
+            <ActivityItem key={a.id} a={a} />
+          ))}
         </ol>
       )}
       {before && (
-        <button type="button" className="text-button activity-older" disabled={loadingOlder} onClick={() => void loadOlder()}>
+        <button
+          type="button"
+          className="text-button activity-older"
+          disabled={loadingOlder}
+          onClick={() => void loadOlder()}
+        >
           {loadingOlder ? t('app.loading') : t('activity.older')}
         </button>
       )}
@@ -125,16 +155,33 @@ function ActivityItem({ a }: { a: ActivityView }) {
   const { t } = useTranslation();
   const isMessage = a.type === 'message.inbound' || a.type === 'message.outbound';
   const details = [
-    a.phone ? (a.direction === 'inbound' ? t('activity.from', { number: a.phone }) : t('activity.to', { number: a.phone })) : null,
+    a.phone
+      ? a.direction === 'inbound'
+        ? t('activity.from', { number: a.phone })
+        : t('activity.to', { number: a.phone })
+      : null,
     // An inbound message is simply received; a rep's message shows how far it got.
     isMessage && a.direction === 'outbound' && a.status ? t(`activity.status.${a.status}`) : null,
-  ].filter(Boolean).join(' · ');
+  ]
+    .filter(Boolean)
+    .join(' · ');
   return (
-    <li className={`activity-item${a.channel ? ` channel-${a.channel}` : ''}${a.direction ? ` ${a.direction}` : ''}`} data-activity-type={a.type}>
+    <li
+      className={`activity-item${a.channel ? ` channel-${a.channel}` : ''}${a.direction ? ` ${a.direction}` : ''}`}
+      data-activity-type={a.type}
+    >
       <span className="activity-type">{activityLabel(t, a)}</span>
       <time dateTime={a.at}>{formatDateTime(a.at)}</time>
-      {details && <span className="activity-meta hint" dir="auto">{details}</span>}
-      {(isMessage || a.type !== 'conversation.started') && a.summary && <span className="activity-summary" dir="auto">{a.summary}</span>}
+      {details && (
+        <span className="activity-meta hint" dir="auto">
+          {details}
+        </span>
+      )}
+      {(isMessage || a.type !== 'conversation.started') && a.summary && (
+        <span className="activity-summary" dir="auto">
+          {a.summary}
+        </span>
+      )}
     </li>
   );
 }

@@ -18,8 +18,12 @@ describe('the CRM lead page pattern', () => {
   });
 
   it('fills in the lead id, encoded, and gives nothing for an unusable pattern', () => {
-    expect(crmLeadPageUrl('https://crm.example.com/leads/{leadId}', 'lead-maria')).toBe('https://crm.example.com/leads/lead-maria');
-    expect(crmLeadPageUrl(' https://crm.example.com/l/{leadId}?again={leadId} ', 'a b/c')).toBe('https://crm.example.com/l/a%20b%2Fc?again=a%20b%2Fc');
+    expect(crmLeadPageUrl('https://crm.example.com/leads/{leadId}', 'lead-maria')).toBe(
+      'https://crm.example.com/leads/lead-maria',
+    );
+    expect(crmLeadPageUrl(' https://crm.example.com/l/{leadId}?again={leadId} ', 'a b/c')).toBe(
+      'https://crm.example.com/l/a%20b%2Fc?again=a%20b%2Fc',
+    );
     expect(crmLeadPageUrl('', 'lead-maria')).toBeNull();
     expect(crmLeadPageUrl(undefined, 'lead-maria')).toBeNull();
     expect(crmLeadPageUrl('javascript:alert({leadId})', 'lead-maria')).toBeNull();

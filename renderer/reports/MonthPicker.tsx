@@ -38,15 +38,33 @@ export function MonthPicker({ value, latest, onChange }: MonthPickerProps) {
 
   return (
     <div className="usage-reports__field usage-reports__month" role="group" aria-labelledby={ids.group}>
-      <span id={ids.group} className="usage-reports__label">{t('month')}</span>
+      <span id={ids.group} className="usage-reports__label">
+        {t('month')}
+      </span>
       <div className="usage-reports__month-lists">
-        <select id={ids.month} aria-label={t('month')} value={month} onChange={(e) => choose(year, Number(e.target.value))}>
+        <select
+          id={ids.month}
+          aria-label={t('month')}
+          value={month}
+          onChange={(e) => choose(year, Number(e.target.value))}
+        >
           {monthNames.map((name, i) => (
-            <option key={name} value={i + 1} disabled={year === latestYear && i + 1 > latestMonth}>{name}</option>
+            <option key={name} value={i + 1} disabled={year === latestYear && i + 1 > latestMonth}>
+              {name}
+            </option>
           ))}
         </select>
-        <select id={ids.year} aria-label={t('year')} value={year} onChange={(e) => choose(Number(e.target.value), month)}>
-          {years.map((y) => <option key={y} value={y}>{yearFormat.format(y)}</option>)}
+        <select
+          id={ids.year}
+          aria-label={t('year')}
+          value={year}
+          onChange={(e) => choose(Number(e.target.value), month)}
+        >
+          {years.map((y) => (
+            <option key={y} value={y}>
+              {yearFormat.format(y)}
+            </option>
+          ))}
         </select>
       </div>
     </div>

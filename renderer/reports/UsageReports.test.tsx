@@ -8,15 +8,23 @@ import type { UsageMonth, UsageReport, UsageReportQuery } from '../../shared/ipc
 import { UsageReports } from './UsageReports';
 import { registerReportsResources, reportsResources } from './i18n';
 
-class NoopResizeObserver { observe() {} unobserve() {} disconnect() {} }
+class NoopResizeObserver {
+  observe() {}
+  unobserve() {}
+  disconnect() {}
+}
 
 function monthOf(month: string, seed: number): UsageMonth {
   return {
     month,
     nudges: { lead: seed, task: seed + 1, activity: seed + 2 },
     sms: {
-      inbound: 10 * seed + 3, outbound: 10 * seed + 4,
-      byProvider: { ctm: { inbound: 10 * seed + 1, outbound: 10 * seed + 4 }, ringcentral: { inbound: 2, outbound: 0 } },
+      inbound: 10 * seed + 3,
+      outbound: 10 * seed + 4,
+      byProvider: {
+        ctm: { inbound: 10 * seed + 1, outbound: 10 * seed + 4 },
+        ringcentral: { inbound: 2, outbound: 0 },
+      },
     },
     whatsapp: { inbound: seed + 5, outbound: seed + 6 },
   };
@@ -24,10 +32,13 @@ function monthOf(month: string, seed: number): UsageMonth {
 
 /** What the fake server answers: March 2026 has a four-digit figure to check number formatting. */
 function fakeReport(q: UsageReportQuery): UsageReport {
-  const months = q.range === 'month' ? [q.month] : Array.from({ length: 12 }, (_, i) => {
-    const d = new Date(Date.UTC(Number(q.month.slice(0, 4)), Number(q.month.slice(5)) - 1 - (11 - i), 1));
-    return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
-  });
+  const months =
+    q.range === 'month'
+      ? [q.month]
+      : Array.from({ length: 12 }, (_, i) => {
+          const d = new Date(Date.UTC(Number(q.month.slice(0, 4)), Number(q.month.slice(5)) - 1 - (11 - i), 1));
+          return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+        });
   return {
     scope: 'workspace',
     timeZone: 'America/New_York',
@@ -43,13 +54,20 @@ let i18n: I18n;
 let invoke: Mock<(name: string, args: UsageReportQuery) => Promise<UsageReport>>;
 
 async function renderView(onClose = vi.fn()) {
-  render(<I18nextProvider i18n={i18n}><UsageReports onClose={onClose} /></I18nextProvider>);
+  render(
+    <I18nextProvider i18n={i18n}>
+      <UsageReports onClose={onClose} />
+    </I18nextProvider>,
+  );
   return onClose;
 }
 
 const rowsOf = (tableName: RegExp) => {
   const table = screen.getByRole('table', { name: tableName });
-  return within(table).getAllByRole('row').slice(1).map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent));
+  return within(table)
+    .getAllByRole('row')
+    .slice(1)
+    .map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent));
 };
 
 beforeEach(async () => {
@@ -57,7 +75,9 @@ beforeEach(async () => {
   vi.setSystemTime(new Date('2026-03-15T12:00:00'));
   vi.stubGlobal('ResizeObserver', NoopResizeObserver);
   i18n = createInstance();
-  await i18n.use(initReactI18next).init({ lng: 'en', fallbackLng: 'en', resources: {}, interpolation: { escapeValue: false } });
+  await i18n
+    .use(initReactI18next)
+    .init({ lng: 'en', fallbackLng: 'en', resources: {}, interpolation: { escapeValue: false } });
   registerReportsResources(i18n);
   invoke = vi.fn(async (_name: string, args: UsageReportQuery) => fakeReport(args));
   (window as any).converse = { invoke, on: () => () => {}, platform: 'web', shell: 'web' };
@@ -102,7 +122,9 @@ describe('Usage Reports view', () => {
     // A month picked while "Last 12 months" is chosen: the twelve ending with it.
     await user.selectOptions(screen.getByRole('combobox', { name: 'Year' }), '2025');
     await user.selectOptions(screen.getByRole('combobox', { name: 'Month' }), 'December');
-    await waitFor(() => expect(invoke).toHaveBeenLastCalledWith('reports.usage', { range: 'last12', month: '2025-12' }));
+    await waitFor(() =>
+      expect(invoke).toHaveBeenLastCalledWith('reports.usage', { range: 'last12', month: '2025-12' }),
+    );
     await waitFor(() => expect(rowsOf(/^SMS received and sent$/)[11]).toEqual(['Dec 2025', '123', '124']));
     expect(screen.getByText('Jan 2025 – Dec 2025')).toBeInTheDocument();
   });
@@ -115,7 +137,9 @@ describe('Usage Reports view', () => {
     await user.selectOptions(screen.getByRole('combobox', { name: 'Month' }), 'October');
     await waitFor(() => expect(invoke).toHaveBeenLastCalledWith('reports.usage', { range: 'month', month: '2025-10' }));
     await user.click(screen.getByRole('radio', { name: 'Last 12 months' }));
-    await waitFor(() => expect(invoke).toHaveBeenLastCalledWith('reports.usage', { range: 'last12', month: '2026-03' }));
+    await waitFor(() =>
+      expect(invoke).toHaveBeenLastCalledWith('reports.usage', { range: 'last12', month: '2026-03' }),
+    );
     await waitFor(() => expect(rowsOf(/^Nudges by entity$/).at(-1)?.[0]).toBe('Mar 2026'));
     expect(screen.getByRole('combobox', { name: 'Month' })).toHaveDisplayValue('March');
     expect(screen.getByText('Apr 2025 – Mar 2026')).toBeInTheDocument();
@@ -126,17 +150,26 @@ describe('Usage Reports view', () => {
     await screen.findByRole('table', { name: 'Nudges by entity' });
     expect(screen.getByRole('option', { name: 'March' })).toBeEnabled();
     expect(screen.getByRole('option', { name: 'April' })).toBeDisabled();
-    expect(within(screen.getByRole('combobox', { name: 'Year' })).getAllByRole('option').map((o) => o.textContent)).toEqual(['2021', '2022', '2023', '2024', '2025', '2026']);
+    expect(
+      within(screen.getByRole('combobox', { name: 'Year' }))
+        .getAllByRole('option')
+        .map((o) => o.textContent),
+    ).toEqual(['2021', '2022', '2023', '2024', '2025', '2026']);
   });
 
   it('downloads a CSV with the same numbers as the tables, without the server', async () => {
     const user = userEvent.setup({ advanceTimers: () => {} });
     const blobs: Blob[] = [];
-    const createObjectURL = vi.fn((b: Blob) => { blobs.push(b); return 'blob:usage-1'; });
+    const createObjectURL = vi.fn((b: Blob) => {
+      blobs.push(b);
+      return 'blob:usage-1';
+    });
     const revokeObjectURL = vi.fn();
     vi.stubGlobal('URL', Object.assign(URL, { createObjectURL, revokeObjectURL }));
     const clicked: HTMLAnchorElement[] = [];
-    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) { clicked.push(this); });
+    vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      clicked.push(this);
+    });
 
     await renderView();
     await user.click(await screen.findByRole('radio', { name: 'Last 12 months' }));
@@ -148,16 +181,46 @@ describe('Usage Reports view', () => {
     expect(clicked[0].download).toBe('converse-usage-2025-04-to-2026-03.csv');
     expect(clicked[0].href).toBe('blob:usage-1');
     const text = (await blobs[0].text()).replace(/^\uFEFF/, '');
-    const [header, ...lines] = text.trim().split('\r\n').map((l) => l.split(','));
+    const [header, ...lines] = text
+      .trim()
+      .split('\r\n')
+      .map((l) => l.split(','));
     expect(header).toEqual([
-      'month', 'nudges_lead', 'nudges_task', 'nudges_activity', 'nudges_total', 'sms_inbound', 'sms_outbound',
-      'sms_ctm_inbound', 'sms_ctm_outbound', 'sms_ringcentral_inbound', 'sms_ringcentral_outbound', 'whatsapp_inbound', 'whatsapp_outbound',
+      'month',
+      'nudges_lead',
+      'nudges_task',
+      'nudges_activity',
+      'nudges_total',
+      'sms_inbound',
+      'sms_outbound',
+      'sms_ctm_inbound',
+      'sms_ctm_outbound',
+      'sms_ringcentral_inbound',
+      'sms_ringcentral_outbound',
+      'whatsapp_inbound',
+      'whatsapp_outbound',
     ]);
     expect(lines).toHaveLength(12);
-    expect(lines[11]).toEqual(['2026-03', '1234', '13', '14', '1261', '123', '124', '121', '124', '2', '0', '17', '18']);
+    expect(lines[11]).toEqual([
+      '2026-03',
+      '1234',
+      '13',
+      '14',
+      '1261',
+      '123',
+      '124',
+      '121',
+      '124',
+      '2',
+      '0',
+      '17',
+      '18',
+    ]);
     // Every table number appears in the CSV row of its month.
     const tableRows = rowsOf(/^Nudges by entity$/);
-    tableRows.forEach((cells, i) => expect(cells.slice(1).map((c) => c!.replace(/,/g, ''))).toEqual(lines[i].slice(1, 5)));
+    tableRows.forEach((cells, i) =>
+      expect(cells.slice(1).map((c) => c!.replace(/,/g, ''))).toEqual(lines[i].slice(1, 5)),
+    );
     await waitFor(() => expect(revokeObjectURL).toHaveBeenCalledWith('blob:usage-1'));
   });
 
@@ -165,9 +228,13 @@ describe('Usage Reports view', () => {
     const user = userEvent.setup({ advanceTimers: () => {} });
     let fail = true;
     let release!: () => void;
-    invoke.mockImplementation((_n: string, args: UsageReportQuery) => new Promise((resolve, reject) => {
-      release = () => (fail ? reject(Object.assign(new Error('Admins only.'), { code: 'forbidden' })) : resolve(fakeReport(args)));
-    }));
+    invoke.mockImplementation(
+      (_n: string, args: UsageReportQuery) =>
+        new Promise((resolve, reject) => {
+          release = () =>
+            fail ? reject(Object.assign(new Error('Admins only.'), { code: 'forbidden' })) : resolve(fakeReport(args));
+        }),
+    );
     await renderView();
     expect(screen.getByRole('status')).toHaveTextContent('Loading usage…');
     expect(screen.getByRole('button', { name: 'Download CSV' })).toBeDisabled();
@@ -218,8 +285,8 @@ describe('Usage Reports view', () => {
 
 describe('reports strings', () => {
   it('has every English string in Hindi too, none empty', () => {
-    const keys = (o: object, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) =>
-      typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]);
+    const keys = (o: object, prefix = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v, `${prefix}${k}.`) : [`${prefix}${k}`]));
     expect(keys(reportsResources.hi).sort()).toEqual(keys(reportsResources.en).sort());
     const values = (o: object): string[] => Object.values(o).flatMap((v) => (typeof v === 'object' ? values(v) : [v]));
     expect(values(reportsResources.hi).every((v) => v.trim().length > 0)).toBe(true);

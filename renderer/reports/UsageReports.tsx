@@ -59,7 +59,9 @@ export function UsageReports(props: { onClose: () => void }) {
       ? api.invoke('reports.usage', { range, month })
       : Promise.reject(Object.assign(new Error('The app is not connected.'), { code: 'offline' }));
     request.then(
-      (report) => { if (current) setState({ status: 'ready', report }); },
+      (report) => {
+        if (current) setState({ status: 'ready', report });
+      },
       (err: unknown) => {
         if (!current) return;
         const e = err as { code?: unknown; message?: unknown };
@@ -71,16 +73,23 @@ export function UsageReports(props: { onClose: () => void }) {
         }));
       },
     );
-    return () => { current = false; };
+    return () => {
+      current = false;
+    };
   }, [range, month, attempt]);
 
   const report = 'report' in state ? state.report : null;
   const lang = i18n.language || 'en';
   const number = useMemo(() => new Intl.NumberFormat(lang), [lang]);
-  const monthLabel = useCallback((key: string) => {
-    const [y, m] = key.split('-').map(Number);
-    return new Intl.DateTimeFormat(lang, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(y, m - 1, 1));
-  }, [lang]);
+  const monthLabel = useCallback(
+    (key: string) => {
+      const [y, m] = key.split('-').map(Number);
+      return new Intl.DateTimeFormat(lang, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+        Date.UTC(y, m - 1, 1),
+      );
+    },
+    [lang],
+  );
 
   const onKeyDown = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && !e.defaultPrevented) {
@@ -96,8 +105,12 @@ export function UsageReports(props: { onClose: () => void }) {
   return (
     <section className="usage-reports" aria-labelledby={ids.heading} onKeyDown={onKeyDown}>
       <header className="usage-reports__header">
-        <h1 id={ids.heading} ref={headingRef} tabIndex={-1}>{t('title')}</h1>
-        <button type="button" className="usage-reports__close" onClick={props.onClose}>{t('close')}</button>
+        <h1 id={ids.heading} ref={headingRef} tabIndex={-1}>
+          {t('title')}
+        </h1>
+        <button type="button" className="usage-reports__close" onClick={props.onClose}>
+          {t('close')}
+        </button>
       </header>
 
       <form className="usage-reports__filters" aria-label={t('filters')} onSubmit={(e) => e.preventDefault()}>
@@ -106,12 +119,26 @@ export function UsageReports(props: { onClose: () => void }) {
           <legend>{t('period')}</legend>
           {(['month', 'last12'] as const).map((r) => (
             <label key={r} className="usage-reports__range-option">
-              <input type="radio" name="range" value={r} checked={range === r} onChange={() => { setRange(r); setPicked(null); }} />
+              <input
+                type="radio"
+                name="range"
+                value={r}
+                checked={range === r}
+                onChange={() => {
+                  setRange(r);
+                  setPicked(null);
+                }}
+              />
               <span>{t(`range.${r}`)}</span>
             </label>
           ))}
         </fieldset>
-        <button type="button" className="usage-reports__download" onClick={onDownload} disabled={!report || state.status === 'loading'}>
+        <button
+          type="button"
+          className="usage-reports__download"
+          onClick={onDownload}
+          disabled={!report || state.status === 'loading'}
+        >
           {t('downloadCsv')}
         </button>
       </form>
@@ -123,8 +150,12 @@ export function UsageReports(props: { onClose: () => void }) {
       {state.status === 'error' && (
         <div className="usage-reports__error" role="alert">
           <p>{t(`errors.${state.code}`, { defaultValue: t('errors.generic') })}</p>
-          {state.code !== 'invalid_request' && state.code !== 'invalid_arguments' && <p className="usage-reports__detail">{state.message}</p>}
-          <button type="button" onClick={() => setAttempt((n) => n + 1)}>{t('retry')}</button>
+          {state.code !== 'invalid_request' && state.code !== 'invalid_arguments' && (
+            <p className="usage-reports__detail">{state.message}</p>
+          )}
+          <button type="button" onClick={() => setAttempt((n) => n + 1)}>
+            {t('retry')}
+          </button>
         </div>
       )}
 
@@ -137,11 +168,20 @@ export function UsageReports(props: { onClose: () => void }) {
   );
 }
 
-function ReportBody({ report, number, monthLabel }: { report: UsageReport; number: Intl.NumberFormat; monthLabel: (m: string) => string }) {
+function ReportBody({
+  report,
+  number,
+  monthLabel,
+}: {
+  report: UsageReport;
+  number: Intl.NumberFormat;
+  monthLabel: (m: string) => string;
+}) {
   const { t } = useTranslation('reports');
   const n = (v: number) => number.format(v);
   const providers = providersOf(report);
-  const sum = (pick: (m: UsageReport['months'][number]) => number) => report.months.reduce((acc, m) => acc + pick(m), 0);
+  const sum = (pick: (m: UsageReport['months'][number]) => number) =>
+    report.months.reduce((acc, m) => acc + pick(m), 0);
   const totals = {
     nudges: sum(nudgeTotal),
     smsSent: sum((m) => m.sms.outbound),
@@ -160,74 +200,154 @@ function ReportBody({ report, number, monthLabel }: { report: UsageReport; numbe
     outbound: m.sms.outbound,
     waInbound: m.whatsapp.inbound,
     waOutbound: m.whatsapp.outbound,
-    ...Object.fromEntries(providers.map((p) => [`p_${p}`, (m.sms.byProvider[p]?.inbound ?? 0) + (m.sms.byProvider[p]?.outbound ?? 0)])),
+    ...Object.fromEntries(
+      providers.map((p) => [`p_${p}`, (m.sms.byProvider[p]?.inbound ?? 0) + (m.sms.byProvider[p]?.outbound ?? 0)]),
+    ),
   }));
 
   return (
     <>
       <p className="usage-reports__scope">
-        {report.months.length > 0 && <strong className="usage-reports__span">{report.months.length > 1
-          ? t('span', { from: monthLabel(report.months[0].month), to: monthLabel(report.months.at(-1)!.month) })
-          : monthLabel(report.months[0].month)}</strong>}
-        {' '}{t(`scope.${report.scope}`)} · {t('timeZone', { timeZone: report.timeZone })}
+        {report.months.length > 0 && (
+          <strong className="usage-reports__span">
+            {report.months.length > 1
+              ? t('span', { from: monthLabel(report.months[0].month), to: monthLabel(report.months.at(-1)!.month) })
+              : monthLabel(report.months[0].month)}
+          </strong>
+        )}{' '}
+        {t(`scope.${report.scope}`)} · {t('timeZone', { timeZone: report.timeZone })}
       </p>
 
       <section className="usage-reports__totals" aria-label={t('totals.title')}>
         <dl>
           {(Object.keys(totals) as Array<keyof typeof totals>).map((k) => (
-            <div key={k}><dt>{t(`totals.${k}`)}</dt><dd>{n(totals[k])}</dd></div>
+            <div key={k}>
+              <dt>{t(`totals.${k}`)}</dt>
+              <dd>{n(totals[k])}</dd>
+            </div>
           ))}
         </dl>
         {nothing && <p>{t('nothingCounted')}</p>}
       </section>
 
-      <ReportSection title={t('nudges.title')} chart={
-        <BarChart data={rows} responsive style={CHART_STYLE} accessibilityLayer>
-          {axes()}
-          <Bar dataKey="lead" name={t('nudges.lead')} stackId="nudges" fill="var(--ur-lead)" isAnimationActive={false} />
-          <Bar dataKey="task" name={t('nudges.task')} stackId="nudges" fill="var(--ur-task)" isAnimationActive={false} />
-          <Bar dataKey="activity" name={t('nudges.activity')} stackId="nudges" fill="var(--ur-activity)" isAnimationActive={false} />
-        </BarChart>
-      } table={
-        <DataTable caption={t('nudges.title')} columns={[t('nudges.lead'), t('nudges.task'), t('nudges.activity'), t('nudges.total')]}
-          rows={report.months.map((m) => [monthLabel(m.month), [m.nudges.lead, m.nudges.task, m.nudges.activity, nudgeTotal(m)].map(n)])} />
-      } />
+      <ReportSection
+        title={t('nudges.title')}
+        chart={
+          <BarChart data={rows} responsive style={CHART_STYLE} accessibilityLayer>
+            {axes()}
+            <Bar
+              dataKey="lead"
+              name={t('nudges.lead')}
+              stackId="nudges"
+              fill="var(--ur-lead)"
+              isAnimationActive={false}
+            />
+            <Bar
+              dataKey="task"
+              name={t('nudges.task')}
+              stackId="nudges"
+              fill="var(--ur-task)"
+              isAnimationActive={false}
+            />
+            <Bar
+              dataKey="activity"
+              name={t('nudges.activity')}
+              stackId="nudges"
+              fill="var(--ur-activity)"
+              isAnimationActive={false}
+            />
+          </BarChart>
+        }
+        table={
+          <DataTable
+            caption={t('nudges.title')}
+            columns={[t('nudges.lead'), t('nudges.task'), t('nudges.activity'), t('nudges.total')]}
+            rows={report.months.map((m) => [
+              monthLabel(m.month),
+              [m.nudges.lead, m.nudges.task, m.nudges.activity, nudgeTotal(m)].map(n),
+            ])}
+          />
+        }
+      />
 
-      <ReportSection title={t('sms.title')} chart={
-        <BarChart data={rows} responsive style={CHART_STYLE} accessibilityLayer>
-          {axes()}
-          <Bar dataKey="inbound" name={t('sms.inbound')} fill="var(--ur-inbound)" isAnimationActive={false} />
-          <Bar dataKey="outbound" name={t('sms.outbound')} fill="var(--ur-outbound)" isAnimationActive={false} />
-        </BarChart>
-      } table={
-        <DataTable caption={t('sms.title')} columns={[t('sms.inbound'), t('sms.outbound')]}
-          rows={report.months.map((m) => [monthLabel(m.month), [m.sms.inbound, m.sms.outbound].map(n)])} />
-      } />
+      <ReportSection
+        title={t('sms.title')}
+        chart={
+          <BarChart data={rows} responsive style={CHART_STYLE} accessibilityLayer>
+            {axes()}
+            <Bar dataKey="inbound" name={t('sms.inbound')} fill="var(--ur-inbound)" isAnimationActive={false} />
+            <Bar dataKey="outbound" name={t('sms.outbound')} fill="var(--ur-outbound)" isAnimationActive={false} />
+          </BarChart>
+        }
+        table={
+          <DataTable
+            caption={t('sms.title')}
+            columns={[t('sms.inbound'), t('sms.outbound')]}
+            rows={report.months.map((m) => [monthLabel(m.month), [m.sms.inbound, m.sms.outbound].map(n)])}
+          />
+        }
+      />
 
-      <ReportSection title={t('providers.title')} chartTitle={t('providers.chartTitle')} wideTable chart={
-        <BarChart data={rows} responsive style={CHART_STYLE} accessibilityLayer>
-          {axes()}
-          {providers.map((p) => (
-            <Bar key={p} dataKey={`p_${p}`} name={t('providers.total', { provider: providerName(p) })} fill={providerColour(p)} isAnimationActive={false} />
-          ))}
-        </BarChart>
-      } table={
-        <DataTable caption={t('providers.title')}
-          columns={providers.flatMap((p) => [t('providers.sent', { provider: providerName(p) }), t('providers.received', { provider: providerName(p) })])}
-          rows={report.months.map((m) => [monthLabel(m.month),
-            providers.flatMap((p) => [m.sms.byProvider[p]?.outbound ?? 0, m.sms.byProvider[p]?.inbound ?? 0]).map(n)])} />
-      } />
+      <ReportSection
+        title={t('providers.title')}
+        chartTitle={t('providers.chartTitle')}
+        wideTable
+        chart={
+          <BarChart data={rows} responsive style={CHART_STYLE} accessibilityLayer>
+            {axes()}
+            {providers.map((p) => (
+              <Bar
+                key={p}
+                dataKey={`p_${p}`}
+                name={t('providers.total', { provider: providerName(p) })}
+                fill={providerColour(p)}
+                isAnimationActive={false}
+              />
+            ))}
+          </BarChart>
+        }
+        table={
+          <DataTable
+            caption={t('providers.title')}
+            columns={providers.flatMap((p) => [
+              t('providers.sent', { provider: providerName(p) }),
+              t('providers.received', { provider: providerName(p) }),
+            ])}
+            rows={report.months.map((m) => [
+              monthLabel(m.month),
+              providers.flatMap((p) => [m.sms.byProvider[p]?.outbound ?? 0, m.sms.byProvider[p]?.inbound ?? 0]).map(n),
+            ])}
+          />
+        }
+      />
 
-      <ReportSection title={t('whatsapp.title')} chart={
-        <BarChart data={rows} responsive style={CHART_STYLE} accessibilityLayer>
-          {axes()}
-          <Bar dataKey="waInbound" name={t('whatsapp.inbound')} fill="var(--ur-wa-inbound)" isAnimationActive={false} />
-          <Bar dataKey="waOutbound" name={t('whatsapp.outbound')} fill="var(--ur-wa-outbound)" isAnimationActive={false} />
-        </BarChart>
-      } table={
-        <DataTable caption={t('whatsapp.title')} columns={[t('whatsapp.inbound'), t('whatsapp.outbound')]}
-          rows={report.months.map((m) => [monthLabel(m.month), [m.whatsapp.inbound, m.whatsapp.outbound].map(n)])} />
-      } />
+      <ReportSection
+        title={t('whatsapp.title')}
+        chart={
+          <BarChart data={rows} responsive style={CHART_STYLE} accessibilityLayer>
+            {axes()}
+            <Bar
+              dataKey="waInbound"
+              name={t('whatsapp.inbound')}
+              fill="var(--ur-wa-inbound)"
+              isAnimationActive={false}
+            />
+            <Bar
+              dataKey="waOutbound"
+              name={t('whatsapp.outbound')}
+              fill="var(--ur-wa-outbound)"
+              isAnimationActive={false}
+            />
+          </BarChart>
+        }
+        table={
+          <DataTable
+            caption={t('whatsapp.title')}
+            columns={[t('whatsapp.inbound'), t('whatsapp.outbound')]}
+            rows={report.months.map((m) => [monthLabel(m.month), [m.whatsapp.inbound, m.whatsapp.outbound].map(n)])}
+          />
+        }
+      />
     </>
   );
 }
@@ -238,9 +358,19 @@ function axes() {
   return [
     <CartesianGrid key="grid" strokeDasharray="3 3" stroke="var(--ur-grid)" vertical={false} />,
     <XAxis key="x" dataKey="label" tick={{ fill: 'var(--ur-muted)', fontSize: 12 }} stroke="var(--ur-border)" />,
-    <YAxis key="y" allowDecimals={false} tick={{ fill: 'var(--ur-muted)', fontSize: 12 }} stroke="var(--ur-border)" width={40} />,
-    <Tooltip key="tip" itemSorter={() => 0} contentStyle={{ background: 'var(--ur-surface)', color: 'var(--ur-fg)', border: '1px solid var(--ur-border)' }}
-      cursor={{ fill: 'var(--ur-hover)' }} />,
+    <YAxis
+      key="y"
+      allowDecimals={false}
+      tick={{ fill: 'var(--ur-muted)', fontSize: 12 }}
+      stroke="var(--ur-border)"
+      width={40}
+    />,
+    <Tooltip
+      key="tip"
+      itemSorter={() => 0}
+      contentStyle={{ background: 'var(--ur-surface)', color: 'var(--ur-fg)', border: '1px solid var(--ur-border)' }}
+      cursor={{ fill: 'var(--ur-hover)' }}
+    />,
     // Series order, not alphabetical: leads, tasks, activities as in the table.
     <Legend key="legend" itemSorter={null} wrapperStyle={{ color: 'var(--ur-fg)' }} />,
   ];
@@ -248,7 +378,19 @@ function axes() {
 
 /** A chart and its table side by side; `wideTable` (one column per provider and direction)
  * puts the table under the chart at full width, so it never needs scrolling at 1280 px. */
-function ReportSection({ title, chartTitle, chart, table, wideTable = false }: { title: string; chartTitle?: string; chart: ReactNode; table: ReactNode; wideTable?: boolean }) {
+function ReportSection({
+  title,
+  chartTitle,
+  chart,
+  table,
+  wideTable = false,
+}: {
+  title: string;
+  chartTitle?: string;
+  chart: ReactNode;
+  table: ReactNode;
+  wideTable?: boolean;
+}) {
   const { t } = useTranslation('reports');
   return (
     <section className="usage-reports__section" aria-label={title}>
@@ -263,7 +405,15 @@ function ReportSection({ title, chartTitle, chart, table, wideTable = false }: {
   );
 }
 
-function DataTable({ caption, columns, rows }: { caption: string; columns: string[]; rows: Array<[string, string[]]> }) {
+function DataTable({
+  caption,
+  columns,
+  rows,
+}: {
+  caption: string;
+  columns: string[];
+  rows: Array<[string, string[]]>;
+}) {
   const { t } = useTranslation('reports');
   return (
     <table>
@@ -271,14 +421,20 @@ function DataTable({ caption, columns, rows }: { caption: string; columns: strin
       <thead>
         <tr>
           <th scope="col">{t('monthColumn')}</th>
-          {columns.map((c) => <th key={c} scope="col">{c}</th>)}
+          {columns.map((c) => (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
         {rows.map(([label, cells]) => (
           <tr key={label}>
             <th scope="row">{label}</th>
-            {cells.map((c, i) => <td key={columns[i]}>{c}</td>)}
+            {cells.map((c, i) => (
+              <td key={columns[i]}>{c}</td>
+            ))}
           </tr>
         ))}
       </tbody>

@@ -20,16 +20,28 @@ const field = (v: string | number) => {
 export function usageReportCsv(report: UsageReport): string {
   const providers = providersOf(report);
   const header = [
-    'month', 'nudges_lead', 'nudges_task', 'nudges_activity', 'nudges_total',
-    'sms_inbound', 'sms_outbound',
+    'month',
+    'nudges_lead',
+    'nudges_task',
+    'nudges_activity',
+    'nudges_total',
+    'sms_inbound',
+    'sms_outbound',
     ...providers.flatMap((p) => [`sms_${p}_inbound`, `sms_${p}_outbound`]),
-    'whatsapp_inbound', 'whatsapp_outbound',
+    'whatsapp_inbound',
+    'whatsapp_outbound',
   ];
   const rows = report.months.map((m) => [
-    m.month, m.nudges.lead, m.nudges.task, m.nudges.activity, nudgeTotal(m),
-    m.sms.inbound, m.sms.outbound,
+    m.month,
+    m.nudges.lead,
+    m.nudges.task,
+    m.nudges.activity,
+    nudgeTotal(m),
+    m.sms.inbound,
+    m.sms.outbound,
     ...providers.flatMap((p) => [m.sms.byProvider[p]?.inbound ?? 0, m.sms.byProvider[p]?.outbound ?? 0]),
-    m.whatsapp.inbound, m.whatsapp.outbound,
+    m.whatsapp.inbound,
+    m.whatsapp.outbound,
   ]);
   // CRLF per RFC 4180; spreadsheet apps on every OS read it.
   return [header, ...rows].map((r) => r.map(field).join(',')).join('\r\n') + '\r\n';

@@ -17,7 +17,9 @@ export async function loadSignedInData(): Promise<void> {
 /** Tell main what is on screen, so it nudges only about what the rep cannot see. */
 export function reportFocus(): void {
   const conversationId = activeConversationId(useChat.getState().active);
-  void invoke('conversations.focus', { conversationId, windowFocused: useApp.getState().windowFocused }).catch(() => undefined);
+  void invoke('conversations.focus', { conversationId, windowFocused: useApp.getState().windowFocused }).catch(
+    () => undefined,
+  );
 }
 
 /** Open a conversation the way a nudge or the tray asks for it. */

@@ -58,7 +58,8 @@ interface ChatState {
 
 const emptyThread = (): Thread => ({ messages: [], before: null, loaded: false, loadingOlder: false, error: null });
 
-export const activeConversationId = (a: ActiveConversation | null): string | null => (a ? conversationIdOf(a.leadId, a.channel) : null);
+export const activeConversationId = (a: ActiveConversation | null): string | null =>
+  a ? conversationIdOf(a.leadId, a.channel) : null;
 
 // Most recently opened conversations first: a day of work must not keep every thread in memory.
 let recent: string[] = [];
@@ -84,7 +85,10 @@ export const useChat = create<ChatState>((set, get) => {
       for (let i = 0; i < MAX_JUMP_PAGES; i++) {
         const t = get().threads[id];
         if (!t?.loaded || get().active === null || activeConversationId(get().active) !== id) return false;
-        if (t.messages.some((m) => m.id === messageId)) { set({ jump: { conversationId: id, messageId } }); return true; }
+        if (t.messages.some((m) => m.id === messageId)) {
+          set({ jump: { conversationId: id, messageId } });
+          return true;
+        }
         if (t.before === null) return false;
         const page = await invoke('messages.page', { conversationId: id, before: t.before, limit: PAGE_SIZE });
         const now = get().threads[id] ?? emptyThread();
@@ -95,11 +99,13 @@ export const useChat = create<ChatState>((set, get) => {
 
     clearJump: () => set({ jump: null }),
 
-    setDraft: (id, text) => set((s) => {
-      const drafts = { ...s.drafts };
-      if (text) drafts[id] = text; else delete drafts[id];
-      return { drafts };
-    }),
+    setDraft: (id, text) =>
+      set((s) => {
+        const drafts = { ...s.drafts };
+        if (text) drafts[id] = text;
+        else delete drafts[id];
+        return { drafts };
+      }),
 
     loadConversations: async () => {
       const list = await invoke('conversations.list', { limit: 200 });
@@ -114,7 +120,9 @@ export const useChat = create<ChatState>((set, get) => {
     },
 
     refreshConversations: async (ids) => {
-      const found = await Promise.all(ids.map((id) => invoke('conversations.get', { conversationId: id }).catch(() => null)));
+      const found = await Promise.all(
+        ids.map((id) => invoke('conversations.get', { conversationId: id }).catch(() => null)),
+      );
       set((s) => {
         const conversations = { ...s.conversations };
         for (const c of found) if (c) conversations[c.id] = c;
@@ -161,7 +169,12 @@ export const useChat = create<ChatState>((set, get) => {
       try {
         const page = await invoke('messages.page', { conversationId, before: null, limit: PAGE_SIZE });
         const current = get().threads[conversationId]?.messages ?? [];
-        patchThread(conversationId, { messages: upsertMessages(page.messages, current), before: page.before, loaded: true, error: null });
+        patchThread(conversationId, {
+          messages: upsertMessages(page.messages, current),
+          before: page.before,
+          loaded: true,
+          error: null,
+        });
       } catch (e) {
         patchThread(conversationId, { loaded: true, error: e instanceof Error ? e.message : String(e) });
       }
@@ -174,7 +187,11 @@ export const useChat = create<ChatState>((set, get) => {
       try {
         const page = await invoke('messages.page', { conversationId, before: t.before, limit: PAGE_SIZE });
         const now = get().threads[conversationId] ?? emptyThread();
-        patchThread(conversationId, { messages: prependOlder(page.messages, now.messages), before: page.before, loadingOlder: false });
+        patchThread(conversationId, {
+          messages: prependOlder(page.messages, now.messages),
+          before: page.before,
+          loadingOlder: false,
+        });
       } catch (e) {
         patchThread(conversationId, { loadingOlder: false, error: e instanceof Error ? e.message : String(e) });
       }
@@ -189,6 +206,17 @@ export const useChat = create<ChatState>((set, get) => {
 
     setUnread: (unread) => set({ unread }),
 
-    reset: () => { recent = []; set({ conversations: {}, leads: {}, threads: {}, unread: { total: 0, byConversation: {} }, active: null, drafts: {}, jump: null }); },
+    reset: () => {
+      recent = [];
+      set({
+        conversations: {},
+        leads: {},
+        threads: {},
+        unread: { total: 0, byConversation: {} },
+        active: null,
+        drafts: {},
+        jump: null,
+      });
+    },
   };
 });

@@ -10,11 +10,22 @@ describe('thread rows', () => {
       makeMessage({ id: 'b', createdAt: at('2026-03-01T18:00:00') }),
       makeMessage({ id: 'c', createdAt: at('2026-03-02T08:00:00') }),
     ]);
-    expect(rows.map((r) => (r.kind === 'day' ? `day:${r.day}` : r.message.id))).toEqual(['day:2026-03-01', 'a', 'b', 'day:2026-03-02', 'c']);
+    expect(rows.map((r) => (r.kind === 'day' ? `day:${r.day}` : r.message.id))).toEqual([
+      'day:2026-03-01',
+      'a',
+      'b',
+      'day:2026-03-02',
+      'c',
+    ]);
   });
 
   it('replaces a pending send by its client id instead of showing it twice', () => {
-    const pending = makeMessage({ id: 'local-1', clientId: 'client-1', status: 'pending', createdAt: at('2026-03-01T09:00:00') });
+    const pending = makeMessage({
+      id: 'local-1',
+      clientId: 'client-1',
+      status: 'pending',
+      createdAt: at('2026-03-01T09:00:00'),
+    });
     const stored = { ...pending, id: 'srv-1', status: 'sent' as const };
     const next = upsertMessages([pending], [stored]);
     expect(next).toHaveLength(1);

@@ -2,8 +2,7 @@
 import type { MessageView } from '../../shared/domain';
 
 export type ThreadRow =
-  | { kind: 'day'; key: string; day: string }
-  | { kind: 'message'; key: string; message: MessageView };
+  { kind: 'day'; key: string; day: string } | { kind: 'message'; key: string; message: MessageView };
 
 /** Local calendar day of a timestamp, as YYYY-MM-DD (the rep's time zone). */
 export function localDay(iso: string): string {
@@ -35,9 +34,15 @@ export function upsertMessages(current: readonly MessageView[], incoming: readon
     let at = -1;
     for (let i = next.length - 1; i >= 0; i--) {
       const x = next[i];
-      if (x.id === m.id || (m.clientId !== null && x.clientId === m.clientId)) { at = i; break; }
+      if (x.id === m.id || (m.clientId !== null && x.clientId === m.clientId)) {
+        at = i;
+        break;
+      }
     }
-    if (at >= 0) { next[at] = m; continue; }
+    if (at >= 0) {
+      next[at] = m;
+      continue;
+    }
     // New messages almost always belong at the end; walk back only as far as needed.
     let pos = next.length;
     const t = Date.parse(m.createdAt);

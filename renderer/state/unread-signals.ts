@@ -24,7 +24,11 @@ export async function badgedFavicon(baseUrl: string, total: number): Promise<str
   canvas.width = FAVICON_SIZE;
   canvas.height = FAVICON_SIZE;
   let ctx: CanvasRenderingContext2D | null = null;
-  try { ctx = canvas.getContext('2d'); } catch { return null; }
+  try {
+    ctx = canvas.getContext('2d');
+  } catch {
+    return null;
+  }
   if (!ctx) return null;
   const icon = await new Promise<HTMLImageElement | null>((resolve) => {
     const img = new Image();
@@ -68,7 +72,9 @@ export function playNudgeSound(): void {
     const audio = new Audio(nudgeSoundUrl);
     audio.volume = 0.6;
     void audio.play()?.catch(() => undefined);
-  } catch { /* no audio here (jsdom, a muted tab) */ }
+  } catch {
+    /* no audio here (jsdom, a muted tab) */
+  }
 }
 
 /** Keep the title, the tab's badge and the chime in step with the app. Returns the unsubscribe. */
@@ -90,9 +96,15 @@ export function startUnreadSignals(): () => void {
     });
   };
   apply();
-  const offStore = useChat.subscribe((s, prev) => { if (s.unread.total !== prev.unread.total) apply(); });
+  const offStore = useChat.subscribe((s, prev) => {
+    if (s.unread.total !== prev.unread.total) apply();
+  });
   const onLanguage = () => apply();
   i18n.on('languageChanged', onLanguage);
   const offSound = converse().on('nudge.sound', () => playNudgeSound());
-  return () => { offStore(); offSound(); i18n.off('languageChanged', onLanguage); };
+  return () => {
+    offStore();
+    offSound();
+    i18n.off('languageChanged', onLanguage);
+  };
 }

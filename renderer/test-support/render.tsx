@@ -9,7 +9,18 @@ import { useChat } from '../state/chatStore';
 import { FakeConverse } from './FakeConverse';
 
 export function resetStores(): void {
-  useApp.setState({ ready: false, loadError: null, session: { signedIn: false, user: null, serverUrl: null }, settings: null, connection: { status: 'connecting', outboxSize: 0 }, expanded: false, windowFocused: true, overlay: null, notices: [], unseenNudges: 0 });
+  useApp.setState({
+    ready: false,
+    loadError: null,
+    session: { signedIn: false, user: null, serverUrl: null },
+    settings: null,
+    connection: { status: 'connecting', outboxSize: 0 },
+    expanded: false,
+    windowFocused: true,
+    overlay: null,
+    notices: [],
+    unseenNudges: 0,
+  });
   useChat.getState().reset();
 }
 

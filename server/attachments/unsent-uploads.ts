@@ -13,18 +13,31 @@ export interface UploadRules {
   quotaFiles: number;
 }
 
-export interface QuotaRefusal { status: 429; code: string; message: string }
+export interface QuotaRefusal {
+  status: 429;
+  code: string;
+  message: string;
+}
 
-const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024 * 10) / 10} MB`;
+const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
 /** Why an upload of `adding` bytes (0 while unknown) would take the user past the quota; null when it fits. */
-export function quotaRefusal(usage: { count: number; bytes: number }, rules: UploadRules, adding: number): QuotaRefusal | null {
+export function quotaRefusal(
+  usage: { count: number; bytes: number },
+  rules: UploadRules,
+  adding: number,
+): QuotaRefusal | null {
   const hours = Math.round(rules.expireAfterMs / 3_600_000);
-  const why = usage.count >= rules.quotaFiles ? `${usage.count} files`
-    : usage.bytes + adding > rules.quotaBytes ? `${mb(usage.bytes)} of files` : null;
+  const why =
+    usage.count >= rules.quotaFiles
+      ? `${usage.count} files`
+      : usage.bytes + adding > rules.quotaBytes
+        ? `${mb(usage.bytes)} of files`
+        : null;
   if (!why) return null;
   return {
-    status: 429, code: ErrorCode.UPLOAD_QUOTA_EXCEEDED,
+    status: 429,
+    code: ErrorCode.UPLOAD_QUOTA_EXCEEDED,
     message: `You have ${why} uploaded but not sent (at most ${rules.quotaFiles} files and ${mb(rules.quotaBytes)}); send them, or wait: unsent files are deleted after ${hours} hours.`,
   };
 }
@@ -74,7 +87,9 @@ export function startUploadSweep(d: UploadSweepDeps) {
     runOnce,
     start() {
       if (timer) return;
-      const tick = () => { runOnce().catch(d.onError); };
+      const tick = () => {
+        runOnce().catch(d.onError);
+      };
       tick();
       timer = setInterval(tick, d.everyMs);
       timer.unref();

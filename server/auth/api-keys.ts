@@ -28,7 +28,9 @@ export function apiKeyMatchesHash(given: string, hashes: readonly string[]): boo
 
 /** A key from CONVERSE_EVENTS_API_KEY must be long enough not to be guessed. */
 export function apiKeyProblem(key: string): string | null {
-  return key.trim().length < 24 ? 'CONVERSE_EVENTS_API_KEY must be at least 24 characters (use `npm run cli -- create-api-key` to make one).' : null;
+  return key.trim().length < 24
+    ? 'CONVERSE_EVENTS_API_KEY must be at least 24 characters (use `npm run cli -- create-api-key` to make one).'
+    : null;
 }
 
 /** Store a new key (its hash) and return the key, to be shown once. */
@@ -42,7 +44,11 @@ export async function createApiKey(store: Pick<Store, 'addApiKey'>, label: strin
  * On start: a key from the environment is stored (hashed) so it works like any other; with no
  * key at all, one is made and returned so `npm run server` can print it once.
  */
-export async function ensureWorkspaceApiKey(store: Pick<Store, 'addApiKey' | 'apiKeyHashes'>, envKey: string | undefined, at: Date): Promise<{ createdKey: string | null }> {
+export async function ensureWorkspaceApiKey(
+  store: Pick<Store, 'addApiKey' | 'apiKeyHashes'>,
+  envKey: string | undefined,
+  at: Date,
+): Promise<{ createdKey: string | null }> {
   if (envKey) {
     const problem = apiKeyProblem(envKey);
     if (problem) throw new Error(problem);

@@ -2,11 +2,17 @@
 // for a throttle whose job is to make guessing slow. Each key keeps at most `max` failures, so
 // memory stays bounded however hard a key is hammered. A failure may carry a tag (the address
 // for an account, the account for an address) so that one source's failures can be told apart.
-interface Failure { at: number; tag: string }
+interface Failure {
+  at: number;
+  tag: string;
+}
 
 export class AttemptLimiter {
   private readonly hits = new Map<string, Failure[]>();
-  constructor(private readonly max: number, private readonly windowMs: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
 
   /** Failures of this key still inside the window, leaving out those tagged `except`. */
   count(key: string, now: number, except?: string): number {
@@ -36,7 +42,10 @@ export class AttemptLimiter {
 
   /** Forget the key's failures (only those tagged `tag` when given). */
   reset(key: string, tag?: string) {
-    if (tag === undefined) { this.hits.delete(key); return; }
+    if (tag === undefined) {
+      this.hits.delete(key);
+      return;
+    }
     const kept = (this.hits.get(key) ?? []).filter((f) => f.tag !== tag);
     if (kept.length === 0) this.hits.delete(key);
     else this.hits.set(key, kept);

@@ -8,13 +8,22 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 
 export const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
-export interface Authenticated { user: UserRecord; session: SessionRecord }
+export interface Authenticated {
+  user: UserRecord;
+  session: SessionRecord;
+}
 
 export class Sessions {
-  constructor(private readonly store: Store, private readonly now: () => Date) {}
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date,
+  ) {}
 
   /** Check an email and password; null when either is wrong (the caller does not say which). */
-  async signIn(email: string, password: string): Promise<{ token: string; expiresAt: string; user: UserRecord } | null> {
+  async signIn(
+    email: string,
+    password: string,
+  ): Promise<{ token: string; expiresAt: string; user: UserRecord } | null> {
     const user = await this.store.getUserByEmail(email);
     // Hash anyway for an unknown email so timing does not reveal which accounts exist.
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);

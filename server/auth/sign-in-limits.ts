@@ -50,7 +50,8 @@ export class SignInLimits {
     this.pairs = new AttemptLimiter(this.o.perPair, this.o.windowMs);
     // Counts past the point where the wait stops growing change nothing, so they are not kept
     // (beyond one source's own failures, which the counts leave out).
-    const cap = (after: number) => after + this.o.perPair + Math.ceil(Math.log2(this.o.maxWaitMs / this.o.firstWaitMs)) + 1;
+    const cap = (after: number) =>
+      after + this.o.perPair + Math.ceil(Math.log2(this.o.maxWaitMs / this.o.firstWaitMs)) + 1;
     this.accounts = new AttemptLimiter(cap(this.o.accountWaitAfter), this.o.windowMs);
     this.addresses = new AttemptLimiter(cap(this.o.addressWaitAfter), this.o.windowMs);
   }
@@ -64,11 +65,16 @@ export class SignInLimits {
     const onOtherAccounts = this.addresses.count(address, now, email);
     return {
       ok: true,
-      waitMs: Math.max(this.waitFor(fromElsewhere, this.o.accountWaitAfter), this.waitFor(onOtherAccounts, this.o.addressWaitAfter)),
+      waitMs: Math.max(
+        this.waitFor(fromElsewhere, this.o.accountWaitAfter),
+        this.waitFor(onOtherAccounts, this.o.addressWaitAfter),
+      ),
     };
   }
 
-  wait(ms: number): Promise<void> { return ms > 0 ? this.o.wait(ms) : Promise.resolve(); }
+  wait(ms: number): Promise<void> {
+    return ms > 0 ? this.o.wait(ms) : Promise.resolve();
+  }
 
   failed(email: string, address: string): void {
     const now = this.o.now();

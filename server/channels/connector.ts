@@ -9,7 +9,12 @@ import type { ProviderName, SavedWebhook } from '../storage/saved-webhooks';
 
 export type { ConnectorName, ProviderName, SavedWebhook };
 
-export interface OutboundMedia { bytes: Uint8Array; mimeType: string; fileName: string; kind: AttachmentKind }
+export interface OutboundMedia {
+  bytes: Uint8Array;
+  mimeType: string;
+  fileName: string;
+  kind: AttachmentKind;
+}
 
 export interface OutboundMessage {
   /** Our message id; connectors may pass it to the provider as a reference. */
@@ -24,7 +29,14 @@ export interface OutboundMessage {
 
 export type SendOutcome =
   | { ok: true; providerMessageId: string; status: Extract<MessageStatus, 'queued' | 'sent'> }
-  | { ok: false; retryable: boolean; code: string; providerCode?: string; message: string; /** Provider's Retry-After, when it sent one. */ retryAfterMs?: number };
+  | {
+      ok: false;
+      retryable: boolean;
+      code: string;
+      providerCode?: string;
+      message: string;
+      /** Provider's Retry-After, when it sent one. */ retryAfterMs?: number;
+    };
 
 export interface Connector {
   readonly name: ConnectorName;

@@ -31,7 +31,10 @@ export const CtmStatus = z.enum(['queued', 'sending', 'sent', 'delivered', 'fail
 export type CtmStatus = z.infer<typeof CtmStatus>;
 
 /** ASSUMED success answer: `{ id, status }` (id may come as a number). */
-export const CtmSendResponse = z.object({ id: z.union([z.string().min(1), z.number().int()]).transform(String), status: CtmStatus });
+export const CtmSendResponse = z.object({
+  id: z.union([z.string().min(1), z.number().int()]).transform(String),
+  status: CtmStatus,
+});
 
 /** ASSUMED error answer: `{ error: "...", code?: "..." }`. */
 export const CtmErrorResponse = z.object({ error: z.string(), code: z.string().optional() });
@@ -54,7 +57,9 @@ export const CtmInboundText = z.object({
   /** Our tracking number. */
   to: z.string().min(1),
   body: z.string().default(''),
-  media: z.array(z.object({ url: z.string().url(), content_type: z.string().min(1), file_name: z.string().optional() })).default([]),
+  media: z
+    .array(z.object({ url: z.string().url(), content_type: z.string().min(1), file_name: z.string().optional() }))
+    .default([]),
   created_at: isoTime,
 });
 
@@ -70,16 +75,25 @@ export const CtmTextStatus = z.object({
 
 /** ASSUMED envelope: one event per POST, or several under `events`. */
 export const CtmWebhookEvent = z.discriminatedUnion('type', [CtmInboundText, CtmTextStatus]);
-export const CtmWebhookBody = z.union([CtmWebhookEvent.transform((e) => [e]), z.object({ events: z.array(CtmWebhookEvent).min(1) }).transform((b) => b.events)]);
+export const CtmWebhookBody = z.union([
+  CtmWebhookEvent.transform((e) => [e]),
+  z.object({ events: z.array(CtmWebhookEvent).min(1) }).transform((b) => b.events),
+]);
 export type CtmWebhookEvent = z.infer<typeof CtmWebhookEvent>;
 
 /** What a CTM status means in Converse. */
 export function mapCtmStatus(s: CtmStatus): StatusUpdate['status'] {
   switch (s) {
-    case 'queued': case 'sending': return 'queued';
-    case 'sent': return 'sent';
-    case 'delivered': return 'delivered';
-    case 'failed': case 'undelivered': return 'failed';
+    case 'queued':
+    case 'sending':
+      return 'queued';
+    case 'sent':
+      return 'sent';
+    case 'delivered':
+      return 'delivered';
+    case 'failed':
+    case 'undelivered':
+      return 'failed';
   }
 }
 
@@ -87,7 +101,11 @@ export function ctmStatusUpdate(e: z.infer<typeof CtmTextStatus>): StatusUpdate 
   const status = mapCtmStatus(e.status);
   const update: StatusUpdate = { provider: 'ctm', providerMessageId: e.id, status, at: new Date(e.updated_at) };
   if (status === 'failed') {
-    update.error = { code: ErrorCode.PROVIDER_ERROR, ...(e.error_code ? { providerCode: e.error_code } : {}), message: e.error_message ?? 'CTM could not deliver this text.' };
+    update.error = {
+      code: ErrorCode.PROVIDER_ERROR,
+      ...(e.error_code ? { providerCode: e.error_code } : {}),
+      message: e.error_message ?? 'CTM could not deliver this text.',
+    };
   }
   return update;
 }

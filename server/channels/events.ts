@@ -13,4 +13,7 @@ export const noEvents = (): WebhookEvents => ({ inbound: [], statuses: [], probl
 
 /** A zod issue list in one short line, for a processing error. */
 export const describeIssues = (issues: { path: PropertyKey[]; message: string }[]): string =>
-  issues.slice(0, 3).map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`).join('; ');
+  issues
+    .slice(0, 3)
+    .map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`)
+    .join('; ');

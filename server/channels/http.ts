@@ -8,29 +8,50 @@ export const PROVIDER_TIMEOUT_MS = 15_000;
 
 export type Fetch = typeof fetch;
 
-export type HttpResult =
-  | { ok: true; response: Response }
-  | { ok: false; failure: Extract<SendOutcome, { ok: false }> };
+export type HttpResult = { ok: true; response: Response } | { ok: false; failure: Extract<SendOutcome, { ok: false }> };
 
 /**
  * Make one request. A connection that could not be made is retryable; a timeout is too, though
  * the provider may have accepted the message (no provider here offers an idempotency key, so a
  * rare duplicate is the price of not losing the message).
  */
-export async function callProvider(fetchFn: Fetch, provider: string, url: string, init: RequestInit, timeoutMs = PROVIDER_TIMEOUT_MS): Promise<HttpResult> {
+export async function callProvider(
+  fetchFn: Fetch,
+  provider: string,
+  url: string,
+  init: RequestInit,
+  timeoutMs = PROVIDER_TIMEOUT_MS,
+): Promise<HttpResult> {
   try {
     const response = await fetchFn(url, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     return { ok: true, response };
   } catch (err) {
-    const reason = err instanceof Error ? (err.name === 'TimeoutError' ? `no answer within ${timeoutMs / 1000} s` : (err.cause as Error | undefined)?.message ?? err.message) : String(err);
-    return { ok: false, failure: { ok: false, retryable: true, code: ErrorCode.PROVIDER_ERROR, message: `${provider} could not be reached: ${reason}.` } };
+    const reason =
+      err instanceof Error
+        ? err.name === 'TimeoutError'
+          ? `no answer within ${timeoutMs / 1000} s`
+          : ((err.cause as Error | undefined)?.message ?? err.message)
+        : String(err);
+    return {
+      ok: false,
+      failure: {
+        ok: false,
+        retryable: true,
+        code: ErrorCode.PROVIDER_ERROR,
+        message: `${provider} could not be reached: ${reason}.`,
+      },
+    };
   }
 }
 
 /** The body as JSON (ids kept exactly, provider-json.ts), or null when it is not JSON (error pages from proxies are HTML). */
 export async function readJson(response: Response): Promise<unknown> {
   const text = await response.text();
-  try { return parseProviderJson(text); } catch { return null; }
+  try {
+    return parseProviderJson(text);
+  } catch {
+    return null;
+  }
 }
 
 /** Retry-After (seconds or an HTTP date) in milliseconds, when the provider sent one. */

@@ -43,8 +43,14 @@ function providerConnectors(settings: ChannelSettings, deps: ConnectorDeps): Web
   const opts = deps.fetch ? { fetch: deps.fetch } : {};
   const wrap = <C extends Connector>(c: C): C => (deps.retry ? withRetry(c, deps.retry) : c);
   return {
-    whatsappCloud: settings.whatsappConnector === 'whatsapp' && settings.whatsapp ? wrap(createWhatsAppConnector(settings.whatsapp, opts)) : null,
-    ringcentral: settings.smsConnector === 'ringcentral' && settings.ringcentral ? wrap(createRingCentralConnector(settings.ringcentral, opts)) : null,
+    whatsappCloud:
+      settings.whatsappConnector === 'whatsapp' && settings.whatsapp
+        ? wrap(createWhatsAppConnector(settings.whatsapp, opts))
+        : null,
+    ringcentral:
+      settings.smsConnector === 'ringcentral' && settings.ringcentral
+        ? wrap(createRingCentralConnector(settings.ringcentral, opts))
+        : null,
     ctm: settings.smsConnector === 'ctm' && settings.ctm ? wrap(createCtmConnector(settings.ctm, opts)) : null,
   };
 }
@@ -66,6 +72,8 @@ export function createConnectors(settings: ChannelSettings, deps: ConnectorDeps 
     ctm,
     forChannel: (channel) => (channel === 'sms' ? sms : whatsapp),
     all: () => all,
-    async close() { await Promise.allSettled(all.map((c) => c.close?.())); },
+    async close() {
+      await Promise.allSettled(all.map((c) => c.close?.()));
+    },
   };
 }

@@ -8,7 +8,13 @@ import { leadFileName } from '../../shared/file-name';
 import { sniffMimeType, svgCarriesScript } from './sniff';
 
 /** What to store for a lead's file besides its id and path. */
-export interface LeadFileFacts { fileName: string; mimeType: string; size: number; kind: AttachmentKind; blocked: AttachmentBlockReason | null }
+export interface LeadFileFacts {
+  fileName: string;
+  mimeType: string;
+  size: number;
+  kind: AttachmentKind;
+  blocked: AttachmentBlockReason | null;
+}
 
 const UNKNOWN_TYPE = 'application/octet-stream';
 
@@ -24,7 +30,11 @@ export async function leadFileFacts(bytes: Uint8Array, claimedName: string | nul
   const sniffed = await sniffMimeType(bytes, claimedName ?? undefined);
   const mimeType = sniffed ?? UNKNOWN_TYPE;
   const fileName = leadFileName(claimedName, mimeType);
-  const verdict = leadFileVerdict({ mimeType: sniffed, fileName, scripted: sniffed === 'image/svg+xml' && svgCarriesScript(bytes) });
+  const verdict = leadFileVerdict({
+    mimeType: sniffed,
+    fileName,
+    scripted: sniffed === 'image/svg+xml' && svgCarriesScript(bytes),
+  });
   const blocked = verdict.allowed ? null : verdict.reason;
   return { fileName, mimeType, size: bytes.byteLength, kind: blocked ? 'document' : kindOf(mimeType), blocked };
 }

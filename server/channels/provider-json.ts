@@ -33,11 +33,18 @@ export function quoteIdNumbers(text: string): string {
       continue;
     }
     if (c === ':') key = lastString;
-    else if (c === '{') { stack.push({ array: false, key: null }); key = null; }
-    else if (c === '[') { stack.push({ array: true, key }); }
-    else if (c === '}' || c === ']') { stack.pop(); key = null; }
-    else if (c === ',') { const top = stack[stack.length - 1]; key = top?.array ? top.key : null; }
-    else if (c === '-' || isDigit(c)) {
+    else if (c === '{') {
+      stack.push({ array: false, key: null });
+      key = null;
+    } else if (c === '[') {
+      stack.push({ array: true, key });
+    } else if (c === '}' || c === ']') {
+      stack.pop();
+      key = null;
+    } else if (c === ',') {
+      const top = stack[stack.length - 1];
+      key = top?.array ? top.key : null;
+    } else if (c === '-' || isDigit(c)) {
       let j = i + 1;
       while (j < text.length && /[0-9.eE+-]/.test(text[j])) j++;
       const token = text.slice(i, j);

@@ -25,13 +25,25 @@ export const DEFAULT_RETRY: RetryOptions = {
 };
 
 /** Delay before retry number `retry` (0-based): random in [0, min(max, base·2^retry)], at least a provider's Retry-After. */
-export function backoffDelay(retry: number, opts: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>, retryAfterMs?: number): number {
-  const jittered = sharedBackoff(retry, { baseMs: opts.baseDelayMs, maxMs: opts.maxDelayMs, random: opts.random, jitter: 'full' });
+export function backoffDelay(
+  retry: number,
+  opts: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs' | 'random'>,
+  retryAfterMs?: number,
+): number {
+  const jittered = sharedBackoff(retry, {
+    baseMs: opts.baseDelayMs,
+    maxMs: opts.maxDelayMs,
+    random: opts.random,
+    jitter: 'full',
+  });
   return Math.min(opts.maxDelayMs, Math.max(jittered, retryAfterMs ?? 0));
 }
 
 /** Run `attempt` until it succeeds, fails for good, or runs out of attempts; the last outcome wins. */
-export async function sendWithRetry(attempt: () => Promise<SendOutcome>, options: Partial<RetryOptions> = {}): Promise<SendOutcome> {
+export async function sendWithRetry(
+  attempt: () => Promise<SendOutcome>,
+  options: Partial<RetryOptions> = {},
+): Promise<SendOutcome> {
   const opts = { ...DEFAULT_RETRY, ...options };
   let outcome = await attempt();
   for (let retry = 0; !outcome.ok && outcome.retryable && retry < opts.maxAttempts - 1; retry++) {

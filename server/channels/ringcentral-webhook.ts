@@ -38,12 +38,16 @@ const FileAttachment = z.object({ uri: z.string().url(), contentType: z.string()
 
 const MessageEvent = z.object({
   lastUpdated: z.string().optional(),
-  changes: z.array(z.object({
-    type: z.string(),
-    newCount: z.number().optional(),
-    updatedCount: z.number().optional(),
-    newMessageIds: z.array(RcId).optional(),
-  })).default([]),
+  changes: z
+    .array(
+      z.object({
+        type: z.string(),
+        newCount: z.number().optional(),
+        updatedCount: z.number().optional(),
+        newMessageIds: z.array(RcId).optional(),
+      }),
+    )
+    .default([]),
 });
 
 const isInstantSms = (event: string) => /\/message-store\/instant(\?|$)/.test(event);
@@ -52,9 +56,17 @@ const isMessageStore = (event: string) => /\/message-store(\?|$)/.test(event);
 /** Clock skew between RingCentral and us: look a minute earlier than the event says. */
 const CHANGE_MARGIN_MS = 60_000;
 
-const e164 = (raw: string): string => { const n = normalisePhone(raw); return n.ok ? n.e164 : raw; };
+const e164 = (raw: string): string => {
+  const n = normalisePhone(raw);
+  return n.ok ? n.e164 : raw;
+};
 
-function inboundFrom(sms: z.infer<typeof InstantSms>, connector: Pick<RingCentralConnector, 'fetchAttachment'>, receivedAt: Date, problems: string[]): InboundMessage[] {
+function inboundFrom(
+  sms: z.infer<typeof InstantSms>,
+  connector: Pick<RingCentralConnector, 'fetchAttachment'>,
+  receivedAt: Date,
+  problems: string[],
+): InboundMessage[] {
   const created = sms.creationTime ? Date.parse(sms.creationTime) : NaN;
   const base = {
     provider: 'ringcentral' as const,
@@ -70,7 +82,8 @@ function inboundFrom(sms: z.infer<typeof InstantSms>, connector: Pick<RingCentra
     if (raw.type === 'Text') continue;
     const file = FileAttachment.safeParse(raw);
     // The text still arrives; only the file that cannot be fetched is reported.
-    if (file.success) files.push(file.data); else problems.push(`instant SMS ${sms.id} attachment ${i}: ${describeIssues(file.error.issues)}`);
+    if (file.success) files.push(file.data);
+    else problems.push(`instant SMS ${sms.id} attachment ${i}: ${describeIssues(file.error.issues)}`);
   }
   const mediaOf = (a: (typeof files)[number]) => ({
     mimeType: a.contentType.split(';')[0].trim(),
@@ -91,34 +104,60 @@ function inboundFrom(sms: z.infer<typeof InstantSms>, connector: Pick<RingCentra
 }
 
 /** Events of one RingCentral notification; status changes are read back through the connector. */
-export async function ringCentralEvents(json: unknown, connector: Pick<RingCentralConnector, 'fetchAttachment' | 'fetchStatus' | 'changedSince'>, receivedAt: Date): Promise<WebhookEvents> {
+export async function ringCentralEvents(
+  json: unknown,
+  connector: Pick<RingCentralConnector, 'fetchAttachment' | 'fetchStatus' | 'changedSince'>,
+  receivedAt: Date,
+): Promise<WebhookEvents> {
   const events = noEvents();
   const env = Envelope.safeParse(json);
-  if (!env.success) { events.problems.push(`not a RingCentral notification (${describeIssues(env.error.issues)})`); return events; }
+  if (!env.success) {
+    events.problems.push(`not a RingCentral notification (${describeIssues(env.error.issues)})`);
+    return events;
+  }
   const { event, body } = env.data;
 
   if (isInstantSms(event)) {
     const sms = InstantSms.safeParse(body);
-    if (!sms.success) { events.problems.push(`instant SMS: ${describeIssues(sms.error.issues)}`); return events; }
+    if (!sms.success) {
+      events.problems.push(`instant SMS: ${describeIssues(sms.error.issues)}`);
+      return events;
+    }
     events.inbound.push(...inboundFrom(sms.data, connector, receivedAt, events.problems));
     return events;
   }
 
   if (isMessageStore(event)) {
     const change = MessageEvent.safeParse(body);
-    if (!change.success) { events.problems.push(`message event: ${describeIssues(change.error.issues)}`); return events; }
+    if (!change.success) {
+      events.problems.push(`message event: ${describeIssues(change.error.issues)}`);
+      return events;
+    }
     const sms = change.data.changes.filter((c) => c.type === 'SMS');
     const ids = [...new Set(sms.flatMap((c) => c.newMessageIds ?? []))];
     const updated = sms.some((c) => (c.updatedCount ?? 0) > 0 || ((c.newCount ?? 0) > 0 && !c.newMessageIds));
     const seen = new Set<string>();
-    const add = (u: StatusUpdate | null) => { if (u && !seen.has(`${u.providerMessageId}:${u.status}`)) { seen.add(`${u.providerMessageId}:${u.status}`); events.statuses.push(u); } };
+    const add = (u: StatusUpdate | null) => {
+      if (u && !seen.has(`${u.providerMessageId}:${u.status}`)) {
+        seen.add(`${u.providerMessageId}:${u.status}`);
+        events.statuses.push(u);
+      }
+    };
     for (const id of ids) {
-      try { add(await connector.fetchStatus(id)); } catch (err) { events.problems.push(`reading message ${id}: ${(err as Error).message}`); }
+      try {
+        add(await connector.fetchStatus(id));
+      } catch (err) {
+        events.problems.push(`reading message ${id}: ${(err as Error).message}`);
+      }
     }
     if (updated) {
       const last = change.data.lastUpdated ? Date.parse(change.data.lastUpdated) : NaN;
       const since = new Date((Number.isFinite(last) ? last : receivedAt.getTime()) - CHANGE_MARGIN_MS);
-      try { for (const u of await connector.changedSince(since)) add(u); } catch (err) { events.problems.push(`reading changed messages: ${(err as Error).message}`); }
+      try {
+        for (const u of await connector.changedSince(since)) add(u);
+      } catch (err) {
+        events.problems.push(`reading changed messages: ${(err as Error).message}`);
+      }
     }
     return events;
   }

@@ -5,7 +5,16 @@
 import { z } from 'zod';
 import type { Connector, OutboundMessage, SendOutcome, StatusUpdate } from './connector';
 import type { RingCentralSettings } from './settings';
-import { callProvider, readJson, retryAfterMs, isRetryableHttpStatus, textWithMedia, refuse, blobOf, type Fetch } from './http';
+import {
+  callProvider,
+  readJson,
+  retryAfterMs,
+  isRetryableHttpStatus,
+  textWithMedia,
+  refuse,
+  blobOf,
+  type Fetch,
+} from './http';
 import { ErrorCode } from '../../shared/error-codes';
 
 export const RINGCENTRAL_TEXT_MAX = 1000;
@@ -18,7 +27,12 @@ export type RingCentralStatus = z.infer<typeof RingCentralStatus>;
 /** RingCentral ids are int64; JSON may carry them as numbers or strings. Keep them as strings. */
 export const RcId = z.union([z.string().min(1), z.number().int()]).transform(String);
 
-const SendResponse = z.object({ id: RcId, messageStatus: RingCentralStatus, conversationId: RcId.optional(), direction: z.string().optional() });
+const SendResponse = z.object({
+  id: RcId,
+  messageStatus: RingCentralStatus,
+  conversationId: RcId.optional(),
+  direction: z.string().optional(),
+});
 
 /** A message-store record, as GET …/message-store/{id} and the message list return it. */
 export const MessageRecord = z.object({
@@ -41,11 +55,17 @@ const RcError = z.object({
 /** What a RingCentral status means in Converse; null for inbound "Received". */
 export function mapRingCentralStatus(s: RingCentralStatus): StatusUpdate['status'] | null {
   switch (s) {
-    case 'Queued': return 'queued';
-    case 'Sent': return 'sent';
-    case 'Delivered': return 'delivered';
-    case 'SendingFailed': case 'DeliveryFailed': return 'failed';
-    case 'Received': return null;
+    case 'Queued':
+      return 'queued';
+    case 'Sent':
+      return 'sent';
+    case 'Delivered':
+      return 'delivered';
+    case 'SendingFailed':
+    case 'DeliveryFailed':
+      return 'failed';
+    case 'Received':
+      return null;
   }
 }
 
@@ -53,12 +73,20 @@ export function statusFromRecord(record: z.infer<typeof MessageRecord>, fallback
   const status = mapRingCentralStatus(record.messageStatus);
   if (!status || record.direction === 'Inbound') return null;
   const parsed = record.lastModifiedTime ? Date.parse(record.lastModifiedTime) : NaN;
-  const update: StatusUpdate = { provider: 'ringcentral', providerMessageId: record.id, status, at: Number.isFinite(parsed) ? new Date(parsed) : fallbackAt };
+  const update: StatusUpdate = {
+    provider: 'ringcentral',
+    providerMessageId: record.id,
+    status,
+    at: Number.isFinite(parsed) ? new Date(parsed) : fallbackAt,
+  };
   if (status === 'failed') {
     update.error = {
       code: ErrorCode.PROVIDER_ERROR,
       ...(record.deliveryErrorCode ? { providerCode: record.deliveryErrorCode } : {}),
-      message: record.messageStatus === 'SendingFailed' ? 'RingCentral could not send this message.' : 'The carrier could not deliver this message.',
+      message:
+        record.messageStatus === 'SendingFailed'
+          ? 'RingCentral could not send this message.'
+          : 'The carrier could not deliver this message.',
     };
   }
   return update;
@@ -80,7 +108,6 @@ async function failureFrom(response: Response): Promise<Extract<SendOutcome, { o
   };
 }
 
-
 export interface RingCentralConnector extends Connector {
   readonly provider: 'ringcentral';
   fetchStatus(providerMessageId: string): Promise<StatusUpdate | null>;
@@ -90,30 +117,45 @@ export interface RingCentralConnector extends Connector {
   fetchAttachment(uri: string): Promise<Uint8Array>;
 }
 
-export function createRingCentralConnector(settings: RingCentralSettings, opts: { fetch?: Fetch; now?: () => Date } = {}): RingCentralConnector {
+export function createRingCentralConnector(
+  settings: RingCentralSettings,
+  opts: { fetch?: Fetch; now?: () => Date } = {},
+): RingCentralConnector {
   const fetchFn = opts.fetch ?? fetch;
   const now = opts.now ?? (() => new Date());
   const auth = { authorization: `Bearer ${settings.accessToken}` };
   const serverOrigin = new URL(settings.serverUrl).origin;
 
   async function getJson<T>(url: string, schema: z.ZodType<T>, what: string): Promise<T> {
-    const res = await fetchFn(url, { headers: { ...auth, accept: 'application/json' }, signal: AbortSignal.timeout(15_000) });
+    const res = await fetchFn(url, {
+      headers: { ...auth, accept: 'application/json' },
+      signal: AbortSignal.timeout(15_000),
+    });
     if (!res.ok) throw new Error(`RingCentral ${what}: HTTP ${res.status}.`);
     const parsed = schema.safeParse(await readJson(res));
-    if (!parsed.success) throw new Error(`RingCentral ${what}: unexpected answer (${parsed.error.issues[0]?.message}).`);
+    if (!parsed.success)
+      throw new Error(`RingCentral ${what}: unexpected answer (${parsed.error.issues[0]?.message}).`);
     return parsed.data;
   }
 
   function requestFor(msg: OutboundMessage): { ok: true; init: RequestInit } | Extract<SendOutcome, { ok: false }> {
     // RingCentral has no templates: an SMS template arrives here already filled in as the body.
     const text = msg.media ? textWithMedia(msg) : msg.body;
-    if (text.length > RINGCENTRAL_TEXT_MAX) return refuse(ErrorCode.BODY_TOO_LONG, `A RingCentral text holds at most ${RINGCENTRAL_TEXT_MAX} characters; this one has ${text.length}.`);
+    if (text.length > RINGCENTRAL_TEXT_MAX)
+      return refuse(
+        ErrorCode.BODY_TOO_LONG,
+        `A RingCentral text holds at most ${RINGCENTRAL_TEXT_MAX} characters; this one has ${text.length}.`,
+      );
     const json = { from: { phoneNumber: settings.fromNumber }, to: [{ phoneNumber: msg.to }], text };
     if (!msg.media) {
       if (!text.trim()) return refuse(ErrorCode.EMPTY_MESSAGE, 'There is nothing to send.');
-      return { ok: true, init: { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(json) } };
+      return {
+        ok: true,
+        init: { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(json) },
+      };
     }
-    if (msg.media.bytes.byteLength > MMS_MAX_BYTES) return refuse(ErrorCode.ATTACHMENT_TOO_LARGE, 'RingCentral MMS attachments may total at most 1.5 MB.');
+    if (msg.media.bytes.byteLength > MMS_MAX_BYTES)
+      return refuse(ErrorCode.ATTACHMENT_TOO_LARGE, 'RingCentral MMS attachments may total at most 1.5 MB.');
     const form = new FormData();
     form.append('json', new Blob([JSON.stringify(json)], { type: 'application/json' }), 'request.json');
     form.append('attachment', blobOf(msg.media.bytes, msg.media.mimeType), msg.media.fileName);
@@ -133,16 +175,32 @@ export function createRingCentralConnector(settings: RingCentralSettings, opts: 
       if (!r.ok) return r.failure;
       if (!r.response.ok) return failureFrom(r.response);
       const body = SendResponse.safeParse(await readJson(r.response));
-      if (!body.success) return { ok: false, retryable: false, code: ErrorCode.PROVIDER_ERROR, message: 'RingCentral accepted the message but its answer carried no message id.' };
+      if (!body.success)
+        return {
+          ok: false,
+          retryable: false,
+          code: ErrorCode.PROVIDER_ERROR,
+          message: 'RingCentral accepted the message but its answer carried no message id.',
+        };
       const { id, messageStatus } = body.data;
       if (messageStatus === 'SendingFailed' || messageStatus === 'DeliveryFailed') {
-        return { ok: false, retryable: false, code: ErrorCode.PROVIDER_ERROR, providerCode: messageStatus, message: 'RingCentral could not send this message.' };
+        return {
+          ok: false,
+          retryable: false,
+          code: ErrorCode.PROVIDER_ERROR,
+          providerCode: messageStatus,
+          message: 'RingCentral could not send this message.',
+        };
       }
       return { ok: true, providerMessageId: id, status: messageStatus === 'Queued' ? 'queued' : 'sent' };
     },
 
     async fetchStatus(providerMessageId) {
-      const record = await getJson(`${settings.serverUrl}${EXTENSION}/message-store/${encodeURIComponent(providerMessageId)}`, MessageRecord, `message ${providerMessageId}`);
+      const record = await getJson(
+        `${settings.serverUrl}${EXTENSION}/message-store/${encodeURIComponent(providerMessageId)}`,
+        MessageRecord,
+        `message ${providerMessageId}`,
+      );
       return statusFromRecord(record, now());
     },
 
@@ -161,13 +219,16 @@ export function createRingCentralConnector(settings: RingCentralSettings, opts: 
     async fetchAttachment(uri) {
       const url = new URL(uri);
       // Send the token only to RingCentral itself: the platform server or its media hosts.
-      const trusted = url.origin === serverOrigin || (url.protocol === 'https:' && url.hostname.endsWith('.ringcentral.com'));
+      const trusted =
+        url.origin === serverOrigin || (url.protocol === 'https:' && url.hostname.endsWith('.ringcentral.com'));
       if (!trusted) throw new Error(`Refusing to fetch a RingCentral attachment from ${url.origin}.`);
       const res = await fetchFn(url, { headers: auth, signal: AbortSignal.timeout(30_000) });
       if (!res.ok) throw new Error(`RingCentral attachment: HTTP ${res.status}.`);
       return new Uint8Array(await res.arrayBuffer());
     },
 
-    fetchInboundMedia(ref) { return this.fetchAttachment(ref); },
+    fetchInboundMedia(ref) {
+      return this.fetchAttachment(ref);
+    },
   };
 }

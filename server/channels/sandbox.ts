@@ -34,17 +34,27 @@ export const SANDBOX_FILE_MAX_BYTES = 700 * 1024;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** POST /sandbox/inbound (the CLI's `sandbox-reply`): text, or a file with an optional caption. */
-export const SandboxReplyRequest = z.object({
-  leadId: z.string().max(100),
-  channel: Channel,
-  body: z.string().max(4096).default(''),
-  phoneHandle: z.string().max(100).optional(),
-  file: z.object({
-    fileName: z.string().trim().min(1).max(255),
-    dataBase64: z.string().min(1).max(Math.ceil(SANDBOX_FILE_MAX_BYTES / 3) * 4)
-      .regex(BASE64, 'file.dataBase64 must be base64 (A–Z, a–z, 0–9, +, /).'),
-  }).optional(),
-}).refine((r) => r.body.trim() !== '' || r.file !== undefined, { message: 'A sandbox reply needs a body, a file, or both.', path: ['body'] });
+export const SandboxReplyRequest = z
+  .object({
+    leadId: z.string().max(100),
+    channel: Channel,
+    body: z.string().max(4096).default(''),
+    phoneHandle: z.string().max(100).optional(),
+    file: z
+      .object({
+        fileName: z.string().trim().min(1).max(255),
+        dataBase64: z
+          .string()
+          .min(1)
+          .max(Math.ceil(SANDBOX_FILE_MAX_BYTES / 3) * 4)
+          .regex(BASE64, 'file.dataBase64 must be base64 (A–Z, a–z, 0–9, +, /).'),
+      })
+      .optional(),
+  })
+  .refine((r) => r.body.trim() !== '' || r.file !== undefined, {
+    message: 'A sandbox reply needs a body, a file, or both.',
+    path: ['body'],
+  });
 export type SandboxReplyRequest = z.infer<typeof SandboxReplyRequest>;
 
 /** The file of a checked request, as bytes. */
@@ -69,20 +79,31 @@ export class SandboxConnector implements Connector {
   private closed = false;
   private replies = 0;
 
-  constructor(readonly channel: Channel, private readonly o: SandboxOptions) {
+  constructor(
+    readonly channel: Channel,
+    private readonly o: SandboxOptions,
+  ) {
     this.name = channel === 'sms' ? 'sandbox-sms' : 'sandbox-whatsapp';
     this.businessNumber = o.businessNumber ?? (channel === 'sms' ? '+14155550100' : '+14155550101');
   }
 
   async send(msg: OutboundMessage): Promise<SendOutcome> {
-    if (this.closed) return { ok: false, retryable: true, code: ErrorCode.PROVIDER_ERROR, message: 'The sandbox is shutting down.' };
+    if (this.closed)
+      return { ok: false, retryable: true, code: ErrorCode.PROVIDER_ERROR, message: 'The sandbox is shutting down.' };
     const providerMessageId = `sbx_${randomUUID()}`;
     const now = this.o.now ?? (() => new Date());
-    this.later(this.o.sentAfterMs ?? 300, () => this.o.sink().status({ provider: 'sandbox', providerMessageId, status: 'sent', at: now() }));
-    this.later(this.o.deliveredAfterMs ?? 900, () => this.o.sink().status({ provider: 'sandbox', providerMessageId, status: 'delivered', at: now() }));
+    this.later(this.o.sentAfterMs ?? 300, () =>
+      this.o.sink().status({ provider: 'sandbox', providerMessageId, status: 'sent', at: now() }),
+    );
+    this.later(this.o.deliveredAfterMs ?? 900, () =>
+      this.o.sink().status({ provider: 'sandbox', providerMessageId, status: 'delivered', at: now() }),
+    );
     const after = this.o.autoReplyAfterMs;
     if (after !== null && after !== undefined && !msg.template) {
-      this.later(after, () => void this.inbound(msg.to, REPLIES[this.replies++ % REPLIES.length]).catch(() => undefined));
+      this.later(
+        after,
+        () => void this.inbound(msg.to, REPLIES[this.replies++ % REPLIES.length]).catch(() => undefined),
+      );
     }
     return { ok: true, providerMessageId, status: 'queued' };
   }
@@ -92,19 +113,33 @@ export class SandboxConnector implements Connector {
     const now = this.o.now ?? (() => new Date());
     const providerMessageId = `sbx_in_${randomUUID()}`;
     return this.o.sink().inbound({
-      provider: 'sandbox', channel: this.channel, providerMessageId, from, to: this.businessNumber,
+      provider: 'sandbox',
+      channel: this.channel,
+      providerMessageId,
+      from,
+      to: this.businessNumber,
       // As providers send a file: no body, the text as the file's caption.
-      body: file ? '' : body, profileName, receivedAt: now(),
-      media: file ? {
-        // The sink types the file from its bytes; this claim is only kept if they cannot be read.
-        mimeType: 'application/octet-stream', fileName: file.fileName, caption: body.trim() ? body : null, ref: providerMessageId,
-        fetch: async () => file.bytes,
-      } : null,
+      body: file ? '' : body,
+      profileName,
+      receivedAt: now(),
+      media: file
+        ? {
+            // The sink types the file from its bytes; this claim is only kept if they cannot be read.
+            mimeType: 'application/octet-stream',
+            fileName: file.fileName,
+            caption: body.trim() ? body : null,
+            ref: providerMessageId,
+            fetch: async () => file.bytes,
+          }
+        : null,
     });
   }
 
   private later(ms: number, fn: () => void) {
-    const t = setTimeout(() => { this.timers.delete(t); if (!this.closed) fn(); }, ms);
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      if (!this.closed) fn();
+    }, ms);
     this.timers.add(t);
   }
 

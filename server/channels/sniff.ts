@@ -27,11 +27,18 @@ function oleOfficeType(bytes: Uint8Array, fileName?: string): string | null {
   if (has('PowerPoint Document')) return 'application/vnd.ms-powerpoint';
   // Stream names not found (e.g. a truncated file): fall back to the name, but only within OLE.
   const ext = fileName?.toLowerCase().split('.').pop();
-  return ext === 'doc' ? 'application/msword' : ext === 'xls' ? 'application/vnd.ms-excel' : ext === 'ppt' ? 'application/vnd.ms-powerpoint' : null;
+  return ext === 'doc'
+    ? 'application/msword'
+    : ext === 'xls'
+      ? 'application/vnd.ms-excel'
+      : ext === 'ppt'
+        ? 'application/vnd.ms-powerpoint'
+        : null;
 }
 
 /** What a browser takes for a page when it sniffs (WHATWG MIME Sniffing, "HTML" patterns). */
-const HTML_START = /^(?:<!doctype\s+html|<(?:html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p)[\s>]|<!--[\s>])/i;
+const HTML_START =
+  /^(?:<!doctype\s+html|<(?:html|head|script|iframe|h1|div|font|table|a|style|title|b|body|br|p)[\s>]|<!--[\s>])/i;
 
 function textType(text: string, fileName?: string): string {
   const start = text.trimStart();
@@ -80,7 +87,8 @@ const SVG_ACTIVE = [
 
 /** Whether an SVG carries script (or markup that loads some), character references decoded first so "&#106;avascript:" is seen. */
 export function svgCarriesScript(bytes: Uint8Array): boolean {
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(bytes)
+  const text = new TextDecoder('utf-8', { fatal: false })
+    .decode(bytes)
     .replace(/&#x([0-9a-f]+);?/gi, (_, h: string) => String.fromCodePoint(Math.min(parseInt(h, 16), 0x10ffff)))
     .replace(/&#(\d+);?/g, (_, d: string) => String.fromCodePoint(Math.min(parseInt(d, 10), 0x10ffff)))
     .replace(/&(?:tab|newline);/gi, '');

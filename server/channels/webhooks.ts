@@ -39,7 +39,12 @@ export interface WebhookProcessing {
   idle(): Promise<void>;
 }
 
-export interface ProcessResult { inbound: number; duplicates: number; statuses: number; error: string | null }
+export interface ProcessResult {
+  inbound: number;
+  duplicates: number;
+  statuses: number;
+  error: string | null;
+}
 
 /** Providers' webhook bodies are small (a WhatsApp batch is kilobytes); far larger is not theirs. */
 const WEBHOOK_BODY_LIMIT = 4 * 1024 * 1024;
@@ -83,7 +88,9 @@ const apiError = (reply: FastifyReply, status: number, code: string, message: st
 /** Parse one saved webhook into events; never throws. */
 async function eventsOf(saved: SavedWebhook, deps: WebhookDeps): Promise<WebhookEvents> {
   let json: unknown;
-  try { json = parseProviderJson(saved.body.toString('utf8')); } catch {
+  try {
+    json = parseProviderJson(saved.body.toString('utf8'));
+  } catch {
     const events = noEvents();
     events.problems.push('the body is not JSON');
     return events;
@@ -120,13 +127,17 @@ export async function processWebhook(saved: SavedWebhook, deps: WebhookDeps): Pr
     for (const msg of events.inbound) {
       try {
         const r = await deps.sink.inbound(msg);
-        if (r.duplicate) result.duplicates++; else result.inbound++;
+        if (r.duplicate) result.duplicates++;
+        else result.inbound++;
       } catch (err) {
         problems.push(`storing message ${msg.providerMessageId}: ${(err as Error).message}`);
       }
     }
     for (const update of events.statuses) {
-      try { deps.sink.status(update); result.statuses++; } catch (err) {
+      try {
+        deps.sink.status(update);
+        result.statuses++;
+      } catch (err) {
         problems.push(`applying ${update.status} to ${update.providerMessageId}: ${(err as Error).message}`);
       }
     }
@@ -135,7 +146,9 @@ export async function processWebhook(saved: SavedWebhook, deps: WebhookDeps): Pr
   }
   result.error = problems.length ? problems.join(' | ').slice(0, 2000) : null;
   if (result.error) deps.log?.warn(`${saved.provider} webhook ${saved.id}: ${result.error}`);
-  try { deps.sink.markWebhookProcessed(saved.id, result.error ?? undefined); } catch (err) {
+  try {
+    deps.sink.markWebhookProcessed(saved.id, result.error ?? undefined);
+  } catch (err) {
     deps.log?.warn(`${saved.provider} webhook ${saved.id} could not be marked processed: ${(err as Error).message}`);
   }
   return result;
@@ -172,19 +185,27 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookDeps): 
   app.register(async (scope) => {
     // Raw bytes for every content type: the WhatsApp signature is over the exact bytes sent.
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) => done(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT }, (_req, body, done) =>
+      done(null, body),
+    );
 
     scope.get('/webhooks/whatsapp', async (req, reply) => {
-      if (!settings.whatsapp) return apiError(reply, 404, ErrorCode.CHANNEL_NOT_CONFIGURED, 'WhatsApp is not configured on this server.');
+      if (!settings.whatsapp)
+        return apiError(reply, 404, ErrorCode.CHANNEL_NOT_CONFIGURED, 'WhatsApp is not configured on this server.');
       const q = req.query as Record<string, string | undefined>;
-      if (q['hub.mode'] !== 'subscribe' || !q['hub.challenge'] || !safeEqual(q['hub.verify_token'] ?? '', settings.whatsapp.verifyToken)) {
+      if (
+        q['hub.mode'] !== 'subscribe' ||
+        !q['hub.challenge'] ||
+        !safeEqual(q['hub.verify_token'] ?? '', settings.whatsapp.verifyToken)
+      ) {
         return apiError(reply, 403, ErrorCode.FORBIDDEN, 'The verify token does not match WHATSAPP_VERIFY_TOKEN.');
       }
       return reply.code(200).type('text/plain').send(q['hub.challenge']);
     });
 
     scope.post('/webhooks/whatsapp', async (req, reply) => {
-      if (!settings.whatsapp) return apiError(reply, 404, ErrorCode.CHANNEL_NOT_CONFIGURED, 'WhatsApp is not configured on this server.');
+      if (!settings.whatsapp)
+        return apiError(reply, 404, ErrorCode.CHANNEL_NOT_CONFIGURED, 'WhatsApp is not configured on this server.');
       if (!whatsAppSignatureValid(rawBody(req), headerValue(req, 'x-hub-signature-256'), settings.whatsapp.appSecret)) {
         return apiError(reply, 401, ErrorCode.UNAUTHORIZED, 'X-Hub-Signature-256 does not match the body.');
       }
@@ -192,7 +213,8 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookDeps): 
     });
 
     scope.post('/webhooks/ringcentral', async (req, reply) => {
-      if (!settings.ringcentral) return apiError(reply, 404, ErrorCode.CHANNEL_NOT_CONFIGURED, 'RingCentral is not configured on this server.');
+      if (!settings.ringcentral)
+        return apiError(reply, 404, ErrorCode.CHANNEL_NOT_CONFIGURED, 'RingCentral is not configured on this server.');
       const validation = headerValue(req, 'validation-token');
       if (validation !== undefined) {
         // Subscription creation: echo the token; the request carries no event.
@@ -200,16 +222,28 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookDeps): 
         if (rawBody(req).length === 0) return reply.code(200).send();
       }
       if (!safeEqual(headerValue(req, 'verification-token') ?? '', settings.ringcentral.verificationToken)) {
-        return apiError(reply, 401, ErrorCode.UNAUTHORIZED, 'Verification-Token does not match RINGCENTRAL_VERIFICATION_TOKEN.');
+        return apiError(
+          reply,
+          401,
+          ErrorCode.UNAUTHORIZED,
+          'Verification-Token does not match RINGCENTRAL_VERIFICATION_TOKEN.',
+        );
       }
       return accept('ringcentral', req, reply);
     });
 
     scope.post('/webhooks/ctm', async (req, reply) => {
-      if (!settings.ctm) return apiError(reply, 404, ErrorCode.CHANNEL_NOT_CONFIGURED, 'CTM is not configured on this server.');
+      if (!settings.ctm)
+        return apiError(reply, 404, ErrorCode.CHANNEL_NOT_CONFIGURED, 'CTM is not configured on this server.');
       const q = req.query as Record<string, string | undefined>;
       const secret = headerValue(req, CTM_SECRET_HEADER) ?? q[CTM_SECRET_QUERY] ?? '';
-      if (!safeEqual(secret, settings.ctm.webhookSecret)) return apiError(reply, 401, ErrorCode.UNAUTHORIZED, 'The CTM webhook secret does not match CTM_WEBHOOK_SECRET.');
+      if (!safeEqual(secret, settings.ctm.webhookSecret))
+        return apiError(
+          reply,
+          401,
+          ErrorCode.UNAUTHORIZED,
+          'The CTM webhook secret does not match CTM_WEBHOOK_SECRET.',
+        );
       return accept('ctm', req, reply);
     });
   });

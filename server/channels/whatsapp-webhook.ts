@@ -11,16 +11,20 @@ import { fromWhatsAppId } from '../../shared/phone';
 
 const Envelope = z.object({
   object: z.literal('whatsapp_business_account'),
-  entry: z.array(z.object({
-    id: z.string(),
-    changes: z.array(z.object({ field: z.string(), value: z.unknown() })),
-  })),
+  entry: z.array(
+    z.object({
+      id: z.string(),
+      changes: z.array(z.object({ field: z.string(), value: z.unknown() })),
+    }),
+  ),
 });
 
 const MessagesValue = z.object({
   messaging_product: z.literal('whatsapp'),
   metadata: z.object({ display_phone_number: z.string(), phone_number_id: z.string() }),
-  contacts: z.array(z.object({ profile: z.object({ name: z.string() }).partial().optional(), wa_id: z.string() })).optional(),
+  contacts: z
+    .array(z.object({ profile: z.object({ name: z.string() }).partial().optional(), wa_id: z.string() }))
+    .optional(),
   messages: z.array(z.unknown()).optional(),
   statuses: z.array(z.unknown()).optional(),
 });
@@ -52,16 +56,26 @@ const Message = z.object({
   document: Media.optional(),
   sticker: Media.optional(),
   button: z.object({ text: z.string() }).partial().optional(),
-  interactive: z.object({
-    button_reply: z.object({ title: z.string() }).partial().optional(),
-    list_reply: z.object({ title: z.string() }).partial().optional(),
-  }).partial().optional(),
-  location: z.object({ latitude: z.number(), longitude: z.number(), name: z.string(), address: z.string() }).partial().optional(),
+  interactive: z
+    .object({
+      button_reply: z.object({ title: z.string() }).partial().optional(),
+      list_reply: z.object({ title: z.string() }).partial().optional(),
+    })
+    .partial()
+    .optional(),
+  location: z
+    .object({ latitude: z.number(), longitude: z.number(), name: z.string(), address: z.string() })
+    .partial()
+    .optional(),
   // A shared contact card: only what the rep needs to read it is kept.
-  contacts: z.array(z.object({
-    name: z.object({ formatted_name: z.string() }).partial().optional(),
-    phones: z.array(z.object({ phone: z.string() }).partial()).optional(),
-  })).optional(),
+  contacts: z
+    .array(
+      z.object({
+        name: z.object({ formatted_name: z.string() }).partial().optional(),
+        phones: z.array(z.object({ phone: z.string() }).partial()).optional(),
+      }),
+    )
+    .optional(),
   errors: z.array(WaError).optional(),
 });
 type Message = z.infer<typeof Message>;
@@ -88,7 +102,9 @@ function locationBody(m: Message): string | null {
 
 function contactsBody(m: Message): string | null {
   if (!m.contacts?.length) return null;
-  return m.contacts.map((c) => `👤 ${[c.name?.formatted_name, ...(c.phones ?? []).map((p) => p.phone)].filter(Boolean).join(' ')}`).join('\n');
+  return m.contacts
+    .map((c) => `👤 ${[c.name?.formatted_name, ...(c.phones ?? []).map((p) => p.phone)].filter(Boolean).join(' ')}`)
+    .join('\n');
 }
 
 /** The text of each message type Converse reads; null: the type's object is missing. A file's text is
@@ -111,7 +127,10 @@ function bodyOf(m: Message): string {
 }
 
 /** The file of an image, video, audio, document or sticker message, fetched from WhatsApp on demand. */
-function mediaOf(media: z.infer<typeof Media> | undefined, connector: Pick<WhatsAppCloudConnector, 'fetchMedia'>): InboundMessage['media'] {
+function mediaOf(
+  media: z.infer<typeof Media> | undefined,
+  connector: Pick<WhatsAppCloudConnector, 'fetchMedia'>,
+): InboundMessage['media'] {
   if (!media) return null;
   return {
     mimeType: media.mime_type.split(';')[0].trim(),
@@ -122,17 +141,28 @@ function mediaOf(media: z.infer<typeof Media> | undefined, connector: Pick<Whats
   };
 }
 
-interface ChangeContext { events: WebhookEvents; value: MessagesValue; connector: Pick<WhatsAppCloudConnector, 'fetchMedia'>; receivedAt: Date }
+interface ChangeContext {
+  events: WebhookEvents;
+  value: MessagesValue;
+  connector: Pick<WhatsAppCloudConnector, 'fetchMedia'>;
+  receivedAt: Date;
+}
 
 /** One message of a change: an inbound message, nothing (reactions, system notices) or a problem. */
 function readMessage(raw: unknown, i: number, c: ChangeContext): void {
   const parsed = Message.safeParse(raw);
-  if (!parsed.success) { c.events.problems.push(`message ${i}: ${describeIssues(parsed.error.issues)}`); return; }
+  if (!parsed.success) {
+    c.events.problems.push(`message ${i}: ${describeIssues(parsed.error.issues)}`);
+    return;
+  }
   const m = parsed.data;
   // A reaction is not a message to show, and system notices are not from the lead.
   if (m.type === 'reaction' || m.type === 'system') return;
   const media = isMediaType(m.type) ? m[m.type] : undefined;
-  if (isMediaType(m.type) && !media) { c.events.problems.push(`message ${m.id}: type ${m.type} without its ${m.type} object`); return; }
+  if (isMediaType(m.type) && !media) {
+    c.events.problems.push(`message ${m.id}: type ${m.type} without its ${m.type} object`);
+    return;
+  }
   const v = c.value;
   const profile = v.contacts?.find((p) => p.wa_id === m.from) ?? v.contacts?.[0];
   c.events.inbound.push({
@@ -161,28 +191,47 @@ function failureOf(errors: z.infer<typeof WaError>[] | undefined): StatusUpdate[
 /** One status of a change: a status update, nothing (a status outside the model) or a problem. */
 function readStatus(raw: unknown, i: number, c: ChangeContext): void {
   const parsed = Status.safeParse(raw);
-  if (!parsed.success) { c.events.problems.push(`status ${i}: ${describeIssues(parsed.error.issues)}`); return; }
+  if (!parsed.success) {
+    c.events.problems.push(`status ${i}: ${describeIssues(parsed.error.issues)}`);
+    return;
+  }
   const s = parsed.data;
   // Statuses outside the model (e.g. "deleted", "warning") move nothing; they are not errors.
   const status = KNOWN_STATUSES.find((k) => k === s.status);
   if (!status) return;
-  const update: StatusUpdate = { provider: 'whatsapp', providerMessageId: s.id, status, at: fromUnixSeconds(s.timestamp) ?? c.receivedAt };
+  const update: StatusUpdate = {
+    provider: 'whatsapp',
+    providerMessageId: s.id,
+    status,
+    at: fromUnixSeconds(s.timestamp) ?? c.receivedAt,
+  };
   if (s.status === 'failed') update.error = failureOf(s.errors);
   c.events.statuses.push(update);
 }
 
 /** Events of one WhatsApp webhook body. Messages for another phone number of the same account are skipped. */
-export function whatsAppEvents(json: unknown, phoneNumberId: string, connector: Pick<WhatsAppCloudConnector, 'fetchMedia'>, receivedAt: Date): WebhookEvents {
+export function whatsAppEvents(
+  json: unknown,
+  phoneNumberId: string,
+  connector: Pick<WhatsAppCloudConnector, 'fetchMedia'>,
+  receivedAt: Date,
+): WebhookEvents {
   const events = noEvents();
   const env = Envelope.safeParse(json);
-  if (!env.success) { events.problems.push(`not a WhatsApp webhook (${describeIssues(env.error.issues)})`); return events; }
+  if (!env.success) {
+    events.problems.push(`not a WhatsApp webhook (${describeIssues(env.error.issues)})`);
+    return events;
+  }
 
   for (const entry of env.data.entry) {
     for (const change of entry.changes) {
       // Template status updates, account alerts and the like carry nothing for a conversation.
       if (change.field !== 'messages') continue;
       const value = MessagesValue.safeParse(change.value);
-      if (!value.success) { events.problems.push(`entry ${entry.id}: ${describeIssues(value.error.issues)}`); continue; }
+      if (!value.success) {
+        events.problems.push(`entry ${entry.id}: ${describeIssues(value.error.issues)}`);
+        continue;
+      }
       if (value.data.metadata.phone_number_id !== phoneNumberId) continue;
       const c: ChangeContext = { events, value: value.data, connector, receivedAt };
       (value.data.messages ?? []).forEach((raw, i) => readMessage(raw, i, c));

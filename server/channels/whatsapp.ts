@@ -4,7 +4,16 @@
 import { z } from 'zod';
 import type { Connector, OutboundMessage, SendOutcome } from './connector';
 import type { WhatsAppSettings } from './settings';
-import { callProvider, readJson, retryAfterMs, isRetryableHttpStatus, textWithMedia, refuse, blobOf, type Fetch } from './http';
+import {
+  callProvider,
+  readJson,
+  retryAfterMs,
+  isRetryableHttpStatus,
+  textWithMedia,
+  refuse,
+  blobOf,
+  type Fetch,
+} from './http';
 import { ErrorCode } from '../../shared/error-codes';
 import { captionAllowed } from '../../shared/attachment-policy';
 import { toWhatsAppId } from '../../shared/phone';
@@ -16,7 +25,11 @@ const MEDIA_DOWNLOAD_MAX = 100 * 1024 * 1024;
 
 const SendResponse = z.object({ messages: z.array(z.object({ id: z.string().min(1) })).min(1) });
 const UploadResponse = z.object({ id: z.string().min(1) });
-const MediaUrlResponse = z.object({ url: z.string().url(), mime_type: z.string().optional(), file_size: z.coerce.number().optional() });
+const MediaUrlResponse = z.object({
+  url: z.string().url(),
+  mime_type: z.string().optional(),
+  file_size: z.coerce.number().optional(),
+});
 const GraphError = z.object({
   error: z.object({
     message: z.string().optional(),
@@ -39,7 +52,8 @@ export function whatsAppErrorCode(providerCode: number | undefined): string {
   return ErrorCode.PROVIDER_ERROR;
 }
 
-export const isRetryableWhatsAppCode = (code: number | undefined): boolean => code !== undefined && RETRYABLE_CODES.has(code);
+export const isRetryableWhatsAppCode = (code: number | undefined): boolean =>
+  code !== undefined && RETRYABLE_CODES.has(code);
 
 async function failureFrom(response: Response, what: string): Promise<Extract<SendOutcome, { ok: false }>> {
   const parsed = GraphError.safeParse(await readJson(response));
@@ -56,49 +70,90 @@ async function failureFrom(response: Response, what: string): Promise<Extract<Se
   };
 }
 
-
 export interface WhatsAppCloudConnector extends Connector {
   readonly provider: 'whatsapp';
   /** Download an inbound media file: the media id gives a short-lived URL, the URL gives the bytes. */
   fetchMedia(mediaId: string): Promise<{ bytes: Uint8Array; mimeType: string | null }>;
 }
 
-export function createWhatsAppConnector(settings: WhatsAppSettings, opts: { fetch?: Fetch } = {}): WhatsAppCloudConnector {
+export function createWhatsAppConnector(
+  settings: WhatsAppSettings,
+  opts: { fetch?: Fetch } = {},
+): WhatsAppCloudConnector {
   const fetchFn = opts.fetch ?? fetch;
   const auth = { authorization: `Bearer ${settings.accessToken}` };
   const endpoint = (path: string) => `${settings.apiBaseUrl}/${path}`;
 
-  async function upload(media: NonNullable<OutboundMessage['media']>): Promise<{ ok: true; id: string } | Extract<SendOutcome, { ok: false }>> {
+  async function upload(
+    media: NonNullable<OutboundMessage['media']>,
+  ): Promise<{ ok: true; id: string } | Extract<SendOutcome, { ok: false }>> {
     // The Cloud API names AAC audio/aac; the seed's table (and some uploads) say audio/x-aac.
     const type = media.mimeType === 'audio/x-aac' ? 'audio/aac' : media.mimeType;
     const form = new FormData();
     form.set('messaging_product', 'whatsapp');
     form.set('type', type);
     form.set('file', blobOf(media.bytes, type), media.fileName);
-    const r = await callProvider(fetchFn, 'WhatsApp', endpoint(`${encodeURIComponent(settings.phoneNumberId)}/media`), { method: 'POST', headers: auth, body: form });
+    const r = await callProvider(fetchFn, 'WhatsApp', endpoint(`${encodeURIComponent(settings.phoneNumberId)}/media`), {
+      method: 'POST',
+      headers: auth,
+      body: form,
+    });
     if (!r.ok) return r.failure;
     if (!r.response.ok) return failureFrom(r.response, 'media upload');
     const body = UploadResponse.safeParse(await readJson(r.response));
-    return body.success ? { ok: true, id: body.data.id } : { ok: false, retryable: false, code: ErrorCode.PROVIDER_ERROR, message: 'WhatsApp answered the media upload without a media id.' };
+    return body.success
+      ? { ok: true, id: body.data.id }
+      : {
+          ok: false,
+          retryable: false,
+          code: ErrorCode.PROVIDER_ERROR,
+          message: 'WhatsApp answered the media upload without a media id.',
+        };
   }
 
   /** The message object of the Cloud API for one outbound message, or a refusal. */
-  async function payloadFor(msg: OutboundMessage): Promise<{ ok: true; payload: Record<string, unknown> } | Extract<SendOutcome, { ok: false }>> {
+  async function payloadFor(
+    msg: OutboundMessage,
+  ): Promise<{ ok: true; payload: Record<string, unknown> } | Extract<SendOutcome, { ok: false }>> {
     const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: toWhatsAppId(msg.to) };
     if (msg.template) {
-      const components = msg.template.params.length > 0
-        ? [{ type: 'body', parameters: msg.template.params.map((text) => ({ type: 'text', text })) }]
-        : undefined;
-      return { ok: true, payload: { ...base, type: 'template', template: { name: msg.template.name, language: { code: msg.template.language }, ...(components ? { components } : {}) } } };
+      const components =
+        msg.template.params.length > 0
+          ? [{ type: 'body', parameters: msg.template.params.map((text) => ({ type: 'text', text })) }]
+          : undefined;
+      return {
+        ok: true,
+        payload: {
+          ...base,
+          type: 'template',
+          template: {
+            name: msg.template.name,
+            language: { code: msg.template.language },
+            ...(components ? { components } : {}),
+          },
+        },
+      };
     }
     if (msg.media) {
       // The text that travels with a file is its caption. A rep's caption is for images and
       // videos only (the seed's rule); text typed beside a document still rides as the document's
       // caption, which the Cloud API allows; audio has nowhere to carry text.
       const caption = textWithMedia(msg);
-      if (msg.caption?.trim() && !captionAllowed(msg.media.kind)) return refuse(ErrorCode.CAPTION_NOT_ALLOWED, `Captions go with images and videos only, not with ${msg.media.kind} files.`);
-      if (caption && msg.media.kind === 'audio') return refuse(ErrorCode.CAPTION_NOT_ALLOWED, 'WhatsApp carries no text with an audio file; send the text as its own message.');
-      if (caption.length > WHATSAPP_CAPTION_MAX) return refuse(ErrorCode.BODY_TOO_LONG, `A WhatsApp caption holds at most ${WHATSAPP_CAPTION_MAX} characters; this one has ${caption.length}.`);
+      if (msg.caption?.trim() && !captionAllowed(msg.media.kind))
+        return refuse(
+          ErrorCode.CAPTION_NOT_ALLOWED,
+          `Captions go with images and videos only, not with ${msg.media.kind} files.`,
+        );
+      if (caption && msg.media.kind === 'audio')
+        return refuse(
+          ErrorCode.CAPTION_NOT_ALLOWED,
+          'WhatsApp carries no text with an audio file; send the text as its own message.',
+        );
+      if (caption.length > WHATSAPP_CAPTION_MAX)
+        return refuse(
+          ErrorCode.BODY_TOO_LONG,
+          `A WhatsApp caption holds at most ${WHATSAPP_CAPTION_MAX} characters; this one has ${caption.length}.`,
+        );
       const uploaded = await upload(msg.media);
       if (!uploaded.ok) return uploaded;
       const media: Record<string, string> = { id: uploaded.id };
@@ -107,7 +162,11 @@ export function createWhatsAppConnector(settings: WhatsAppSettings, opts: { fetc
       return { ok: true, payload: { ...base, type: msg.media.kind, [msg.media.kind]: media } };
     }
     if (!msg.body.trim()) return refuse(ErrorCode.EMPTY_MESSAGE, 'There is nothing to send.');
-    if (msg.body.length > WHATSAPP_TEXT_MAX) return refuse(ErrorCode.BODY_TOO_LONG, `A WhatsApp message holds at most ${WHATSAPP_TEXT_MAX} characters; this one has ${msg.body.length}.`);
+    if (msg.body.length > WHATSAPP_TEXT_MAX)
+      return refuse(
+        ErrorCode.BODY_TOO_LONG,
+        `A WhatsApp message holds at most ${WHATSAPP_TEXT_MAX} characters; this one has ${msg.body.length}.`,
+      );
     return { ok: true, payload: { ...base, type: 'text', text: { body: msg.body, preview_url: false } } };
   }
 
@@ -120,33 +179,51 @@ export function createWhatsAppConnector(settings: WhatsAppSettings, opts: { fetc
     async send(msg) {
       const built = await payloadFor(msg);
       if (!built.ok) return built;
-      const r = await callProvider(fetchFn, 'WhatsApp', endpoint(`${encodeURIComponent(settings.phoneNumberId)}/messages`), {
-        method: 'POST',
-        headers: { ...auth, 'content-type': 'application/json' },
-        body: JSON.stringify(built.payload),
-      });
+      const r = await callProvider(
+        fetchFn,
+        'WhatsApp',
+        endpoint(`${encodeURIComponent(settings.phoneNumberId)}/messages`),
+        {
+          method: 'POST',
+          headers: { ...auth, 'content-type': 'application/json' },
+          body: JSON.stringify(built.payload),
+        },
+      );
       if (!r.ok) return r.failure;
       if (!r.response.ok) return failureFrom(r.response, 'message');
       const body = SendResponse.safeParse(await readJson(r.response));
-      if (!body.success) return { ok: false, retryable: false, code: ErrorCode.PROVIDER_ERROR, message: 'WhatsApp accepted the message but sent no message id.' };
+      if (!body.success)
+        return {
+          ok: false,
+          retryable: false,
+          code: ErrorCode.PROVIDER_ERROR,
+          message: 'WhatsApp accepted the message but sent no message id.',
+        };
       // Accepted is not yet sent: the "sent" tick comes with the status webhook.
       return { ok: true, providerMessageId: body.data.messages[0].id, status: 'queued' };
     },
 
     async fetchMedia(mediaId) {
-      const meta = await fetchFn(endpoint(encodeURIComponent(mediaId)), { headers: auth, signal: AbortSignal.timeout(15_000) });
+      const meta = await fetchFn(endpoint(encodeURIComponent(mediaId)), {
+        headers: auth,
+        signal: AbortSignal.timeout(15_000),
+      });
       if (!meta.ok) throw new Error(`WhatsApp media ${mediaId}: HTTP ${meta.status} when asking for its URL.`);
       const info = MediaUrlResponse.safeParse(await readJson(meta));
       if (!info.success) throw new Error(`WhatsApp media ${mediaId}: the answer carried no download URL.`);
-      if (info.data.file_size !== undefined && info.data.file_size > MEDIA_DOWNLOAD_MAX) throw new Error(`WhatsApp media ${mediaId} is larger than ${MEDIA_DOWNLOAD_MAX} bytes.`);
+      if (info.data.file_size !== undefined && info.data.file_size > MEDIA_DOWNLOAD_MAX)
+        throw new Error(`WhatsApp media ${mediaId} is larger than ${MEDIA_DOWNLOAD_MAX} bytes.`);
       // The download URL needs the same bearer token (Cloud API docs, "Download Media").
       const file = await fetchFn(info.data.url, { headers: auth, signal: AbortSignal.timeout(60_000) });
       if (!file.ok) throw new Error(`WhatsApp media ${mediaId}: HTTP ${file.status} when downloading it.`);
       const bytes = new Uint8Array(await file.arrayBuffer());
-      if (bytes.byteLength > MEDIA_DOWNLOAD_MAX) throw new Error(`WhatsApp media ${mediaId} is larger than ${MEDIA_DOWNLOAD_MAX} bytes.`);
+      if (bytes.byteLength > MEDIA_DOWNLOAD_MAX)
+        throw new Error(`WhatsApp media ${mediaId} is larger than ${MEDIA_DOWNLOAD_MAX} bytes.`);
       return { bytes, mimeType: info.data.mime_type ?? null };
     },
 
-    async fetchInboundMedia(ref) { return (await this.fetchMedia(ref)).bytes; },
+    async fetchInboundMedia(ref) {
+      return (await this.fetchMedia(ref)).bytes;
+    },
   };
 }

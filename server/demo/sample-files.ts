@@ -54,13 +54,28 @@ export function demoFloorPlanPng(): Uint8Array {
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // colour type: RGB
   const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return new Uint8Array(Buffer.concat([signature, pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(raw)), pngChunk('IEND', Buffer.alloc(0))]));
+  return new Uint8Array(
+    Buffer.concat([
+      signature,
+      pngChunk('IHDR', ihdr),
+      pngChunk('IDAT', deflateSync(raw)),
+      pngChunk('IEND', Buffer.alloc(0)),
+    ]),
+  );
 }
 
 /** A one-page PDF listing what the lead's team needs. */
 export function demoRequirementsPdf(): Uint8Array {
-  const lines = ['Team requirements', '', '12 people, 2 offices (San Francisco, Austin)', 'SMS and WhatsApp for every rep', 'Start: next quarter'];
-  const text = lines.map((l, i) => `BT /F1 ${i === 0 ? 18 : 12} Tf 72 ${720 - i * 22} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`).join('\n');
+  const lines = [
+    'Team requirements',
+    '',
+    '12 people, 2 offices (San Francisco, Austin)',
+    'SMS and WhatsApp for every rep',
+    'Start: next quarter',
+  ];
+  const text = lines
+    .map((l, i) => `BT /F1 ${i === 0 ? 18 : 12} Tf 72 ${720 - i * 22} Td (${l.replace(/[()\\]/g, '\\$&')}) Tj ET`)
+    .join('\n');
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',

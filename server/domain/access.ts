@@ -31,14 +31,23 @@ export function canSeeLead(store: Pick<Store, 'leadInScope'>, viewer: Viewer, le
 }
 
 /** The lead, if the user may see it; otherwise NotVisibleError naming `what`. */
-export async function requireLeadAccess(store: Pick<Store, 'leadInScope' | 'getLead'>, viewer: Viewer, leadId: string, what = 'This lead'): Promise<LeadRecord> {
+export async function requireLeadAccess(
+  store: Pick<Store, 'leadInScope' | 'getLead'>,
+  viewer: Viewer,
+  leadId: string,
+  what = 'This lead',
+): Promise<LeadRecord> {
   const lead = (await canSeeLead(store, viewer, leadId)) ? await store.getLead(leadId) : null;
   if (!lead) throw new NotVisibleError(what);
   return lead;
 }
 
 /** A conversation id the user may see, split into its lead and channel; otherwise NotVisibleError. */
-export async function requireConversationAccess(store: Pick<Store, 'leadInScope'>, viewer: Viewer, conversationId: string): Promise<{ leadId: string; channel: Channel }> {
+export async function requireConversationAccess(
+  store: Pick<Store, 'leadInScope'>,
+  viewer: Viewer,
+  conversationId: string,
+): Promise<{ leadId: string; channel: Channel }> {
   const ids = parseConversationId(conversationId);
   if (!ids || !(await canSeeLead(store, viewer, ids.leadId))) throw new NotVisibleError('This conversation');
   return ids;
@@ -46,7 +55,8 @@ export async function requireConversationAccess(store: Pick<Store, 'leadInScope'
 
 /** The leads the user may see: a page of all of them, or those whose names match `tokens`. */
 export function visibleLeads(
-  store: Pick<Store, 'listLeads' | 'searchLeads'>, viewer: Viewer,
+  store: Pick<Store, 'listLeads' | 'searchLeads'>,
+  viewer: Viewer,
   q: { tokens?: string[]; fields?: ('first' | 'last')[]; limit: number; offset?: number },
 ): Promise<LeadRecord[]> {
   const scope = leadScope(viewer);
@@ -56,8 +66,13 @@ export function visibleLeads(
 }
 
 /** An attachment is the uploader's, and belongs to every lead it was sent to or received from. */
-export async function requireAttachmentAccess(store: Pick<Store, 'leadInScope' | 'attachmentLeadIds'>, viewer: Viewer, attachment: AttachmentRecord): Promise<void> {
+export async function requireAttachmentAccess(
+  store: Pick<Store, 'leadInScope' | 'attachmentLeadIds'>,
+  viewer: Viewer,
+  attachment: AttachmentRecord,
+): Promise<void> {
   if (attachment.uploadedBy === viewer.id || seesWholeWorkspace(viewer)) return;
-  for (const leadId of await store.attachmentLeadIds(attachment.id)) if (await canSeeLead(store, viewer, leadId)) return;
+  for (const leadId of await store.attachmentLeadIds(attachment.id))
+    if (await canSeeLead(store, viewer, leadId)) return;
   throw new NotVisibleError('This attachment');
 }

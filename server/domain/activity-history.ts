@@ -21,9 +21,16 @@ export function parseHistoryCursor(text: string): HistoryCursor | null {
   return { at, kind: kind as HistoryEntry['kind'], id };
 }
 
-const cursorOf = (e: HistoryEntry): string => `${e.at}|${e.kind}|${e.kind === 'activity' ? e.activity.id : e.kind === 'start' ? e.conversationId : e.message.id}`;
+const cursorOf = (e: HistoryEntry): string =>
+  `${e.at}|${e.kind}|${e.kind === 'activity' ? e.activity.id : e.kind === 'start' ? e.conversationId : e.message.id}`;
 
-export async function activityHistoryPage(store: Store, lead: LeadRecord, viewer: Viewer, before: HistoryCursor | null, limit: number): Promise<ActivityPage> {
+export async function activityHistoryPage(
+  store: Store,
+  lead: LeadRecord,
+  viewer: Viewer,
+  before: HistoryCursor | null,
+  limit: number,
+): Promise<ActivityPage> {
   const conversationIds = (['sms', 'whatsapp'] as const).map((c) => conversationIdOf(lead.id, c));
   const entries = await store.activityHistory(lead.id, conversationIds, before, limit);
   return {
@@ -35,16 +42,31 @@ export async function activityHistoryPage(store: Store, lead: LeadRecord, viewer
 function entryView(e: HistoryEntry, lead: LeadRecord, viewer: Viewer): ActivityView {
   if (e.kind === 'activity') return activityView(e.activity, viewer);
   const m = e.kind === 'start' ? e.first : e.message;
-  const where = { conversationId: m.conversationId, channel: m.channel, direction: m.direction, phone: phoneOf(m, lead, viewer) };
+  const where = {
+    conversationId: m.conversationId,
+    channel: m.channel,
+    direction: m.direction,
+    phone: phoneOf(m, lead, viewer),
+  };
   if (e.kind === 'start') {
     return {
-      id: `start:${e.conversationId}`, leadId: lead.id, type: 'conversation.started', at: e.at, messageId: m.id, ...where,
+      id: `start:${e.conversationId}`,
+      leadId: lead.id,
+      type: 'conversation.started',
+      at: e.at,
+      messageId: m.id,
+      ...where,
       summary: `${CHANNEL_NAME[m.channel]} conversation started ${m.direction === 'inbound' ? 'by the lead' : 'by a rep'}.`,
     };
   }
   return {
-    id: `message:${m.id}`, leadId: lead.id, type: m.direction === 'inbound' ? 'message.inbound' : 'message.outbound', at: e.at, messageId: m.id,
-    status: m.status, ...where,
+    id: `message:${m.id}`,
+    leadId: lead.id,
+    type: m.direction === 'inbound' ? 'message.inbound' : 'message.outbound',
+    at: e.at,
+    messageId: m.id,
+    status: m.status,
+    ...where,
     // The message itself, as the thread shows it (bodies are not masked).
     summary: messageSummary(m),
   };
@@ -52,7 +74,10 @@ function entryView(e: HistoryEntry, lead: LeadRecord, viewer: Viewer): ActivityV
 
 function messageSummary(m: MessageRecord): string {
   const text = m.body || m.caption || '';
-  if (m.attachment) { const name = attachmentView(m.attachment).fileName; return text ? `${name}: ${text}` : name; }
+  if (m.attachment) {
+    const name = attachmentView(m.attachment).fileName;
+    return text ? `${name}: ${text}` : name;
+  }
   if (m.templateName && !text) return m.templateName;
   return text;
 }

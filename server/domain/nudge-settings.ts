@@ -11,7 +11,13 @@ export async function nudgeSettingsOf(store: Store, userId: string): Promise<Nud
   return saved.success ? saved.data : DEFAULT_NUDGE_SETTINGS;
 }
 
-export async function changeNudgeSettings(store: Store, publisher: Publisher, userId: string, settings: NudgeSettings, at: string): Promise<NudgeSettings> {
+export async function changeNudgeSettings(
+  store: Store,
+  publisher: Publisher,
+  userId: string,
+  settings: NudgeSettings,
+  at: string,
+): Promise<NudgeSettings> {
   await store.saveNudgeSettings(userId, settings, at);
   await publisher.toUsers([userId], () => ({ type: 'nudge-settings.changed', settings }));
   return settings;

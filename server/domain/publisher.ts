@@ -7,10 +7,16 @@ import type { NudgeEntity, NudgeKind } from '../../shared/domain';
 import { usageMonthOf } from '../reports/usage-month';
 
 /** Live delivery of appended events (server/stream/hub.ts): named here so domain/ does not import stream/. */
-export interface LiveDelivery { deliver(events: AppendedEvent[]): void }
+export interface LiveDelivery {
+  deliver(events: AppendedEvent[]): void;
+}
 
 export class Publisher {
-  constructor(private readonly store: Store, private readonly hub: LiveDelivery, private readonly now: () => Date) {}
+  constructor(
+    private readonly store: Store,
+    private readonly hub: LiveDelivery,
+    private readonly now: () => Date,
+  ) {}
 
   /** One event per active user among `userIds`, built for that user, not appended yet (a caller may commit them with other writes). */
   async eventsFor(userIds: string[], build: (viewer: UserRecord) => Promise<StreamEvent | null> | StreamEvent | null) {
@@ -30,21 +36,31 @@ export class Publisher {
     return appended;
   }
 
-  deliver(appended: Awaited<ReturnType<Store['appendEvents']>>) { this.hub.deliver(appended); }
+  deliver(appended: Awaited<ReturnType<Store['appendEvents']>>) {
+    this.hub.deliver(appended);
+  }
 
   /** A lead's conversations and their recent messages, for users who just started seeing it. */
   async conversationsOfLead(leadId: string, userIds: string[], messagesPerConversation = 200) {
     for (const c of await this.store.listConversationsOfLead(leadId)) {
       const messages = await this.store.messagesPage(c.id, null, messagesPerConversation);
-      await this.toUsers(userIds, async (v) => ({ type: 'conversation.upserted', conversation: conversationView(c, await this.store.readUpTo(c.id, v.id)) }));
-      for (const m of messages) await this.toUsers(userIds, (v) => ({ type: 'message.upserted', message: messageView(m, v) }));
+      await this.toUsers(userIds, async (v) => ({
+        type: 'conversation.upserted',
+        conversation: conversationView(c, await this.store.readUpTo(c.id, v.id)),
+      }));
+      for (const m of messages)
+        await this.toUsers(userIds, (v) => ({ type: 'message.upserted', message: messageView(m, v) }));
     }
   }
 
-  async optedOutOf(lead: LeadRecord) { return this.store.optedOutNumbers(lead.phones.map((p) => p.e164)); }
+  async optedOutOf(lead: LeadRecord) {
+    return this.store.optedOutNumbers(lead.phones.map((p) => p.e164));
+  }
 
   async lead(leadId: string, extraUserIds: string[] = []) {
-    this.hub.deliver(await this.store.appendEvents(await this.leadEvents(leadId, extraUserIds), this.now().toISOString()));
+    this.hub.deliver(
+      await this.store.appendEvents(await this.leadEvents(leadId, extraUserIds), this.now().toISOString()),
+    );
   }
 
   /** The lead.upserted events of a lead for everyone who may see it, not appended yet. */
@@ -52,16 +68,24 @@ export class Publisher {
     const lead = await this.store.getLead(leadId);
     if (!lead) return [];
     const optedOut = await this.optedOutOf(lead);
-    return this.eventsFor([...(await this.store.leadAudience(leadId)), ...extraUserIds], (v) => ({ type: 'lead.upserted', lead: leadView(lead, v, optedOut) }));
+    return this.eventsFor([...(await this.store.leadAudience(leadId)), ...extraUserIds], (v) => ({
+      type: 'lead.upserted',
+      lead: leadView(lead, v, optedOut),
+    }));
   }
 
   async message(m: MessageRecord) {
-    await this.toUsers(await this.store.leadAudience(m.leadId), (v) => ({ type: 'message.upserted', message: messageView(m, v) }));
+    await this.toUsers(await this.store.leadAudience(m.leadId), (v) => ({
+      type: 'message.upserted',
+      message: messageView(m, v),
+    }));
   }
 
   /** A message and its conversation (last message, window) in one append. */
   async messageWithConversation(m: MessageRecord) {
-    this.hub.deliver(await this.store.appendEvents(await this.messageWithConversationEvents(m), this.now().toISOString()));
+    this.hub.deliver(
+      await this.store.appendEvents(await this.messageWithConversationEvents(m), this.now().toISOString()),
+    );
   }
 
   /** The events of messageWithConversation, not appended yet. */
@@ -72,7 +96,14 @@ export class Publisher {
       const viewer = await this.store.getUser(id);
       if (!viewer || !viewer.active) continue;
       items.push({ userId: id, event: { type: 'message.upserted', message: messageView(m, viewer) } });
-      if (c) items.push({ userId: id, event: { type: 'conversation.upserted', conversation: conversationView(c, await this.store.readUpTo(c.id, id)) } });
+      if (c)
+        items.push({
+          userId: id,
+          event: {
+            type: 'conversation.upserted',
+            conversation: conversationView(c, await this.store.readUpTo(c.id, id)),
+          },
+        });
     }
     return items;
   }
@@ -81,12 +112,24 @@ export class Publisher {
     const c = await this.store.getConversation(conversationId);
     if (!c) return;
     await this.toUsers(await this.store.leadAudience(c.leadId), async (v) => ({
-      type: 'conversation.upserted', conversation: conversationView(c, await this.store.readUpTo(c.id, v.id)),
+      type: 'conversation.upserted',
+      conversation: conversationView(c, await this.store.readUpTo(c.id, v.id)),
     }));
   }
 
   /** Record a nudge for one user (counted in usage reports) and push it to their devices. */
-  async nudge(userId: string, n: { kind: NudgeKind; entityType: NudgeEntity; leadId: string | null; conversationId: string | null; taskId: string | null; title: string; body: string }): Promise<NudgeRecord> {
+  async nudge(
+    userId: string,
+    n: {
+      kind: NudgeKind;
+      entityType: NudgeEntity;
+      leadId: string | null;
+      conversationId: string | null;
+      taskId: string | null;
+      title: string;
+      body: string;
+    },
+  ): Promise<NudgeRecord> {
     const tz = await this.store.workspaceTimeZone();
     const at = this.now();
     const rec = await this.store.addNudge({ ...n, userId, createdAt: at.toISOString() }, usageMonthOf(at, tz));

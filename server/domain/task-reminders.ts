@@ -17,7 +17,11 @@ export function remindersInTable(store: Pick<Store, 'reminders'>): TaskReminders
 
 export function reminderOf(task: TaskRecord): ReminderInput {
   return {
-    taskId: task.id, userId: task.ownerId, leadId: task.leadId, title: task.title,
-    dueAt: new Date(task.dueAt), reminderMinutes: task.reminderMinutes,
+    taskId: task.id,
+    userId: task.ownerId,
+    leadId: task.leadId,
+    title: task.title,
+    dueAt: new Date(task.dueAt),
+    reminderMinutes: task.reminderMinutes,
   };
 }

@@ -32,11 +32,19 @@ export interface ApiContext {
   fetchInboundMedia?(attachmentId: string): Promise<boolean>;
 }
 
-export interface Caller { user: UserRecord; sessionId: string }
+export interface Caller {
+  user: UserRecord;
+  sessionId: string;
+}
 
 export async function requireUser(ctx: ApiContext, req: FastifyRequest): Promise<Caller> {
   const auth = await ctx.sessions.authenticate(bearerToken(req.headers.authorization));
-  if (!auth || 'revoked' in auth) throw new ApiFailure(401, ErrorCode.UNAUTHORIZED, 'Sign in again: the token is missing, invalid, expired or signed out.');
+  if (!auth || 'revoked' in auth)
+    throw new ApiFailure(
+      401,
+      ErrorCode.UNAUTHORIZED,
+      'Sign in again: the token is missing, invalid, expired or signed out.',
+    );
   return { user: auth.user, sessionId: auth.session.id };
 }
 

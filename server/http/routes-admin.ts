@@ -1,7 +1,15 @@
 // Admin endpoints: users, leads, conversation assignment, tasks, templates, permission templates.
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Channel, LEAD_LIMITS, LeadCustomFields, MaskableLeadField, Role, TemplateCategory, TemplateStatus } from '../../shared/domain';
+import {
+  Channel,
+  LEAD_LIMITS,
+  LeadCustomFields,
+  MaskableLeadField,
+  Role,
+  TemplateCategory,
+  TemplateStatus,
+} from '../../shared/domain';
 import { normalisePhone } from '../../shared/phone';
 import { ErrorCode } from '../../shared/error-codes';
 import { leadView, taskView, templateView, userView } from '../domain/views';
@@ -11,7 +19,11 @@ import { ApiFailure, invalid, notFound, parse } from './errors';
 import { requireAdmin, type ApiContext } from './context';
 
 const Id = z.object({ id: z.string().max(120) });
-const PhoneInput = z.object({ number: z.string().min(3).max(40), label: z.string().max(40).nullable().optional(), primary: z.boolean().optional() });
+const PhoneInput = z.object({
+  number: z.string().min(3).max(40),
+  label: z.string().max(40).nullable().optional(),
+  primary: z.boolean().optional(),
+});
 const LeadInput = z.object({
   firstName: z.string().trim().min(1).max(LEAD_LIMITS.nameChars),
   lastName: z.string().trim().max(LEAD_LIMITS.nameChars).default(''),
@@ -30,14 +42,23 @@ const LeadPatch = z.object({
   phones: z.array(PhoneInput).max(LEAD_LIMITS.phones).optional(),
 });
 const TemplateInput = z.object({
-  channel: Channel, name: z.string().trim().min(1).max(200), body: z.string().min(1).max(4096), params: z.array(z.string().max(100)).max(20).default([]),
-  category: TemplateCategory.nullable().default(null), language: z.string().max(20).nullable().default(null), status: TemplateStatus.nullable().default(null),
+  channel: Channel,
+  name: z.string().trim().min(1).max(200),
+  body: z.string().min(1).max(4096),
+  params: z.array(z.string().max(100)).max(20).default([]),
+  category: TemplateCategory.nullable().default(null),
+  language: z.string().max(20).nullable().default(null),
+  status: TemplateStatus.nullable().default(null),
   availableInConverse: z.boolean().default(true),
 });
 
 const TemplatePatch = z.object({
-  name: z.string().trim().min(1).max(200).optional(), body: z.string().min(1).max(4096).optional(), params: z.array(z.string().max(100)).max(20).optional(),
-  category: TemplateCategory.nullable().optional(), language: z.string().max(20).nullable().optional(), status: TemplateStatus.nullable().optional(),
+  name: z.string().trim().min(1).max(200).optional(),
+  body: z.string().min(1).max(4096).optional(),
+  params: z.array(z.string().max(100)).max(20).optional(),
+  category: TemplateCategory.nullable().optional(),
+  language: z.string().max(20).nullable().optional(),
+  status: TemplateStatus.nullable().optional(),
   availableInConverse: z.boolean().optional(),
 });
 
@@ -50,34 +71,68 @@ function phones(list: z.infer<typeof PhoneInput>[]) {
 }
 
 /** Workspace errors become API errors with their status. */
-const wrap = <T>(p: Promise<T>): Promise<T> => p.catch((err) => {
-  if (err instanceof WorkspaceError) throw new ApiFailure(err.status, err.code, err.message);
-  throw err;
-});
+const wrap = <T>(p: Promise<T>): Promise<T> =>
+  p.catch((err) => {
+    if (err instanceof WorkspaceError) throw new ApiFailure(err.status, err.code, err.message);
+    throw err;
+  });
 
 export function adminRoutes(app: FastifyInstance, ctx: ApiContext) {
   const { store, workspace } = ctx;
 
   app.get('/admin/users', async (req) => {
     await requireAdmin(ctx, req);
-    return { users: (await store.listUsers()).map((u) => ({ ...userView(u), active: u.active, permissionTemplateId: u.permissionTemplateId })) };
+    return {
+      users: (await store.listUsers()).map((u) => ({
+        ...userView(u),
+        active: u.active,
+        permissionTemplateId: u.permissionTemplateId,
+      })),
+    };
   });
   app.post('/admin/users', async (req, reply) => {
     await requireAdmin(ctx, req);
-    const b = parse(z.object({ email: z.string().trim().email().max(320), name: z.string().trim().min(1).max(100), role: Role, password: z.string().max(1024), permissionTemplateId: z.string().max(100).nullable().optional() }), req.body, 'user');
+    const b = parse(
+      z.object({
+        email: z.string().trim().email().max(320),
+        name: z.string().trim().min(1).max(100),
+        role: Role,
+        password: z.string().max(1024),
+        permissionTemplateId: z.string().max(100).nullable().optional(),
+      }),
+      req.body,
+      'user',
+    );
     const u = await wrap(workspace.createUser(b));
     return reply.code(201).send(userView(u));
   });
   app.patch('/admin/users/:id', async (req) => {
     await requireAdmin(ctx, req);
     const { id } = parse(Id, req.params, 'user id');
-    const b = parse(z.object({ name: z.string().trim().min(1).max(100).optional(), role: Role.optional(), active: z.boolean().optional(), password: z.string().max(1024).optional(), permissionTemplateId: z.string().max(100).nullable().optional() }), req.body, 'user');
+    const b = parse(
+      z.object({
+        name: z.string().trim().min(1).max(100).optional(),
+        role: Role.optional(),
+        active: z.boolean().optional(),
+        password: z.string().max(1024).optional(),
+        permissionTemplateId: z.string().max(100).nullable().optional(),
+      }),
+      req.body,
+      'user',
+    );
     return userView(await wrap(workspace.updateUser(id, b)));
   });
 
   app.get('/admin/leads', async (req) => {
     const { user } = await requireAdmin(ctx, req);
-    const q = parse(z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100), offset: z.coerce.number().int().min(0).default(0) }), req.query, 'query');
+    const q = parse(
+      z.object({
+        limit: z.coerce.number().int().min(1).max(1000).default(100),
+        offset: z.coerce.number().int().min(0).default(0),
+      }),
+      req.query,
+      'query',
+    );
     const leads = await visibleLeads(store, user, { limit: q.limit, offset: q.offset });
     const out = [];
     for (const l of leads) out.push(leadView(l, user, await ctx.publisher.optedOutOf(l)));
@@ -112,15 +167,40 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext) {
   });
   app.post('/admin/tasks', async (req, reply) => {
     const { user } = await requireAdmin(ctx, req);
-    const b = parse(z.object({ title: z.string().trim().min(1).max(200), leadId: z.string().max(100).nullable().default(null), ownerId: z.string().max(100), dueAt: z.string().datetime({ offset: true }), reminderMinutes: z.number().int().min(0).max(10080).default(15) }), req.body, 'task');
+    const b = parse(
+      z.object({
+        title: z.string().trim().min(1).max(200),
+        leadId: z.string().max(100).nullable().default(null),
+        ownerId: z.string().max(100),
+        dueAt: z.string().datetime({ offset: true }),
+        reminderMinutes: z.number().int().min(0).max(10080).default(15),
+      }),
+      req.body,
+      'task',
+    );
     const t = await wrap(workspace.createTask({ ...b, dueAt: new Date(b.dueAt).toISOString() }));
     return reply.code(201).send(taskView(t, user));
   });
   app.patch('/admin/tasks/:id', async (req) => {
     const { user } = await requireAdmin(ctx, req);
     const { id } = parse(Id, req.params, 'task id');
-    const b = parse(z.object({ title: z.string().trim().min(1).max(200).optional(), leadId: z.string().max(100).nullable().optional(), ownerId: z.string().max(100).optional(), dueAt: z.string().datetime({ offset: true }).optional(), reminderMinutes: z.number().int().min(0).max(10080).optional() }).strict(), req.body, 'task');
-    return taskView(await wrap(workspace.updateTask(id, { ...b, dueAt: b.dueAt ? new Date(b.dueAt).toISOString() : undefined })), user);
+    const b = parse(
+      z
+        .object({
+          title: z.string().trim().min(1).max(200).optional(),
+          leadId: z.string().max(100).nullable().optional(),
+          ownerId: z.string().max(100).optional(),
+          dueAt: z.string().datetime({ offset: true }).optional(),
+          reminderMinutes: z.number().int().min(0).max(10080).optional(),
+        })
+        .strict(),
+      req.body,
+      'task',
+    );
+    return taskView(
+      await wrap(workspace.updateTask(id, { ...b, dueAt: b.dueAt ? new Date(b.dueAt).toISOString() : undefined })),
+      user,
+    );
   });
   app.delete('/admin/tasks/:id', async (req) => {
     await requireAdmin(ctx, req);
@@ -136,10 +216,13 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext) {
   app.post('/admin/templates', async (req, reply) => {
     await requireAdmin(ctx, req);
     const b = parse(TemplateInput, req.body, 'template');
-    const t = await wrap(workspace.saveTemplate(b).catch((err: Error) => {
-      if (/UNIQUE/.test(err.message)) throw new ApiFailure(409, ErrorCode.CONFLICT, 'A template with this channel, name and language exists.');
-      throw err;
-    }));
+    const t = await wrap(
+      workspace.saveTemplate(b).catch((err: Error) => {
+        if (/UNIQUE/.test(err.message))
+          throw new ApiFailure(409, ErrorCode.CONFLICT, 'A template with this channel, name and language exists.');
+        throw err;
+      }),
+    );
     return reply.code(201).send(templateView(t));
   });
   app.patch('/admin/templates/:id', async (req) => {
@@ -163,14 +246,27 @@ export function adminRoutes(app: FastifyInstance, ctx: ApiContext) {
   });
   app.post('/admin/permission-templates', async (req, reply) => {
     await requireAdmin(ctx, req);
-    const b = parse(z.object({ name: z.string().trim().min(1).max(100), maskedFields: z.array(MaskableLeadField).max(5) }), req.body, 'permission template');
-    const t = await store.createPermissionTemplate(b.name, [...new Set(b.maskedFields)]).catch(() => { throw new ApiFailure(409, ErrorCode.CONFLICT, 'A permission template with this name exists.'); });
+    const b = parse(
+      z.object({ name: z.string().trim().min(1).max(100), maskedFields: z.array(MaskableLeadField).max(5) }),
+      req.body,
+      'permission template',
+    );
+    const t = await store.createPermissionTemplate(b.name, [...new Set(b.maskedFields)]).catch(() => {
+      throw new ApiFailure(409, ErrorCode.CONFLICT, 'A permission template with this name exists.');
+    });
     return reply.code(201).send(t);
   });
   app.patch('/admin/permission-templates/:id', async (req) => {
     await requireAdmin(ctx, req);
     const { id } = parse(Id, req.params, 'permission template id');
-    const b = parse(z.object({ name: z.string().trim().min(1).max(100).optional(), maskedFields: z.array(MaskableLeadField).max(5).optional() }), req.body, 'permission template');
+    const b = parse(
+      z.object({
+        name: z.string().trim().min(1).max(100).optional(),
+        maskedFields: z.array(MaskableLeadField).max(5).optional(),
+      }),
+      req.body,
+      'permission template',
+    );
     return wrap(workspace.setPermissionTemplate(id, b));
   });
 }

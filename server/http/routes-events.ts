@@ -7,7 +7,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorCode } from '../../shared/error-codes';
 import { apiKeyMatchesHash } from '../auth/api-keys';
-import { EventRejected, EventsBatch, describeIssues, parseCrmEvent, type CrmEvent, type EventsRouteDeps } from '../nudges/crm-event-shapes';
+import {
+  EventRejected,
+  EventsBatch,
+  describeIssues,
+  parseCrmEvent,
+  type CrmEvent,
+  type EventsRouteDeps,
+} from '../nudges/crm-event-shapes';
 
 const sendError = (reply: FastifyReply, status: number, code: string, message: string) =>
   reply.code(status).send({ error: { code, message } });
@@ -25,10 +32,14 @@ export async function registerEventsRoute(app: FastifyInstance, deps: EventsRout
         return sendError(reply, 500, ErrorCode.INTERNAL, 'The events could not be processed.');
       }
       // Say what was wrong without echoing the input (a JSON parser's message quotes it).
-      const message = status === 413 ? 'The request body is larger than 1 MiB; send fewer events per request.'
-        : status === 415 ? 'Send the events as application/json.'
-        : err.code?.startsWith('FST_ERR_CTP') || err instanceof SyntaxError ? 'The body is not valid JSON.'
-        : 'Invalid request.';
+      const message =
+        status === 413
+          ? 'The request body is larger than 1 MiB; send fewer events per request.'
+          : status === 415
+            ? 'Send the events as application/json.'
+            : err.code?.startsWith('FST_ERR_CTP') || err instanceof SyntaxError
+              ? 'The body is not valid JSON.'
+              : 'Invalid request.';
       return sendError(reply, status, status === 429 ? ErrorCode.RATE_LIMITED : ErrorCode.INVALID_REQUEST, message);
     });
 
@@ -37,20 +48,36 @@ export async function registerEventsRoute(app: FastifyInstance, deps: EventsRout
       const header = req.headers['x-api-key'];
       const given = Array.isArray(header) ? header[0] : header;
       if (!given || !apiKeyMatchesHash(given, await deps.apiKeyHashes())) {
-        return sendError(reply, 401, ErrorCode.UNAUTHORIZED, 'A valid workspace API key is required in the X-Api-Key header.');
+        return sendError(
+          reply,
+          401,
+          ErrorCode.UNAUTHORIZED,
+          'A valid workspace API key is required in the X-Api-Key header.',
+        );
       }
     });
 
     scope.post(deps.path ?? '/api/v1/events', { bodyLimit: 1024 * 1024 }, async (req, reply) => {
       const body: unknown = req.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-        return sendError(reply, 400, ErrorCode.INVALID_REQUEST, 'Send one event object with a "type", or {"events": [...]} with 1 to 100 events.');
+        return sendError(
+          reply,
+          400,
+          ErrorCode.INVALID_REQUEST,
+          'Send one event object with a "type", or {"events": [...]} with 1 to 100 events.',
+        );
       }
       const batch = 'events' in body;
       let raw: unknown[] = [body];
       if (batch) {
         const parsed = EventsBatch.safeParse(body);
-        if (!parsed.success) return sendError(reply, 400, ErrorCode.INVALID_REQUEST, describeIssues(parsed.error.issues, 'Invalid events batch'));
+        if (!parsed.success)
+          return sendError(
+            reply,
+            400,
+            ErrorCode.INVALID_REQUEST,
+            describeIssues(parsed.error.issues, 'Invalid events batch'),
+          );
         raw = parsed.data.events;
       }
       const events: CrmEvent[] = [];
@@ -70,8 +97,12 @@ export async function registerEventsRoute(app: FastifyInstance, deps: EventsRout
           else await deps.onActivity(event);
         } catch (err) {
           if (err instanceof EventRejected) {
-            return sendError(reply, err.statusCode, err.code,
-              `Event ${i} (${event.eventId}) was refused: ${err.message.replace(/\.?$/, '.')} Events before it were accepted; resend from this one.`);
+            return sendError(
+              reply,
+              err.statusCode,
+              err.code,
+              `Event ${i} (${event.eventId}) was refused: ${err.message.replace(/\.?$/, '.')} Events before it were accepted; resend from this one.`,
+            );
           }
           throw err;
         }

@@ -34,7 +34,11 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
     if (!admission.ok) {
       const minutes = Math.max(1, Math.ceil(admission.retryAfterMs / 60_000));
       reply.header('retry-after', String(Math.ceil(admission.retryAfterMs / 1000)));
-      throw new ApiFailure(429, ErrorCode.RATE_LIMITED, `Too many wrong passwords for this account from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+      throw new ApiFailure(
+        429,
+        ErrorCode.RATE_LIMITED,
+        `Too many wrong passwords for this account from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      );
     }
     await limits.wait(admission.waitMs);
     const res = await ctx.sessions.signIn(email, body.password);
@@ -58,10 +62,16 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
 
   app.get('/leads', async (req) => {
     const { user } = await requireUser(ctx, req);
-    const q = parse(z.object({ q: z.string().max(200).default(''), limit: z.coerce.number().int().min(1).max(100).default(20) }), req.query, 'query');
+    const q = parse(
+      z.object({ q: z.string().max(200).default(''), limit: z.coerce.number().int().min(1).max(100).default(20) }),
+      req.query,
+      'query',
+    );
     const tokens = searchTokens(q.q);
     // A masked name is not searchable: finding a lead by it would reveal it.
-    const fields = (['first', 'last'] as const).filter((f) => !user.maskedFields.includes(f === 'first' ? 'firstName' : 'lastName'));
+    const fields = (['first', 'last'] as const).filter(
+      (f) => !user.maskedFields.includes(f === 'first' ? 'firstName' : 'lastName'),
+    );
     const leads = await visibleLeads(ctx.store, user, { tokens, fields: [...fields], limit: q.limit });
     const out = [];
     for (const l of leads) out.push(leadView(l, user, await ctx.publisher.optedOutOf(l)));
@@ -73,7 +83,8 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
     const { id } = parse(z.object({ id: z.string().max(100) }), req.params, 'lead id');
     const lead = await requireLeadAccess(ctx.store, user, id);
     const conversations = [];
-    for (const c of await ctx.store.listConversationsOfLead(id)) conversations.push(conversationView(c, await ctx.store.readUpTo(c.id, user.id)));
+    for (const c of await ctx.store.listConversationsOfLead(id))
+      conversations.push(conversationView(c, await ctx.store.readUpTo(c.id, user.id)));
     return {
       lead: leadView(lead, user, await ctx.publisher.optedOutOf(lead)),
       // The first page of the Activity History; older pages from GET /leads/:id/activity.
@@ -86,12 +97,21 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
   app.get('/leads/:id/activity', async (req): Promise<ActivityPage> => {
     const { user } = await requireUser(ctx, req);
     const { id } = parse(z.object({ id: z.string().max(100) }), req.params, 'lead id');
-    const q = parse(z.object({
-      before: z.string().max(300).optional(),
-      limit: z.coerce.number().int().min(1).max(ACTIVITY_PAGE_MAX).default(30),
-    }), req.query, 'query');
+    const q = parse(
+      z.object({
+        before: z.string().max(300).optional(),
+        limit: z.coerce.number().int().min(1).max(ACTIVITY_PAGE_MAX).default(30),
+      }),
+      req.query,
+      'query',
+    );
     const before = q.before ? parseHistoryCursor(q.before) : null;
-    if (q.before && !before) throw new ApiFailure(400, ErrorCode.INVALID_REQUEST, 'Invalid query (before): must be a cursor from a previous page.');
+    if (q.before && !before)
+      throw new ApiFailure(
+        400,
+        ErrorCode.INVALID_REQUEST,
+        'Invalid query (before): must be a cursor from a previous page.',
+      );
     return activityHistoryPage(ctx.store, await requireLeadAccess(ctx.store, user, id), user, before, q.limit);
   });
 
@@ -106,10 +126,20 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
   app.get('/conversations/:id/messages', async (req) => {
     const { user } = await requireUser(ctx, req);
     const { id } = parse(z.object({ id: z.string().max(120) }), req.params, 'conversation id');
-    const q = parse(z.object({ before: z.string().regex(/^\d+$/, 'must be a cursor from a previous page').optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }), req.query, 'query');
+    const q = parse(
+      z.object({
+        before: z.string().regex(/^\d+$/, 'must be a cursor from a previous page').optional(),
+        limit: z.coerce.number().int().min(1).max(500).default(100),
+      }),
+      req.query,
+      'query',
+    );
     await requireConversationAccess(ctx.store, user, id);
     const page = await ctx.store.messagesPage(id, q.before ? Number(q.before) : null, q.limit);
-    return { messages: page.map((m) => messageView(m, user)), before: page.length === q.limit ? String(page[0].seq) : null };
+    return {
+      messages: page.map((m) => messageView(m, user)),
+      before: page.length === q.limit ? String(page[0].seq) : null,
+    };
   });
 
   app.get('/templates', async (req) => {
@@ -146,9 +176,16 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
     const { user } = await requireUser(ctx, req);
     const body = parse(SandboxReplyRequest, req.body, 'sandbox inbound');
     const connector = ctx.sandbox[body.channel];
-    if (!connector) throw new ApiFailure(409, ErrorCode.CHANNEL_NOT_CONFIGURED, `The ${body.channel} channel does not use the sandbox connector.`);
+    if (!connector)
+      throw new ApiFailure(
+        409,
+        ErrorCode.CHANNEL_NOT_CONFIGURED,
+        `The ${body.channel} channel does not use the sandbox connector.`,
+      );
     const lead = await requireLeadAccess(ctx.store, user, body.leadId);
-    const phone = body.phoneHandle ? lead.phones.find((p) => p.id === body.phoneHandle) : lead.phones.find((p) => p.primary) ?? lead.phones[0];
+    const phone = body.phoneHandle
+      ? lead.phones.find((p) => p.id === body.phoneHandle)
+      : (lead.phones.find((p) => p.primary) ?? lead.phones[0]);
     if (!phone) throw new ApiFailure(400, ErrorCode.NO_PHONE, 'This lead has no such phone number.');
     const res = await connector.inbound(phone.e164, body.body, null, body.file ? sandboxFileOf(body.file) : null);
     return { messageId: res.messageId };

@@ -1,12 +1,26 @@
 // The server's side of the connector seam: what providers push back (inbound messages and
 // statuses) lands here, durably and exactly once.
-import type { ChannelSink, InboundMedia, InboundMessage, ProviderName, SavedWebhook, StatusUpdate } from '../channels/connector';
+import type {
+  ChannelSink,
+  InboundMedia,
+  InboundMessage,
+  ProviderName,
+  SavedWebhook,
+  StatusUpdate,
+} from '../channels/connector';
 import { normalisePhone } from '../../shared/phone';
 import { optKeyword } from '../../shared/sms';
 import type { Channel, MessageError } from '../../shared/domain';
 import { canonicalMimeType } from '../../shared/attachment-policy';
 import { leadFileName } from '../../shared/file-name';
-import type { InboundArrival, InboundOutcome, InboundReceipt, MessageRecord, Store, UserRecord } from '../storage/store';
+import type {
+  InboundArrival,
+  InboundOutcome,
+  InboundReceipt,
+  MessageRecord,
+  Store,
+  UserRecord,
+} from '../storage/store';
 import type { Publisher } from '../domain/publisher';
 import type { ConnectorSet } from './send-pipeline';
 import type { AttachmentFiles } from '../attachments/files';
@@ -26,7 +40,11 @@ export type InboundStep = 'media-kept' | 'message-stored' | 'outcome-applied';
 export const MEDIA_RETRY_DELAYS_MS = [60_000, 5 * 60_000, 30 * 60_000, 2 * 60 * 60_000, 12 * 60 * 60_000];
 
 export interface SinkOptions {
-  store: Store; publisher: Publisher; connectors: ConnectorSet; files: AttachmentFiles; now: () => Date;
+  store: Store;
+  publisher: Publisher;
+  connectors: ConnectorSet;
+  files: AttachmentFiles;
+  now: () => Date;
   /** Where background failures are reported. */
   onError?: (message: string) => void;
   /** Fault injection (tests): called after each step; a throw stops processing there, as a crash would. */
@@ -47,16 +65,25 @@ export class ServerChannelSink implements ChannelSink {
     const kept = Object.fromEntries(Object.entries(headers).filter(([k]) => !SECRET_HEADERS.has(k.toLowerCase())));
     return this.o.store.saveWebhookSync(provider, body, kept, this.o.now().toISOString());
   }
-  pendingWebhooks(): SavedWebhook[] { return this.o.store.pendingWebhooksSync(); }
-  markWebhookProcessed(id: string, error?: string): void { this.o.store.markWebhookProcessedSync(id, this.o.now().toISOString(), error); }
+  pendingWebhooks(): SavedWebhook[] {
+    return this.o.store.pendingWebhooksSync();
+  }
+  markWebhookProcessed(id: string, error?: string): void {
+    this.o.store.markWebhookProcessedSync(id, this.o.now().toISOString(), error);
+  }
 
   inbound(msg: InboundMessage): Promise<{ duplicate: boolean; messageId: string }> {
     const n = normalisePhone(msg.from);
-    if (!n.ok) return Promise.reject(new Error(`Inbound message ${msg.providerMessageId} has an invalid sender number.`));
+    if (!n.ok)
+      return Promise.reject(new Error(`Inbound message ${msg.providerMessageId} has an invalid sender number.`));
     const prev = this.perNumber.get(n.e164) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(() => this.inboundNow(msg, n.e164));
     this.perNumber.set(n.e164, next);
-    void next.catch(() => undefined).finally(() => { if (this.perNumber.get(n.e164) === next) this.perNumber.delete(n.e164); });
+    void next
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.perNumber.get(n.e164) === next) this.perNumber.delete(n.e164);
+      });
     return next;
   }
 
@@ -74,9 +101,20 @@ export class ServerChannelSink implements ChannelSink {
     const ownerId = (await store.leadByPhone(from)) ? null : await roundRobinOwner(store);
     const { first, last } = splitProfileName(msg.profileName, msg.channel);
     const receipt = await store.receiveInbound({
-      from, channel: msg.channel, body: msg.body, provider: msg.provider, providerMessageId: msg.providerMessageId,
-      attachmentId, caption: msg.media ? msg.media.caption : null, at: msg.receivedAt.toISOString(),
-      newLead: () => ({ firstName: first, lastName: last, ownerId, phones: [{ e164: from, label: msg.channel === 'whatsapp' ? 'WhatsApp' : 'Mobile', primary: true }] }),
+      from,
+      channel: msg.channel,
+      body: msg.body,
+      provider: msg.provider,
+      providerMessageId: msg.providerMessageId,
+      attachmentId,
+      caption: msg.media ? msg.media.caption : null,
+      at: msg.receivedAt.toISOString(),
+      newLead: () => ({
+        firstName: first,
+        lastName: last,
+        ownerId,
+        phones: [{ e164: from, label: msg.channel === 'whatsapp' ? 'WhatsApp' : 'Mobile', primary: true }],
+      }),
       optOut: this.optOutOf(msg.channel, msg.body, msg.to),
     });
     this.o.checkpoint?.('message-stored');
@@ -88,16 +126,23 @@ export class ServerChannelSink implements ChannelSink {
     if (channel !== 'sms') return null;
     const keyword = optKeyword(body);
     const n = to ? normalisePhone(to) : null;
-    const businessNumber = n?.ok ? n.e164 : this.o.connectors.forChannel('sms')?.businessNumber ?? '';
+    const businessNumber = n?.ok ? n.e164 : (this.o.connectors.forChannel('sms')?.businessNumber ?? '');
     if (!keyword || !businessNumber) return null;
     return { businessNumber, optedOut: keyword === 'opt-out', keyword: body.trim().toUpperCase() };
   }
 
   /** Commit a stored message's outcome unless it is in already, then deliver its events live. */
-  private async complete(receipt: InboundReceipt, msg: InboundMessage | null): Promise<{ duplicate: boolean; messageId: string }> {
+  private async complete(
+    receipt: InboundReceipt,
+    msg: InboundMessage | null,
+  ): Promise<{ duplicate: boolean; messageId: string }> {
     const messageId = receipt.message.id;
     if (receipt.applied) return { duplicate: true, messageId };
-    const appended = await this.o.store.applyInboundOutcome(messageId, await this.outcomeOf(receipt, msg), this.o.now().toISOString());
+    const appended = await this.o.store.applyInboundOutcome(
+      messageId,
+      await this.outcomeOf(receipt, msg),
+      this.o.now().toISOString(),
+    );
     this.o.checkpoint?.('outcome-applied');
     if (appended) this.o.publisher.deliver(appended);
     return { duplicate: receipt.duplicate, messageId };
@@ -112,10 +157,22 @@ export class ServerChannelSink implements ChannelSink {
     const activities: InboundOutcome['activities'] = [];
     if (leadCreated) {
       const owner = lead.ownerId ? await store.getUser(lead.ownerId) : null;
-      activities.push({ leadId: lead.id, type: 'lead.created', summary: `Lead created from a ${channelName} message from an unknown number${owner ? `; assigned to ${owner.name}` : ''}.`, at, messageId: message.id });
+      activities.push({
+        leadId: lead.id,
+        type: 'lead.created',
+        summary: `Lead created from a ${channelName} message from an unknown number${owner ? `; assigned to ${owner.name}` : ''}.`,
+        at,
+        messageId: message.id,
+      });
     }
     if (receipt.conversationStarted) {
-      activities.push({ leadId: lead.id, type: 'conversation.started', summary: `${channelName} conversation started by the lead.`, at, messageId: message.id });
+      activities.push({
+        leadId: lead.id,
+        type: 'conversation.started',
+        summary: `${channelName} conversation started by the lead.`,
+        at,
+        messageId: message.id,
+      });
     }
     const optOut = this.optOutOf(message.channel, message.body, msg?.to ?? null);
     if (optOut) {
@@ -123,14 +180,28 @@ export class ServerChannelSink implements ChannelSink {
       // The number itself never goes into activity text: it may be masked for some readers.
       const label = phone?.label ? `${phone.label} number` : 'number';
       activities.push({
-        leadId: lead.id, type: optOut.optedOut ? 'sms.opted_out' : 'sms.opted_in', at, messageId: message.id,
-        summary: optOut.optedOut ? `The lead's ${label} opted out of SMS (replied ${optOut.keyword}).` : `The lead's ${label} opted back in to SMS (replied ${optOut.keyword}).`,
+        leadId: lead.id,
+        type: optOut.optedOut ? 'sms.opted_out' : 'sms.opted_in',
+        at,
+        messageId: message.id,
+        summary: optOut.optedOut
+          ? `The lead's ${label} opted out of SMS (replied ${optOut.keyword}).`
+          : `The lead's ${label} opted back in to SMS (replied ${optOut.keyword}).`,
       });
     }
 
     const tz = await store.workspaceTimeZone();
     // Counted in the month the message arrived, whenever its outcome is committed.
-    const usage = usageRowsOf({ at: new Date(message.createdAt), provider: message.provider ?? 'sandbox', channel: message.channel, direction: 'inbound', userId: lead.ownerId }, tz);
+    const usage = usageRowsOf(
+      {
+        at: new Date(message.createdAt),
+        provider: message.provider ?? 'sandbox',
+        channel: message.channel,
+        direction: 'inbound',
+        userId: lead.ownerId,
+      },
+      tz,
+    );
     const events = [
       ...(leadCreated || optOut ? await publisher.leadEvents(lead.id) : []),
       ...(await publisher.messageWithConversationEvents(message)),
@@ -146,12 +217,42 @@ export class ServerChannelSink implements ChannelSink {
       if (!viewer || !viewer.active) continue;
       viewers.set(userId, viewer);
       const name = leadName(lead, viewer);
-      const base = { userId, entityType: 'lead' as const, leadId: lead.id, conversationId: message.conversationId, taskId: null, createdAt: nudgedAt.toISOString() };
-      if (leadCreated) nudges.push({ month, nudge: { ...base, kind: 'assignment', title: 'New lead assigned to you', body: `${name} wrote on ${channelName}.` } });
+      const base = {
+        userId,
+        entityType: 'lead' as const,
+        leadId: lead.id,
+        conversationId: message.conversationId,
+        taskId: null,
+        createdAt: nudgedAt.toISOString(),
+      };
+      if (leadCreated)
+        nudges.push({
+          month,
+          nudge: {
+            ...base,
+            kind: 'assignment',
+            title: 'New lead assigned to you',
+            body: `${name} wrote on ${channelName}.`,
+          },
+        });
       const preview = message.body || message.caption || '📎 Attachment';
-      nudges.push({ month, nudge: { ...base, kind: 'message', title: name, body: preview.length > 140 ? `${preview.slice(0, 139)}…` : preview } });
+      nudges.push({
+        month,
+        nudge: {
+          ...base,
+          kind: 'message',
+          title: name,
+          body: preview.length > 140 ? `${preview.slice(0, 139)}…` : preview,
+        },
+      });
     }
-    return { activities, usage, events, nudges, nudgeEvent: (n) => ({ type: 'nudge', nudge: nudgeView(n, viewers.get(n.userId)!) }) };
+    return {
+      activities,
+      usage,
+      events,
+      nudges,
+      nudgeEvent: (n) => ({ type: 'nudge', nudge: nudgeView(n, viewers.get(n.userId)!) }),
+    };
   }
 
   /**
@@ -162,7 +263,8 @@ export class ServerChannelSink implements ChannelSink {
     let filled = 0;
     for (const id of await this.o.store.unappliedInbound()) {
       const m = await this.o.store.getMessage(id);
-      const receipt = m?.provider && m.providerMessageId ? await this.o.store.inboundReceipt(m.provider, m.providerMessageId) : null;
+      const receipt =
+        m?.provider && m.providerMessageId ? await this.o.store.inboundReceipt(m.provider, m.providerMessageId) : null;
       if (!receipt || receipt.applied) continue;
       await this.complete(receipt, null);
       filled++;
@@ -181,19 +283,26 @@ export class ServerChannelSink implements ChannelSink {
     try {
       bytes = await media.fetch();
     } catch (err) {
-      this.o.onError?.(`media of ${msg.provider} message ${msg.providerMessageId} could not be fetched (will retry): ${(err as Error).message}`);
+      this.o.onError?.(
+        `media of ${msg.provider} message ${msg.providerMessageId} could not be fetched (will retry): ${(err as Error).message}`,
+      );
       // What the provider said the file is, until its bytes say it (never previewed meanwhile).
       const mimeType = canonicalMimeType(media.mimeType);
       await this.o.store.createUnfetchedAttachment(
         { id, fileName: leadFileName(media.fileName, mimeType), mimeType, kind: 'document', uploadedBy: null },
-        { provider: msg.provider, ref: media.ref }, this.nextFetchAt(1), at,
+        { provider: msg.provider, ref: media.ref },
+        this.nextFetchAt(1),
+        at,
       );
       void this.planMediaRetries();
       return id;
     }
     const path = await this.o.files.write(id, bytes);
     // Type, name and the attachment policy's verdict (a harmful file is kept but blocked): server/channels/lead-file.ts.
-    await this.o.store.createAttachment({ id, ...(await leadFileFacts(bytes, media.fileName)), path, uploadedBy: null }, at);
+    await this.o.store.createAttachment(
+      { id, ...(await leadFileFacts(bytes, media.fileName)), path, uploadedBy: null },
+      at,
+    );
     return id;
   }
 
@@ -226,7 +335,9 @@ export class ServerChannelSink implements ChannelSink {
       here = true;
     } catch (err) {
       const next = this.nextFetchAt(a.unfetched.attempts + 1);
-      this.o.onError?.(`media ${a.id} could not be fetched again${next ? '' : ' (no more automatic retries)'}: ${(err as Error).message}`);
+      this.o.onError?.(
+        `media ${a.id} could not be fetched again${next ? '' : ' (no more automatic retries)'}: ${(err as Error).message}`,
+      );
       messages = await store.recordFetchFailure(a.id, next);
       // The rep's view changes only when the retries are used up ("retrying" → "unavailable").
       if (next) messages = [];
@@ -247,7 +358,10 @@ export class ServerChannelSink implements ChannelSink {
     this.mediaTimer = null;
     if (!soonest?.unfetched?.nextFetchAt || this.closed) return;
     const wait = Math.min(Math.max(0, Date.parse(soonest.unfetched.nextFetchAt) - this.o.now().getTime()), 2 ** 31 - 1);
-    this.mediaTimer = setTimeout(() => { this.mediaTimer = null; void this.retryDueMedia(); }, wait);
+    this.mediaTimer = setTimeout(() => {
+      this.mediaTimer = null;
+      void this.retryDueMedia();
+    }, wait);
     this.mediaTimer.unref();
   }
 
@@ -281,18 +395,33 @@ export class ServerChannelSink implements ChannelSink {
   status(update: StatusUpdate): void {
     const next = this.statusChain.then(() => this.applyStatus(update));
     // A failure is reported and does not stop later statuses (nor crash the process).
-    this.statusChain = next.catch((err: Error) => this.o.onError?.(`status ${update.providerMessageId}: ${err.message}`));
+    this.statusChain = next.catch((err: Error) =>
+      this.o.onError?.(`status ${update.providerMessageId}: ${err.message}`),
+    );
   }
 
   /** Resolves when every status handed in so far is applied (tests and shutdown). */
-  settled(): Promise<void> { return this.statusChain.then(() => undefined); }
+  settled(): Promise<void> {
+    return this.statusChain.then(() => undefined);
+  }
 
   private async applyStatus(update: StatusUpdate) {
     const { store, publisher } = this.o;
     let error: MessageError | null = null;
     // Provider text may quote the number, which some readers must not see.
-    if (update.error) error = { code: update.error.code, message: scrubDigits(update.error.message), providerCode: update.error.providerCode };
-    const res = await store.applyProviderStatus(update.provider, update.providerMessageId, update.status, update.at.toISOString(), error);
+    if (update.error)
+      error = {
+        code: update.error.code,
+        message: scrubDigits(update.error.message),
+        providerCode: update.error.providerCode,
+      };
+    const res = await store.applyProviderStatus(
+      update.provider,
+      update.providerMessageId,
+      update.status,
+      update.at.toISOString(),
+      error,
+    );
     if (!res || !res.changed) return;
     await publisher.message(res.message);
   }

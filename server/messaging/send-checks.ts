@@ -10,7 +10,14 @@ import { cannotReach, refuseSend } from '../../shared/send-rules';
 import type { SendRequest } from '../../shared/stream-protocol';
 import { fillTemplate, templateOffered, whatsAppTemplateParams } from '../../shared/template-fill';
 import type { Connector, OutboundMessage } from '../channels/connector';
-import type { AttachmentRecord, LeadRecord, MessageRecord, PhoneRecord, TemplateRecord, UserRecord } from '../storage/store';
+import type {
+  AttachmentRecord,
+  LeadRecord,
+  MessageRecord,
+  PhoneRecord,
+  TemplateRecord,
+  UserRecord,
+} from '../storage/store';
 import { leadView, scrubNumber, templateView } from '../domain/views';
 
 export type SendResult = { ok: true; messageId: string; duplicate: boolean } | { ok: false; error: MessageError };
@@ -39,7 +46,11 @@ export interface SendFacts {
 
 /** What goes out when every check passes: the text (a template filled with the sender's own view of
  * the lead, so a masked field stays masked) and the WhatsApp template call. */
-export interface SendContent { body: string; templateName: string | null; template: OutboundMessage['template'] }
+export interface SendContent {
+  body: string;
+  templateName: string | null;
+  template: OutboundMessage['template'];
+}
 
 export type SendCheck = (f: SendFacts) => SendResult | null;
 
@@ -48,59 +59,86 @@ const channelWord = (channel: Channel): string => (channel === 'sms' ? 'SMS' : '
 
 /** The number the send goes to: the one asked for, or the lead's primary (else first) number. */
 export const pickPhone = (lead: LeadRecord, to: string | null): PhoneRecord | null =>
-  (to === null ? lead.phones.find((p) => p.primary) ?? lead.phones[0] : lead.phones.find((p) => p.id === to)) ?? null;
+  (to === null ? (lead.phones.find((p) => p.primary) ?? lead.phones[0]) : lead.phones.find((p) => p.id === to)) ?? null;
 
 /** SMS goes to US numbers only; WhatsApp to any valid number. */
-export const numberFor = (channel: Channel, e164: string): PhoneCheck => (channel === 'sms' ? checkSmsNumber(e164) : normalisePhone(e164));
+export const numberFor = (channel: Channel, e164: string): PhoneCheck =>
+  channel === 'sms' ? checkSmsNumber(e164) : normalisePhone(e164);
 
 const templateUsable = (t: TemplateRecord | null, channel: Channel): t is TemplateRecord =>
   t !== null && t.channel === channel && templateOffered(templateView(t));
 
 export function contentOf(f: Pick<SendFacts, 'user' | 'req' | 'template'>, lead: LeadRecord): SendContent {
   const t = f.template;
-  if (!f.req.templateId || !templateUsable(t, f.req.channel)) return { body: f.req.body, templateName: null, template: undefined };
+  if (!f.req.templateId || !templateUsable(t, f.req.channel))
+    return { body: f.req.body, templateName: null, template: undefined };
   const senderView = leadView(lead, f.user, new Set());
   const view = templateView(t);
   return {
     body: fillTemplate(view, senderView),
     templateName: t.name,
-    template: t.channel === 'whatsapp' ? { name: t.name, language: t.language ?? 'en_US', params: whatsAppTemplateParams(view, senderView) } : undefined,
+    template:
+      t.channel === 'whatsapp'
+        ? { name: t.name, language: t.language ?? 'en_US', params: whatsAppTemplateParams(view, senderView) }
+        : undefined,
   };
 }
 
 /** A resend after a reconnect is answered with the stored message; the provider is never called again. */
 const resend: SendCheck = ({ earlier, user }) => {
   if (!earlier) return null;
-  if (earlier.authorUserId !== user.id) return refuse(ErrorCode.CONFLICT, 'This client id was already used for another message.');
+  if (earlier.authorUserId !== user.id)
+    return refuse(ErrorCode.CONFLICT, 'This client id was already used for another message.');
   return { ok: true, messageId: earlier.id, duplicate: true };
 };
 
-const leadVisible: SendCheck = ({ lead }) => (lead ? null : refuse(ErrorCode.NOT_FOUND, 'This lead does not exist or is not visible to you.'));
+const leadVisible: SendCheck = ({ lead }) =>
+  lead ? null : refuse(ErrorCode.NOT_FOUND, 'This lead does not exist or is not visible to you.');
 
-const phoneKnown: SendCheck = ({ phone, req }) => (phone ? null
-  : refuse(ErrorCode.NO_PHONE, req.to === null ? 'This lead has no phone number.' : 'This phone number is not one of the lead\'s numbers.'));
+const phoneKnown: SendCheck = ({ phone, req }) =>
+  phone
+    ? null
+    : refuse(
+        ErrorCode.NO_PHONE,
+        req.to === null ? 'This lead has no phone number.' : "This phone number is not one of the lead's numbers.",
+      );
 
-const connectorConfigured: SendCheck = ({ connector, req }) => (connector ? null
-  : refuse(ErrorCode.CHANNEL_NOT_CONFIGURED, `No ${channelWord(req.channel)} connector is configured for this workspace.`));
+const connectorConfigured: SendCheck = ({ connector, req }) =>
+  connector
+    ? null
+    : refuse(
+        ErrorCode.CHANNEL_NOT_CONFIGURED,
+        `No ${channelWord(req.channel)} connector is configured for this workspace.`,
+      );
 
 /** A masked sender never reads the number back in the refusal. */
 const numberValid: SendCheck = ({ number, phone, user }) => {
   if (!number || number.ok) return null;
-  return refuse(number.code, user.maskedFields.includes('phones') && phone ? scrubNumber(number.message, phone.e164) : number.message);
+  return refuse(
+    number.code,
+    user.maskedFields.includes('phones') && phone ? scrubNumber(number.message, phone.e164) : number.message,
+  );
 };
 
 const templateAvailable: SendCheck = ({ req, template }) => {
   if (!req.templateId || templateUsable(template, req.channel)) return null;
-  return refuse(ErrorCode.TEMPLATE_NOT_AVAILABLE, req.channel === 'whatsapp'
-    ? 'This WhatsApp template is not approved or not marked "Available in Converse".'
-    : 'This SMS template is not available.');
+  return refuse(
+    ErrorCode.TEMPLATE_NOT_AVAILABLE,
+    req.channel === 'whatsapp'
+      ? 'This WhatsApp template is not approved or not marked "Available in Converse".'
+      : 'This SMS template is not available.',
+  );
 };
 
 const attachmentFound: SendCheck = ({ req, attachment }) =>
-  (req.attachmentId && !attachment ? refuse(ErrorCode.NOT_FOUND, 'The attachment was not found; upload it again.') : null);
+  req.attachmentId && !attachment
+    ? refuse(ErrorCode.NOT_FOUND, 'The attachment was not found; upload it again.')
+    : null;
 
 const attachmentOwned: SendCheck = ({ attachment, user }) =>
-  (attachment && attachment.uploadedBy !== user.id ? refuse(ErrorCode.FORBIDDEN, 'You can only send attachments you uploaded.') : null);
+  attachment && attachment.uploadedBy !== user.id
+    ? refuse(ErrorCode.FORBIDDEN, 'You can only send attachments you uploaded.')
+    : null;
 
 /** Every channel rule, the same ones the composer and the desktop's outbox apply. */
 const channelRules: SendCheck = (f) => {
@@ -110,16 +148,27 @@ const channelRules: SendCheck = (f) => {
   const refused = refuseSend({
     channel: req.channel,
     to: { cannotReach: cannotReach(f.number.e164), smsOptedOut: f.smsOptedOut },
-    windowOpen: f.windowOpen, body: content.body, template: content.templateName !== null,
+    windowOpen: f.windowOpen,
+    body: content.body,
+    template: content.templateName !== null,
     attachment: attachment ? { kind: attachment.kind, mimeType: attachment.mimeType, size: attachment.size } : null,
-    caption: req.caption, connector: f.connector.name,
+    caption: req.caption,
+    connector: f.connector.name,
   });
   return refused ? refuse(refused.code, refused.message) : null;
 };
 
 /** In order: the first check with an answer decides the send. */
 export const SEND_CHECKS: readonly SendCheck[] = [
-  resend, leadVisible, phoneKnown, connectorConfigured, numberValid, templateAvailable, attachmentFound, attachmentOwned, channelRules,
+  resend,
+  leadVisible,
+  phoneKnown,
+  connectorConfigured,
+  numberValid,
+  templateAvailable,
+  attachmentFound,
+  attachmentOwned,
+  channelRules,
 ];
 
 /** The answer of the first check that has one; null: the send may be stored and delivered. */

@@ -14,10 +14,21 @@ import type { Publisher } from '../domain/publisher';
 import { canSeeLead } from '../domain/access';
 import { scrubNumber } from '../domain/views';
 import { countMessage } from '../reports/count-usage';
-import { checkSend, contentOf, numberFor, pickPhone, type SendContent, type SendFacts, type SendResult } from './send-checks';
+import {
+  checkSend,
+  contentOf,
+  numberFor,
+  pickPhone,
+  type SendContent,
+  type SendFacts,
+  type SendResult,
+} from './send-checks';
 
 /** Which connector carries each channel; null when the workspace has none configured. */
-export interface ConnectorSet { forChannel(channel: Channel): Connector | null; all(): Connector[] }
+export interface ConnectorSet {
+  forChannel(channel: Channel): Connector | null;
+  all(): Connector[];
+}
 
 export type { SendResult } from './send-checks';
 
@@ -60,7 +71,12 @@ async function attemptSend(connector: Connector, outbound: OutboundMessage): Pro
   try {
     return await connector.send(outbound);
   } catch (err) {
-    return { ok: false, retryable: true, code: ErrorCode.PROVIDER_ERROR, message: `The provider could not be reached (${(err as Error).message}).` };
+    return {
+      ok: false,
+      retryable: true,
+      code: ErrorCode.PROVIDER_ERROR,
+      message: `The provider could not be reached (${(err as Error).message}).`,
+    };
   }
 }
 
@@ -69,7 +85,12 @@ async function outboundOf(messageId: string, send: AcceptedSend): Promise<Outbou
   const { content, attachment, req } = send;
   const outbound: OutboundMessage = { messageId, to: send.e164, body: content.body, template: content.template };
   if (!attachment) return outbound;
-  outbound.media = { bytes: new Uint8Array(await readFile(attachment.path)), mimeType: attachment.mimeType, fileName: attachment.fileName, kind: attachment.kind };
+  outbound.media = {
+    bytes: new Uint8Array(await readFile(attachment.path)),
+    mimeType: attachment.mimeType,
+    fileName: attachment.fileName,
+    kind: attachment.kind,
+  };
   if (req.caption) outbound.caption = req.caption;
   return outbound;
 }
@@ -95,7 +116,17 @@ export class SendPipeline {
   private async readFacts(user: UserRecord, req: SendRequest): Promise<SendFacts> {
     const { store, now } = this.o;
     const none: SendFacts = {
-      user, req, earlier: null, lead: null, phone: null, connector: null, number: null, template: null, attachment: null, windowOpen: undefined, smsOptedOut: false,
+      user,
+      req,
+      earlier: null,
+      lead: null,
+      phone: null,
+      connector: null,
+      number: null,
+      template: null,
+      attachment: null,
+      windowOpen: undefined,
+      smsOptedOut: false,
     };
     const earlier = await store.messageByClientId(req.clientId);
     if (earlier) return { ...none, earlier };
@@ -106,10 +137,18 @@ export class SendPipeline {
     const number = phone && connector ? numberFor(req.channel, phone.e164) : null;
     const template = req.templateId ? await store.getTemplate(req.templateId) : null;
     const attachment = req.attachmentId ? await store.getAttachment(req.attachmentId) : null;
-    const windowOpen = req.channel === 'whatsapp'
-      ? isServiceWindowOpen(serviceWindowClosesAt((await store.getConversation(`${lead.id}:whatsapp`))?.lastInboundAt ?? null), now())
-      : undefined;
-    const smsOptedOut = req.channel === 'sms' && connector !== null && number?.ok === true && (await store.isOptedOut(connector.businessNumber, number.e164));
+    const windowOpen =
+      req.channel === 'whatsapp'
+        ? isServiceWindowOpen(
+            serviceWindowClosesAt((await store.getConversation(`${lead.id}:whatsapp`))?.lastInboundAt ?? null),
+            now(),
+          )
+        : undefined;
+    const smsOptedOut =
+      req.channel === 'sms' &&
+      connector !== null &&
+      number?.ok === true &&
+      (await store.isOptedOut(connector.businessNumber, number.e164));
     return { ...none, lead, phone, connector, number, template, attachment, windowOpen, smsOptedOut };
   }
 
@@ -117,9 +156,19 @@ export class SendPipeline {
   private async store(send: AcceptedSend): Promise<SendResult> {
     const { user, req, phone, connector, content, attachment } = send;
     const { message, duplicate } = await this.o.store.createOutbound({
-      clientId: req.clientId, leadId: req.leadId, channel: req.channel, body: content.body, phoneId: phone.id, templateId: req.templateId ?? null,
-      templateName: content.templateName, attachmentId: attachment?.id ?? null, caption: req.caption ?? null, authorUserId: user.id,
-      provider: connector.provider, connector: connector.name, at: this.o.now().toISOString(),
+      clientId: req.clientId,
+      leadId: req.leadId,
+      channel: req.channel,
+      body: content.body,
+      phoneId: phone.id,
+      templateId: req.templateId ?? null,
+      templateName: content.templateName,
+      attachmentId: attachment?.id ?? null,
+      caption: req.caption ?? null,
+      authorUserId: user.id,
+      provider: connector.provider,
+      connector: connector.name,
+      at: this.o.now().toISOString(),
     });
     if (duplicate) return { ok: true, messageId: message.id, duplicate: true };
     await this.o.publisher.messageWithConversation(message);
@@ -129,13 +178,22 @@ export class SendPipeline {
   }
 
   private track(p: Promise<void>) {
-    const tracked = p.catch((err: Error) => this.o.onError?.(`send failed in the background: ${err.message}`)).finally(() => this.inFlight.delete(tracked));
+    const tracked = p
+      .catch((err: Error) => this.o.onError?.(`send failed in the background: ${err.message}`))
+      .finally(() => this.inFlight.delete(tracked));
     this.inFlight.add(tracked);
   }
 
   /** Delivery: one provider call; the outcome stored and published, or retried after the backoff when
    * the provider says the error is retryable. */
-  private async deliver(connector: Connector, message: MessageRecord, outbound: OutboundMessage, e164: string, authorId: string, attempt: number): Promise<void> {
+  private async deliver(
+    connector: Connector,
+    message: MessageRecord,
+    outbound: OutboundMessage,
+    e164: string,
+    authorId: string,
+    attempt: number,
+  ): Promise<void> {
     if (this.closed) return;
     const outcome = await attemptSend(connector, outbound);
     if (this.closed) return;
@@ -147,20 +205,36 @@ export class SendPipeline {
   }
 
   /** The provider took it: its id and status stored, statuses that raced ahead of the response applied. */
-  private async delivered(connector: Connector, message: MessageRecord, providerMessageId: string, status: Extract<SendOutcome, { ok: true }>['status'], authorId: string) {
+  private async delivered(
+    connector: Connector,
+    message: MessageRecord,
+    providerMessageId: string,
+    status: Extract<SendOutcome, { ok: true }>['status'],
+    authorId: string,
+  ) {
     const { store, publisher, now } = this.o;
     await store.setProviderId(message.id, providerMessageId);
     let latest = (await store.applyStatus(message.id, status, now().toISOString(), null))?.message ?? message;
     for (const early of await store.takeEarlyStatuses(connector.provider, providerMessageId)) {
       latest = (await store.applyStatus(message.id, early.status, early.at, early.error))?.message ?? latest;
     }
-    await countMessage(store, { at: now(), provider: connector.provider, channel: message.channel, direction: 'outbound', userId: authorId });
+    await countMessage(store, {
+      at: now(),
+      provider: connector.provider,
+      channel: message.channel,
+      direction: 'outbound',
+      userId: authorId,
+    });
     await publisher.message(latest);
   }
 
   /** The provider refused for good: the rep reads its reason, never the lead's number. */
   private async failed(message: MessageRecord, outcome: Extract<SendOutcome, { ok: false }>, e164: string) {
-    const error: MessageError = { code: outcome.code || ErrorCode.PROVIDER_ERROR, message: scrubNumber(outcome.message, e164), providerCode: outcome.providerCode };
+    const error: MessageError = {
+      code: outcome.code || ErrorCode.PROVIDER_ERROR,
+      message: scrubNumber(outcome.message, e164),
+      providerCode: outcome.providerCode,
+    };
     const res = await this.o.store.applyStatus(message.id, 'failed', this.o.now().toISOString(), error);
     if (res) await this.o.publisher.message(res.message);
   }
@@ -176,7 +250,10 @@ export class SendPipeline {
   /** A wait close() can cut short. */
   private sleep(ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
-      const t = setTimeout(() => { this.timers.delete(t); resolve(); }, ms);
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        resolve();
+      }, ms);
       this.timers.set(t, resolve);
     });
   }
@@ -190,7 +267,11 @@ export class SendPipeline {
     const { store, publisher, now } = this.o;
     const stuck = await store.interruptedSends();
     for (const m of stuck) {
-      const res = await store.applyStatus(m.id, 'failed', now().toISOString(), { code: ErrorCode.PROVIDER_ERROR, message: 'The server stopped before the provider confirmed this message; it may not have been sent. Send it again if needed.' });
+      const res = await store.applyStatus(m.id, 'failed', now().toISOString(), {
+        code: ErrorCode.PROVIDER_ERROR,
+        message:
+          'The server stopped before the provider confirmed this message; it may not have been sent. Send it again if needed.',
+      });
       if (res?.changed) await publisher.message(res.message);
     }
     return stuck.length;
@@ -200,10 +281,18 @@ export class SendPipeline {
    * after this, so such a message stays pending and the next start marks it failed (failInterrupted). */
   async close(waitMs = 2000) {
     this.closed = true;
-    for (const [t, wake] of this.timers) { clearTimeout(t); wake(); }
+    for (const [t, wake] of this.timers) {
+      clearTimeout(t);
+      wake();
+    }
     this.timers.clear();
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise<void>((r) => { timer = setTimeout(r, waitMs); })]);
+    await Promise.race([
+      Promise.allSettled([...this.inFlight]),
+      new Promise<void>((r) => {
+        timer = setTimeout(r, waitMs);
+      }),
+    ]);
     clearTimeout(timer);
   }
 }

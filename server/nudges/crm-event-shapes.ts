@@ -9,10 +9,12 @@ import { LEAD_LIMITS, Timestamp } from '../../shared/domain';
 const Id = z.string().trim().min(1).max(200);
 
 /** A Converse user, by id or by sign-in email. */
-export const UserRef = z.object({
-  id: Id.optional(),
-  email: z.string().trim().toLowerCase().email().max(320).optional(),
-}).refine((u) => u.id !== undefined || u.email !== undefined, 'give the user\'s id or email');
+export const UserRef = z
+  .object({
+    id: Id.optional(),
+    email: z.string().trim().toLowerCase().email().max(320).optional(),
+  })
+  .refine((u) => u.id !== undefined || u.email !== undefined, "give the user's id or email");
 export type UserRef = z.infer<typeof UserRef>;
 
 const EventBase = {
@@ -26,19 +28,26 @@ export const LeadEvent = z.object({
   ...EventBase,
   /** 'assigned': the owner changed (by an admin, or round-robin when owner is omitted). */
   action: z.enum(['created', 'updated', 'assigned']),
-  lead: z.object({
-    id: Id,
-    firstName: z.string().trim().max(LEAD_LIMITS.nameChars).default(''),
-    lastName: z.string().trim().max(LEAD_LIMITS.nameChars).default(''),
-    email: z.string().trim().email().max(LEAD_LIMITS.emailChars).nullable().optional(),
-    phones: z.array(z.object({
-      number: z.string().trim().min(3).max(40),
-      label: z.string().trim().max(40).optional(),
-      primary: z.boolean().optional(),
-    })).max(LEAD_LIMITS.phones).optional(),
-    /** The new owner; omitted on 'assigned': the server assigns round-robin. */
-    owner: UserRef.nullable().optional(),
-  }).refine((l) => l.firstName !== '' || l.lastName !== '', 'a lead needs a first or last name'),
+  lead: z
+    .object({
+      id: Id,
+      firstName: z.string().trim().max(LEAD_LIMITS.nameChars).default(''),
+      lastName: z.string().trim().max(LEAD_LIMITS.nameChars).default(''),
+      email: z.string().trim().email().max(LEAD_LIMITS.emailChars).nullable().optional(),
+      phones: z
+        .array(
+          z.object({
+            number: z.string().trim().min(3).max(40),
+            label: z.string().trim().max(40).optional(),
+            primary: z.boolean().optional(),
+          }),
+        )
+        .max(LEAD_LIMITS.phones)
+        .optional(),
+      /** The new owner; omitted on 'assigned': the server assigns round-robin. */
+      owner: UserRef.nullable().optional(),
+    })
+    .refine((l) => l.firstName !== '' || l.lastName !== '', 'a lead needs a first or last name'),
   /** Who made the assignment, when a person did. */
   assignedBy: UserRef.optional(),
 });
@@ -56,7 +65,12 @@ const TaskFields = z.object({
 
 export const TaskEvent = z.discriminatedUnion('action', [
   z.object({ type: z.literal('task'), ...EventBase, action: z.enum(['created', 'updated']), task: TaskFields }),
-  z.object({ type: z.literal('task'), ...EventBase, action: z.enum(['completed', 'deleted']), task: z.object({ id: Id }) }),
+  z.object({
+    type: z.literal('task'),
+    ...EventBase,
+    action: z.enum(['completed', 'deleted']),
+    task: z.object({ id: Id }),
+  }),
 ]);
 export type TaskEvent = z.infer<typeof TaskEvent>;
 
@@ -79,11 +93,17 @@ export const CrmEvent = z.union([LeadEvent, TaskEvent, ActivityEvent]);
 export type CrmEvent = z.infer<typeof CrmEvent>;
 
 /** A batch: up to 100 events in `{events: [...]}` (a body without `events` is one event). */
-export const EventsBatch = z.object({ events: z.array(z.unknown()).min(1, 'send at least one event').max(100, 'send at most 100 events per request') });
+export const EventsBatch = z.object({
+  events: z.array(z.unknown()).min(1, 'send at least one event').max(100, 'send at most 100 events per request'),
+});
 
 /** Handlers throw this to refuse one event with a reason the sender can act on (unknown owner…). */
 export class EventRejected extends Error {
-  constructor(readonly code: string, message: string, readonly statusCode = 422) {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly statusCode = 422,
+  ) {
     super(message);
     this.name = 'EventRejected';
   }
@@ -112,10 +132,14 @@ export function parseCrmEvent(raw: unknown): { ok: true; event: CrmEvent } | { o
   const type = (raw as { type?: unknown } | null)?.type;
   const schema = type === 'lead' ? LeadEvent : type === 'task' ? TaskEvent : type === 'activity' ? ActivityEvent : null;
   if (!schema) {
-    const got = typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : type === undefined ? 'nothing' : typeof type;
+    const got =
+      typeof type === 'string' ? JSON.stringify(type.slice(0, 40)) : type === undefined ? 'nothing' : typeof type;
     return { ok: false, message: `type must be "lead", "task" or "activity", got ${got}` };
   }
   const parsed = schema.safeParse(raw);
   if (parsed.success) return { ok: true, event: parsed.data as CrmEvent };
-  return { ok: false, message: describeIssues(parsed.error.issues, `invalid ${String(type)} event`).replace(/\.$/, '') };
+  return {
+    ok: false,
+    message: describeIssues(parsed.error.issues, `invalid ${String(type)} event`).replace(/\.$/, ''),
+  };
 }

@@ -9,11 +9,21 @@ import { roundRobinOwner } from '../domain/round-robin';
 import { leadName, scrubDigits } from '../domain/views';
 import { WorkspaceError, type Workspace } from '../domain/workspace';
 import type { LeadRecord, NewLead, Store, UserRecord } from '../storage/store';
-import { EventRejected, type ActivityEvent, type EventsRouteDeps, type LeadEvent, type TaskEvent, type UserRef } from './crm-event-shapes';
+import {
+  EventRejected,
+  type ActivityEvent,
+  type EventsRouteDeps,
+  type LeadEvent,
+  type TaskEvent,
+  type UserRef,
+} from './crm-event-shapes';
 import { activityNudge } from './nudge-rules';
 
 export interface CrmEventDeps {
-  store: Store; workspace: Workspace; publisher: Publisher; now: () => Date;
+  store: Store;
+  workspace: Workspace;
+  publisher: Publisher;
+  now: () => Date;
   /** Fault injection (tests): called once an event is claimed; a throw stops there, as a crash would. */
   checkpoint?: (step: 'claimed') => void;
 }
@@ -28,25 +38,38 @@ export function crmEventHandlers(deps: CrmEventDeps): Pick<EventsRouteDeps, 'onL
   const { store, workspace, publisher, now } = deps;
 
   /** Handle each eventId once: a sender's retry of an event already handled changes nothing. */
-  const once = <E extends { eventId: string; type: string }>(handle: (e: E) => Promise<void>) => async (e: E) => {
-    const at = now();
-    const claim = await store.claimEventLease(e.eventId, e.type, at.toISOString(), new Date(at.getTime() + CRM_EVENT_LEASE_MS).toISOString());
-    if (claim === 'handled') return;
-    if (claim === 'busy') throw new EventRejected(ErrorCode.CONFLICT, 'This event is being handled for an earlier delivery; resend it in a few minutes', 409);
-    deps.checkpoint?.('claimed');
-    try {
-      await handle(e);
-      await store.completeEvent(e.eventId, now().toISOString());
-    } catch (err) {
-      await store.releaseEvent(e.eventId);
-      if (err instanceof WorkspaceError) throw new EventRejected(err.code, err.message);
-      throw err;
-    }
-  };
+  const once =
+    <E extends { eventId: string; type: string }>(handle: (e: E) => Promise<void>) =>
+    async (e: E) => {
+      const at = now();
+      const claim = await store.claimEventLease(
+        e.eventId,
+        e.type,
+        at.toISOString(),
+        new Date(at.getTime() + CRM_EVENT_LEASE_MS).toISOString(),
+      );
+      if (claim === 'handled') return;
+      if (claim === 'busy')
+        throw new EventRejected(
+          ErrorCode.CONFLICT,
+          'This event is being handled for an earlier delivery; resend it in a few minutes',
+          409,
+        );
+      deps.checkpoint?.('claimed');
+      try {
+        await handle(e);
+        await store.completeEvent(e.eventId, now().toISOString());
+      } catch (err) {
+        await store.releaseEvent(e.eventId);
+        if (err instanceof WorkspaceError) throw new EventRejected(err.code, err.message);
+        throw err;
+      }
+    };
 
   const user = async (ref: UserRef, role: string): Promise<UserRecord> => {
     const u = ref.id ? await store.getUser(ref.id) : await store.getUserByEmail(ref.email!);
-    if (!u || !u.active) throw new EventRejected(ErrorCode.NOT_FOUND, `The ${role} ${ref.email ?? ref.id} is not an active Converse user`);
+    if (!u || !u.active)
+      throw new EventRejected(ErrorCode.NOT_FOUND, `The ${role} ${ref.email ?? ref.id} is not an active Converse user`);
     return u;
   };
 
@@ -71,8 +94,12 @@ export function crmEventHandlers(deps: CrmEventDeps): Pick<EventsRouteDeps, 'onL
     else if (e.action === 'assigned') ownerId = await roundRobinOwner(store);
     if (!existing) {
       const fresh: NewLead = {
-        firstName: e.lead.firstName, lastName: e.lead.lastName, email: e.lead.email ?? null, ownerId: ownerId ?? null,
-        phones: phones ?? [], externalId: e.lead.id,
+        firstName: e.lead.firstName,
+        lastName: e.lead.lastName,
+        email: e.lead.email ?? null,
+        ownerId: ownerId ?? null,
+        phones: phones ?? [],
+        externalId: e.lead.id,
       };
       await workspace.createLead(fresh);
       return;
@@ -96,7 +123,13 @@ export function crmEventHandlers(deps: CrmEventDeps): Pick<EventsRouteDeps, 'onL
     const t = e.task as Extract<TaskEvent, { action: 'created' | 'updated' }>['task'];
     const owner = await user(t.owner, 'task owner');
     const leadId = t.leadId ? (await lead(t.leadId)).id : null;
-    const fields = { title: t.title, leadId, ownerId: owner.id, dueAt: new Date(t.dueAt).toISOString(), reminderMinutes: t.reminderMinutes };
+    const fields = {
+      title: t.title,
+      leadId,
+      ownerId: owner.id,
+      dueAt: new Date(t.dueAt).toISOString(),
+      reminderMinutes: t.reminderMinutes,
+    };
     if (existing) await workspace.updateTask(existing.id, fields);
     else await workspace.createTask({ ...fields, externalId: t.id });
   });
@@ -108,19 +141,31 @@ export function crmEventHandlers(deps: CrmEventDeps): Pick<EventsRouteDeps, 'onL
     // Activity text never carries numbers: some readers have phone numbers masked.
     const summary = scrubDigits(a.summary);
     await store.addActivity({
-      leadId: target.id, type: 'crm.activity', summary: scrubDigits(summary ? `${a.activityType}: ${summary}` : a.activityType),
-      at: new Date(a.at).toISOString(), messageId: null,
+      leadId: target.id,
+      type: 'crm.activity',
+      summary: scrubDigits(summary ? `${a.activityType}: ${summary}` : a.activityType),
+      at: new Date(a.at).toISOString(),
+      messageId: null,
     });
     const owner = target.ownerId ? await store.getUser(target.ownerId) : null;
     if (!owner || !owner.active) return;
     const draft = activityNudge({
-      leadId: target.id, leadName: leadName(target, owner), ownerId: owner.id,
-      activityType: scrubDigits(a.activityType), summary, postedById: postedBy?.id ?? null,
+      leadId: target.id,
+      leadName: leadName(target, owner),
+      ownerId: owner.id,
+      activityType: scrubDigits(a.activityType),
+      summary,
+      postedById: postedBy?.id ?? null,
     });
     if (draft) {
       await publisher.nudge(owner.id, {
-        kind: draft.kind, entityType: draft.entityType, leadId: draft.leadId, conversationId: draft.conversationId,
-        taskId: draft.taskId, title: draft.title, body: draft.body,
+        kind: draft.kind,
+        entityType: draft.entityType,
+        leadId: draft.leadId,
+        conversationId: draft.conversationId,
+        taskId: draft.taskId,
+        title: draft.title,
+        body: draft.body,
       });
     }
   });

@@ -47,7 +47,12 @@ export function inboundMessageNudge(input: {
   recipientId: string | null;
 }): NudgeDraft | null {
   if (!input.recipientId) return null;
-  const text = input.body.trim() !== '' ? preview(input.body) : input.attachmentName ? `📎 ${input.attachmentName}` : '(empty message)';
+  const text =
+    input.body.trim() !== ''
+      ? preview(input.body)
+      : input.attachmentName
+        ? `📎 ${input.attachmentName}`
+        : '(empty message)';
   return {
     kind: 'message',
     entityType: NUDGE_ENTITY.message,
@@ -61,7 +66,12 @@ export function inboundMessageNudge(input: {
 }
 
 /** A lead was assigned to a user, by an admin (assignedByName) or round-robin (null). */
-export function leadAssignedNudge(input: { leadId: string; leadName: string; ownerId: string; assignedByName: string | null }): NudgeDraft {
+export function leadAssignedNudge(input: {
+  leadId: string;
+  leadName: string;
+  ownerId: string;
+  assignedByName: string | null;
+}): NudgeDraft {
   return {
     kind: 'assignment',
     entityType: NUDGE_ENTITY.assignment,
@@ -70,12 +80,17 @@ export function leadAssignedNudge(input: { leadId: string; leadName: string; own
     conversationId: null,
     taskId: null,
     title: `New lead: ${input.leadName}`,
-    body: input.assignedByName ? `${input.assignedByName} assigned this lead to you.` : 'Assigned to you by round-robin.',
+    body: input.assignedByName
+      ? `${input.assignedByName} assigned this lead to you.`
+      : 'Assigned to you by round-robin.',
   };
 }
 
 /** A task reminder fell due. The due time is written in the workspace's time zone. */
-export function taskReminderNudge(reminder: TaskReminder, opts: { timeZone: string; leadName?: string | null }): NudgeDraft {
+export function taskReminderNudge(
+  reminder: TaskReminder,
+  opts: { timeZone: string; leadName?: string | null },
+): NudgeDraft {
   const due = DateTime.fromJSDate(reminder.dueAt, { zone: opts.timeZone }).toFormat('d LLL yyyy, HH:mm ZZZZ');
   return {
     kind: 'task',

@@ -8,7 +8,14 @@
 import type { ReminderInput, ReminderStore, TaskReminder } from '../storage/reminders';
 
 // The reminder rows and their SQL live in storage (it owns every statement); re-exported for the scheduler's callers.
-export { ReminderInput, SqliteReminderStore, TASK_REMINDERS_SQL, type FireOutcome, type ReminderStore, type TaskReminder } from '../storage/reminders';
+export {
+  ReminderInput,
+  SqliteReminderStore,
+  TASK_REMINDERS_SQL,
+  type FireOutcome,
+  type ReminderStore,
+  type TaskReminder,
+} from '../storage/reminders';
 
 /** Time and timers, injected so tests move the clock instead of waiting. */
 export interface SchedulerClock {
@@ -116,24 +123,41 @@ export function createReminderScheduler(opts: ReminderSchedulerOptions): Reminde
     for (const reminder of waiting) {
       const retryAt = backoffUntil.get(reminder.taskId);
       if (retryAt !== undefined && retryAt > now.getTime()) continue;
-      if (handled === batchSize) { more = true; break; }
+      if (handled === batchSize) {
+        more = true;
+        break;
+      }
       handled++;
       let result: unknown;
       try {
-        const outcome = opts.store.fireOnce(reminder.taskId, now, (r) => { result = opts.onFire(r); });
-        if (outcome !== 'fired') { backoffUntil.delete(reminder.taskId); continue; }
+        const outcome = opts.store.fireOnce(reminder.taskId, now, (r) => {
+          result = opts.onFire(r);
+        });
+        if (outcome !== 'fired') {
+          backoffUntil.delete(reminder.taskId);
+          continue;
+        }
       } catch (err) {
         failed(reminder, now, err);
         continue;
       }
       if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
-        inFlight.push(Promise.resolve(result).then(
-          () => { fired++; backoffUntil.delete(reminder.taskId); },
-          (err) => {
-            try { opts.store.release(reminder.taskId, now); } catch (releaseErr) { opts.onError?.(releaseErr, reminder); }
-            failed(reminder, now, err);
-          },
-        ));
+        inFlight.push(
+          Promise.resolve(result).then(
+            () => {
+              fired++;
+              backoffUntil.delete(reminder.taskId);
+            },
+            (err) => {
+              try {
+                opts.store.release(reminder.taskId, now);
+              } catch (releaseErr) {
+                opts.onError?.(releaseErr, reminder);
+              }
+              failed(reminder, now, err);
+            },
+          ),
+        );
       } else {
         fired++;
         backoffUntil.delete(reminder.taskId);

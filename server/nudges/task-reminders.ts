@@ -13,10 +13,18 @@ export function fireTaskReminder(deps: { store: Store; publisher: Publisher }) {
     // A deactivated or removed owner has no one to nudge; the reminder counts as handled.
     if (!owner || !owner.active) return;
     const lead = reminder.leadId ? await deps.store.getLead(reminder.leadId) : null;
-    const draft = taskReminderNudge(reminder, { timeZone: await deps.store.workspaceTimeZone(), leadName: lead ? leadName(lead, owner) : null });
+    const draft = taskReminderNudge(reminder, {
+      timeZone: await deps.store.workspaceTimeZone(),
+      leadName: lead ? leadName(lead, owner) : null,
+    });
     await deps.publisher.nudge(owner.id, {
-      kind: draft.kind, entityType: draft.entityType, leadId: draft.leadId, conversationId: draft.conversationId,
-      taskId: draft.taskId, title: draft.title, body: draft.body,
+      kind: draft.kind,
+      entityType: draft.entityType,
+      leadId: draft.leadId,
+      conversationId: draft.conversationId,
+      taskId: draft.taskId,
+      title: draft.title,
+      body: draft.body,
     });
   };
 }

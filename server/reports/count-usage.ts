@@ -23,7 +23,10 @@ export function usageRowsOf(m: CountedMessage, timeZone: string): Omit<UsageCoun
   return users.map((userId) => ({ month, userId, provider: m.provider, channel: m.channel, direction: m.direction }));
 }
 
-export async function countMessage(store: Pick<Store, 'workspaceTimeZone' | 'bumpUsage'>, m: CountedMessage): Promise<string> {
+export async function countMessage(
+  store: Pick<Store, 'workspaceTimeZone' | 'bumpUsage'>,
+  m: CountedMessage,
+): Promise<string> {
   const rows = usageRowsOf(m, await store.workspaceTimeZone());
   for (const row of rows) await store.bumpUsage(row);
   return rows[0].month;

@@ -8,24 +8,50 @@ import type { UsageCounterQuery, UsageCounterRow, UsageCounterSource } from './u
 
 export interface StoreUsageReads {
   /** Nudges per month and entity; userId null: everyone's. */
-  countNudges(months: string[], userId: string | null): Promise<Array<{ month: string; entityType: NudgeEntity; count: number }>>;
+  countNudges(
+    months: string[],
+    userId: string | null,
+  ): Promise<Array<{ month: string; entityType: NudgeEntity; count: number }>>;
   /** Message counters; userId null: the workspace-total rows. */
-  usage(months: string[], userId: string | null): Promise<Array<{ month: string; userId: string; provider: string; channel: Channel; direction: Direction; count: number }>>;
+  usage(
+    months: string[],
+    userId: string | null,
+  ): Promise<
+    Array<{ month: string; userId: string; provider: string; channel: Channel; direction: Direction; count: number }>
+  >;
 }
 
 export function usageSourceFromStore(store: StoreUsageReads): UsageCounterSource {
   return {
     async usageCounters(query: UsageCounterQuery): Promise<UsageCounterRow[]> {
       const months = [...query.months];
-      const [nudges, usage] = await Promise.all([store.countNudges(months, query.userId), store.usage(months, query.userId)]);
+      const [nudges, usage] = await Promise.all([
+        store.countNudges(months, query.userId),
+        store.usage(months, query.userId),
+      ]);
       // The store has already narrowed to the asked user (or the workspace total), so each
       // row belongs to exactly the scope that was asked for.
       const owner = query.userId;
       return [
-        ...nudges.map((n): UsageCounterRow => ({ month: n.month, kind: 'nudge', entity: n.entityType, userId: owner, count: n.count })),
-        ...usage.map((u): UsageCounterRow => (u.channel === 'sms'
-          ? { month: u.month, kind: 'sms', provider: u.provider as SmsProvider, direction: u.direction, userId: owner, count: u.count }
-          : { month: u.month, kind: 'whatsapp', direction: u.direction, userId: owner, count: u.count })),
+        ...nudges.map((n): UsageCounterRow => ({
+          month: n.month,
+          kind: 'nudge',
+          entity: n.entityType,
+          userId: owner,
+          count: n.count,
+        })),
+        ...usage.map((u): UsageCounterRow =>
+          u.channel === 'sms'
+            ? {
+                month: u.month,
+                kind: 'sms',
+                provider: u.provider as SmsProvider,
+                direction: u.direction,
+                userId: owner,
+                count: u.count,
+              }
+            : { month: u.month, kind: 'whatsapp', direction: u.direction, userId: owner, count: u.count },
+        ),
       ];
     },
   };

@@ -13,20 +13,25 @@ export const UsageCounterKind = z.enum(['nudge', 'sms', 'whatsapp']);
 export type UsageCounterKind = z.infer<typeof UsageCounterKind>;
 
 /** One counter: how many of one kind of thing happened in one month for one user. */
-export const UsageCounterRow = z.object({
-  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
-  kind: UsageCounterKind,
-  entity: NudgeEntity.optional(),
-  provider: SmsProvider.optional(),
-  direction: Direction.optional(),
-  /** The user the figure belongs to; null: nobody in particular (counts for the workspace only). */
-  userId: z.string().nullable(),
-  count: z.number().int().nonnegative(),
-}).superRefine((row, ctx) => {
-  if (row.kind === 'nudge' && !row.entity) ctx.addIssue({ code: 'custom', message: 'a nudge counter needs an entity' });
-  if (row.kind === 'sms' && (!row.provider || !row.direction)) ctx.addIssue({ code: 'custom', message: 'an SMS counter needs a provider and a direction' });
-  if (row.kind === 'whatsapp' && !row.direction) ctx.addIssue({ code: 'custom', message: 'a WhatsApp counter needs a direction' });
-});
+export const UsageCounterRow = z
+  .object({
+    month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/),
+    kind: UsageCounterKind,
+    entity: NudgeEntity.optional(),
+    provider: SmsProvider.optional(),
+    direction: Direction.optional(),
+    /** The user the figure belongs to; null: nobody in particular (counts for the workspace only). */
+    userId: z.string().nullable(),
+    count: z.number().int().nonnegative(),
+  })
+  .superRefine((row, ctx) => {
+    if (row.kind === 'nudge' && !row.entity)
+      ctx.addIssue({ code: 'custom', message: 'a nudge counter needs an entity' });
+    if (row.kind === 'sms' && (!row.provider || !row.direction))
+      ctx.addIssue({ code: 'custom', message: 'an SMS counter needs a provider and a direction' });
+    if (row.kind === 'whatsapp' && !row.direction)
+      ctx.addIssue({ code: 'custom', message: 'a WhatsApp counter needs a direction' });
+  });
 export type UsageCounterRow = z.infer<typeof UsageCounterRow>;
 
 /** Whose counters to read: one user's, or (userId null) the whole workspace's. */
@@ -101,9 +106,12 @@ export function parseUsageReportQuery(raw: unknown): UsageReportQuery {
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.join('.') || 'query';
-  const hint = field === 'month' ? 'month must look like YYYY-MM (for example 2026-03)'
-    : field === 'range' ? 'range must be "month" or "last12"'
-    : issue?.message ?? 'rejected';
+  const hint =
+    field === 'month'
+      ? 'month must look like YYYY-MM (for example 2026-03)'
+      : field === 'range'
+        ? 'range must be "month" or "last12"'
+        : (issue?.message ?? 'rejected');
   throw new UsageReportQueryError(`Invalid usage report query (${field}): ${hint}.`);
 }
 
@@ -116,7 +124,8 @@ export async function buildUsageReport(input: BuildUsageReportInput): Promise<Us
   const raw = await input.source.usageCounters({ months, userId });
   const rows = raw.map((r, i) => {
     const parsed = UsageCounterRow.safeParse(r);
-    if (!parsed.success) throw new Error(`Usage counter row ${i} is malformed: ${parsed.error.issues[0]?.message ?? 'rejected'}.`);
+    if (!parsed.success)
+      throw new Error(`Usage counter row ${i} is malformed: ${parsed.error.issues[0]?.message ?? 'rejected'}.`);
     return parsed.data;
   });
   // The source is asked for one user's rows, but the rule is enforced here too, so a source

@@ -67,8 +67,14 @@ export const TASK_REMINDERS_SQL = `
 `;
 
 interface ReminderRow {
-  task_id: string; user_id: string; lead_id: string | null; title: string;
-  due_at: number; reminder_minutes: number; fire_at: number; fired_at: number | null;
+  task_id: string;
+  user_id: string;
+  lead_id: string | null;
+  title: string;
+  due_at: number;
+  reminder_minutes: number;
+  fire_at: number;
+  fired_at: number | null;
 }
 
 const toReminder = (r: ReminderRow): TaskReminder => ({
@@ -97,7 +103,9 @@ export class SqliteReminderStore implements ReminderStore {
           fire_at = excluded.fire_at`),
       get: db.prepare(`SELECT * FROM task_reminders WHERE task_id = ?`),
       cancel: db.prepare(`DELETE FROM task_reminders WHERE task_id = ?`),
-      due: db.prepare(`SELECT * FROM task_reminders WHERE fired_at IS NULL AND fire_at <= ? ORDER BY fire_at, task_id LIMIT ?`),
+      due: db.prepare(
+        `SELECT * FROM task_reminders WHERE fired_at IS NULL AND fire_at <= ? ORDER BY fire_at, task_id LIMIT ?`,
+      ),
       next: db.prepare(`SELECT MIN(fire_at) AS next FROM task_reminders WHERE fired_at IS NULL`),
       claim: db.prepare(`UPDATE task_reminders SET fired_at = ? WHERE task_id = ? AND fired_at IS NULL`),
       release: db.prepare(`UPDATE task_reminders SET fired_at = NULL WHERE task_id = ? AND fired_at = ?`),
@@ -108,7 +116,9 @@ export class SqliteReminderStore implements ReminderStore {
     const parsed = ReminderInput.safeParse(input);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new RangeError(`Invalid task reminder (${issue?.path.join('.') || 'input'}): ${issue?.message ?? 'rejected'}.`);
+      throw new RangeError(
+        `Invalid task reminder (${issue?.path.join('.') || 'input'}): ${issue?.message ?? 'rejected'}.`,
+      );
     }
     const r = parsed.data;
     const dueAt = r.dueAt.getTime();
@@ -132,12 +142,14 @@ export class SqliteReminderStore implements ReminderStore {
   fireOnce(taskId: string, at: Date, fire: (r: TaskReminder) => void): FireOutcome {
     // IMMEDIATE takes the write lock before reading, so a second process on the same file
     // waits here and then sees fired_at already set.
-    return this.db.transaction((): FireOutcome => {
-      const claimed = this.stmt.claim.run(at.getTime(), taskId).changes === 1;
-      if (!claimed) return this.stmt.get.get(taskId) ? 'already-fired' : 'gone';
-      fire(toReminder(this.stmt.get.get(taskId) as ReminderRow));
-      return 'fired';
-    }).immediate();
+    return this.db
+      .transaction((): FireOutcome => {
+        const claimed = this.stmt.claim.run(at.getTime(), taskId).changes === 1;
+        if (!claimed) return this.stmt.get.get(taskId) ? 'already-fired' : 'gone';
+        fire(toReminder(this.stmt.get.get(taskId) as ReminderRow));
+        return 'fired';
+      })
+      .immediate();
   }
 
   release(taskId: string, at: Date): void {

@@ -3,7 +3,17 @@
 // work (one transaction) and is async, although the embedded SQLite implementation finishes
 // synchronously: atomicity lives inside each method, never across two calls.
 import type {
-  LeadView, Channel, Direction, MaskableLeadField, MessageError, MessageStatus, NudgeEntity, NudgeKind, Role, AttachmentKind, AttachmentBlockReason,
+  LeadView,
+  Channel,
+  Direction,
+  MaskableLeadField,
+  MessageError,
+  MessageStatus,
+  NudgeEntity,
+  NudgeKind,
+  Role,
+  AttachmentKind,
+  AttachmentBlockReason,
 } from '../../shared/domain';
 import type { StreamEvent, SequencedEvent } from '../../shared/stream-protocol';
 import type { ProviderName, SavedWebhook } from './saved-webhooks';
@@ -11,26 +21,53 @@ import type { ReminderStore } from './reminders';
 import type { LeadScope } from './lead-scope';
 
 export interface UserRecord {
-  id: string; email: string; name: string; role: Role; active: boolean;
-  passwordHash: string; permissionTemplateId: string | null;
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  passwordHash: string;
+  permissionTemplateId: string | null;
   /** Lead fields masked for this user (from the permission template). */
   maskedFields: MaskableLeadField[];
   createdAt: string;
 }
 
-export interface SessionRecord { id: string; userId: string; expiresAt: string; revokedAt: string | null }
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
 
-export interface PhoneRecord { id: string; leadId: string; e164: string; label: string | null; primary: boolean }
+export interface PhoneRecord {
+  id: string;
+  leadId: string;
+  e164: string;
+  label: string | null;
+  primary: boolean;
+}
 
 export interface LeadRecord {
-  id: string; firstName: string; lastName: string; email: string | null; ownerId: string | null; ownerName: string | null;
-  customFields: Record<string, string>; phones: PhoneRecord[]; createdAt: string; updatedAt: string;
+  id: string;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
+  customFields: Record<string, string>;
+  phones: PhoneRecord[];
+  createdAt: string;
+  updatedAt: string;
   /** The id another system (the CRM) gave this lead, when it came through POST /events. */
   externalId?: string | null;
 }
 
 export interface NewLead {
-  firstName: string; lastName: string; email?: string | null; ownerId: string | null;
+  firstName: string;
+  lastName: string;
+  email?: string | null;
+  ownerId: string | null;
   customFields?: Record<string, string>;
   externalId?: string | null;
   /** E.164 numbers; the first is primary unless one says otherwise. */
@@ -38,13 +75,24 @@ export interface NewLead {
 }
 
 export interface ConversationRecord {
-  id: string; leadId: string; channel: Channel; assigneeId: string | null;
-  lastMessageAt: string | null; lastMessagePreview: string | null; lastInboundAt: string | null;
+  id: string;
+  leadId: string;
+  channel: Channel;
+  assigneeId: string | null;
+  lastMessageAt: string | null;
+  lastMessagePreview: string | null;
+  lastInboundAt: string | null;
 }
 
 export interface AttachmentRecord {
-  id: string; fileName: string; mimeType: string; size: number; kind: AttachmentKind; path: string;
-  uploadedBy: string | null; createdAt: string;
+  id: string;
+  fileName: string;
+  mimeType: string;
+  size: number;
+  kind: AttachmentKind;
+  path: string;
+  uploadedBy: string | null;
+  createdAt: string;
   /** Why a file from a lead is kept but not offered (shared/attachment-policy.ts `leadFileVerdict`); absent or null: offered. */
   blocked?: AttachmentBlockReason | null;
   /** Set while an inbound file could not be downloaded from its provider (no file yet). */
@@ -69,7 +117,12 @@ export interface InboundArrival extends Omit<NewInbound, 'leadId' | 'phoneId'> {
 
 /** What storing an arrival found or did. `applied`: its outcome (activities, events, usage, nudges) is in. */
 export interface InboundReceipt {
-  message: MessageRecord; lead: LeadRecord; leadCreated: boolean; conversationStarted: boolean; duplicate: boolean; applied: boolean;
+  message: MessageRecord;
+  lead: LeadRecord;
+  leadCreated: boolean;
+  conversationStarted: boolean;
+  duplicate: boolean;
+  applied: boolean;
 }
 
 /** Everything an inbound message changes besides itself, committed together, once. */
@@ -83,35 +136,94 @@ export interface InboundOutcome {
 }
 
 export interface MessageRecord {
-  id: string; seq: number; clientId: string | null; conversationId: string; leadId: string; channel: Channel;
-  direction: Direction; body: string; phoneId: string | null; templateId: string | null; templateName: string | null;
-  attachment: AttachmentRecord | null; caption: string | null; status: MessageStatus; error: MessageError | null;
-  provider: ProviderName | null; providerMessageId: string | null; connector: string | null;
-  authorUserId: string | null; createdAt: string; updatedAt: string;
+  id: string;
+  seq: number;
+  clientId: string | null;
+  conversationId: string;
+  leadId: string;
+  channel: Channel;
+  direction: Direction;
+  body: string;
+  phoneId: string | null;
+  templateId: string | null;
+  templateName: string | null;
+  attachment: AttachmentRecord | null;
+  caption: string | null;
+  status: MessageStatus;
+  error: MessageError | null;
+  provider: ProviderName | null;
+  providerMessageId: string | null;
+  connector: string | null;
+  authorUserId: string | null;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface NewOutbound {
-  clientId: string; leadId: string; channel: Channel; body: string; phoneId: string; templateId: string | null;
-  templateName: string | null; attachmentId: string | null; caption: string | null; authorUserId: string;
-  provider: ProviderName; connector: string; at: string;
+  clientId: string;
+  leadId: string;
+  channel: Channel;
+  body: string;
+  phoneId: string;
+  templateId: string | null;
+  templateName: string | null;
+  attachmentId: string | null;
+  caption: string | null;
+  authorUserId: string;
+  provider: ProviderName;
+  connector: string;
+  at: string;
 }
 
 export interface NewInbound {
-  leadId: string; channel: Channel; body: string; phoneId: string; provider: ProviderName;
-  providerMessageId: string; attachmentId: string | null; caption: string | null; at: string;
+  leadId: string;
+  channel: Channel;
+  body: string;
+  phoneId: string;
+  provider: ProviderName;
+  providerMessageId: string;
+  attachmentId: string | null;
+  caption: string | null;
+  at: string;
 }
 
 export interface TemplateRecord {
-  id: string; channel: Channel; name: string; body: string; params: string[];
-  category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION' | null; language: string | null;
-  status: 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED' | null; availableInConverse: boolean; updatedAt: string;
+  id: string;
+  channel: Channel;
+  name: string;
+  body: string;
+  params: string[];
+  category: 'MARKETING' | 'UTILITY' | 'AUTHENTICATION' | null;
+  language: string | null;
+  status: 'APPROVED' | 'PENDING' | 'REJECTED' | 'PAUSED' | 'DISABLED' | null;
+  availableInConverse: boolean;
+  updatedAt: string;
 }
 
-export interface PermissionTemplateRecord { id: string; name: string; maskedFields: MaskableLeadField[] }
+export interface PermissionTemplateRecord {
+  id: string;
+  name: string;
+  maskedFields: MaskableLeadField[];
+}
 
-export interface TaskRecord { id: string; title: string; leadId: string | null; ownerId: string; dueAt: string; reminderMinutes: number; externalId?: string | null }
+export interface TaskRecord {
+  id: string;
+  title: string;
+  leadId: string | null;
+  ownerId: string;
+  dueAt: string;
+  reminderMinutes: number;
+  externalId?: string | null;
+}
 
-export interface ActivityRecord { id: string; leadId: string; type: string; summary: string; at: string; messageId: string | null }
+export interface ActivityRecord {
+  id: string;
+  leadId: string;
+  type: string;
+  summary: string;
+  at: string;
+  messageId: string | null;
+}
 
 /**
  * An Activity History entry: an activity row, a conversation's start (its first message) or a
@@ -122,19 +234,43 @@ export type HistoryEntry =
   | { kind: 'activity'; at: string; activity: ActivityRecord }
   | { kind: 'start'; at: string; conversationId: string; first: MessageRecord }
   | { kind: 'message'; at: string; message: MessageRecord };
-export interface HistoryCursor { at: string; kind: HistoryEntry['kind']; id: string }
-
-export interface NudgeRecord {
-  id: string; userId: string; kind: NudgeKind; entityType: NudgeEntity; leadId: string | null; conversationId: string | null;
-  taskId: string | null; title: string; body: string; createdAt: string;
+export interface HistoryCursor {
+  at: string;
+  kind: HistoryEntry['kind'];
+  id: string;
 }
 
-export interface UsageCounterRow { month: string; userId: string; provider: string; channel: Channel; direction: Direction; count: number }
+export interface NudgeRecord {
+  id: string;
+  userId: string;
+  kind: NudgeKind;
+  entityType: NudgeEntity;
+  leadId: string | null;
+  conversationId: string | null;
+  taskId: string | null;
+  title: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface UsageCounterRow {
+  month: string;
+  userId: string;
+  provider: string;
+  channel: Channel;
+  direction: Direction;
+  count: number;
+}
 
 /** An event appended to one user's log. */
-export interface AppendedEvent extends SequencedEvent { userId: string }
+export interface AppendedEvent extends SequencedEvent {
+  userId: string;
+}
 
-export interface StatusApplyResult { message: MessageRecord; changed: boolean }
+export interface StatusApplyResult {
+  message: MessageRecord;
+  changed: boolean;
+}
 
 export interface Store {
   close(): Promise<void>;
@@ -147,8 +283,23 @@ export interface Store {
   isEmpty(): Promise<boolean>;
 
   // users and sessions
-  createUser(u: { email: string; name: string; role: Role; passwordHash: string; permissionTemplateId?: string | null }): Promise<UserRecord>;
-  updateUser(id: string, patch: Partial<{ name: string; role: Role; active: boolean; passwordHash: string; permissionTemplateId: string | null }>): Promise<UserRecord | null>;
+  createUser(u: {
+    email: string;
+    name: string;
+    role: Role;
+    passwordHash: string;
+    permissionTemplateId?: string | null;
+  }): Promise<UserRecord>;
+  updateUser(
+    id: string,
+    patch: Partial<{
+      name: string;
+      role: Role;
+      active: boolean;
+      passwordHash: string;
+      permissionTemplateId: string | null;
+    }>,
+  ): Promise<UserRecord | null>;
   getUser(id: string): Promise<UserRecord | null>;
   getUserByEmail(email: string): Promise<UserRecord | null>;
   listUsers(): Promise<UserRecord[]>;
@@ -160,7 +311,10 @@ export interface Store {
 
   // permission templates
   createPermissionTemplate(name: string, maskedFields: MaskableLeadField[]): Promise<PermissionTemplateRecord>;
-  updatePermissionTemplate(id: string, patch: Partial<{ name: string; maskedFields: MaskableLeadField[] }>): Promise<PermissionTemplateRecord | null>;
+  updatePermissionTemplate(
+    id: string,
+    patch: Partial<{ name: string; maskedFields: MaskableLeadField[] }>,
+  ): Promise<PermissionTemplateRecord | null>;
   listPermissionTemplates(): Promise<PermissionTemplateRecord[]>;
 
   // leads
@@ -172,20 +326,34 @@ export interface Store {
   getPhone(id: string): Promise<PhoneRecord | null>;
   // Lead reads by visibility take a LeadScope (storage/lead-scope.ts); callers get it from server/domain/access.ts.
   /** Leads in scope whose first or last name matches every token (exact or prefix, normalised). */
-  searchLeads(q: { tokens: string[]; scope: LeadScope; fields: ('first' | 'last')[]; limit: number }): Promise<LeadRecord[]>;
+  searchLeads(q: {
+    tokens: string[];
+    scope: LeadScope;
+    fields: ('first' | 'last')[];
+    limit: number;
+  }): Promise<LeadRecord[]>;
   listLeads(q: { scope: LeadScope; limit: number; offset: number }): Promise<LeadRecord[]>;
   /** Whether the lead exists and is in scope. */
   leadInScope(scope: LeadScope, leadId: string): Promise<boolean>;
   /** Users who may see a lead (the rule read backwards): active admins, the owner, assignees of its conversations. */
   leadAudience(leadId: string): Promise<string[]>;
   /** Find or create the lead for an unknown number, unique on the number, in one transaction. */
-  findOrCreateLeadByPhone(e164: string, make: () => { lead: NewLead }, at: string): Promise<{ lead: LeadRecord; created: boolean }>;
+  findOrCreateLeadByPhone(
+    e164: string,
+    make: () => { lead: NewLead },
+    at: string,
+  ): Promise<{ lead: LeadRecord; created: boolean }>;
 
   // activity, tasks
   addActivity(a: Omit<ActivityRecord, 'id'>): Promise<ActivityRecord>;
   listActivity(leadId: string, limit: number): Promise<ActivityRecord[]>;
   /** One page of a lead's Activity History, newest first: activities, each conversation's start and its messages. */
-  activityHistory(leadId: string, conversationIds: string[], before: HistoryCursor | null, limit: number): Promise<HistoryEntry[]>;
+  activityHistory(
+    leadId: string,
+    conversationIds: string[],
+    before: HistoryCursor | null,
+    limit: number,
+  ): Promise<HistoryEntry[]>;
   /** A rep's Carter settings as saved (JSON), or null when never saved. */
   nudgeSettings(userId: string): Promise<unknown>;
   saveNudgeSettings(userId: string, settings: unknown, at: string): Promise<void>;
@@ -207,7 +375,12 @@ export interface Store {
    * 'handled' (done before), 'busy' (another delivery holds an unexpired claim). A claim whose
    * handling never finished (a crash) can be taken again once its lease has passed.
    */
-  claimEventLease(eventId: string, type: string, at: string, leaseUntil: string): Promise<'claimed' | 'handled' | 'busy'>;
+  claimEventLease(
+    eventId: string,
+    type: string,
+    at: string,
+    leaseUntil: string,
+  ): Promise<'claimed' | 'handled' | 'busy'>;
   /** Mark a claimed event handled. */
   completeEvent(eventId: string, at: string): Promise<void>;
   /** Forget a claim whose handling failed, so a resend is handled. */
@@ -240,11 +413,25 @@ export interface Store {
   /** Store the provider's id for our message and apply statuses that arrived before it. */
   setProviderId(messageId: string, providerMessageId: string): Promise<void>;
   /** Apply a status to our message by the rank rule, with history. */
-  applyStatus(messageId: string, status: MessageStatus, at: string, error: MessageError | null): Promise<StatusApplyResult | null>;
+  applyStatus(
+    messageId: string,
+    status: MessageStatus,
+    at: string,
+    error: MessageError | null,
+  ): Promise<StatusApplyResult | null>;
   /** Apply by provider id; when unknown, keep it for setProviderId. Null when kept. */
-  applyProviderStatus(provider: ProviderName, providerMessageId: string, status: MessageStatus, at: string, error: MessageError | null): Promise<StatusApplyResult | null>;
+  applyProviderStatus(
+    provider: ProviderName,
+    providerMessageId: string,
+    status: MessageStatus,
+    at: string,
+    error: MessageError | null,
+  ): Promise<StatusApplyResult | null>;
   /** Statuses kept for this provider id (drained). */
-  takeEarlyStatuses(provider: ProviderName, providerMessageId: string): Promise<{ status: MessageStatus; at: string; error: MessageError | null }[]>;
+  takeEarlyStatuses(
+    provider: ProviderName,
+    providerMessageId: string,
+  ): Promise<{ status: MessageStatus; at: string; error: MessageError | null }[]>;
 
   // templates
   upsertTemplate(t: Omit<TemplateRecord, 'id' | 'updatedAt'> & { id?: string }, at: string): Promise<TemplateRecord>;
@@ -256,11 +443,26 @@ export interface Store {
   createAttachment(a: Omit<AttachmentRecord, 'createdAt'>, at: string): Promise<AttachmentRecord>;
   getAttachment(id: string): Promise<AttachmentRecord | null>;
   /** An inbound attachment whose file could not be downloaded: kept with where to fetch it from. */
-  createUnfetchedAttachment(a: Omit<AttachmentRecord, 'createdAt' | 'path' | 'size' | 'unfetched'>, source: UnfetchedMedia['source'], nextFetchAt: string | null, at: string): Promise<AttachmentRecord>;
+  createUnfetchedAttachment(
+    a: Omit<AttachmentRecord, 'createdAt' | 'path' | 'size' | 'unfetched'>,
+    source: UnfetchedMedia['source'],
+    nextFetchAt: string | null,
+    at: string,
+  ): Promise<AttachmentRecord>;
   /** Another failed download: count it and set the next try (null: no more automatic tries). Returns the messages carrying it. */
   recordFetchFailure(id: string, nextFetchAt: string | null): Promise<MessageRecord[]>;
   /** The file arrived: the attachment becomes an ordinary one. Returns the messages carrying it. */
-  completeFetch(id: string, file: { fileName: string; mimeType: string; size: number; kind: AttachmentKind; path: string; blocked?: AttachmentBlockReason | null }): Promise<MessageRecord[]>;
+  completeFetch(
+    id: string,
+    file: {
+      fileName: string;
+      mimeType: string;
+      size: number;
+      kind: AttachmentKind;
+      path: string;
+      blocked?: AttachmentBlockReason | null;
+    },
+  ): Promise<MessageRecord[]>;
   /** Attachments still to fetch, soonest first (with a next try set). */
   unfetchedAttachments(): Promise<AttachmentRecord[]>;
   /** Whether the user may download this attachment (uploaded it, or it is on a message of a lead they see). */
@@ -279,7 +481,10 @@ export interface Store {
   // nudges and usage
   addNudge(n: Omit<NudgeRecord, 'id'>, month: string): Promise<NudgeRecord>;
   listNudges(userId: string, limit: number): Promise<NudgeRecord[]>;
-  countNudges(months: string[], userId: string | null): Promise<{ month: string; entityType: NudgeEntity; count: number }[]>;
+  countNudges(
+    months: string[],
+    userId: string | null,
+  ): Promise<{ month: string; entityType: NudgeEntity; count: number }[]>;
   bumpUsage(row: Omit<UsageCounterRow, 'count'>): Promise<void>;
   usage(months: string[], userId: string | null): Promise<UsageCounterRow[]>;
 
@@ -288,7 +493,12 @@ export interface Store {
   eventsAfter(userId: string, afterSeq: number, limit: number): Promise<SequencedEvent[]>;
   /** The same events as serialised SequencedEvent JSON, so a replay need not parse and re-serialise;
    * at most `maxChars` characters of JSON (one comma apiece counted), but always the first event. */
-  eventsAfterJson(userId: string, afterSeq: number, limit: number, maxChars?: number): Promise<{ seq: number; json: string }[]>;
+  eventsAfterJson(
+    userId: string,
+    afterSeq: number,
+    limit: number,
+    maxChars?: number,
+  ): Promise<{ seq: number; json: string }[]>;
   headSeq(userId: string): Promise<number>;
   /** Lead ids that lead.upserted events in this user's log carry. */
   leadIdsInLog(userId: string): Promise<string[]>;

@@ -5,10 +5,21 @@
 import { EVENTS_FRAME_TARGET_BYTES, MAX_EVENTS_PER_FRAME, MAX_SERVER_FRAME_BYTES } from '../../shared/stream-protocol';
 
 /** One SequencedEvent as JSON text. */
-export interface SerialisedEvent { seq: number; json: string }
+export interface SerialisedEvent {
+  seq: number;
+  json: string;
+}
 
-export interface EventFrameLimits { targetBytes: number; maxEvents: number; maxFrameBytes: number }
-const DEFAULT_LIMITS: EventFrameLimits = { targetBytes: EVENTS_FRAME_TARGET_BYTES, maxEvents: MAX_EVENTS_PER_FRAME, maxFrameBytes: MAX_SERVER_FRAME_BYTES };
+export interface EventFrameLimits {
+  targetBytes: number;
+  maxEvents: number;
+  maxFrameBytes: number;
+}
+const DEFAULT_LIMITS: EventFrameLimits = {
+  targetBytes: EVENTS_FRAME_TARGET_BYTES,
+  maxEvents: MAX_EVENTS_PER_FRAME,
+  maxFrameBytes: MAX_SERVER_FRAME_BYTES,
+};
 
 const OPEN = '{"type":"events","events":[';
 const CLOSE = ']}';
@@ -23,7 +34,10 @@ export interface PackedEvents {
   tooLarge: number[];
 }
 
-export function packEventFrames(events: readonly SerialisedEvent[], limits: Partial<EventFrameLimits> = {}): PackedEvents {
+export function packEventFrames(
+  events: readonly SerialisedEvent[],
+  limits: Partial<EventFrameLimits> = {},
+): PackedEvents {
   const { targetBytes, maxEvents, maxFrameBytes } = { ...DEFAULT_LIMITS, ...limits };
   const frames: string[] = [];
   const tooLarge: number[] = [];
@@ -36,7 +50,10 @@ export function packEventFrames(events: readonly SerialisedEvent[], limits: Part
   };
   for (const e of events) {
     const size = Buffer.byteLength(e.json);
-    if (ENVELOPE_BYTES + size > maxFrameBytes) { tooLarge.push(e.seq); continue; }
+    if (ENVELOPE_BYTES + size > maxFrameBytes) {
+      tooLarge.push(e.seq);
+      continue;
+    }
     const added = size + (parts.length > 0 ? 1 : 0);
     if (parts.length > 0 && (bytes + added > targetBytes || parts.length >= maxEvents)) flush();
     bytes += size + (parts.length > 0 ? 1 : 0);
@@ -51,6 +68,9 @@ const serialised = new WeakMap<object, SerialisedEvent>();
 /** A live event as the log appended it, serialised once however many of its user's devices it goes to. */
 export function serialiseEvent(e: { seq: number; at: string; event: unknown }): SerialisedEvent {
   let s = serialised.get(e);
-  if (!s) { s = { seq: e.seq, json: JSON.stringify({ seq: e.seq, at: e.at, event: e.event }) }; serialised.set(e, s); }
+  if (!s) {
+    s = { seq: e.seq, json: JSON.stringify({ seq: e.seq, at: e.at, event: e.event }) };
+    serialised.set(e, s);
+  }
   return s;
 }

@@ -5,7 +5,14 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import {
-  ClientFrame, CloseCode, EVENTS_FRAME_TARGET_BYTES, FrameErrorCode, HEARTBEAT_MS, MAX_CLIENT_FRAME_BYTES, MAX_EVENTS_PER_FRAME, STREAM_PATH,
+  ClientFrame,
+  CloseCode,
+  EVENTS_FRAME_TARGET_BYTES,
+  FrameErrorCode,
+  HEARTBEAT_MS,
+  MAX_CLIENT_FRAME_BYTES,
+  MAX_EVENTS_PER_FRAME,
+  STREAM_PATH,
   type ServerFrame,
 } from '../../shared/stream-protocol';
 import { ErrorCode } from '../../shared/error-codes';
@@ -40,7 +47,8 @@ const KNOWN_FRAME_TYPES = ['hello', 'ack', 'send', 'read', 'ping'];
 
 /** Why a JSON frame that is no ClientFrame was refused: an unknown type, or the first bad field. */
 function invalidFrameMessage(raw: unknown, issue: { path: PropertyKey[]; message: string } | undefined): string {
-  const type = raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : null;
+  const type =
+    raw && typeof raw === 'object' && 'type' in raw ? String((raw as { type: unknown }).type).slice(0, 40) : null;
   if (type && !KNOWN_FRAME_TYPES.includes(type)) return `Unknown frame type "${type}".`;
   const where = issue?.path.length ? ` at ${issue.path.map(String).join('.')}` : '';
   return `Invalid ${type ? `${type} ` : ''}frame${where}: ${issue?.message ?? 'rejected'}.`;
@@ -85,21 +93,38 @@ export class StreamGateway {
     }
   }
 
-  private handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, auth: Awaited<ReturnType<Sessions['authenticate']>>) {
+  private handleUpgrade(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    auth: Awaited<ReturnType<Sessions['authenticate']>>,
+  ) {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       // Completing the upgrade first lets the client read a documented close code.
-      if (!auth) { ws.close(CloseCode.UNAUTHORIZED, 'Sign in again: the token is missing, invalid or expired.'); return; }
-      if ('revoked' in auth) { ws.close(CloseCode.SESSION_REVOKED, 'This session was signed out.'); return; }
+      if (!auth) {
+        ws.close(CloseCode.UNAUTHORIZED, 'Sign in again: the token is missing, invalid or expired.');
+        return;
+      }
+      if ('revoked' in auth) {
+        ws.close(CloseCode.SESSION_REVOKED, 'This session was signed out.');
+        return;
+      }
       const conn = new StreamConnection(ws, auth.user, auth.session.id, this.o);
       this.conns.add(conn);
-      ws.on('close', () => { this.conns.delete(conn); conn.dispose(); });
+      ws.on('close', () => {
+        this.conns.delete(conn);
+        conn.dispose();
+      });
     });
   }
 
   /** Ping everyone; terminate those that did not answer the last ping; close revoked sessions. */
   private async beat() {
     for (const c of [...this.conns]) {
-      if (!c.alive) { c.terminate(); continue; }
+      if (!c.alive) {
+        c.terminate();
+        continue;
+      }
       c.alive = false;
       c.ping();
       // Sessions revoked by another process (the operator CLI) or expired are closed here.
@@ -107,7 +132,8 @@ export class StreamGateway {
         const [u, s] = await Promise.all([this.o.store.getUser(c.user.id), this.o.store.getSession(c.sessionId)]);
         if (!u || !u.active) c.close(CloseCode.SESSION_REVOKED, 'This account was deactivated.');
         else if (!s || s.revokedAt) c.close(CloseCode.SESSION_REVOKED, 'This session was signed out.');
-        else if (Date.parse(s.expiresAt) <= this.o.now().getTime()) c.close(CloseCode.UNAUTHORIZED, 'The session expired; sign in again.');
+        else if (Date.parse(s.expiresAt) <= this.o.now().getTime())
+          c.close(CloseCode.UNAUTHORIZED, 'The session expired; sign in again.');
       } catch {}
     }
   }
@@ -117,11 +143,17 @@ export class StreamGateway {
     for (const c of [...this.conns]) c.close(CloseCode.GOING_AWAY, 'The server is shutting down.');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
     // Sockets that do not finish the closing handshake are cut.
-    setTimeout(() => { for (const c of this.conns) c.terminate(); }, 1000).unref();
+    setTimeout(() => {
+      for (const c of this.conns) c.terminate();
+    }, 1000).unref();
   }
 
   /** Open connections that are not closing. */
-  get connectionCount(): number { let n = 0; for (const c of this.conns) if (!c.closing) n++; return n; }
+  get connectionCount(): number {
+    let n = 0;
+    for (const c of this.conns) if (!c.closing) n++;
+    return n;
+  }
 }
 
 class StreamConnection implements LiveConnection {
@@ -139,24 +171,49 @@ class StreamConnection implements LiveConnection {
   private closed = false;
   private work: Promise<void> = Promise.resolve();
 
-  constructor(private readonly ws: WebSocket, readonly user: UserRecord, readonly sessionId: string, private readonly o: GatewayOptions) {
+  constructor(
+    private readonly ws: WebSocket,
+    readonly user: UserRecord,
+    readonly sessionId: string,
+    private readonly o: GatewayOptions,
+  ) {
     this.userId = user.id;
-    this.helloTimer = setTimeout(() => this.close(CloseCode.HELLO_TIMEOUT, 'No hello received in time.'), o.helloTimeoutMs ?? 10_000);
-    ws.on('pong', () => { this.alive = true; });
-    ws.on('message', (data, isBinary) => { this.alive = true; this.onMessage(data, isBinary); });
-    ws.on('error', () => { /* a protocol error (oversize frame…) is followed by close; nothing to do here */ });
+    this.helloTimer = setTimeout(
+      () => this.close(CloseCode.HELLO_TIMEOUT, 'No hello received in time.'),
+      o.helloTimeoutMs ?? 10_000,
+    );
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('message', (data, isBinary) => {
+      this.alive = true;
+      this.onMessage(data, isBinary);
+    });
+    ws.on('error', () => {
+      /* a protocol error (oversize frame…) is followed by close; nothing to do here */
+    });
   }
 
-  get closing(): boolean { return this.closed; }
-  private get maxBuffered(): number { return this.o.maxBufferedBytes ?? 1024 * 1024; }
-  ping() { if (this.ws.readyState === WebSocket.OPEN) this.ws.ping(); }
-  terminate() { this.closed = true; this.ws.terminate(); }
+  get closing(): boolean {
+    return this.closed;
+  }
+  private get maxBuffered(): number {
+    return this.o.maxBufferedBytes ?? 1024 * 1024;
+  }
+  ping() {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.ping();
+  }
+  terminate() {
+    this.closed = true;
+    this.ws.terminate();
+  }
 
   close(code: number, reason: string) {
     if (this.closed) return;
     this.closed = true;
     this.o.hub.remove(this);
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(code, reason);
     // The close frame queues behind what is already buffered (at most the bound plus one frame);
     // a peer that does not read it and answer in time is cut.
     setTimeout(() => this.ws.terminate(), 10_000).unref();
@@ -168,17 +225,23 @@ class StreamConnection implements LiveConnection {
     this.o.hub.remove(this);
   }
 
-  private send(frame: ServerFrame) { this.sendRaw(JSON.stringify(frame)); }
-  private sendRaw(text: string) { if (!this.closed && this.ws.readyState === WebSocket.OPEN) this.ws.send(text); }
+  private send(frame: ServerFrame) {
+    this.sendRaw(JSON.stringify(frame));
+  }
+  private sendRaw(text: string) {
+    if (!this.closed && this.ws.readyState === WebSocket.OPEN) this.ws.send(text);
+  }
 
   private error(code: string, message: string) {
     this.send({ type: 'error', code, message });
-    if (++this.badFrames >= (this.o.maxBadFrames ?? 20)) this.close(CloseCode.PROTOCOL_ABUSE, 'Too many malformed frames.');
+    if (++this.badFrames >= (this.o.maxBadFrames ?? 20))
+      this.close(CloseCode.PROTOCOL_ABUSE, 'Too many malformed frames.');
   }
 
   private onMessage(data: RawData, isBinary: boolean) {
     if (this.closed) return;
-    if (isBinary) return this.error(FrameErrorCode.INVALID_FRAME, 'Frames are JSON text; binary frames are not accepted.');
+    if (isBinary)
+      return this.error(FrameErrorCode.INVALID_FRAME, 'Frames are JSON text; binary frames are not accepted.');
     let raw: unknown;
     try {
       raw = JSON.parse(data.toString());
@@ -186,24 +249,34 @@ class StreamConnection implements LiveConnection {
       return this.error(FrameErrorCode.MALFORMED_JSON, 'The frame is not valid JSON.');
     }
     const parsed = ClientFrame.safeParse(raw);
-    if (!parsed.success) return this.error(FrameErrorCode.INVALID_FRAME, invalidFrameMessage(raw, parsed.error.issues[0]));
+    if (!parsed.success)
+      return this.error(FrameErrorCode.INVALID_FRAME, invalidFrameMessage(raw, parsed.error.issues[0]));
     this.badFrames = 0;
     const frame = parsed.data;
     if (frame.type === 'ping') return this.send({ type: 'pong', t: frame.t });
-    if (frame.type !== 'hello' && this.deviceId === null) return this.error(FrameErrorCode.HELLO_REQUIRED, 'Say hello first.');
+    if (frame.type !== 'hello' && this.deviceId === null)
+      return this.error(FrameErrorCode.HELLO_REQUIRED, 'Say hello first.');
     // Frames of one connection are handled in order.
-    this.work = this.work.then(() => this.handle(frame)).catch((err: unknown) => {
-      this.o.log?.(`stream: a ${frame.type} frame of user ${this.userId} failed: ${(err as Error)?.message ?? String(err)}`);
-      this.send({ type: 'error', code: ErrorCode.INTERNAL, message: 'The server could not handle this frame.' });
-    });
+    this.work = this.work
+      .then(() => this.handle(frame))
+      .catch((err: unknown) => {
+        this.o.log?.(
+          `stream: a ${frame.type} frame of user ${this.userId} failed: ${(err as Error)?.message ?? String(err)}`,
+        );
+        this.send({ type: 'error', code: ErrorCode.INTERNAL, message: 'The server could not handle this frame.' });
+      });
   }
 
   private async handle(frame: ClientFrame) {
     const { store, now } = this.o;
     switch (frame.type) {
       case 'hello': {
-        if (this.deviceId !== null) return this.error(FrameErrorCode.INVALID_FRAME, 'hello was already said on this connection.');
-        if (this.helloTimer) { clearTimeout(this.helloTimer); this.helloTimer = null; }
+        if (this.deviceId !== null)
+          return this.error(FrameErrorCode.INVALID_FRAME, 'hello was already said on this connection.');
+        if (this.helloTimer) {
+          clearTimeout(this.helloTimer);
+          this.helloTimer = null;
+        }
         this.deviceId = frame.deviceId;
         const head = await store.headSeq(this.userId);
         // A client ahead of the server (another server's database) starts over from the beginning.
@@ -230,9 +303,17 @@ class StreamConnection implements LiveConnection {
           if (err instanceof NotVisibleError) return this.send({ type: 'error', code: err.code, message: err.message });
           throw err;
         }
-        const readUpTo = await store.setReadUpTo(frame.conversationId, this.userId, new Date(frame.readUpTo).toISOString());
+        const readUpTo = await store.setReadUpTo(
+          frame.conversationId,
+          this.userId,
+          new Date(frame.readUpTo).toISOString(),
+        );
         // Every device of this user learns it, through the user's own log.
-        await this.o.publisher.toUsers([this.userId], () => ({ type: 'conversation.read', conversationId: frame.conversationId, readUpTo }));
+        await this.o.publisher.toUsers([this.userId], () => ({
+          type: 'conversation.read',
+          conversationId: frame.conversationId,
+          readUpTo,
+        }));
         return;
       }
       case 'ping': // answered in onMessage, before the hello check
@@ -244,13 +325,24 @@ class StreamConnection implements LiveConnection {
   /** Live events: pushed straight away when this connection is caught up, else read from the log. */
   offer(events: AppendedEvent[]) {
     if (this.closed || this.deviceId === null) return;
-    if (this.replaying) { this.missedWhileReplaying = true; return; } // the replay loop reads them from the log
+    if (this.replaying) {
+      this.missedWhileReplaying = true;
+      return;
+    } // the replay loop reads them from the log
     const fresh = events.filter((e) => e.seq > this.sentUpTo);
     if (fresh.length === 0) return;
-    if (fresh[0].seq !== this.sentUpTo + 1) { this.replaying = true; void this.replay(); return; }
+    if (fresh[0].seq !== this.sentUpTo + 1) {
+      this.replaying = true;
+      void this.replay();
+      return;
+    }
     // Over the bound: stop pushing and let the replay loop wait for the socket to drain (it
     // closes SLOW_CONSUMER if it does not). The events wait in the log, not in memory.
-    if (this.ws.bufferedAmount > this.maxBuffered) { this.replaying = true; void this.replay(); return; }
+    if (this.ws.bufferedAmount > this.maxBuffered) {
+      this.replaying = true;
+      void this.replay();
+      return;
+    }
     this.sendEvents(fresh.map(serialiseEvent));
   }
 
@@ -258,7 +350,10 @@ class StreamConnection implements LiveConnection {
   private sendEvents(events: SerialisedEvent[]) {
     const { frames, tooLarge } = packEventFrames(events);
     for (const frame of frames) this.sendRaw(frame);
-    for (const seq of tooLarge) this.o.log?.(`stream: event ${seq} of user ${this.userId} is larger than any frame a desktop accepts; it was left out`);
+    for (const seq of tooLarge)
+      this.o.log?.(
+        `stream: event ${seq} of user ${this.userId} is larger than any frame a desktop accepts; it was left out`,
+      );
     this.sentUpTo = events[events.length - 1].seq;
   }
 
@@ -270,12 +365,23 @@ class StreamConnection implements LiveConnection {
         if (this.closed) return;
         if (this.ws.bufferedAmount > highWater) {
           const drained = await this.waitForDrain(highWater, this.o.slowConsumerMs ?? 15_000);
-          if (!drained) { this.close(CloseCode.SLOW_CONSUMER, 'The connection could not keep up with the replay; reconnect and resume.'); return; }
+          if (!drained) {
+            this.close(
+              CloseCode.SLOW_CONSUMER,
+              'The connection could not keep up with the replay; reconnect and resume.',
+            );
+            return;
+          }
           continue;
         }
         this.missedWhileReplaying = false;
         // A frame's worth of characters (1–3 bytes each): the packer splits it by bytes if need be.
-        const rows = await this.o.store.eventsAfterJson(this.userId, this.sentUpTo, MAX_EVENTS_PER_FRAME, EVENTS_FRAME_TARGET_BYTES);
+        const rows = await this.o.store.eventsAfterJson(
+          this.userId,
+          this.sentUpTo,
+          MAX_EVENTS_PER_FRAME,
+          EVENTS_FRAME_TARGET_BYTES,
+        );
         if (rows.length === 0) {
           if (this.missedWhileReplaying) continue;
           this.replaying = false;
@@ -285,7 +391,9 @@ class StreamConnection implements LiveConnection {
         this.sendEvents(rows);
       }
     } catch (err) {
-      this.o.log?.(`stream: reading the event log of user ${this.userId} failed: ${(err as Error)?.message ?? String(err)}`);
+      this.o.log?.(
+        `stream: reading the event log of user ${this.userId} failed: ${(err as Error)?.message ?? String(err)}`,
+      );
       this.close(CloseCode.GOING_AWAY, 'The server could not read the event log; reconnect.');
     }
   }

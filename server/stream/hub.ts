@@ -15,7 +15,10 @@ export class Hub {
 
   add(c: LiveConnection) {
     let set = this.byUser.get(c.userId);
-    if (!set) { set = new Set(); this.byUser.set(c.userId, set); }
+    if (!set) {
+      set = new Set();
+      this.byUser.set(c.userId, set);
+    }
     set.add(c);
   }
 
@@ -39,9 +42,16 @@ export class Hub {
   }
 
   closeSessions(sessionIds: Set<string>, code: number, reason: string) {
-    for (const set of this.byUser.values()) for (const c of [...set]) if (sessionIds.has(c.sessionId)) c.close(code, reason);
+    for (const set of this.byUser.values())
+      for (const c of [...set]) if (sessionIds.has(c.sessionId)) c.close(code, reason);
   }
 
-  all(): LiveConnection[] { return [...this.byUser.values()].flatMap((s) => [...s]); }
-  get size(): number { let n = 0; for (const s of this.byUser.values()) n += s.size; return n; }
+  all(): LiveConnection[] {
+    return [...this.byUser.values()].flatMap((s) => [...s]);
+  }
+  get size(): number {
+    let n = 0;
+    for (const s of this.byUser.values()) n += s.size;
+    return n;
+  }
 }

@@ -15,7 +15,12 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '../..');
 const standIn = path.join(__dirname, 'electron-stand-in');
 
-export interface Recorded { name: string; detail: any; ready: boolean; at: number }
+export interface Recorded {
+  name: string;
+  detail: any;
+  ready: boolean;
+  at: number;
+}
 
 export function layOutApp(opts: { withNativeBuild: boolean }): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'converse-boot-'));
@@ -31,14 +36,32 @@ export function layOutApp(opts: { withNativeBuild: boolean }): string {
   }
   cpSync(standIn, path.join(modules, 'electron'), { recursive: true });
   const sqlite = path.join(root, 'node_modules', 'better-sqlite3');
-  cpSync(sqlite, path.join(modules, 'better-sqlite3'), { recursive: true, filter: (src) => !path.relative(sqlite, src).split(path.sep).some((p) => p === 'build' || p === 'src' || p === 'deps') });
+  cpSync(sqlite, path.join(modules, 'better-sqlite3'), {
+    recursive: true,
+    filter: (src) =>
+      !path
+        .relative(sqlite, src)
+        .split(path.sep)
+        .some((p) => p === 'build' || p === 'src' || p === 'deps'),
+  });
   if (opts.withNativeBuild) {
     const native = path.join(app, 'native', 'electron');
     mkdirSync(native, { recursive: true });
-    copyFileSync(path.join(sqlite, 'build', 'Release', 'better_sqlite3.node'), path.join(native, 'better_sqlite3.node'));
-    writeFileSync(path.join(native, 'build-info.json'), JSON.stringify({
-      module: 'better-sqlite3', electron: '41.7.1', abi: process.versions.modules, platform: process.platform, arch: process.arch, source: 'boot-test',
-    }));
+    copyFileSync(
+      path.join(sqlite, 'build', 'Release', 'better_sqlite3.node'),
+      path.join(native, 'better_sqlite3.node'),
+    );
+    writeFileSync(
+      path.join(native, 'build-info.json'),
+      JSON.stringify({
+        module: 'better-sqlite3',
+        electron: '41.7.1',
+        abi: process.versions.modules,
+        platform: process.platform,
+        arch: process.arch,
+        source: 'boot-test',
+      }),
+    );
   }
   return dir;
 }
@@ -52,7 +75,11 @@ export class BootedApp {
   private readonly waiters = new Set<() => void>();
 
   /** `args`: the app's command line after its path, as `electron . <args>` passes them. */
-  constructor(readonly dir: string, env: Record<string, string>, args: string[] = []) {
+  constructor(
+    readonly dir: string,
+    env: Record<string, string>,
+    args: string[] = [],
+  ) {
     const app = path.join(dir, 'app');
     this.child = fork(path.join(app, 'dist', 'main', 'electron-main.js'), args, {
       cwd: app,
@@ -70,39 +97,63 @@ export class BootedApp {
       serialization: 'advanced',
     });
     let output = '';
-    this.child.stdout?.on('data', (d) => { output += d; });
-    this.child.stderr?.on('data', (d) => { output += d; });
+    this.child.stdout?.on('data', (d) => {
+      output += d;
+    });
+    this.child.stderr?.on('data', (d) => {
+      output += d;
+    });
     this.child.on('message', (m: any) => {
-      if (m?.t === 'rec') { this.records.push(m.entry); for (const w of [...this.waiters]) w(); }
-      else if (m?.t === 'reply') {
+      if (m?.t === 'rec') {
+        this.records.push(m.entry);
+        for (const w of [...this.waiters]) w();
+      } else if (m?.t === 'reply') {
         const r = this.replies.get(m.id);
         this.replies.delete(m.id);
-        if (m.ok) r?.resolve(m.value); else r?.reject(new Error(m.error));
+        if (m.ok) r?.resolve(m.value);
+        else r?.reject(new Error(m.error));
       }
     });
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => {
-      if (code !== 0 && process.env.BOOT_DEBUG) console.error(output);
-      for (const r of this.replies.values()) r.reject(new Error(`the app exited (code ${code})`));
-      for (const w of [...this.waiters]) w();
-      resolve(code);
-    }));
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code) => {
+        if (code !== 0 && process.env.BOOT_DEBUG) console.error(output);
+        for (const r of this.replies.values()) r.reject(new Error(`the app exited (code ${code})`));
+        for (const w of [...this.waiters]) w();
+        resolve(code);
+      }),
+    );
     this.output = () => output;
   }
 
   readonly output: () => string;
 
-  named(name: string): Recorded[] { return this.records.filter((r) => r.name === name); }
+  named(name: string): Recorded[] {
+    return this.records.filter((r) => r.name === name);
+  }
 
   /** Resolves when a record satisfying `match` has arrived (or rejects after `ms`). */
   waitFor(match: (r: Recorded) => boolean, ms = 20_000, what = 'a record'): Promise<Recorded> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const found = this.records.find(match);
-        if (found) { done(); resolve(found); }
-        else if (this.child.exitCode !== null) { done(); reject(new Error(`the app exited (code ${this.child.exitCode}) before ${what}\n${this.output().slice(-3000)}`)); }
+        if (found) {
+          done();
+          resolve(found);
+        } else if (this.child.exitCode !== null) {
+          done();
+          reject(
+            new Error(`the app exited (code ${this.child.exitCode}) before ${what}\n${this.output().slice(-3000)}`),
+          );
+        }
       };
-      const timer = setTimeout(() => { done(); reject(new Error(`timed out waiting for ${what}\n${this.output().slice(-3000)}`)); }, ms);
-      const done = () => { clearTimeout(timer); this.waiters.delete(check); };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timed out waiting for ${what}\n${this.output().slice(-3000)}`));
+      }, ms);
+      const done = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
       this.waiters.add(check);
       check();
     });
@@ -124,7 +175,11 @@ export class BootedApp {
       if (value !== undefined && value !== null) return value;
       if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
       await new Promise<void>((resolve) => {
-        const done = () => { clearTimeout(timer); this.waiters.delete(done); resolve(); };
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
         const timer = setTimeout(done, 100);
         this.waiters.add(done);
       });
@@ -138,7 +193,12 @@ export class BootedApp {
     return answer.result;
   }
 
-  kill(): void { if (this.child.exitCode === null) this.child.kill('SIGKILL'); }
+  kill(): void {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+  }
 
-  cleanup(): void { this.kill(); rmSync(this.dir, { recursive: true, force: true }); }
+  cleanup(): void {
+    this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
 }

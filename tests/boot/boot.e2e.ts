@@ -34,14 +34,26 @@ describe('the built Electron main bundle, booted with the electron stand-in', ()
     await app.waitFor((r) => r.name === 'globalShortcut.register', 30_000, 'the shortcut');
     serverUrl = (await app.invoke('session.get', {})).serverUrl;
   });
-  afterAll(() => { app?.cleanup(); taken?.server.close(); });
+  afterAll(() => {
+    app?.cleanup();
+    taken?.server.close();
+  });
 
   it('turns the sandbox on, takes the single-instance lock and registers app:// before ready', () => {
     const beforeReady = app.records.filter((r) => !r.ready).map((r) => r.name);
-    expect(beforeReady).toEqual(expect.arrayContaining(['app.enableSandbox', 'protocol.registerSchemesAsPrivileged', 'app.requestSingleInstanceLock']));
+    expect(beforeReady).toEqual(
+      expect.arrayContaining([
+        'app.enableSandbox',
+        'protocol.registerSchemesAsPrivileged',
+        'app.requestSingleInstanceLock',
+      ]),
+    );
     expect(app.records.filter((r) => r.name.startsWith('misuse:'))).toEqual([]);
     if (process.platform === 'linux') {
-      expect(app.records.find((r) => r.name === 'app.commandLine.appendSwitch')).toMatchObject({ ready: false, detail: { name: 'enable-features', value: 'GlobalShortcutsPortal' } });
+      expect(app.records.find((r) => r.name === 'app.commandLine.appendSwitch')).toMatchObject({
+        ready: false,
+        detail: { name: 'enable-features', value: 'GlobalShortcutsPortal' },
+      });
     }
   });
 
@@ -63,13 +75,23 @@ describe('the built Electron main bundle, booted with the electron stand-in', ()
     expect(health).toMatchObject({ ok: true, service: 'converse' });
     // Its log goes to a file beside the desktop's: a packaged app has no terminal.
     const serverLog = path.join(app.dir, 'userData', 'logs', 'embedded-server.log');
-    await app.eventually(async () => (readFileSync(serverLog, 'utf8').includes('/api/v1/health') ? true : null), 'the health request in the server log');
+    await app.eventually(
+      async () => (readFileSync(serverLog, 'utf8').includes('/api/v1/health') ? true : null),
+      'the health request in the server log',
+    );
   });
 
   it('creates one sandboxed, isolated window on the app:// scheme with the CSP', () => {
     const created = app.named('BrowserWindow.new');
     expect(created).toHaveLength(1);
-    expect(created[0].detail.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false, spellcheck: true });
+    expect(created[0].detail.webPreferences).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+      spellcheck: true,
+    });
     expect(created[0].detail.preloadExists).toBe(true);
     expect(app.named('BrowserWindow.loadURL')[0].detail.url).toBe('app://converse/index.html');
     expect(app.named('webContents.did-finish-load')[0].detail.csp).toContain("script-src 'self'");
@@ -93,21 +115,36 @@ describe('the built Electron main bundle, booted with the electron stand-in', ()
   });
 
   it('raises an Electron Notification for an inbound message, and its click opens that conversation', async () => {
-    const session = await app.invoke('session.signIn', { serverUrl, email: 'rita@converse.demo', password: 'converse-demo' });
+    const session = await app.invoke('session.signIn', {
+      serverUrl,
+      email: 'rita@converse.demo',
+      password: 'converse-demo',
+    });
     expect(session).toMatchObject({ signedIn: true });
     // The lead list arrives with the first sync after sign-in.
-    const maria = await app.eventually(async () => (await app.invoke('leads.search', { query: 'Maria' }))[0], 'Maria in the synced leads');
+    const maria = await app.eventually(
+      async () => (await app.invoke('leads.search', { query: 'Maria' }))[0],
+      'Maria in the synced leads',
+    );
     // The lead writes while the window is hidden: the rep must be nudged.
     await app.command('pressShortcut', { accelerator: ACCELERATOR });
     expect((await app.command('window')).visible).toBe(false);
-    const signIn = await fetch(`${serverUrl}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'rita@converse.demo', password: 'converse-demo' }) }).then((r) => r.json());
+    const signIn = await fetch(`${serverUrl}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'rita@converse.demo', password: 'converse-demo' }),
+    }).then((r) => r.json());
     const inbound = await fetch(`${serverUrl}/api/v1/sandbox/inbound`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${signIn.token}` },
       body: JSON.stringify({ leadId: maria.id, channel: 'sms', body: 'Is the 3-bedroom still available?' }),
     });
     expect(inbound.status).toBeLessThan(300);
-    const shown: Recorded = await app.waitFor((r) => r.name === 'Notification.show' && /3-bedroom/.test(r.detail.body), 20_000, 'the nudge');
+    const shown: Recorded = await app.waitFor(
+      (r) => r.name === 'Notification.show' && /3-bedroom/.test(r.detail.body),
+      20_000,
+      'the nudge',
+    );
     expect(shown.detail.title).toContain('Maria');
     expect(shown.detail.iconExists).toBe(true);
     const sentBefore = (await app.command('sent', { channel: 'converse:event:navigate' })).length;
@@ -129,14 +166,37 @@ describe('the built Electron main bundle, booted with the electron stand-in', ()
   it('reloads the page when its renderer crashes', async () => {
     const loadsBefore = (await app.command('window')).loads;
     await app.command('crashRenderer', { reason: 'crashed' });
-    await app.waitFor((r) => r.name === 'webContents.did-finish-load' && app.named('webContents.did-finish-load').length > loadsBefore, 10_000, 'the reload');
+    await app.waitFor(
+      (r) => r.name === 'webContents.did-finish-load' && app.named('webContents.did-finish-load').length > loadsBefore,
+      10_000,
+      'the reload',
+    );
     expect((await app.command('window')).loads).toBe(loadsBefore + 1);
   });
 
   it('offers spelling suggestions and edit actions on right-click', async () => {
-    await app.command('contextMenu', { params: { misspelledWord: 'availble', dictionarySuggestions: ['available', 'availably'], isEditable: true, selectionText: '', linkURL: '', editFlags: { canCut: false, canCopy: false, canPaste: true, canSelectAll: true } } });
+    await app.command('contextMenu', {
+      params: {
+        misspelledWord: 'availble',
+        dictionarySuggestions: ['available', 'availably'],
+        isEditable: true,
+        selectionText: '',
+        linkURL: '',
+        editFlags: { canCut: false, canCopy: false, canPaste: true, canSelectAll: true },
+      },
+    });
     const popup = app.named('Menu.popup').at(-1)!;
-    expect(popup.detail.labels).toEqual(['available', 'availably', 'Add to dictionary', 'separator', 'Cut', 'Copy', 'Paste', 'separator', 'Select all']);
+    expect(popup.detail.labels).toEqual([
+      'available',
+      'availably',
+      'Add to dictionary',
+      'separator',
+      'Cut',
+      'Copy',
+      'Paste',
+      'separator',
+      'Select all',
+    ]);
   });
 
   it('hides to the tray when the window is closed, and shows the unread count there', async () => {
@@ -203,7 +263,9 @@ describe('a start that cannot succeed', () => {
       // …and logged, in the file the dialog names.
       const logFile = path.join(app.dir, 'userData', 'logs', 'converse.log');
       expect(box[0].detail.content).toContain(`Details are in ${logFile}.`);
-      expect(readFileSync(logFile, 'utf8')).toMatch(/"level":"error","msg":"\[shell\] start-up failed: NativeBindingError/);
+      expect(readFileSync(logFile, 'utf8')).toMatch(
+        /"level":"error","msg":"\[shell\] start-up failed: NativeBindingError/,
+      );
       expect(app.named('BrowserWindow.new')).toEqual([]);
     } finally {
       app.cleanup();

@@ -3,7 +3,10 @@
 // the native modules it loads.
 import { EventEmitter } from 'node:events';
 
-Object.defineProperty(process.versions, 'electron', { value: process.env.STAND_IN_ELECTRON_VERSION ?? '41.7.1', enumerable: true });
+Object.defineProperty(process.versions, 'electron', {
+  value: process.env.STAND_IN_ELECTRON_VERSION ?? '41.7.1',
+  enumerable: true,
+});
 process.type = 'utility';
 const parentPort = new EventEmitter();
 parentPort.postMessage = (message) => process.send?.(message);
@@ -11,6 +14,9 @@ process.on('message', (data) => parentPort.emit('message', { data, ports: [] }))
 process.parentPort = parentPort;
 const dlopen = process.dlopen;
 process.dlopen = function recordedDlopen(module, filename, ...rest) {
-  process.send?.({ t: 'rec', entry: { name: 'process.dlopen', detail: { filename, process: 'utility' }, ready: true, at: Date.now() } });
+  process.send?.({
+    t: 'rec',
+    entry: { name: 'process.dlopen', detail: { filename, process: 'utility' }, ready: true, at: Date.now() },
+  });
   return dlopen.call(this, module, filename, ...rest);
 };

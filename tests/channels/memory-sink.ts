@@ -2,12 +2,28 @@
 // messages on (provider, provider id), fetches their media, and applies statuses with the shared
 // rank rule — including statuses that arrive before the send's response stored the provider id.
 import { randomUUID } from 'node:crypto';
-import type { ChannelSink, InboundMessage, ProviderName, SavedWebhook, StatusUpdate } from '../../server/channels/connector';
+import type {
+  ChannelSink,
+  InboundMessage,
+  ProviderName,
+  SavedWebhook,
+  StatusUpdate,
+} from '../../server/channels/connector';
 import { applyStatus } from '../../shared/message-status';
 import type { MessageStatus, MessageError } from '../../shared/domain';
 
-export interface StoredInbound { id: string; msg: InboundMessage; media: { bytes: Uint8Array; mimeType: string; caption: string | null; fileName: string | null } | null }
-export interface StoredOutbound { provider: ProviderName; providerMessageId: string; status: MessageStatus; error: MessageError | null; history: MessageStatus[] }
+export interface StoredInbound {
+  id: string;
+  msg: InboundMessage;
+  media: { bytes: Uint8Array; mimeType: string; caption: string | null; fileName: string | null } | null;
+}
+export interface StoredOutbound {
+  provider: ProviderName;
+  providerMessageId: string;
+  status: MessageStatus;
+  error: MessageError | null;
+  history: MessageStatus[];
+}
 
 export class MemorySink implements ChannelSink {
   readonly webhooks = new Map<string, { saved: SavedWebhook; processed: boolean; error: string | null }>();
@@ -22,7 +38,13 @@ export class MemorySink implements ChannelSink {
 
   saveWebhook(provider: ProviderName, body: Buffer, headers: Record<string, string>): SavedWebhook {
     if (this.failSaves) throw new Error('disk full');
-    const saved: SavedWebhook = { id: randomUUID(), provider, body: Buffer.from(body), headers: { ...headers }, receivedAt: new Date() };
+    const saved: SavedWebhook = {
+      id: randomUUID(),
+      provider,
+      body: Buffer.from(body),
+      headers: { ...headers },
+      receivedAt: new Date(),
+    };
     this.webhooks.set(saved.id, { saved, processed: false, error: null });
     return saved;
   }
@@ -42,7 +64,14 @@ export class MemorySink implements ChannelSink {
     const k = this.key(msg.provider, msg.providerMessageId);
     const existing = this.inboundMessages.get(k);
     if (existing) return { duplicate: true, messageId: existing.id };
-    const media = msg.media ? { bytes: await msg.media.fetch(), mimeType: msg.media.mimeType, caption: msg.media.caption, fileName: msg.media.fileName } : null;
+    const media = msg.media
+      ? {
+          bytes: await msg.media.fetch(),
+          mimeType: msg.media.mimeType,
+          caption: msg.media.caption,
+          fileName: msg.media.fileName,
+        }
+      : null;
     // Checked again after the await: a concurrent delivery of the same message may have won.
     const raced = this.inboundMessages.get(k);
     if (raced) return { duplicate: true, messageId: raced.id };
@@ -54,7 +83,10 @@ export class MemorySink implements ChannelSink {
   status(update: StatusUpdate): void {
     const k = this.key(update.provider, update.providerMessageId);
     const msg = this.outbound.get(k);
-    if (!msg) { this.early.set(k, [...(this.early.get(k) ?? []), update]); return; }
+    if (!msg) {
+      this.early.set(k, [...(this.early.get(k) ?? []), update]);
+      return;
+    }
     this.apply(msg, update);
   }
 
@@ -80,7 +112,8 @@ export class MemorySink implements ChannelSink {
       if (change.status !== msg.status) msg.history.push(change.status);
       msg.status = change.status;
       // A later proof of delivery clears an earlier failure.
-      if (change.status !== 'failed' && !change.recordError) msg.error = msg.status === 'delivered' || msg.status === 'read' ? null : msg.error;
+      if (change.status !== 'failed' && !change.recordError)
+        msg.error = msg.status === 'delivered' || msg.status === 'read' ? null : msg.error;
     }
   }
 }

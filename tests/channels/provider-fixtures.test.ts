@@ -19,8 +19,14 @@ const PNG = new Uint8Array(Buffer.from('89504e470d0a1a0a0000000d4948445200000001
 
 describe('provider JSON keeps ids exactly', () => {
   it('quotes integer ids (fields and id lists) and leaves every other value alone', () => {
-    const raw = '{"id": 4178398077955743750, "x": {"newMessageIds": [1234567890123456789, 5], "count": 12, "s": "a\\"b: 7, [8"}, "size": 2.5, "rows": [{"ownerId": 9}]}';
-    expect(parseProviderJson(raw)).toEqual({ id: '4178398077955743750', x: { newMessageIds: ['1234567890123456789', '5'], count: 12, s: 'a"b: 7, [8' }, size: 2.5, rows: [{ ownerId: '9' }] });
+    const raw =
+      '{"id": 4178398077955743750, "x": {"newMessageIds": [1234567890123456789, 5], "count": 12, "s": "a\\"b: 7, [8"}, "size": 2.5, "rows": [{"ownerId": 9}]}';
+    expect(parseProviderJson(raw)).toEqual({
+      id: '4178398077955743750',
+      x: { newMessageIds: ['1234567890123456789', '5'], count: 12, s: 'a"b: 7, [8' },
+      size: 2.5,
+      rows: [{ ownerId: '9' }],
+    });
     expect(quoteIdNumbers('{"count": 3}')).toBe('{"count": 3}');
     expect(() => parseProviderJson('{"id": ')).toThrow(SyntaxError);
   });
@@ -28,8 +34,12 @@ describe('provider JSON keeps ids exactly', () => {
 
 describe('WhatsApp Cloud API webhook samples', () => {
   let h: Harness;
-  beforeEach(async () => { h = await startHarness(); });
-  afterEach(async () => { await h.close(); });
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
   const post = async (name: string) => {
     const res = await h.wa.sendWebhook(`${h.url}/webhooks/whatsapp`, fixture(name));
     expect(res.status).toBe(200);
@@ -37,7 +47,10 @@ describe('WhatsApp Cloud API webhook samples', () => {
     const [hook] = [...h.sink.webhooks.values()];
     return hook;
   };
-  const only = () => { expect(h.sink.inboundMessages.size).toBe(1); return [...h.sink.inboundMessages.values()][0]; };
+  const only = () => {
+    expect(h.sink.inboundMessages.size).toBe(1);
+    return [...h.sink.inboundMessages.values()][0];
+  };
 
   it.each([
     ['whatsapp-text.json', 'Does it come in another color?'],
@@ -50,7 +63,15 @@ describe('WhatsApp Cloud API webhook samples', () => {
   ])('%s becomes a message the rep can read', async (name, body) => {
     const hook = await post(name);
     expect(hook.error).toBeNull();
-    expect(only().msg).toMatchObject({ provider: 'whatsapp', channel: 'whatsapp', from: '+16315551234', to: '+15550783881', body, profileName: 'Kerry Fisher', media: null });
+    expect(only().msg).toMatchObject({
+      provider: 'whatsapp',
+      channel: 'whatsapp',
+      from: '+16315551234',
+      to: '+15550783881',
+      body,
+      profileName: 'Kerry Fisher',
+      media: null,
+    });
   });
 
   it.each([
@@ -81,7 +102,10 @@ describe('WhatsApp Cloud API webhook samples', () => {
       await h.wa.sendWebhook(`${h.url}/webhooks/whatsapp`, fixture(name));
     }
     await h.processing.idle();
-    expect(h.sink.get('whatsapp', wamid)).toMatchObject({ status: 'failed', error: { code: 'whatsapp_window_closed', providerCode: '131047' } });
+    expect(h.sink.get('whatsapp', wamid)).toMatchObject({
+      status: 'failed',
+      error: { code: 'whatsapp_window_closed', providerCode: '131047' },
+    });
     for (const name of ['whatsapp-status-delivered.json', 'whatsapp-status-read.json']) {
       await h.wa.sendWebhook(`${h.url}/webhooks/whatsapp`, fixture(name));
     }
@@ -93,17 +117,32 @@ describe('WhatsApp Cloud API webhook samples', () => {
 
 describe('RingCentral samples', () => {
   let h: Harness;
-  beforeEach(async () => { h = await startHarness(); });
-  afterEach(async () => { await h.close(); });
+  beforeEach(async () => {
+    h = await startHarness();
+  });
+  afterEach(async () => {
+    await h.close();
+  });
   const postRaw = async (text: string) => {
-    const res = await fetch(`${h.url}/webhooks/ringcentral`, { method: 'POST', headers: { 'content-type': 'application/json', 'verification-token': RC_VERIFICATION_TOKEN }, body: text });
+    const res = await fetch(`${h.url}/webhooks/ringcentral`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'verification-token': RC_VERIFICATION_TOKEN },
+      body: text,
+    });
     expect(res.status).toBe(200);
     await h.processing.idle();
   };
 
   it('the documented send answer (19-digit numeric conversationId) is a sent message, not a failure', async () => {
-    h.rc.failNext({ status: 200, bytes: Buffer.from(fixture('ringcentral-send-response.json')), contentType: 'application/json' }, 1);
-    const outcome = await h.connectors.sms!.send({ messageId: 'm1', to: '+16505550100', body: 'Test SMS message from Platform server' });
+    h.rc.failNext(
+      { status: 200, bytes: Buffer.from(fixture('ringcentral-send-response.json')), contentType: 'application/json' },
+      1,
+    );
+    const outcome = await h.connectors.sms!.send({
+      messageId: 'm1',
+      to: '+16505550100',
+      body: 'Test SMS message from Platform server',
+    });
     expect(outcome).toEqual({ ok: true, providerMessageId: '1724099032020', status: 'queued' });
   });
 
@@ -112,7 +151,15 @@ describe('RingCentral samples', () => {
     const [hook] = [...h.sink.webhooks.values()];
     expect(hook.error).toBeNull();
     expect([...h.sink.inboundMessages.values()].map((m) => m.msg)).toMatchObject([
-      { provider: 'ringcentral', channel: 'sms', providerMessageId: '1724099154020', from: '+16505550111', to: '+14155550100', body: 'Is the 2-bedroom still available?', media: null },
+      {
+        provider: 'ringcentral',
+        channel: 'sms',
+        providerMessageId: '1724099154020',
+        from: '+16505550111',
+        to: '+14155550100',
+        body: 'Is the 2-bedroom still available?',
+        media: null,
+      },
     ]);
   });
 
@@ -126,10 +173,16 @@ describe('RingCentral samples', () => {
   });
 
   it('the documented "messages changed" event reads statuses back', async () => {
-    const sent = (await h.connectors.sms!.send({ messageId: 'm2', to: '+16505550100', body: 'hello' })) as { ok: true; providerMessageId: string };
+    const sent = (await h.connectors.sms!.send({ messageId: 'm2', to: '+16505550100', body: 'hello' })) as {
+      ok: true;
+      providerMessageId: string;
+    };
     h.sink.recordSend('ringcentral', sent.providerMessageId, 'queued');
     h.rc.setStatus(sent.providerMessageId, 'Delivered');
-    const sample = fixture('ringcentral-message-store.json').replace('2026-11-29T14:22:59.000Z', new Date().toISOString());
+    const sample = fixture('ringcentral-message-store.json').replace(
+      '2026-11-29T14:22:59.000Z',
+      new Date().toISOString(),
+    );
     await postRaw(sample);
     expect([...h.sink.webhooks.values()][0].error).toBeNull();
     expect(h.sink.get('ringcentral', sent.providerMessageId)?.status).toBe('delivered');
@@ -141,8 +194,13 @@ describe('CTM samples (shapes as providers.md and ctm-shapes.ts assume them)', (
     const ctm = await startFakeCtm();
     const sink = new MemorySink();
     const settings = readChannelSettings({
-      CONVERSE_SMS_CONNECTOR: 'ctm', CTM_API_BASE_URL: ctm.url, CTM_ACCOUNT_ID: CTM_ACCOUNT, CTM_ACCESS_KEY: CTM_KEY, CTM_SECRET_KEY: CTM_SECRET,
-      CTM_FROM_NUMBER: '+14155550199', CTM_WEBHOOK_SECRET,
+      CONVERSE_SMS_CONNECTOR: 'ctm',
+      CTM_API_BASE_URL: ctm.url,
+      CTM_ACCOUNT_ID: CTM_ACCOUNT,
+      CTM_ACCESS_KEY: CTM_KEY,
+      CTM_SECRET_KEY: CTM_SECRET,
+      CTM_FROM_NUMBER: '+14155550199',
+      CTM_WEBHOOK_SECRET,
     });
     const app = Fastify();
     const processing = registerWebhookRoutes(app, { sink, settings, connectors: createConnectors(settings) });
@@ -151,14 +209,28 @@ describe('CTM samples (shapes as providers.md and ctm-shapes.ts assume them)', (
       sink.recordSend('ctm', '9123456789012345679', 'sent');
       sink.recordSend('ctm', '9123456789012345680', 'sent');
       for (const name of ['ctm-text-received.json', 'ctm-text-status.json']) {
-        const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ctm-webhook-secret': CTM_WEBHOOK_SECRET }, body: fixture(name) });
+        const res = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-ctm-webhook-secret': CTM_WEBHOOK_SECRET },
+          body: fixture(name),
+        });
         expect(res.status).toBe(200);
       }
       await processing.idle();
       expect([...sink.webhooks.values()].map((w) => w.error)).toEqual([null, null]);
-      expect([...sink.inboundMessages.values()].map((m) => m.msg)).toMatchObject([{ provider: 'ctm', providerMessageId: '9123456789012345678', from: '+16505550122', body: 'Can I come by at 5?' }]);
+      expect([...sink.inboundMessages.values()].map((m) => m.msg)).toMatchObject([
+        {
+          provider: 'ctm',
+          providerMessageId: '9123456789012345678',
+          from: '+16505550122',
+          body: 'Can I come by at 5?',
+        },
+      ]);
       expect(sink.get('ctm', '9123456789012345679')?.status).toBe('delivered');
-      expect(sink.get('ctm', '9123456789012345680')).toMatchObject({ status: 'failed', error: { providerCode: '30003' } });
+      expect(sink.get('ctm', '9123456789012345680')).toMatchObject({
+        status: 'failed',
+        error: { providerCode: '30003' },
+      });
     } finally {
       await processing.idle();
       await app.close();

@@ -5,8 +5,23 @@ import { checkAttachment } from '../../shared/attachment-policy';
 
 const hex = (h: string, pad = 64) => new Uint8Array([...Buffer.from(h, 'hex'), ...new Uint8Array(pad)]);
 const text = (s: string) => new TextEncoder().encode(s);
-const ftyp = (brand: string) => { const b = Buffer.alloc(64); b.writeUInt32BE(24, 0); b.write('ftyp', 4); b.write(brand, 8); b.write(brand, 16); return new Uint8Array(b); };
-const ole = (stream: string) => new Uint8Array(Buffer.concat([Buffer.from('d0cf11e0a1b11ae1', 'hex'), Buffer.alloc(504), Buffer.from(stream, 'utf16le'), Buffer.alloc(64)]));
+const ftyp = (brand: string) => {
+  const b = Buffer.alloc(64);
+  b.writeUInt32BE(24, 0);
+  b.write('ftyp', 4);
+  b.write(brand, 8);
+  b.write(brand, 16);
+  return new Uint8Array(b);
+};
+const ole = (stream: string) =>
+  new Uint8Array(
+    Buffer.concat([
+      Buffer.from('d0cf11e0a1b11ae1', 'hex'),
+      Buffer.alloc(504),
+      Buffer.from(stream, 'utf16le'),
+      Buffer.alloc(64),
+    ]),
+  );
 
 const SAMPLES: [string, Uint8Array, string][] = [
   ['jpeg', hex('ffd8ffe000104a46494600'), 'image/jpeg'],
@@ -24,7 +39,11 @@ const SAMPLES: [string, Uint8Array, string][] = [
   ['ppt', ole('PowerPoint Document'), 'application/vnd.ms-powerpoint'],
   ['rtf', text('{\\rtf1\\ansi Hello}'), 'application/rtf'],
   ['svg', text('<svg xmlns="http://www.w3.org/2000/svg" width="1"/>'), 'image/svg+xml'],
-  ['svg with prolog', text('<?xml version="1.0"?>\n<!-- logo -->\n<svg xmlns="http://www.w3.org/2000/svg"></svg>'), 'image/svg+xml'],
+  [
+    'svg with prolog',
+    text('<?xml version="1.0"?>\n<!-- logo -->\n<svg xmlns="http://www.w3.org/2000/svg"></svg>'),
+    'image/svg+xml',
+  ],
   ['vcard', text('BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Maria Garcia\r\nEND:VCARD\r\n'), 'text/vcard'],
   ['text', text('Call me after 5, thanks!'), 'text/plain'],
 ];
@@ -52,6 +71,7 @@ describe('sniffMimeType', () => {
 
   it('feeds the attachment table: a renamed executable is refused everywhere', async () => {
     const exe = await sniffMimeType(hex('4d5a90000300000004000000ffff'), 'photo.jpg');
-    for (const c of ['whatsapp', 'ringcentral', 'ctm'] as const) expect(checkAttachment(c, exe ?? 'application/octet-stream', 100).ok).toBe(false);
+    for (const c of ['whatsapp', 'ringcentral', 'ctm'] as const)
+      expect(checkAttachment(c, exe ?? 'application/octet-stream', 100).ok).toBe(false);
   });
 });

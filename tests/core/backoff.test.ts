@@ -22,7 +22,7 @@ describe('reconnect backoff', () => {
     expect(delays.size).toBe(5);
   });
 
-  it('draws from the whole ceiling with full jitter (the server\'s provider retry)', () => {
+  it("draws from the whole ceiling with full jitter (the server's provider retry)", () => {
     const full = (r: number) => ({ baseMs: 100, maxMs: 1000, jitter: 'full' as const, random: () => r });
     expect([0, 1, 2, 3, 4].map((a) => backoffDelay(a, full(0.5)))).toEqual([50, 100, 200, 400, 500]);
     expect(backoffDelay(3, full(0))).toBe(0);

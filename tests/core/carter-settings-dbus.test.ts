@@ -26,7 +26,10 @@ describe.skipIf(!canRun)('Carter settings on the notification daemon', () => {
   });
   afterAll(async () => {
     watch?.stop();
-    for (const h of cores) { await h.core.stop(); rmSync(h.dataDir, { recursive: true, force: true }); }
+    for (const h of cores) {
+      await h.core.stop();
+      rmSync(h.dataDir, { recursive: true, force: true });
+    }
     await rs?.stop();
     stopSession?.();
   });
@@ -38,7 +41,11 @@ describe.skipIf(!canRun)('Carter settings on the notification daemon', () => {
     return h;
   };
   const adminToken = async () => {
-    const r = await fetch(`${rs.server.url}/api/v1/auth/sign-in`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'admin@converse.demo', password: 'converse-demo' }) });
+    const r = await fetch(`${rs.server.url}/api/v1/auth/sign-in`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: 'admin@converse.demo', password: 'converse-demo' }),
+    });
     return ((await r.json()) as { token: string }).token;
   };
 
@@ -46,7 +53,14 @@ describe.skipIf(!canRun)('Carter settings on the notification daemon', () => {
     expect(existsSync(ICON)).toBe(true);
     watch = new NotificationWatch();
     await watch.ready();
-    const desk = await started(makeCore({ serverUrl: rs.url, token: rs.token, notifier: createNodeNotifier({ icon: ICON }), coalesceWindowMs: 50 }));
+    const desk = await started(
+      makeCore({
+        serverUrl: rs.url,
+        token: rs.token,
+        notifier: createNodeNotifier({ icon: ICON }),
+        coalesceWindowMs: 50,
+      }),
+    );
     const laptop = await started(makeCore({ serverUrl: rs.url, token: rs.token, coalesceWindowMs: 50 }));
 
     // All kinds on (the defaults): a message nudge names Maria and SMS and carries the icon.
@@ -59,29 +73,60 @@ describe.skipIf(!canRun)('Carter settings on the notification daemon', () => {
     // The rep turns "new message" nudges off on the desk; the server keeps it.
     const now = await desk.call<Settings>('settings.get');
     await desk.call('settings.set', { nudges: { ...now.nudges, kinds: { ...now.nudges.kinds, message: false } } });
-    await eventually(async () => {
-      const r = await fetch(`${rs.url}/api/v1/me/nudge-settings`, { headers: { Authorization: `Bearer ${rs.token}` } });
-      return ((await r.json()) as Settings['nudges']).kinds.message === false;
-    }, 5_000, 'saved on the server');
+    await eventually(
+      async () => {
+        const r = await fetch(`${rs.url}/api/v1/me/nudge-settings`, {
+          headers: { Authorization: `Bearer ${rs.token}` },
+        });
+        return ((await r.json()) as Settings['nudges']).kinds.message === false;
+      },
+      5_000,
+      'saved on the server',
+    );
     // The laptop follows without anyone touching it.
-    await eventually(() => laptop.of('settings.changed').some((s) => s.nudges.kinds.message === false), 5_000, 'laptop follows');
+    await eventually(
+      () => laptop.of('settings.changed').some((s) => s.nudges.kinds.message === false),
+      5_000,
+      'laptop follows',
+    );
 
     await rs.mariaWrites('After the change: are you there?');
-    const suppressed = await eventually(() => desk.nudgeResults.find((r) => r.nudge.kind === 'message' && r.nudge.body.includes('After the change')), 10_000, 'message nudge decided');
+    const suppressed = await eventually(
+      () => desk.nudgeResults.find((r) => r.nudge.kind === 'message' && r.nudge.body.includes('After the change')),
+      10_000,
+      'message nudge decided',
+    );
     expect(suppressed.result).toEqual({ status: 'suppressed', reason: 'kind-off' });
-    expect((await eventually(() => laptop.nudgeResults.find((r) => r.nudge.body.includes('After the change')), 10_000, 'laptop decided')).result)
-      .toEqual({ status: 'suppressed', reason: 'kind-off' });
+    expect(
+      (
+        await eventually(
+          () => laptop.nudgeResults.find((r) => r.nudge.body.includes('After the change')),
+          10_000,
+          'laptop decided',
+        )
+      ).result,
+    ).toEqual({ status: 'suppressed', reason: 'kind-off' });
 
     // Another kind still reaches the daemon.
-    const me = await (await fetch(`${rs.url}/api/v1/me`, { headers: { Authorization: `Bearer ${rs.token}` } })).json() as { id: string };
+    const me = (await (
+      await fetch(`${rs.url}/api/v1/me`, { headers: { Authorization: `Bearer ${rs.token}` } })
+    ).json()) as { id: string };
     const task = await fetch(`${rs.server.url}/api/v1/admin/tasks`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await adminToken()}` },
-      body: JSON.stringify({ title: 'Call Maria back about pricing', leadId: rs.maria.id, ownerId: me.id, dueAt: new Date(Date.now() + 86_400_000).toISOString() }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${await adminToken()}` },
+      body: JSON.stringify({
+        title: 'Call Maria back about pricing',
+        leadId: rs.maria.id,
+        ownerId: me.id,
+        dueAt: new Date(Date.now() + 86_400_000).toISOString(),
+      }),
     });
     expect(task.status).toBe(201);
     const shown = await watch.waitFor((n) => n.body.includes('Call Maria back about pricing'), 15_000);
     expect(shown.summary).toBe('New task');
-    expect((await eventually(() => desk.nudgeResults.find((r) => r.nudge.kind === 'task'), 5_000, 'task result')).result).toEqual({ status: 'shown' });
+    expect(
+      (await eventually(() => desk.nudgeResults.find((r) => r.nudge.kind === 'task'), 5_000, 'task result')).result,
+    ).toEqual({ status: 'shown' });
     // The message after the change never reached the daemon.
     expect(watch.seen.some((n) => n.body.includes('After the change'))).toBe(false);
   });

@@ -13,11 +13,19 @@ import type { MessageView } from '../../shared/domain';
 
 let server: StreamServer;
 const harnesses: Harness[] = [];
-const track = (h: Harness) => { harnesses.push(h); return h; };
+const track = (h: Harness) => {
+  harnesses.push(h);
+  return h;
+};
 
-beforeEach(async () => { server = await new StreamServer().start(); });
+beforeEach(async () => {
+  server = await new StreamServer().start();
+});
 afterEach(async () => {
-  for (const h of harnesses.splice(0)) { await h.core.stop().catch(() => {}); rmSync(h.dataDir, { recursive: true, force: true }); }
+  for (const h of harnesses.splice(0)) {
+    await h.core.stop().catch(() => {});
+    rmSync(h.dataDir, { recursive: true, force: true });
+  }
   await server.stop();
 });
 
@@ -27,21 +35,38 @@ describe('desktop core over a live stream', () => {
   it('shows why a refused send failed, and retries it', async () => {
     let refuse = true;
     await server.stop();
-    server = await new StreamServer({ judge: () => (refuse ? { code: 'whatsapp_window_closed', message: 'The 24-hour window is closed.' } : null) }).start();
+    server = await new StreamServer({
+      judge: () => (refuse ? { code: 'whatsapp_window_closed', message: 'The 24-hour window is closed.' } : null),
+    }).start();
     const h = track(makeCore({ serverUrl: server.url, token: server.token }));
     await h.core.start();
     await eventually(() => server.connections === 1, { timeoutMs: 5_000, what: 'link' });
-    await h.call('messages.send', { clientId: 'client-0002-refused', leadId: 'maria', channel: 'whatsapp', to: null, body: 'Hi' });
-    const failed = await eventually(async () => {
-      const m = (await h.call<{ messages: MessageView[] }>('messages.page', { conversationId: 'maria:whatsapp' })).messages[0];
-      return m?.status === 'failed' ? m : null;
-    }, { timeoutMs: 5_000, what: 'failed status' });
+    await h.call('messages.send', {
+      clientId: 'client-0002-refused',
+      leadId: 'maria',
+      channel: 'whatsapp',
+      to: null,
+      body: 'Hi',
+    });
+    const failed = await eventually(
+      async () => {
+        const m = (await h.call<{ messages: MessageView[] }>('messages.page', { conversationId: 'maria:whatsapp' }))
+          .messages[0];
+        return m?.status === 'failed' ? m : null;
+      },
+      { timeoutMs: 5_000, what: 'failed status' },
+    );
     expect(failed.error).toEqual({ code: 'whatsapp_window_closed', message: 'The 24-hour window is closed.' });
     refuse = false;
     const retried = await h.call<MessageView>('messages.retry', { clientId: 'client-0002-refused' });
     expect(retried).toMatchObject({ id: failed.id, status: 'pending', error: null });
     expect(retried.clientId).not.toBe('client-0002-refused');
-    await eventually(async () => (await h.call<{ messages: MessageView[] }>('messages.page', { conversationId: 'maria:whatsapp' })).messages[0]?.status === 'sent', { timeoutMs: 5_000, what: 'sent after retry' });
+    await eventually(
+      async () =>
+        (await h.call<{ messages: MessageView[] }>('messages.page', { conversationId: 'maria:whatsapp' })).messages[0]
+          ?.status === 'sent',
+      { timeoutMs: 5_000, what: 'sent after retry' },
+    );
     expect(server.deliveries.size).toBe(1);
     await expect(h.call('messages.retry', { clientId: 'nope-nope-nope' })).rejects.toMatchObject({ code: 'not_found' });
   });
@@ -67,7 +92,10 @@ describe('desktop core over a live stream', () => {
     await h.core.start();
     await eventually(() => server.connections === 1, { timeoutMs: 5_000, what: 'link' });
     server.closeAll(CloseCode.SESSION_REVOKED, 'signed out elsewhere');
-    await eventually(() => h.of('connection.changed').some((s) => s.status === 'signed-out'), { timeoutMs: 5_000, what: 'signed-out state' });
+    await eventually(() => h.of('connection.changed').some((s) => s.status === 'signed-out'), {
+      timeoutMs: 5_000,
+      what: 'signed-out state',
+    });
   });
 
   it('reconnects with backoff after a server restart and announces the wait', async () => {
@@ -75,7 +103,10 @@ describe('desktop core over a live stream', () => {
     await h.core.start();
     await eventually(() => server.connections === 1, { timeoutMs: 5_000, what: 'link' });
     server.closeAll(CloseCode.GOING_AWAY, 'restarting');
-    await eventually(() => h.of('connection.changed').some((s) => s.status === 'connecting' && s.retryAt), { timeoutMs: 5_000, what: 'connecting with retryAt' });
+    await eventually(() => h.of('connection.changed').some((s) => s.status === 'connecting' && s.retryAt), {
+      timeoutMs: 5_000,
+      what: 'connecting with retryAt',
+    });
     await eventually(() => server.hellos.length === 2, { timeoutMs: 5_000, what: 'second hello' });
   });
 
@@ -85,7 +116,8 @@ describe('desktop core over a live stream', () => {
     const h = track(makeCore({ serverUrl: server.url, token: server.token, notifier, coalesceWindowMs: 100 }));
     await h.core.start();
     await eventually(() => server.acks.includes(server.headSeq), { timeoutMs: 5_000, what: 'synced' });
-    for (let i = 1; i <= 3; i++) server.append({ type: 'nudge', nudge: nudge(`n${i}`, 'message', 'maria', recent(), { body: `text ${i}` }) });
+    for (let i = 1; i <= 3; i++)
+      server.append({ type: 'nudge', nudge: nudge(`n${i}`, 'message', 'maria', recent(), { body: `text ${i}` }) });
     await eventually(() => notifier.shown.length === 1, { timeoutMs: 5_000, what: 'one notification' });
     expect(notifier.shown[0]).toMatchObject({ title: '3 new messages from Maria Garcia · SMS', body: 'text 3' });
     expect(h.nudgeResults.map((r) => r.result.status)).toEqual(['suppressed', 'suppressed', 'shown']);
@@ -107,9 +139,13 @@ describe('desktop core over a live stream', () => {
   it('answers an invalid call with a coded error and acts on nothing', async () => {
     const h = track(makeCore({ serverUrl: server.url, token: server.token }));
     await h.core.start();
-    await expect(h.call('messages.send', { clientId: 'short', leadId: 'maria', channel: 'fax', to: null })).rejects.toMatchObject({ code: 'invalid_arguments' });
+    await expect(
+      h.call('messages.send', { clientId: 'short', leadId: 'maria', channel: 'fax', to: null }),
+    ).rejects.toMatchObject({ code: 'invalid_arguments' });
     await expect(h.call('no.such.call', {})).rejects.toMatchObject({ code: 'unknown_call' });
-    await expect(h.call('messages.send', { clientId: 'client-0003-empty', leadId: 'maria', channel: 'sms', to: null, body: '  ' })).rejects.toMatchObject({ code: 'empty_message' });
+    await expect(
+      h.call('messages.send', { clientId: 'client-0003-empty', leadId: 'maria', channel: 'sms', to: null, body: '  ' }),
+    ).rejects.toMatchObject({ code: 'empty_message' });
     expect((await h.call<ConnectionState>('connection.get')).outboxSize).toBe(0);
   });
 });

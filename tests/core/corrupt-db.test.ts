@@ -1,6 +1,16 @@
 // A damaged database never stops the app: it is set aside, a fresh one is made, the rep is
 // told, and everything comes back from the server.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  openSync,
+  writeSync,
+  closeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LocalStore } from '../../main/core/store/local-store';
@@ -11,7 +21,9 @@ import { eventually } from '../support/eventually';
 import type { ConversationSummary } from '../../shared/ipc';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'converse-corrupt-')); });
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'converse-corrupt-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('corrupt local database', () => {
@@ -28,7 +40,9 @@ describe('corrupt local database', () => {
   it('detects a database whose schema pages were overwritten', () => {
     const file = path.join(dir, 'converse.db');
     const s = LocalStore.open(file);
-    s.applyEvents([{ seq: 1, at: new Date().toISOString(), event: { type: 'lead.upserted', lead: lead('l1', 'Maria', 'Garcia') } }]);
+    s.applyEvents([
+      { seq: 1, at: new Date().toISOString(), event: { type: 'lead.upserted', lead: lead('l1', 'Maria', 'Garcia') } },
+    ]);
     s.db.pragma('wal_checkpoint(TRUNCATE)');
     s.close();
     // keep the 100-byte header, trash the rest of the first pages (schema and table roots)
@@ -43,14 +57,23 @@ describe('corrupt local database', () => {
 
   it('still starts the app, tells the rep, and resyncs everything from sequence 0', async () => {
     const server = await new StreamServer().start();
-    server.append({ type: 'lead.upserted', lead: lead('maria', 'Maria', 'Garcia') }, { type: 'message.upserted', message: inbound('maria', 'still here?', new Date().toISOString()) });
+    server.append(
+      { type: 'lead.upserted', lead: lead('maria', 'Maria', 'Garcia') },
+      { type: 'message.upserted', message: inbound('maria', 'still here?', new Date().toISOString()) },
+    );
     writeFileSync(path.join(dir, 'converse.db'), Buffer.alloc(8192, 7));
     const h = makeCore({ dataDir: dir, serverUrl: server.url, token: server.token });
     try {
       await h.core.start();
-      await eventually(() => h.of('notice').some((n) => n.kind === 'database-recovered'), { timeoutMs: 5_000, what: 'notice' });
+      await eventually(() => h.of('notice').some((n) => n.kind === 'database-recovered'), {
+        timeoutMs: 5_000,
+        what: 'notice',
+      });
       expect(h.of('notice')[0].message).toMatch(/damaged.*downloaded again/);
-      await eventually(async () => (await h.call<ConversationSummary[]>('conversations.list', {})).length === 1, { timeoutMs: 5_000, what: 'resynced' });
+      await eventually(async () => (await h.call<ConversationSummary[]>('conversations.list', {})).length === 1, {
+        timeoutMs: 5_000,
+        what: 'resynced',
+      });
       expect(server.hellos[0].lastSeq).toBe(0);
       expect(h.of('notice').filter((n) => n.kind === 'database-recovered')).toHaveLength(1);
       expect(readdirSync(dir).some((f) => f.startsWith('converse.db.corrupt-'))).toBe(true);

@@ -22,7 +22,10 @@ beforeEach(async () => {
   tap = await new FrameTap(rs.server.port).start();
 });
 afterEach(async () => {
-  for (const h of harnesses.splice(0)) { await h.core.stop().catch(() => {}); rmSync(h.dataDir, { recursive: true, force: true }); }
+  for (const h of harnesses.splice(0)) {
+    await h.core.stop().catch(() => {});
+    rmSync(h.dataDir, { recursive: true, force: true });
+  }
   await tap.stop();
   await rs.stop();
 });
@@ -32,23 +35,33 @@ const device = (dataDir?: string) => {
   harnesses.push(h);
   return h;
 };
-const ritaHead = async () => rs.server.internals.store.headSeq((await rs.server.internals.store.getUserByEmail('rita@converse.demo'))!.id);
+const ritaHead = async () =>
+  rs.server.internals.store.headSeq((await rs.server.internals.store.getUserByEmail('rita@converse.demo'))!.id);
 const committedSeq = (dataDir: string) => {
   const db = new Database(path.join(dataDir, 'converse.db'), { readonly: true });
-  try { return (db.prepare('SELECT seq FROM sync_cursor').get() as { seq: number } | undefined)?.seq ?? 0; } finally { db.close(); }
+  try {
+    return (db.prepare('SELECT seq FROM sync_cursor').get() as { seq: number } | undefined)?.seq ?? 0;
+  } finally {
+    db.close();
+  }
 };
 /** Every stored message of Maria's SMS conversation, walking all pages. */
 async function mariaMessages(h: Harness): Promise<MessageView[]> {
   const out: MessageView[] = [];
   let before: string | null = null;
   do {
-    const page: { messages: MessageView[]; before: string | null } = await h.call('messages.page', { conversationId: conversationIdOf(rs.maria.id, 'sms'), before, limit: 500 });
+    const page: { messages: MessageView[]; before: string | null } = await h.call('messages.page', {
+      conversationId: conversationIdOf(rs.maria.id, 'sms'),
+      before,
+      limit: 500,
+    });
     out.unshift(...page.messages);
     before = page.before;
   } while (before);
   return out;
 }
-const mariaTexts = (n: number, chars: number) => Array.from({ length: n }, (_, i) => `${String(i).padStart(4, '0')} ${'m'.repeat(chars - 5)}`);
+const mariaTexts = (n: number, chars: number) =>
+  Array.from({ length: n }, (_, i) => `${String(i).padStart(4, '0')} ${'m'.repeat(chars - 5)}`);
 
 /** Starts the device and waits until it committed everything the server logged for Rita. */
 async function syncs(h: Harness, what: string): Promise<number> {
@@ -59,8 +72,10 @@ async function syncs(h: Harness, what: string): Promise<number> {
   await eventually(() => committedSeq(h.dataDir) === head, 30_000, `${what}: committed up to seq ${head}`);
   const ms = performance.now() - started;
   const sizes = tap.textFrames.slice(frames);
-  console.info(`[figures] ${what}: synced up to seq ${head} in ${Math.round(ms)} ms over ${tap.connections - connections} connection(s); `
-    + `${sizes.length} frames, largest ${(Math.max(...sizes) / 1024).toFixed(1)} KB`);
+  console.info(
+    `[figures] ${what}: synced up to seq ${head} in ${Math.round(ms)} ms over ${tap.connections - connections} connection(s); ` +
+      `${sizes.length} frames, largest ${(Math.max(...sizes) / 1024).toFixed(1)} KB`,
+  );
   return ms;
 }
 
@@ -95,7 +110,8 @@ describe('a desktop syncs backlogs of real-sized traffic', () => {
 
   it('a device syncs a lead with 200 custom fields of 1,000 characters (≈ 400 KB), then a live update of it', async () => {
     const admin = await signInAdmin();
-    const fields = (v: string) => Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`Field ${i}`, v.repeat(1000)]));
+    const fields = (v: string) =>
+      Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`Field ${i}`, v.repeat(1000)]));
     await patchMaria(admin, fields('é'));
     const h = device();
     await syncs(h, 'lead with 200 × 1,000-char custom fields');
@@ -116,14 +132,18 @@ describe('a desktop syncs backlogs of real-sized traffic', () => {
 
 async function signInAdmin(): Promise<string> {
   const res = await fetch(`${rs.server.url}/api/v1/auth/sign-in`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email: 'admin@converse.demo', password: 'converse-demo' }),
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ email: 'admin@converse.demo', password: 'converse-demo' }),
   });
   return ((await res.json()) as { token: string }).token;
 }
 
 async function patchMaria(token: string, customFields: Record<string, string>): Promise<void> {
   const res = await fetch(`${rs.server.url}/api/v1/admin/leads/${rs.maria.id}`, {
-    method: 'PATCH', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify({ customFields }),
+    method: 'PATCH',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ customFields }),
   });
   if (!res.ok) throw new Error(`patching Maria failed: HTTP ${res.status} ${await res.text()}`);
 }

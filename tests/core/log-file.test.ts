@@ -9,7 +9,11 @@ import { makeCore, type Harness } from './support/core-harness';
 import { eventually } from './support/fixtures';
 
 const newDir = () => mkdtempSync(path.join(tmpdir(), 'converse-log-'));
-const readLines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { time: string; level: string; msg: string });
+const readLines = (file: string) =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { time: string; level: string; msg: string });
 
 describe('the desktop log file', () => {
   it('writes levelled JSON lines, leaves out lines below its level and secrets in any line', () => {
@@ -37,7 +41,9 @@ describe('the desktop log file', () => {
     expect(readdirSync(dir).sort()).toEqual(['converse.log', 'converse.log.1', 'converse.log.2']);
     for (const f of readdirSync(dir)) expect(readFileSync(path.join(dir, f)).length).toBeLessThanOrEqual(1000);
     // The newest line is in the current file, and the files follow each other without a gap.
-    const all = ['converse.log.2', 'converse.log.1', 'converse.log'].flatMap((f) => readLines(path.join(dir, f))).map((l) => Number(l.msg.slice(12, 15)));
+    const all = ['converse.log.2', 'converse.log.1', 'converse.log']
+      .flatMap((f) => readLines(path.join(dir, f)))
+      .map((l) => Number(l.msg.slice(12, 15)));
     expect(all[all.length - 1]).toBe(99);
     expect(all).toEqual(Array.from({ length: all.length }, (_, i) => 100 - all.length + i));
     // A new log on the same folder appends to the current file.
@@ -50,7 +56,10 @@ describe('the desktop log file', () => {
 
 describe('the desktop core', () => {
   let h: Harness | null = null;
-  afterEach(async () => { await h?.core.stop(); h = null; });
+  afterEach(async () => {
+    await h?.core.stop();
+    h = null;
+  });
 
   it('logs its connection failures to <data dir>/logs/converse.log, without the session token', async () => {
     const token = 'session-token-5e4d3c2b1a';
@@ -58,7 +67,12 @@ describe('the desktop core', () => {
     h = makeCore({ serverUrl: 'http://127.0.0.1:9', token });
     await h.core.start();
     const file = path.join(h.dataDir, 'logs', 'converse.log');
-    const lines = await eventually(() => existsSync(file) && readLines(file).filter((l) => l.msg.startsWith('[connection]') && l.level === 'warn').length >= 2 && readLines(file));
+    const lines = await eventually(
+      () =>
+        existsSync(file) &&
+        readLines(file).filter((l) => l.msg.startsWith('[connection]') && l.level === 'warn').length >= 2 &&
+        readLines(file),
+    );
     expect(lines.some((l) => /\[connection\] socket error: .*ECONNREFUSED/.test(l.msg))).toBe(true);
     expect(readFileSync(file, 'utf8')).not.toContain(token);
   });

@@ -10,12 +10,26 @@ import { LocalStore } from '../../main/core/store/local-store';
 import type { LeadView } from '../../shared/domain';
 
 const dirs: string[] = [];
-const tmpFile = () => { const d = mkdtempSync(path.join(tmpdir(), 'converse-keys-')); dirs.push(d); return path.join(d, 'converse.db'); };
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const tmpFile = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'converse-keys-'));
+  dirs.push(d);
+  return path.join(d, 'converse.db');
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
-const lead = (id: string, firstName: string, lastName: string): LeadView => ({
-  id, firstName, lastName, email: null, phones: [], ownerId: null, customFields: {}, updatedAt: '2026-11-24T10:00:00.000Z',
-} as unknown as LeadView);
+const lead = (id: string, firstName: string, lastName: string): LeadView =>
+  ({
+    id,
+    firstName,
+    lastName,
+    email: null,
+    phones: [],
+    ownerId: null,
+    customFields: {},
+    updatedAt: '2026-11-24T10:00:00.000Z',
+  }) as unknown as LeadView;
 
 describe('desktop migration 6: name keys folded by the shared rule', () => {
   it('rebuilds keys a version-5 store wrote by stripping every mark', () => {
@@ -23,7 +37,9 @@ describe('desktop migration 6: name keys folded by the shared rule', () => {
     const db = new Database(file);
     migrate(db, file, 5);
     // What version 5 stored: \p{M} stripped, so Puri was keyed "पर".
-    const insert = db.prepare(`INSERT INTO leads (id, first_name, last_name, email, updated_ms, data, first_key, last_key) VALUES (?, ?, ?, null, 1, '{}', ?, ?)`);
+    const insert = db.prepare(
+      `INSERT INTO leads (id, first_name, last_name, email, updated_ms, data, first_key, last_key) VALUES (?, ?, ?, null, 1, '{}', ?, ?)`,
+    );
     insert.run('l1', 'Aarav', 'पुरी', 'aarav', 'पर');
     insert.run('l2', 'प्रिया', 'Shah', 'परय', 'shah');
     insert.run('l3', 'مُحَمَّد', 'Núñez', 'محمد', 'nunez');
@@ -39,7 +55,14 @@ describe('desktop migration 6: name keys folded by the shared rule', () => {
 
   it('finds Puri by "पुरी" offline and not Priya or Paras; accents and Arabic vowel signs fold', () => {
     const s = LocalStore.open(tmpFile());
-    for (const l of [lead('l1', 'Aarav', 'पुरी'), lead('l2', 'प्रिया', 'Shah'), lead('l3', 'पारस', 'Mehta'), lead('l4', 'José', 'Núñez'), lead('l5', 'مُحَمَّد', 'Ali')]) s.leads.upsert(l);
+    for (const l of [
+      lead('l1', 'Aarav', 'पुरी'),
+      lead('l2', 'प्रिया', 'Shah'),
+      lead('l3', 'पारस', 'Mehta'),
+      lead('l4', 'José', 'Núñez'),
+      lead('l5', 'مُحَمَّد', 'Ali'),
+    ])
+      s.leads.upsert(l);
     const names = (q: string) => s.leads.search(q, 10).map((l) => `${l.firstName} ${l.lastName}`);
     expect(names('पुरी')).toEqual(['Aarav पुरी']);
     expect(names('पु')).toEqual(['Aarav पुरी']);

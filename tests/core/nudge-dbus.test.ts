@@ -20,7 +20,10 @@ describe.skipIf(!canRun)('nudge over D-Bus', () => {
   });
   afterAll(async () => {
     watch?.stop();
-    if (h) { await h.core.stop(); rmSync(h.dataDir, { recursive: true, force: true }); }
+    if (h) {
+      await h.core.stop();
+      rmSync(h.dataDir, { recursive: true, force: true });
+    }
     await rs?.stop();
     stopSession?.();
   });
@@ -30,11 +33,20 @@ describe.skipIf(!canRun)('nudge over D-Bus', () => {
     await watch.ready();
     h = makeCore({ serverUrl: rs.url, token: rs.token, notifier: createNodeNotifier(), coalesceWindowMs: 50 });
     await h.core.start();
-    await eventually(() => h!.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'connected' });
+    await eventually(() => h!.of('connection.changed').at(-1)?.status === 'connected', {
+      timeoutMs: 10_000,
+      what: 'connected',
+    });
     await rs.mariaWrites('Are you free at 3 pm for a call?');
     const seen = await watch.waitFor((n) => n.body.includes('free at 3 pm') || n.summary.includes('Maria'), 15_000);
     expect(`${seen.summary} ${seen.body}`).toMatch(/Maria/);
-    const result = await eventually(() => h!.nudgeResults.find((r) => r.nudge.kind === 'message' && r.nudge.leadId === rs.maria.id && r.result.status === 'shown'), { timeoutMs: 5_000, what: 'nudge result' });
+    const result = await eventually(
+      () =>
+        h!.nudgeResults.find(
+          (r) => r.nudge.kind === 'message' && r.nudge.leadId === rs.maria.id && r.result.status === 'shown',
+        ),
+      { timeoutMs: 5_000, what: 'nudge result' },
+    );
     expect(result.result).toEqual({ status: 'shown' });
   });
 });

@@ -11,7 +11,10 @@ describe('nudge replay guard', () => {
   let store: LocalStore;
   let owner: { userId: string; serverUrl: string } | null;
   let guard: NudgeReplayGuard;
-  const at = (offsetMs: number, id: string) => ({ nudge: nudge(id, 'message', 'lead-1', iso(offsetMs)), at: iso(offsetMs) });
+  const at = (offsetMs: number, id: string) => ({
+    nudge: nudge(id, 'message', 'lead-1', iso(offsetMs)),
+    at: iso(offsetMs),
+  });
   const ids = (list: { nudge: { id: string } }[]) => list.map((n) => n.nudge.id);
 
   beforeEach(() => {

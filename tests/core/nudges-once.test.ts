@@ -15,9 +15,14 @@ import type { Session } from '../../shared/ipc';
 let rs: RealServer;
 const harnesses: Harness[] = [];
 
-beforeEach(async () => { rs = await startRealServer(); });
+beforeEach(async () => {
+  rs = await startRealServer();
+});
 afterEach(async () => {
-  for (const h of harnesses.splice(0)) { await h.core.stop().catch(() => {}); rmSync(h.dataDir, { recursive: true, force: true }); }
+  for (const h of harnesses.splice(0)) {
+    await h.core.stop().catch(() => {});
+    rmSync(h.dataDir, { recursive: true, force: true });
+  }
   await rs.stop();
 });
 
@@ -34,21 +39,41 @@ describe('nudges reach the rep once', () => {
     const perTab: string[][] = [[], [], []];
     for (const tab of perTab) h.core.on('nudges.changed', ({ nudge }) => tab.push(nudge.id));
     await h.core.start();
-    await h.call<Session>('session.signIn', { serverUrl: rs.url, email: 'rita@converse.demo', password: 'converse-demo' });
-    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'connected' });
+    await h.call<Session>('session.signIn', {
+      serverUrl: rs.url,
+      email: 'rita@converse.demo',
+      password: 'converse-demo',
+    });
+    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', {
+      timeoutMs: 10_000,
+      what: 'connected',
+    });
 
     for (let i = 1; i <= 6; i++) {
       await rs.mariaWrites(`tab burst ${i}`);
       if (i % 2 === 0) rs.proxy.cut(); // the replay after each cut carries nudges already stored
     }
-    await eventually(async () => fromMaria(await listed(h)).length >= 6 || null, { timeoutMs: 10_000, what: 'six nudges stored' });
-    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'reconnected' });
+    await eventually(async () => fromMaria(await listed(h)).length >= 6 || null, {
+      timeoutMs: 10_000,
+      what: 'six nudges stored',
+    });
+    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', {
+      timeoutMs: 10_000,
+      what: 'reconnected',
+    });
     await settled(h, rs);
 
     // The same rep signs out and in again (a second "tab" signing in): no wipe, no replay into the list.
     await h.call('session.signOut', {});
-    await h.call<Session>('session.signIn', { serverUrl: `${rs.url}/`, email: 'rita@converse.demo', password: 'converse-demo' });
-    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'connected again' });
+    await h.call<Session>('session.signIn', {
+      serverUrl: `${rs.url}/`,
+      email: 'rita@converse.demo',
+      password: 'converse-demo',
+    });
+    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', {
+      timeoutMs: 10_000,
+      what: 'connected again',
+    });
     // Everything replayed after the sign-in is applied and offered before this marker nudge is.
     await nudgesDrained(h, rs);
 
@@ -67,7 +92,7 @@ describe('nudges reach the rep once', () => {
     expect(shownText.length).toBe(new Set(shownText).size);
   });
 
-  it('does not nudge again when a rep comes back after another rep\'s wipe (replay from 0) or after a restart', async () => {
+  it("does not nudge again when a rep comes back after another rep's wipe (replay from 0) or after a restart", async () => {
     const notifier = new RecordingNotifier();
     const credentials = new MemoryCredentials();
     const h = makeCore({ credentials, notifier, coalesceWindowMs: 5 });
@@ -75,30 +100,56 @@ describe('nudges reach the rep once', () => {
     const emitted: string[] = [];
     h.core.on('nudges.changed', ({ nudge }) => emitted.push(nudge.id));
     await h.core.start();
-    const signIn = (who: string) => h.call<Session>('session.signIn', { serverUrl: rs.url, email: `${who}@converse.demo`, password: 'converse-demo' });
+    const signIn = (who: string) =>
+      h.call<Session>('session.signIn', {
+        serverUrl: rs.url,
+        email: `${who}@converse.demo`,
+        password: 'converse-demo',
+      });
     await signIn('rita');
-    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'connected' });
+    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', {
+      timeoutMs: 10_000,
+      what: 'connected',
+    });
     await rs.mariaWrites('tab burst once');
-    const first = await eventually(async () => fromMaria(await listed(h))[0] ?? null, { timeoutMs: 10_000, what: 'nudge stored' });
-    await eventually(() => h.nudgeResults.some((r) => r.nudge.id === first.id) || null, { timeoutMs: 5_000, what: 'offered' });
+    const first = await eventually(async () => fromMaria(await listed(h))[0] ?? null, {
+      timeoutMs: 10_000,
+      what: 'nudge stored',
+    });
+    await eventually(() => h.nudgeResults.some((r) => r.nudge.id === first.id) || null, {
+      timeoutMs: 5_000,
+      what: 'offered',
+    });
     await h.call('session.signOut', {});
 
     await signIn('sam'); // another rep: the store is wiped
-    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'sam connected' });
+    await eventually(() => h.of('connection.changed').at(-1)?.status === 'connected', {
+      timeoutMs: 10_000,
+      what: 'sam connected',
+    });
     expect(fromMaria(await listed(h))).toEqual([]);
     await h.call('session.signOut', {});
 
     await signIn('rita'); // Rita's log replays from 0, her nudge included
-    await eventually(async () => fromMaria(await listed(h)).length === 1 || null, { timeoutMs: 10_000, what: 'nudge stored again' });
+    await eventually(async () => fromMaria(await listed(h)).length === 1 || null, {
+      timeoutMs: 10_000,
+      what: 'nudge stored again',
+    });
     await nudgesDrained(h, rs);
     await h.core.stop();
 
     const again = makeCore({ dataDir: h.dataDir, credentials, notifier, coalesceWindowMs: 5 });
     harnesses.push(again);
     await again.core.start();
-    await eventually(() => again.of('connection.changed').at(-1)?.status === 'connected', { timeoutMs: 10_000, what: 'restarted' });
+    await eventually(() => again.of('connection.changed').at(-1)?.status === 'connected', {
+      timeoutMs: 10_000,
+      what: 'restarted',
+    });
     await rs.mariaWrites('tab burst after');
-    await eventually(async () => fromMaria(await listed(again)).length === 2 || null, { timeoutMs: 10_000, what: 'new nudge' });
+    await eventually(async () => fromMaria(await listed(again)).length === 2 || null, {
+      timeoutMs: 10_000,
+      what: 'new nudge',
+    });
     await eventually(() => again.nudgeResults.length > 0 || null, { timeoutMs: 5_000, what: 'new nudge offered' });
 
     expect(emitted.filter((id) => id === first.id)).toHaveLength(1);
@@ -107,4 +158,3 @@ describe('nudges reach the rep once', () => {
     expect(notifier.shown.filter((n) => n.body.includes('tab burst once'))).toHaveLength(1);
   });
 });
-

@@ -8,15 +8,23 @@ import { createFileCredentialStore } from '../../main/core/credentials/file-stor
 import type { ClientFrame } from '../../shared/stream-protocol';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(path.join(tmpdir(), 'converse-outbox-')); });
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'converse-outbox-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function outboxOn(store: LocalStore, online: boolean) {
   const frames: ClientFrame[] = [];
   const changed: string[] = [];
   const outbox = new Outbox({
-    store, now: () => new Date('2026-11-24T10:00:00Z'), authorUserId: () => 'user-rita',
-    sendFrame: (f) => { if (!online) return false; frames.push(f); return true; },
+    store,
+    now: () => new Date('2026-11-24T10:00:00Z'),
+    authorUserId: () => 'user-rita',
+    sendFrame: (f) => {
+      if (!online) return false;
+      frames.push(f);
+      return true;
+    },
     onMessages: (_c, ms) => changed.push(...ms.map((m) => `${m.id}:${m.status}`)),
     onSizeChanged: () => {},
   });
@@ -27,7 +35,13 @@ describe('outbox', () => {
   it('writes the pending message and its outbox row together, and shows it at once', () => {
     const store = LocalStore.open(path.join(dir, 'converse.db'));
     const { outbox, changed, frames } = outboxOn(store, false);
-    const m = outbox.send({ clientId: 'client-00000001', leadId: 'maria', channel: 'sms', to: null, body: 'On my way' });
+    const m = outbox.send({
+      clientId: 'client-00000001',
+      leadId: 'maria',
+      channel: 'sms',
+      to: null,
+      body: 'On my way',
+    });
     expect(m.status).toBe('pending');
     expect(changed).toEqual(['local:client-00000001:pending']);
     expect(store.state.outbox().map((e) => e.clientId)).toEqual(['client-00000001']);
@@ -39,7 +53,9 @@ describe('outbox', () => {
     const store = LocalStore.open(path.join(dir, 'converse.db'));
     store.db.exec("CREATE TRIGGER outbox_full BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'disk full'); END");
     const { outbox, changed } = outboxOn(store, true);
-    expect(() => outbox.send({ clientId: 'client-00000002', leadId: 'maria', channel: 'sms', to: null, body: 'lost?' })).toThrow(/disk full/);
+    expect(() =>
+      outbox.send({ clientId: 'client-00000002', leadId: 'maria', channel: 'sms', to: null, body: 'lost?' }),
+    ).toThrow(/disk full/);
     expect(store.messages.getByClientId('client-00000002')).toBeNull();
     expect(changed).toEqual([]);
     store.close();

@@ -16,7 +16,9 @@ import type { SequencedEvent } from '../../shared/stream-protocol';
 import { conversationIdOf } from '../../shared/domain';
 
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 function setup(inlineWriter: boolean) {
   const dir = mkdtempSync(path.join(tmpdir(), 'converse-writer-'));
@@ -27,7 +29,8 @@ function setup(inlineWriter: boolean) {
   const errors: unknown[] = [];
   const live = new Set([1]);
   const sync = new SyncEngine({
-    file: store.file, inlineWriter,
+    file: store.file,
+    inlineWriter,
     ack: (seq, link) => acks.push({ seq, link }),
     isLive: (link) => live.has(link),
     onApplied: (o) => outcomes.push(o),
@@ -36,7 +39,11 @@ function setup(inlineWriter: boolean) {
   return { store, sync, acks, outcomes, errors, live };
 }
 
-const message = (seq: number, body = `message ${seq}`): SequencedEvent => ({ seq, at: iso(seq), event: { type: 'message.upserted', message: inbound('maria', body, iso(seq), 'sms', `m-${seq}`) } });
+const message = (seq: number, body = `message ${seq}`): SequencedEvent => ({
+  seq,
+  at: iso(seq),
+  event: { type: 'message.upserted', message: inbound('maria', body, iso(seq), 'sms', `m-${seq}`) },
+});
 const frameBytes = (events: unknown[]) => new TextEncoder().encode(JSON.stringify({ type: 'events', events }));
 
 describe.each([
@@ -48,18 +55,26 @@ describe.each([
     expect(sync.writerKind).toBe('none');
     sync.watch(conversationIdOf('maria', 'sms'));
     sync.enqueueUnparsed(frameBytes([1, 2, 3].map((s) => message(s))), 1);
-    sync.enqueue([4, 5].map((s) => message(s)), 1);
+    sync.enqueue(
+      [4, 5].map((s) => message(s)),
+      1,
+    );
     await sync.idle();
     expect(sync.writerKind).toBe(inlineWriter ? 'main-thread' : 'worker');
     expect(errors).toEqual([]);
     expect(store.state.committedSeq()).toBe(5);
     expect(acks.at(-1)).toEqual({ seq: 5, link: 1 });
-    const views = outcomes.flatMap((o) => (o.messagesWire ?? []).flatMap(([, json]) => JSON.parse(json) as { id: string }[]));
+    const views = outcomes.flatMap((o) =>
+      (o.messagesWire ?? []).flatMap(([, json]) => JSON.parse(json) as { id: string }[]),
+    );
     expect(views.map((v) => v.id)).toEqual(['m-1', 'm-2', 'm-3', 'm-4', 'm-5']);
     // In the search index within the same commit.
     expect(store.messages.search('message', 10)).toHaveLength(5);
     // A replay stores nothing twice.
-    sync.enqueue([4, 5, 6].map((s) => message(s)), 1);
+    sync.enqueue(
+      [4, 5, 6].map((s) => message(s)),
+      1,
+    );
     await sync.idle();
     expect((store.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n).toBe(6);
     await sync.close();
@@ -68,12 +83,19 @@ describe.each([
 
   it('builds no views for conversations nobody watches, and names watched ones a batch could not list', async () => {
     const { store, sync, outcomes, errors } = setup(inlineWriter);
-    const other = (seq: number): SequencedEvent => ({ seq, at: iso(seq), event: { type: 'message.upserted', message: inbound('ada', `to ada ${seq}`, iso(seq), 'sms', `a-${seq}`) } });
+    const other = (seq: number): SequencedEvent => ({
+      seq,
+      at: iso(seq),
+      event: { type: 'message.upserted', message: inbound('ada', `to ada ${seq}`, iso(seq), 'sms', `a-${seq}`) },
+    });
     sync.enqueue([message(1), other(2)], 1);
     await sync.idle();
     expect(errors).toEqual([]);
     expect(outcomes.at(-1)?.messagesWire).toEqual([]);
-    expect([...(outcomes.at(-1)?.conversations ?? [])].sort()).toEqual([conversationIdOf('ada', 'sms'), conversationIdOf('maria', 'sms')]);
+    expect([...(outcomes.at(-1)?.conversations ?? [])].sort()).toEqual([
+      conversationIdOf('ada', 'sms'),
+      conversationIdOf('maria', 'sms'),
+    ]);
     // Watched from now on: the next batch lists Ada's conversation and only hers.
     sync.watch(conversationIdOf('ada', 'sms'));
     sync.enqueue([message(3), other(4)], 1);
@@ -88,7 +110,10 @@ describe.each([
     await sync.idle();
     const last = outcomes.at(-1)!;
     const listed = (last.messagesWire ?? []).map(([id]) => id);
-    expect(listed.includes(conversationIdOf('maria', 'sms')) || (last.viewsStale ?? []).includes(conversationIdOf('maria', 'sms'))).toBe(true);
+    expect(
+      listed.includes(conversationIdOf('maria', 'sms')) ||
+        (last.viewsStale ?? []).includes(conversationIdOf('maria', 'sms')),
+    ).toBe(true);
     await sync.close();
     store.close();
   });
@@ -159,11 +184,15 @@ describe('BatchWriter: frames written one at a time inside one transaction', () 
     const out: WriterOutput[] = [];
     const writer = new BatchWriter(store, 6_000, (o) => out.push(o));
     // The batch's last step (conversation previews) fails after both frames' rows went in.
-    store.conversations.touch = () => { throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' }); };
+    store.conversations.touch = () => {
+      throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+    };
     writer.accept({ type: 'raw-frame', id: 1, link: 1, raw: frameBytes([1, 2].map((s) => message(s))) });
     writer.accept({ type: 'raw-frame', id: 2, link: 1, events: [3].map((s) => message(s)) });
     writer.step();
-    expect(out).toEqual([{ type: 'failed', consumed: [1, 2], error: { message: 'disk I/O error', code: 'SQLITE_IOERR' } }]);
+    expect(out).toEqual([
+      { type: 'failed', consumed: [1, 2], error: { message: 'disk I/O error', code: 'SQLITE_IOERR' } },
+    ]);
     expect(store.state.committedSeq()).toBe(0);
     expect((store.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n).toBe(0);
     store.close();
@@ -181,7 +210,13 @@ describe('BatchWriter: frames written one at a time inside one transaction', () 
       { type: 'raw-frame' as const, id: 5, link: 2, events: [7].map((s) => message(s)) },
     ];
     // Batches of at most 3 events: frames 1 and 2, then frame 3, then frame 5; frame 4's link closed.
-    const writer = new BatchWriter(store, 3, (o) => out.push(o), null, () => source.shift());
+    const writer = new BatchWriter(
+      store,
+      3,
+      (o) => out.push(o),
+      null,
+      () => source.shift(),
+    );
     writer.accept({ type: 'drop', link: 2, upToId: 4 });
     writer.step();
     expect(writer.hasWork).toBe(true);
@@ -191,7 +226,10 @@ describe('BatchWriter: frames written one at a time inside one transaction', () 
     writer.step();
     expect(writer.hasWork).toBe(false);
     expect(out.filter((o) => o.type !== 'log').map((o) => [o.type, 'consumed' in o ? o.consumed : []])).toEqual([
-      ['applied', [1, 2]], ['skipped', [4]], ['applied', [3]], ['applied', [5]],
+      ['applied', [1, 2]],
+      ['skipped', [4]],
+      ['applied', [3]],
+      ['applied', [5]],
     ]);
     expect(store.state.committedSeq()).toBe(7);
     store.close();
@@ -216,11 +254,17 @@ it.each([
   const { store, sync, errors } = setup(inlineWriter);
   const sizeOf = () => statSync(store.file).size;
   const before = sizeOf();
-  sync.enqueueUnparsed(frameBytes(Array.from({ length: 400 }, (_, i) => message(i + 1, `checkpointed message ${i} `.repeat(8)))), 1);
+  sync.enqueueUnparsed(
+    frameBytes(Array.from({ length: 400 }, (_, i) => message(i + 1, `checkpointed message ${i} `.repeat(8)))),
+    1,
+  );
   await sync.idle();
   expect(errors).toEqual([]);
   // Written to the WAL by the commit; copied into the database file only by the idle checkpoint.
-  await until(() => sizeOf() > before + 100_000, { timeoutMs: 3_000, what: 'the idle checkpoint to grow the database file' });
+  await until(() => sizeOf() > before + 100_000, {
+    timeoutMs: 3_000,
+    what: 'the idle checkpoint to grow the database file',
+  });
   await sync.close();
   store.close();
 });

@@ -24,7 +24,11 @@ let page: Page;
 beforeAll(async () => {
   // The suite tests this checkout's renderer, so it builds it first (about two seconds).
   await buildRenderer();
-  shell = await startBrowserShell({ dataDir: mkdtempSync(path.join(tmpdir(), 'converse-chat-e2e-')), port: 0, notifier: { show: async () => ({ status: 'suppressed', reason: 'do-not-disturb' }) } });
+  shell = await startBrowserShell({
+    dataDir: mkdtempSync(path.join(tmpdir(), 'converse-chat-e2e-')),
+    port: 0,
+    notifier: { show: async () => ({ status: 'suppressed', reason: 'do-not-disturb' }) },
+  });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 420, height: 760 }, locale: 'en-US' });
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -32,7 +36,10 @@ beforeAll(async () => {
   // and can run alone (`-t`).
   await page.goto(shell.url);
   const serverUrl = page.getByLabel('Server URL');
-  await until(async () => /^http:\/\/127\.0\.0\.1:\d+/.test(await serverUrl.inputValue()), { timeoutMs: 20_000, what: 'the embedded server\'s URL in the sign-in form' });
+  await until(async () => /^http:\/\/127\.0\.0\.1:\d+/.test(await serverUrl.inputValue()), {
+    timeoutMs: 20_000,
+    what: "the embedded server's URL in the sign-in form",
+  });
   await signIn(page, 'rita@converse.demo');
   await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
 });
@@ -47,7 +54,8 @@ beforeEach(async () => {
 
 afterEach(async (ctx) => {
   // A failed step leaves a picture of what the rep would have seen.
-  if (ctx.task.result?.state === 'fail' && page) await screenshot(page, `chat-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
+  if (ctx.task.result?.state === 'fail' && page)
+    await screenshot(page, `chat-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
 });
 
 afterAll(async () => {
@@ -59,7 +67,11 @@ const bubble = (direction: 'inbound' | 'outbound', text: string) => bubbleOn(pag
 const openLead = (first: string, last: string) => openLeadOn(page, first, last);
 
 it('shows the signed-in rep the chat pop-up with her conversations', async () => {
-  await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Maria Garcia/ }).first().waitFor();
+  await page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByRole('button', { name: /Maria Garcia/ })
+    .first()
+    .waitFor();
   await screenshot(page, 'chat-popup');
 });
 
@@ -82,11 +94,17 @@ it('sends an SMS template filled with the lead values', async () => {
   await page.getByRole('radio', { name: 'SMS' }).check();
   await page.getByRole('button', { name: 'Select a Template' }).click();
   await page.getByRole('searchbox', { name: 'Search templates' }).fill('Follow');
-  await page.getByRole('list', { name: 'Templates' }).getByRole('button', { name: /Follow-up/ }).click();
+  await page
+    .getByRole('list', { name: 'Templates' })
+    .getByRole('button', { name: /Follow-up/ })
+    .click();
   const filled = 'Hi Maria, just following up on our last conversation. Any questions I can answer?';
   expect(await page.getByRole('textbox', { name: 'Message' }).inputValue()).toBe(filled);
   await page.getByRole('button', { name: 'Send' }).click();
-  await bubble('outbound', filled).getByRole('img', { name: /Sent|Delivered/ }).first().waitFor({ timeout: 15_000 });
+  await bubble('outbound', filled)
+    .getByRole('img', { name: /Sent|Delivered/ })
+    .first()
+    .waitFor({ timeout: 15_000 });
 });
 
 it('on WhatsApp with the window open, sends an image with a caption', async () => {
@@ -99,11 +117,16 @@ it('on WhatsApp with the window open, sends an image with a caption', async () =
   await page.getByRole('textbox', { name: 'Caption' }).fill(caption);
   await page.getByRole('button', { name: 'Send' }).click();
   const sent = bubble('outbound', caption);
-  await sent.getByRole('img', { name: /Sent|Delivered|Read/ }).first().waitFor({ timeout: 15_000 });
+  await sent
+    .getByRole('img', { name: /Sent|Delivered|Read/ })
+    .first()
+    .waitFor({ timeout: 15_000 });
   await sent.getByText('office.png').first().waitFor();
   // The preview is the uploaded image itself, fetched through the shell.
   const preview = sent.getByRole('img', { name: 'Image office.png' });
-  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBe(1);
+  await expect
+    .poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 })
+    .toBe(1);
   // A loopback file URL with a capability, not a base64 blob carried over the bridge.
   expect(await preview.getAttribute('src')).toMatch(/^\/attachments\/[A-Za-z0-9_-]+\?cap=[A-Za-z0-9_-]+$/);
 
@@ -113,7 +136,9 @@ it('on WhatsApp with the window open, sends an image with a caption', async () =
   const picker = page.getByRole('dialog', { name: 'Emoji' });
   await picker.locator('[data-epr-unified]').first().waitFor({ timeout: 15_000 });
   await picker.locator('[data-epr-unified]').first().click();
-  await expect.poll(() => page.getByRole('textbox', { name: 'Message' }).inputValue()).toMatch(/^Great \p{Extended_Pictographic}/u);
+  await expect
+    .poll(() => page.getByRole('textbox', { name: 'Message' }).inputValue())
+    .toMatch(/^Great \p{Extended_Pictographic}/u);
   await screenshot(page, 'chat-whatsapp');
   await page.keyboard.press('Escape');
   await page.getByRole('textbox', { name: 'Message' }).fill('');
@@ -130,9 +155,15 @@ it('with the WhatsApp window closed offers templates only', async () => {
   await page.getByRole('list', { name: 'Templates' }).getByRole('button').first().waitFor();
   const names = await page.getByRole('list', { name: 'Templates' }).locator('.template-name').allTextContents();
   expect(names.sort()).toEqual(['follow_up', 'welcome_lead']);
-  await page.getByRole('list', { name: 'Templates' }).getByRole('button', { name: /follow_up/ }).click();
+  await page
+    .getByRole('list', { name: 'Templates' })
+    .getByRole('button', { name: /follow_up/ })
+    .click();
   await page.getByRole('button', { name: 'Send' }).click();
-  await bubble('outbound', 'Hi José, are you still interested?').getByRole('img', { name: /Sent|Delivered|Read/ }).first().waitFor({ timeout: 15_000 });
+  await bubble('outbound', 'Hi José, are you still interested?')
+    .getByRole('img', { name: /Sent|Delivered|Read/ })
+    .first()
+    .waitFor({ timeout: 15_000 });
 });
 
 it('a reply raises the unread count, which clears on opening the conversation', async () => {
@@ -150,7 +181,9 @@ it('a reply raises the unread count, which clears on opening the conversation', 
   // The pop-up's own count (the sandbox's leads also answer Rita's earlier messages, so other
   // conversations may add to it: at least José's).
   const headerBadge = page.getByRole('banner').getByRole('status', { name: /unread message/ });
-  expect(Number(/\d+/.exec((await headerBadge.getAttribute('aria-label')) ?? '')?.[0])).toBeGreaterThanOrEqual(before + 1);
+  expect(Number(/\d+/.exec((await headerBadge.getAttribute('aria-label')) ?? '')?.[0])).toBeGreaterThanOrEqual(
+    before + 1,
+  );
   await screenshot(page, 'chat-popup-unread');
 
   await joseSms.click();
@@ -169,7 +202,10 @@ it('opens a nudge from the Nudges panel (a Linux toast cannot be clicked)', asyn
   expect(await page.locator('#unseen-nudges').textContent()).toMatch(/^\d+ new nudges?$/);
   await bell.click();
   const panel = page.getByRole('region', { name: 'Nudges' });
-  await panel.getByRole('button', { name: /José Núñez/ }).first().click();
+  await panel
+    .getByRole('button', { name: /José Núñez/ })
+    .first()
+    .click();
   await page.getByRole('button', { name: 'Open lead details for José Núñez' }).waitFor();
   expect(await page.getByRole('radio', { name: 'SMS' }).isChecked()).toBe(true);
   await bubble('inbound', reply).waitFor({ timeout: 15_000 });

@@ -34,8 +34,14 @@ it('a rep sends an SMS, sees Sent then Delivered, and a reply raises an OS notif
   await signIn(page, 'rita@converse.demo');
 
   await page.getByRole('searchbox', { name: 'Search leads' }).fill('Maria');
-  await page.getByRole('button', { name: /Maria Garcia/ }).first().click();
-  await page.getByRole('radio', { name: 'SMS' }).check().catch(() => page.getByRole('button', { name: 'SMS' }).click());
+  await page
+    .getByRole('button', { name: /Maria Garcia/ })
+    .first()
+    .click();
+  await page
+    .getByRole('radio', { name: 'SMS' })
+    .check()
+    .catch(() => page.getByRole('button', { name: 'SMS' }).click());
 
   const text = `Hello Maria, checking in (${Date.now()})`;
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
@@ -43,7 +49,9 @@ it('a rep sends an SMS, sees Sent then Delivered, and a reply raises an OS notif
 
   const bubble = page.locator('[data-message-direction="outbound"]', { hasText: text });
   await expect.poll(() => bubble.getByRole('img', { name: 'Sent' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
-  await expect.poll(() => bubble.getByRole('img', { name: 'Delivered' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+  await expect
+    .poll(() => bubble.getByRole('img', { name: 'Delivered' }).count(), { timeout: 15_000 })
+    .toBeGreaterThan(0);
   await screenshot(page, 'issue2-sent-delivered');
 
   // Leave the conversation so the reply is not "already on screen" (the nudge policy would hold it back).
@@ -56,7 +64,12 @@ it('a rep sends an SMS, sees Sent then Delivered, and a reply raises an OS notif
   const seen = await notifications.waitFor((n) => n.summary.includes('Maria') || n.body.includes(reply));
   expect(`${seen.summary} ${seen.body}`).toContain('Maria');
 
-  await page.getByRole('button', { name: /Maria Garcia/ }).first().click();
-  await expect.poll(() => page.locator('[data-message-direction="inbound"]', { hasText: reply }).count(), { timeout: 15_000 }).toBe(1);
+  await page
+    .getByRole('button', { name: /Maria Garcia/ })
+    .first()
+    .click();
+  await expect
+    .poll(() => page.locator('[data-message-direction="inbound"]', { hasText: reply }).count(), { timeout: 15_000 })
+    .toBe(1);
   await screenshot(page, 'issue2-reply');
 });

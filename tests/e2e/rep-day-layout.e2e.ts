@@ -32,7 +32,8 @@ beforeAll(async () => {
 });
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await screenshot(page, `issue13-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
+  if (ctx.task.result?.state === 'fail' && page)
+    await screenshot(page, `issue13-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
 });
 
 afterAll(async () => {
@@ -40,9 +41,13 @@ afterAll(async () => {
   await shell?.close();
 });
 
-const focusedLabel = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? null);
+const focusedLabel = () =>
+  page.evaluate(
+    () => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? null,
+  );
 /** Wider than the window: a horizontal scrollbar. */
-const scrollsSideways = () => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
+const scrollsSideways = () =>
+  page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);
 
 /** The whole report (it scrolls inside the window, which a full-page shot does not unroll), at the same width. */
 async function tallScreenshot(name: string): Promise<void> {
@@ -53,33 +58,39 @@ async function tallScreenshot(name: string): Promise<void> {
 }
 
 /** Where an element's text wraps: the characters that start its second and later lines. */
-const lineStarts = (selector: string) => page.evaluate((sel) => {
-  const el = document.querySelector(sel);
-  if (!el) throw new Error(`no ${sel}`);
-  const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
-  const starts: string[] = [];
-  let lastTop: number | null = null;
-  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    const text = node.textContent ?? '';
-    for (let i = 0; i < text.length; i++) {
-      const r = document.createRange();
-      r.setStart(node, i);
-      r.setEnd(node, i + 1);
-      const top = Math.round(r.getBoundingClientRect().top);
-      if (lastTop !== null && top > lastTop + 2) starts.push(text[i]);
-      lastTop = top;
+const lineStarts = (selector: string) =>
+  page.evaluate((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) throw new Error(`no ${sel}`);
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    const starts: string[] = [];
+    let lastTop: number | null = null;
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent ?? '';
+      for (let i = 0; i < text.length; i++) {
+        const r = document.createRange();
+        r.setStart(node, i);
+        r.setEnd(node, i + 1);
+        const top = Math.round(r.getBoundingClientRect().top);
+        if (lastTop !== null && top > lastTop + 2) starts.push(text[i]);
+        lastTop = top;
+      }
     }
-  }
-  return starts;
-}, selector);
+    return starts;
+  }, selector);
 
 it('reaches Maria with the keyboard only: ↓ and Enter through the results, then types in the composer', async () => {
   await page.goto(shell.url);
-  await expect.poll(() => page.getByLabel('Server URL').inputValue(), { timeout: 20_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+  await expect
+    .poll(() => page.getByLabel('Server URL').inputValue(), { timeout: 20_000 })
+    .toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   await signIn(page, 'rita@converse.demo');
   const search = page.getByRole('searchbox', { name: 'Search leads' });
   await search.fill('Maria');
-  await page.getByRole('list', { name: 'Leads found' }).getByRole('button', { name: /Maria Garcia/ }).waitFor();
+  await page
+    .getByRole('list', { name: 'Leads found' })
+    .getByRole('button', { name: /Maria Garcia/ })
+    .waitFor();
   await search.press('ArrowDown');
   expect(await focusedLabel()).toMatch(/Maria Garcia/);
   await page.keyboard.press('ArrowUp');
@@ -99,11 +110,24 @@ it('shows the picture and the PDF Maria sent in the demo, ready to download', as
   await expect.poll(focusedLabel).toBe('Message'); // a new conversation: focus in its composer again
   const picture = bubble(page, 'inbound', 'Our office, so you can see the setup.');
   await picture.locator('img').first().waitFor({ timeout: 15_000 });
-  await expect.poll(() => picture.locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 15_000 }).toBe(320);
+  await expect
+    .poll(
+      () =>
+        picture
+          .locator('img')
+          .first()
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth),
+      { timeout: 15_000 },
+    )
+    .toBe(320);
   const pdf = page.locator('[data-message-direction="inbound"]', { hasText: 'team-requirements.pdf' });
   await pdf.waitFor();
   // The list opens short of its end while the picture loads (MessageList), so bring the PDF into view for the picture.
-  await pdf.getByRole('button', { name: /Download/ }).or(pdf.getByRole('link', { name: /Download/ })).first().scrollIntoViewIfNeeded();
+  await pdf
+    .getByRole('button', { name: /Download/ })
+    .or(pdf.getByRole('link', { name: /Download/ }))
+    .first()
+    .scrollIntoViewIfNeeded();
   await screenshot(page, 'issue13-received-files');
 });
 
@@ -121,7 +145,11 @@ it('alt+m in a pop-up-sized window: one pane at a time, no horizontal scrollbar,
 });
 
 it('lead details in a narrow window open in the pane and close with Escape; the email never breaks mid-word', async () => {
-  await page.getByRole('navigation', { name: 'Conversations' }).getByRole('button', { name: /Maria Garcia/ }).first().click();
+  await page
+    .getByRole('navigation', { name: 'Conversations' })
+    .getByRole('button', { name: /Maria Garcia/ })
+    .first()
+    .click();
   await page.getByRole('button', { name: 'Open lead details for Maria Garcia' }).click();
   const details = page.getByRole('region', { name: 'Lead details' });
   await details.waitFor();
@@ -154,13 +182,23 @@ it('Usage Reports fit 1280 px, chart WhatsApp, and name the months in Hindi when
   await page.getByRole('radio', { name: 'Last 12 months' }).check();
   await expect.poll(() => page.getByRole('table', { name: 'SMS per provider' }).locator('tbody tr').count()).toBe(12);
   expect(await scrollsSideways()).toBe(false);
-  const tablesScroll = await page.locator('.usage-reports__table').evaluateAll((els) => els.map((e) => e.scrollWidth > e.clientWidth + 1));
+  const tablesScroll = await page
+    .locator('.usage-reports__table')
+    .evaluateAll((els) => els.map((e) => e.scrollWidth > e.clientWidth + 1));
   expect(tablesScroll).toEqual([false, false, false, false]);
-  await page.getByRole('figure', { name: /WhatsApp messages/ }).locator('.recharts-bar-rectangle').first().waitFor();
+  await page
+    .getByRole('figure', { name: /WhatsApp messages/ })
+    .locator('.recharts-bar-rectangle')
+    .first()
+    .waitFor();
   // The last of the twelve is the current month.
   const now = new Date();
-  const current = new Intl.DateTimeFormat('en', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
-  expect(await page.getByRole('table', { name: 'SMS per provider' }).locator('tbody tr th').last().innerText()).toBe(current);
+  const current = new Intl.DateTimeFormat('en', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1),
+  );
+  expect(await page.getByRole('table', { name: 'SMS per provider' }).locator('tbody tr th').last().innerText()).toBe(
+    current,
+  );
   await tallScreenshot('issue13-reports');
 
   await page.getByRole('button', { name: 'Close' }).click();
@@ -172,7 +210,9 @@ it('Usage Reports fit 1280 px, chart WhatsApp, and name the months in Hindi when
   await page.getByRole('menuitem', { name: 'उपयोग रिपोर्ट' }).click();
   const monthList = page.getByRole('combobox', { name: 'महीना' });
   await monthList.waitFor();
-  const hindiMonth = new Intl.DateTimeFormat('hi', { month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, now.getUTCMonth(), 1));
+  const hindiMonth = new Intl.DateTimeFormat('hi', { month: 'long', timeZone: 'UTC' }).format(
+    Date.UTC(2000, now.getUTCMonth(), 1),
+  );
   expect(await monthList.evaluate((s: HTMLSelectElement) => s.selectedOptions[0].textContent)).toBe(hindiMonth);
   await page.getByRole('table', { name: 'प्रदाता के अनुसार SMS' }).waitFor();
   await tallScreenshot('issue13-reports-hi');
@@ -198,9 +238,22 @@ it('says a stopped shell has stopped and how to start it; its new address in the
   await page.getByRole('alert').filter({ hasText: 'Converse was restarted.' }).waitFor({ timeout: 15_000 });
   const before = await page.evaluate(() => performance.timeOrigin);
   // Paste the new address into the same tab: only the #token changes.
-  await page.evaluate((url) => { location.href = url; }, shell.url);
+  await page.evaluate((url) => {
+    location.href = url;
+  }, shell.url);
   await expect.poll(() => page.evaluate(() => performance.timeOrigin), { timeout: 15_000 }).not.toBe(before);
-  await expect.poll(() => page.evaluate(() => window.converse!.invoke('session.get', {}).then(() => 'answered', (e: { code: string }) => e.code)), { timeout: 15_000 }).toBe('answered');
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() =>
+          window.converse!.invoke('session.get', {}).then(
+            () => 'answered',
+            (e: { code: string }) => e.code,
+          ),
+        ),
+      { timeout: 15_000 },
+    )
+    .toBe('answered');
   expect(await page.getByText('Converse has stopped in this browser.').count()).toBe(0);
   expect(page.url()).toBe(`${shell.origin}/`);
 });

@@ -23,16 +23,30 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'converse-offline-file-e2e-'));
 
 beforeAll(async () => {
   await buildRenderer();
-  server = await startServer({ demo: true, port: 0, dataDir: path.join(dataDir, 'server'), log: false, env: { SANDBOX_AUTO_REPLY: 'off' } });
+  server = await startServer({
+    demo: true,
+    port: 0,
+    dataDir: path.join(dataDir, 'server'),
+    log: false,
+    env: { SANDBOX_AUTO_REPLY: 'off' },
+  });
   proxy = await new TcpProxy(server.port).start();
-  shell = await startBrowserShell({ dataDir: path.join(dataDir, 'shell'), port: 0, serverUrl: proxy.url, notifier: { show: async () => ({ status: 'suppressed', reason: 'do-not-disturb' }) } });
+  shell = await startBrowserShell({
+    dataDir: path.join(dataDir, 'shell'),
+    port: 0,
+    serverUrl: proxy.url,
+    notifier: { show: async () => ({ status: 'suppressed', reason: 'do-not-disturb' }) },
+  });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 420, height: 760 }, locale: 'en-US' });
   page.on('pageerror', (e) => console.error('page error:', e.message));
 });
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await screenshot(page, `issue13-offline-file-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
+  if (ctx.task.result?.state === 'fail' && page)
+    await screenshot(page, `issue13-offline-file-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(
+      () => undefined,
+    );
 });
 
 afterAll(async () => {
@@ -53,7 +67,10 @@ it('queues an image chosen while the server is unreachable and sends it, with it
   proxy.setAccepting(false);
   proxy.cut();
   // The machine is online: it is the server that cannot be reached, and the words say so.
-  await page.getByText(/The Converse server cannot be reached/).first().waitFor({ timeout: 15_000 });
+  await page
+    .getByText(/The Converse server cannot be reached/)
+    .first()
+    .waitFor({ timeout: 15_000 });
   expect(await page.getByText(/You are offline/).count()).toBe(0);
 
   await page.getByLabel('Attach').setInputFiles({ name: 'site-visit.png', mimeType: 'image/png', buffer: PNG_1X1 });
@@ -67,12 +84,17 @@ it('queues an image chosen while the server is unreachable and sends it, with it
   await mine.getByText('site-visit.png').first().waitFor();
   // The picture shows at once, from the outbox, before any byte reached the server.
   const preview = mine.getByRole('img', { name: 'Image site-visit.png' });
-  await expect.poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 }).toBe(1);
+  await expect
+    .poll(() => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth), { timeout: 10_000 })
+    .toBe(1);
   await page.getByText(/1 message waiting to send/).waitFor();
   await screenshot(page, 'issue13-attachment-offline-queued');
 
   proxy.setAccepting(true);
-  await mine.getByRole('img', { name: /Sent|Delivered/ }).first().waitFor({ timeout: 40_000 });
+  await mine
+    .getByRole('img', { name: /Sent|Delivered/ })
+    .first()
+    .waitFor({ timeout: 40_000 });
   await expect.poll(() => page.getByText(/waiting to send/).count(), { timeout: 10_000 }).toBe(0);
   await screenshot(page, 'issue13-attachment-offline-sent');
 });

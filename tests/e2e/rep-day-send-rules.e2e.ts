@@ -18,14 +18,21 @@ let page: Page;
 
 beforeAll(async () => {
   await buildRenderer();
-  shell = await startBrowserShell({ dataDir: mkdtempSync(path.join(tmpdir(), 'converse-send-rules-e2e-')), port: 0, notifier: { show: async () => ({ status: 'suppressed', reason: 'do-not-disturb' }) } });
+  shell = await startBrowserShell({
+    dataDir: mkdtempSync(path.join(tmpdir(), 'converse-send-rules-e2e-')),
+    port: 0,
+    notifier: { show: async () => ({ status: 'suppressed', reason: 'do-not-disturb' }) },
+  });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 420, height: 760 }, locale: 'en-US' });
   page.on('pageerror', (e) => console.error('page error:', e.message));
 });
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await screenshot(page, `issue13-send-rules-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
+  if (ctx.task.result?.state === 'fail' && page)
+    await screenshot(page, `issue13-send-rules-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(
+      () => undefined,
+    );
 });
 
 afterAll(async () => {
@@ -39,11 +46,16 @@ const sentCount = () => page.locator('[data-message-direction="outbound"]').coun
 
 it('opens Lucas Rodríguez on SMS with his US number preselected and the UK one marked', async () => {
   await page.goto(shell.url);
-  await expect.poll(() => page.getByLabel('Server URL').inputValue(), { timeout: 20_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+  await expect
+    .poll(() => page.getByLabel('Server URL').inputValue(), { timeout: 20_000 })
+    .toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   await signIn(page, 'sam@converse.demo');
   // Prefix and accent-folded search: "rodri" finds Rodríguez.
   await page.getByRole('searchbox', { name: 'Search leads' }).fill('rodri');
-  await page.getByRole('list', { name: 'Leads found' }).getByRole('button', { name: /Lucas Rodríguez/ }).click();
+  await page
+    .getByRole('list', { name: 'Leads found' })
+    .getByRole('button', { name: /Lucas Rodríguez/ })
+    .click();
   await page.getByRole('button', { name: 'Open lead details for Lucas Rodríguez' }).waitFor();
   await page.getByRole('radio', { name: 'SMS' }).check();
   const select = page.getByRole('combobox', { name: 'Select Number' });
@@ -59,7 +71,10 @@ it('refuses an SMS to the UK number before anything is sent, and says why', asyn
   const select = page.getByRole('combobox', { name: 'Select Number' });
   const ukValue = await select.locator('option', { hasText: 'UK mobile' }).getAttribute('value');
   await select.selectOption(ukValue!);
-  await page.getByRole('note').filter({ hasText: 'SMS reaches US numbers only, and this number is not a US number.' }).waitFor();
+  await page
+    .getByRole('note')
+    .filter({ hasText: 'SMS reaches US numbers only, and this number is not a US number.' })
+    .waitFor();
   expect(await page.getByRole('note').textContent()).toContain('Another number of this lead is a US number');
   expect(await box().isDisabled()).toBe(true);
   expect(await send().isDisabled()).toBe(true);
@@ -69,7 +84,10 @@ it('refuses an SMS to the UK number before anything is sent, and says why', asyn
 
 it('refuses a 1,001-character SMS before sending and sends it once shortened; the bubble names the number', async () => {
   const select = page.getByRole('combobox', { name: 'Select Number' });
-  const usValue = await select.locator('option', { hasText: 'Mobile' }).filter({ hasNotText: 'UK' }).getAttribute('value');
+  const usValue = await select
+    .locator('option', { hasText: 'Mobile' })
+    .filter({ hasNotText: 'UK' })
+    .getAttribute('value');
   await select.selectOption(usValue!);
   const before = await sentCount();
   const text = `Lucas, the full terms (${Date.now()}) `.padEnd(1001, 'x');
@@ -85,7 +103,10 @@ it('refuses a 1,001-character SMS before sending and sends it once shortened; th
   expect(await send().isDisabled()).toBe(false);
   await send().click();
   const mine = bubbleOn(page, 'outbound', text.slice(0, 40));
-  await mine.getByRole('img', { name: /Sent|Delivered/ }).first().waitFor({ timeout: 15_000 });
+  await mine
+    .getByRole('img', { name: /Sent|Delivered/ })
+    .first()
+    .waitFor({ timeout: 15_000 });
   // Sam's permissions mask phone numbers: the bubble names the number as he may see it.
   expect(await mine.textContent()).toMatch(/To \+1 [•\d ]+\(Mobile\)/);
 });
@@ -108,12 +129,17 @@ it('attaches an image in one box: a thumbnail, the box becomes its caption, Send
   await screenshot(page, 'issue13-attachment-composer');
   await send().click();
   const sent = bubbleOn(page, 'outbound', caption);
-  await sent.getByRole('img', { name: /Sent|Delivered|Read/ }).first().waitFor({ timeout: 15_000 });
+  await sent
+    .getByRole('img', { name: /Sent|Delivered|Read/ })
+    .first()
+    .waitFor({ timeout: 15_000 });
   expect(await box().inputValue()).toBe('');
 });
 
 it('says in words which files SMS takes, without MIME types or connector names', async () => {
-  await page.getByLabel('Attach').setInputFiles({ name: 'quote.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
+  await page
+    .getByLabel('Attach')
+    .setInputFiles({ name: 'quote.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n%%EOF\n') });
   const alert = page.getByRole('alert').filter({ hasText: 'This kind of file cannot be sent by SMS' });
   await alert.waitFor();
   const words = await alert.textContent();

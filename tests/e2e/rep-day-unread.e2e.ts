@@ -25,7 +25,11 @@ const shown = { show: async () => ({ status: 'shown' as const }) };
 
 beforeAll(async () => {
   await buildRenderer();
-  shell = await startBrowserShell({ dataDir: mkdtempSync(path.join(tmpdir(), 'converse-unread-e2e-')), port: 0, notifier: shown });
+  shell = await startBrowserShell({
+    dataDir: mkdtempSync(path.join(tmpdir(), 'converse-unread-e2e-')),
+    port: 0,
+    notifier: shown,
+  });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 420, height: 760 }, locale: 'en-US', timezoneId: 'UTC' });
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -34,12 +38,16 @@ beforeAll(async () => {
     const played: string[] = [];
     (window as unknown as { __played: string[] }).__played = played;
     const play = HTMLMediaElement.prototype.play;
-    HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) { played.push(this.currentSrc || this.src); return play.call(this); };
+    HTMLMediaElement.prototype.play = function (this: HTMLMediaElement) {
+      played.push(this.currentSrc || this.src);
+      return play.call(this);
+    };
   });
 });
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === 'fail' && page) await screenshot(page, `issue13-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
+  if (ctx.task.result?.state === 'fail' && page)
+    await screenshot(page, `issue13-failed-${ctx.task.name.replace(/\W+/g, '-').slice(0, 40)}`).catch(() => undefined);
 });
 
 afterAll(async () => {
@@ -51,7 +59,9 @@ const history = () => page.getByRole('region', { name: 'Activity History' });
 
 it('lists a message sent a moment ago at the top of the Activity History, with channel, number and status', async () => {
   await page.goto(shell.url);
-  await expect.poll(() => page.getByLabel('Server URL').inputValue(), { timeout: 20_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+  await expect
+    .poll(() => page.getByLabel('Server URL').inputValue(), { timeout: 20_000 })
+    .toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
   await signIn(page, 'rita@converse.demo');
   token = await apiToken(shell.serverUrl, 'rita@converse.demo');
   mariaId = await leadIdByName(shell.serverUrl, token, 'Maria');
@@ -67,7 +77,9 @@ it('lists a message sent a moment ago at the top of the Activity History, with c
   // At the top: only the demo lead's automatic answer (2.5 s later) may come above it.
   const mine = history().getByRole('listitem').filter({ hasText: text });
   await mine.waitFor({ timeout: 15_000 });
-  const above = await history().getByRole('listitem').evaluateAll((items, t) => items.findIndex((li) => li.textContent?.includes(t)), text);
+  const above = await history()
+    .getByRole('listitem')
+    .evaluateAll((items, t) => items.findIndex((li) => li.textContent?.includes(t)), text);
   expect(above).toBeLessThanOrEqual(1);
   expect(await mine.textContent()).toContain('SMS message to the lead');
   expect(await mine.textContent()).toMatch(/to \+1 \d{3}/);
@@ -79,7 +91,7 @@ it('lists a message sent a moment ago at the top of the Activity History, with c
   await screenshot(page, 'issue13-activity-history');
 });
 
-it('shows the lead\'s reply in the Activity History as it arrives', async () => {
+it("shows the lead's reply in the Activity History as it arrives", async () => {
   await sandboxReply(shell.serverUrl, token, { leadId: mariaId, channel: 'whatsapp', body: 'Thanks, got it! 👍' });
   const reply = history().getByRole('listitem').filter({ hasText: 'Thanks, got it! 👍' });
   await reply.waitFor({ timeout: 15_000 });
@@ -96,16 +108,30 @@ it('puts the unread count in the title and on the tab icon, and plays the chime 
   expect(before).toBeGreaterThan(0);
   const chimesBefore = await page.evaluate(() => (window as unknown as { __played: string[] }).__played.length);
   const joseId = await leadIdByName(shell.serverUrl, token, 'José');
-  await sandboxReply(shell.serverUrl, token, { leadId: joseId, channel: 'sms', body: 'Hola Rita, one question about the plan' });
+  await sandboxReply(shell.serverUrl, token, {
+    leadId: joseId,
+    channel: 'sms',
+    body: 'Hola Rita, one question about the plan',
+  });
   await expect.poll(() => page.title(), { timeout: 15_000 }).toBe(`(${before + 1}) Converse`);
   // The browser shell's tab icon is redrawn with the count.
-  await expect.poll(() => page.evaluate(() => document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? ''), { timeout: 5_000 }).toMatch(/^data:image\/png;base64,/);
-  await expect.poll(() => page.evaluate(() => (window as unknown as { __played: string[] }).__played), { timeout: 10_000 }).toHaveLength(chimesBefore + 1);
-  expect((await page.evaluate(() => (window as unknown as { __played: string[] }).__played)).at(-1)).toMatch(/nudge.*\.wav$/);
+  await expect
+    .poll(() => page.evaluate(() => document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? ''), {
+      timeout: 5_000,
+    })
+    .toMatch(/^data:image\/png;base64,/);
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { __played: string[] }).__played), { timeout: 10_000 })
+    .toHaveLength(chimesBefore + 1);
+  expect((await page.evaluate(() => (window as unknown as { __played: string[] }).__played)).at(-1)).toMatch(
+    /nudge.*\.wav$/,
+  );
   // Draw the tab icon where a screenshot can show it.
   const icon = await page.evaluate(() => document.querySelector<HTMLLinkElement>('link[rel="icon"]')!.href);
   const iconPage = await browser.newPage({ viewport: { width: 220, height: 90 } });
-  await iconPage.setContent(`<body style="margin:0;background:#dfe3ea;display:flex;gap:12px;align-items:center;padding:12px;font:14px sans-serif"><img src="${icon}" width="64" height="64"><span>${await page.title()}</span></body>`);
+  await iconPage.setContent(
+    `<body style="margin:0;background:#dfe3ea;display:flex;gap:12px;align-items:center;padding:12px;font:14px sans-serif"><img src="${icon}" width="64" height="64"><span>${await page.title()}</span></body>`,
+  );
   await screenshot(iconPage, 'issue13-unread-favicon');
   await iconPage.close();
   await screenshot(page, 'issue13-unread-title');
@@ -152,7 +178,7 @@ it('shows Carter settings in Settings', async () => {
   await screenshot(page, 'issue13-carter-settings');
 });
 
-it('shows the Activity History in the expanded view\'s lead pane', async () => {
+it("shows the Activity History in the expanded view's lead pane", async () => {
   await page.getByRole('button', { name: 'Close' }).first().click();
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.getByRole('button', { name: 'Expand' }).click();
@@ -160,9 +186,16 @@ it('shows the Activity History in the expanded view\'s lead pane', async () => {
   const pane = page.getByRole('region', { name: 'Activity History' });
   await expect.poll(() => pane.textContent(), { timeout: 10_000 }).toContain('Thanks, got it! 👍');
   // Newest first (the demo's sandbox may have answered meanwhile: that reply is on top).
-  const times = await pane.locator('time').evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime') ?? '')));
+  const times = await pane
+    .locator('time')
+    .evaluateAll((els) => els.map((e) => Date.parse(e.getAttribute('datetime') ?? '')));
   expect(times).toEqual([...times].sort((a, b) => b - a));
   // Nothing in the lead pane scrolls sideways.
-  expect(await page.evaluate(() => { const el = document.querySelector('.lead-panel'); return el ? el.scrollWidth <= el.clientWidth + 1 : false; })).toBe(true);
+  expect(
+    await page.evaluate(() => {
+      const el = document.querySelector('.lead-panel');
+      return el ? el.scrollWidth <= el.clientWidth + 1 : false;
+    }),
+  ).toBe(true);
   await screenshot(page, 'issue13-activity-history-expanded');
 });

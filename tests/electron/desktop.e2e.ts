@@ -28,7 +28,9 @@ beforeAll(async () => {
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') await desktop?.explainFailure(ctx.task.name);
 });
-afterAll(async () => { await desktop?.close(); });
+afterAll(async () => {
+  await desktop?.close();
+});
 
 /** alt+m: the global shortcut's own handler (a real global key press cannot be synthesised). */
 async function pressAltM(): Promise<void> {
@@ -38,13 +40,18 @@ async function pressAltM(): Promise<void> {
 it('starts on the Electron build of SQLite, with the embedded server on a free port', async () => {
   expect(await desktop.probe('sqliteBinding')).toBe(path.join(REPO_ROOT, 'native', 'electron', 'better_sqlite3.node'));
   expect(Number(new URL(serverUrl).port)).toBeGreaterThan(0);
-  expect(await fetch(`${serverUrl}/api/v1/health`).then((r) => r.json())).toMatchObject({ ok: true, service: 'converse' });
+  expect(await fetch(`${serverUrl}/api/v1/health`).then((r) => r.json())).toMatchObject({
+    ok: true,
+    service: 'converse',
+  });
   expect(page.url()).toMatch(/^app:\/\/converse\//);
 });
 
 it('signs in as Rita', async () => {
   // The sign-in form offers the embedded server, as the desktop core's default.
-  await expect.poll(() => page.getByLabel('Server URL').inputValue(), { timeout: 20_000 }).toContain(new URL(serverUrl).host);
+  await expect
+    .poll(() => page.getByLabel('Server URL').inputValue(), { timeout: 20_000 })
+    .toContain(new URL(serverUrl).host);
   await signIn(page, RITA);
   await page.getByRole('navigation', { name: 'Conversations' }).waitFor();
 });
@@ -75,9 +82,17 @@ it('raises a notification for a reply while the window is hidden; its click open
   // Maria's phone answers, through the demo server's sandbox connector.
   const token = await apiToken(serverUrl, 'admin@converse.demo');
   const reply = `Is the 3-bedroom still available? (${Date.now()})`;
-  await sandboxReply(serverUrl, token, { leadId: await leadIdByName(serverUrl, token, 'Maria'), channel: 'sms', body: reply });
-  await expect.poll(() => desktop.nudges(reply), { timeout: 20_000 }).toEqual([{ title: expect.stringContaining('Maria'), body: expect.stringContaining(reply) }]);
-  await expect.poll(async () => (await desktop.probe('tray'))!.unread, { timeout: 15_000 }).toBeGreaterThan(unreadBefore);
+  await sandboxReply(serverUrl, token, {
+    leadId: await leadIdByName(serverUrl, token, 'Maria'),
+    channel: 'sms',
+    body: reply,
+  });
+  await expect
+    .poll(() => desktop.nudges(reply), { timeout: 20_000 })
+    .toEqual([{ title: expect.stringContaining('Maria'), body: expect.stringContaining(reply) }]);
+  await expect
+    .poll(async () => (await desktop.probe('tray'))!.unread, { timeout: 15_000 })
+    .toBeGreaterThan(unreadBefore);
 
   expect(await desktop.clickNudge(reply)).toBe(true);
   await expect.poll(() => desktop.chat(), { timeout: 10_000 }).toMatchObject({ visible: true, focused: true });
@@ -87,7 +102,12 @@ it('raises a notification for a reply while the window is hidden; its click open
 
 it('registers alt+m with the OS; it hides the focused window and shows it again', async () => {
   expect(await desktop.probe('shortcut')).toEqual({ accelerator: ACCELERATOR, registered: true, error: null });
-  expect(await desktop.app.evaluate(({ globalShortcut }, accelerator) => globalShortcut.isRegistered(accelerator), ACCELERATOR)).toBe(true);
+  expect(
+    await desktop.app.evaluate(
+      ({ globalShortcut }, accelerator) => globalShortcut.isRegistered(accelerator),
+      ACCELERATOR,
+    ),
+  ).toBe(true);
   await desktop.showFocused();
   await pressAltM();
   await expect.poll(() => desktop.chat(), { timeout: 5_000 }).toMatchObject({ visible: false });
@@ -98,7 +118,10 @@ it('registers alt+m with the OS; it hides the focused window and shows it again'
 it('hides to the tray when the window is closed, and keeps running', async () => {
   await desktop.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0].close());
   await expect.poll(() => desktop.windows(), { timeout: 5_000 }).toEqual([{ destroyed: false, visible: false }]);
-  expect(await desktop.probe('tray')).toMatchObject({ unread: expect.any(Number), image: expect.stringMatching(/^tray-/) });
+  expect(await desktop.probe('tray')).toMatchObject({
+    unread: expect.any(Number),
+    image: expect.stringMatching(/^tray-/),
+  });
   expect(desktop.running).toBe(true);
   // The page lives on behind the hidden window, still on Maria's conversation.
   await page.getByRole('button', { name: 'Open lead details for Maria Garcia' }).waitFor({ state: 'attached' });

@@ -23,7 +23,10 @@ const CONFIG = 'tests/electron/vitest.config.ts';
 const VITEST = path.join(root, 'node_modules', 'vitest', 'vitest.mjs');
 const RESULTS = path.join('test-artifacts', 'vitest-electron.json');
 const say = (line) => console.log(`electron end-to-end: ${line}`);
-const fail = (line) => { console.error(`electron end-to-end: FAILED — ${line}`); process.exit(1); };
+const fail = (line) => {
+  console.error(`electron end-to-end: FAILED — ${line}`);
+  process.exit(1);
+};
 
 let electronPath = null;
 try {
@@ -34,14 +37,23 @@ try {
 
 if (!electronPath) {
   const listed = spawnSync(process.execPath, [VITEST, 'list', '--config', CONFIG, '--json'], {
-    cwd: root, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+    cwd: root,
+    encoding: 'utf8',
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
   });
   let tests = null;
-  try { tests = JSON.parse(listed.stdout); } catch {}
+  try {
+    tests = JSON.parse(listed.stdout);
+  } catch {}
   if (listed.status !== 0 || !Array.isArray(tests) || tests.length === 0) {
-    fail(`the suite does not load: ${loadError(listed) ?? 'no tests found'} (see \`npx vitest list --config ${CONFIG}\`)`);
+    fail(
+      `the suite does not load: ${loadError(listed) ?? 'no tests found'} (see \`npx vitest list --config ${CONFIG}\`)`,
+    );
   }
-  say(`skipped — no Electron binary on this machine (ELECTRON_SKIP_BINARY_DOWNLOAD); its ${tests.length} tests load but were not run`);
+  say(
+    `skipped — no Electron binary on this machine (ELECTRON_SKIP_BINARY_DOWNLOAD); its ${tests.length} tests load but were not run`,
+  );
   process.exit(0);
 }
 
@@ -59,7 +71,10 @@ function node(args, env = process.env) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (chunk) => { stderr += chunk; process.stderr.write(chunk); });
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      process.stderr.write(chunk);
+    });
     child.on('error', (err) => resolve({ status: null, stderr: err.message }));
     child.on('close', (status) => resolve({ status, stderr }));
   });
@@ -69,7 +84,12 @@ const electronVersion = JSON.parse(readFileSync(require.resolve('electron/packag
 
 const native = await node(['scripts/electron-native.mjs']);
 if (native.status !== 0) {
-  const reason = native.stderr.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('converse:')).at(-1)?.replace(/^converse:\s*/, '');
+  const reason = native.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('converse:'))
+    .at(-1)
+    ?.replace(/^converse:\s*/, '');
   fail(reason ?? `scripts/electron-native.mjs exited with code ${native.status}`);
 }
 
@@ -78,13 +98,19 @@ if (build.status !== 0) fail(`the build failed (scripts/build.mjs exited with co
 
 mkdirSync(path.join(root, 'test-artifacts'), { recursive: true });
 rmSync(path.join(root, RESULTS), { force: true });
-const run = await node([VITEST, 'run', '--config', CONFIG, '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}`],
-  { ...process.env, CONVERSE_ELECTRON_PATH: electronPath });
+const run = await node(
+  [VITEST, 'run', '--config', CONFIG, '--reporter=default', '--reporter=json', `--outputFile=${RESULTS}`],
+  { ...process.env, CONVERSE_ELECTRON_PATH: electronPath },
+);
 
 let results = null;
-try { results = JSON.parse(readFileSync(path.join(root, RESULTS), 'utf8')); } catch {}
+try {
+  results = JSON.parse(readFileSync(path.join(root, RESULTS), 'utf8'));
+} catch {}
 const sandbox = process.env.CONVERSE_E2E_NO_SANDBOX === '1' ? 'without' : 'with';
-const counts = results ? `${results.numPassedTests} passed, ${results.numFailedTests} failed of ${results.numTotalTests}` : 'no results written';
+const counts = results
+  ? `${results.numPassedTests} passed, ${results.numFailedTests} failed of ${results.numTotalTests}`
+  : 'no results written';
 const where = `Electron ${electronVersion}, ${process.platform}-${process.arch}, ${sandbox} Chromium's OS sandbox`;
 if (run.status !== 0 || !results || results.numTotalTests === 0 || results.numPassedTests !== results.numTotalTests) {
   fail(`${counts} (${where}; vitest exited with code ${run.status})`);

@@ -15,41 +15,76 @@ beforeAll(async () => {
 afterEach(async (ctx) => {
   if (ctx.task.result?.state === 'fail') await desktop?.explainFailure(ctx.task.name);
 });
-afterAll(async () => { await desktop?.close(); });
+afterAll(async () => {
+  await desktop?.close();
+});
 
 /** What window.converse.invoke answers, or the error it rejects with. */
-const invoke = (channel: string, args: unknown) => page.evaluate(([c, a]) => (window as any).converse.invoke(c, a)
-  .then((value: unknown) => ({ value }), (e: { code: string; message: string }) => ({ error: { code: e.code, message: e.message } })), [channel, args] as const);
+const invoke = (channel: string, args: unknown) =>
+  page.evaluate(
+    ([c, a]) =>
+      (window as any).converse.invoke(c, a).then(
+        (value: unknown) => ({ value }),
+        (e: { code: string; message: string }) => ({ error: { code: e.code, message: e.message } }),
+      ),
+    [channel, args] as const,
+  );
 
 describe('electron security baseline', () => {
   it('runs the window sandboxed, context-isolated, without Node', async () => {
     // What the window was created with (Electron no longer reports it back)…
-    expect(await desktop.probe('webPreferences')).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(await desktop.probe('webPreferences')).toMatchObject({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      webviewTag: false,
+    });
     // …and what the page can see: no Node, no ipcRenderer, nothing of the preload's world.
-    expect(await page.evaluate(() => [typeof (globalThis as any).require, typeof (globalThis as any).process, typeof (globalThis as any).ipcRenderer, typeof (globalThis as any).module]))
-      .toEqual(['undefined', 'undefined', 'undefined', 'undefined']);
+    expect(
+      await page.evaluate(() => [
+        typeof (globalThis as any).require,
+        typeof (globalThis as any).process,
+        typeof (globalThis as any).ipcRenderer,
+        typeof (globalThis as any).module,
+      ]),
+    ).toEqual(['undefined', 'undefined', 'undefined', 'undefined']);
     // The renderer process itself is in Chromium's OS sandbox, unless this run turned it off.
     expect(await desktop.rendererInOsSandbox()).toBe(!NO_OS_SANDBOX);
   });
 
   it('exposes only window.converse from the preload', async () => {
-    const api = await page.evaluate(() => ({ keys: Object.keys((window as any).converse).sort(), shell: (window as any).converse.shell }));
+    const api = await page.evaluate(() => ({
+      keys: Object.keys((window as any).converse).sort(),
+      shell: (window as any).converse.shell,
+    }));
     expect(api).toEqual({ keys: ['invoke', 'on', 'platform', 'shell'], shell: 'electron' });
   });
 
   it('serves the page from app:// with a CSP that forbids eval and remote script', async () => {
     expect(page.url()).toMatch(/^app:\/\/converse\//);
-    const evalResult = await page.evaluate(() => { try { return String(new Function('return 1')()); } catch { return 'blocked'; } });
+    const evalResult = await page.evaluate(() => {
+      try {
+        return String(new Function('return 1')());
+      } catch {
+        return 'blocked';
+      }
+    });
     expect(evalResult).toBe('blocked');
     // The violation event is the fact waited on; the timer only bounds a page that never reports.
-    const remote = await page.evaluate(() => new Promise<string>((resolve) => {
-      document.addEventListener('securitypolicyviolation', (e) => resolve(`violation:${e.violatedDirective}`), { once: true });
-      const s = document.createElement('script');
-      s.src = 'https://example.com/x.js';
-      s.onload = () => resolve('loaded');
-      document.head.appendChild(s);
-      setTimeout(() => resolve('no violation reported within 10 s'), 10_000);
-    }));
+    const remote = await page.evaluate(
+      () =>
+        new Promise<string>((resolve) => {
+          document.addEventListener('securitypolicyviolation', (e) => resolve(`violation:${e.violatedDirective}`), {
+            once: true,
+          });
+          const s = document.createElement('script');
+          s.src = 'https://example.com/x.js';
+          s.onload = () => resolve('loaded');
+          document.head.appendChild(s);
+          setTimeout(() => resolve('no violation reported within 10 s'), 10_000);
+        }),
+    );
     expect(remote).toMatch(/^violation:script-src/);
   });
 
@@ -57,12 +92,18 @@ describe('electron security baseline', () => {
     expect(await desktop.openedExternally()).toEqual([]);
     // Navigations and window.open are handled in order by the main process, so once the last web
     // link is recorded, the file: and smb: attempts before it have been decided too.
-    await page.evaluate(() => { location.href = 'file:///etc/passwd'; });
-    await page.evaluate(() => { location.href = 'https://example.com/away'; });
+    await page.evaluate(() => {
+      location.href = 'file:///etc/passwd';
+    });
+    await page.evaluate(() => {
+      location.href = 'https://example.com/away';
+    });
     await expect.poll(() => desktop.openedExternally(), { timeout: 5_000 }).toEqual(['https://example.com/away']);
     expect(await page.evaluate(() => window.open('smb://files.example/share') === null)).toBe(true);
     expect(await page.evaluate(() => window.open('https://example.com/popup') === null)).toBe(true);
-    await expect.poll(() => desktop.openedExternally(), { timeout: 5_000 }).toEqual(['https://example.com/away', 'https://example.com/popup']);
+    await expect
+      .poll(() => desktop.openedExternally(), { timeout: 5_000 })
+      .toEqual(['https://example.com/away', 'https://example.com/popup']);
     expect(await page.evaluate(() => location.href)).toMatch(/^app:\/\/converse\//);
     expect(await desktop.windows()).toEqual([expect.objectContaining({ destroyed: false })]);
   });
@@ -70,7 +111,9 @@ describe('electron security baseline', () => {
 
 describe('electron IPC', () => {
   it('answers an unknown call and bad arguments with clear errors', async () => {
-    expect(await invoke('fs.readFile', {})).toEqual({ error: { code: 'unknown_call', message: 'Unknown call "fs.readFile".' } });
+    expect(await invoke('fs.readFile', {})).toEqual({
+      error: { code: 'unknown_call', message: 'Unknown call "fs.readFile".' },
+    });
     expect(await invoke('leads.search', { query: 42 })).toMatchObject({ error: { code: 'invalid_arguments' } });
   });
 
@@ -81,7 +124,9 @@ describe('electron IPC', () => {
   it('opens a web link the app asks for in the OS browser, and refuses any other scheme', async () => {
     const before = await desktop.openedExternally();
     expect(await invoke('shell.openExternal', { url: 'file:///etc/passwd' })).toEqual({ value: { opened: false } });
-    expect(await invoke('shell.openExternal', { url: 'https://crm.example/leads/42' })).toEqual({ value: { opened: true } });
+    expect(await invoke('shell.openExternal', { url: 'https://crm.example/leads/42' })).toEqual({
+      value: { opened: true },
+    });
     expect(await desktop.openedExternally()).toEqual([...before, 'https://crm.example/leads/42']);
   });
 });

@@ -1,7 +1,14 @@
 // A local fake of CTM texting, speaking the shapes ASSUMED in server/channels/ctm-shapes.ts
 // (CTM publishes none): Basic auth, POST /api/v1/accounts/{id}/sms as JSON or multipart.
 import { CtmSendRequest, ctmSendPath, CTM_MEDIA_PART, CTM_SECRET_HEADER } from '../../server/channels/ctm-shapes';
-import { startHttpFake, parseMultipart, jsonOf, type HttpFake, type RecordedRequest, type FakeAnswer } from './http-fake';
+import {
+  startHttpFake,
+  parseMultipart,
+  jsonOf,
+  type HttpFake,
+  type RecordedRequest,
+  type FakeAnswer,
+} from './http-fake';
 
 export const CTM_ACCOUNT = '31337';
 export const CTM_KEY = 'ctm-access-key';
@@ -26,10 +33,13 @@ export async function startFakeCtm(): Promise<FakeCtm> {
     const media = /^\/media\/(\w+)$/.exec(req.path);
     if (req.method === 'GET' && media) {
       const f = hosted.get(media[1]);
-      return f ? { status: 200, bytes: f.bytes, contentType: f.contentType } : { status: 404, json: { error: 'not found' } };
+      return f
+        ? { status: 200, bytes: f.bytes, contentType: f.contentType }
+        : { status: 404, json: { error: 'not found' } };
     }
     if (req.headers.authorization !== basic) return { status: 401, json: { error: 'Unauthorized', code: 'auth' } };
-    if (req.method !== 'POST' || req.path !== ctmSendPath(CTM_ACCOUNT)) return { status: 404, json: { error: 'not found' } };
+    if (req.method !== 'POST' || req.path !== ctmSendPath(CTM_ACCOUNT))
+      return { status: 404, json: { error: 'not found' } };
     let fields: unknown;
     let file: FakeCtm['sent'][number]['media'] = null;
     if ((req.headers['content-type'] ?? '').startsWith('multipart/form-data')) {
@@ -41,7 +51,8 @@ export async function startFakeCtm(): Promise<FakeCtm> {
     } else fields = jsonOf(req);
     const parsed = CtmSendRequest.safeParse(fields);
     if (!parsed.success) return { status: 422, json: { error: parsed.error.issues[0].message, code: 'invalid' } };
-    if (parsed.data.from !== CTM_FROM) return { status: 422, json: { error: 'from is not a texting-enabled tracking number', code: 'from_number' } };
+    if (parsed.data.from !== CTM_FROM)
+      return { status: 422, json: { error: 'from is not a texting-enabled tracking number', code: 'from_number' } };
     const id = `SMS${++seq}`;
     sent.push({ id, ...parsed.data, media: file });
     return { status: 200, json: { id, status: 'queued' } };
@@ -57,7 +68,11 @@ export async function startFakeCtm(): Promise<FakeCtm> {
       return `${baseUrl}/media/${id}`;
     },
     sendWebhook(url: string, body: unknown, secret: string | null = CTM_WEBHOOK_SECRET) {
-      return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(secret !== null ? { [CTM_SECRET_HEADER]: secret } : {}) }, body: JSON.stringify(body) });
+      return fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(secret !== null ? { [CTM_SECRET_HEADER]: secret } : {}) },
+        body: JSON.stringify(body),
+      });
     },
   });
 }

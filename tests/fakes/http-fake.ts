@@ -11,7 +11,13 @@ export interface RecordedRequest {
   body: Buffer;
 }
 
-export interface FakeAnswer { status: number; json?: unknown; bytes?: Uint8Array; contentType?: string; headers?: Record<string, string> }
+export interface FakeAnswer {
+  status: number;
+  json?: unknown;
+  bytes?: Uint8Array;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
 
 export type FakeRoute = (req: RecordedRequest) => FakeAnswer | Promise<FakeAnswer>;
 
@@ -39,8 +45,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 function write(res: ServerResponse, a: FakeAnswer) {
   const headers: Record<string, string> = { ...(a.headers ?? {}) };
   let payload: Buffer | string = '';
-  if (a.bytes) { payload = Buffer.from(a.bytes); headers['content-type'] = a.contentType ?? 'application/octet-stream'; }
-  else if (a.json !== undefined) { payload = JSON.stringify(a.json); headers['content-type'] = 'application/json'; }
+  if (a.bytes) {
+    payload = Buffer.from(a.bytes);
+    headers['content-type'] = a.contentType ?? 'application/octet-stream';
+  } else if (a.json !== undefined) {
+    payload = JSON.stringify(a.json);
+    headers['content-type'] = 'application/json';
+  }
   res.writeHead(a.status, headers).end(payload);
 }
 
@@ -52,11 +63,21 @@ export async function startHttpFake(route: FakeRoute): Promise<HttpFake> {
       try {
         const url = new URL(req.url ?? '/', 'http://127.0.0.1');
         const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
-        const recorded: RecordedRequest = { method: req.method ?? 'GET', path: url.pathname, query: url.searchParams, headers, body: await readBody(req) };
+        for (const [k, v] of Object.entries(req.headers))
+          if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        const recorded: RecordedRequest = {
+          method: req.method ?? 'GET',
+          path: url.pathname,
+          query: url.searchParams,
+          headers,
+          body: await readBody(req),
+        };
         requests.push(recorded);
         const i = failures.findIndex((f) => f.match(recorded));
-        if (i >= 0) { write(res, failures.splice(i, 1)[0].answer); return; }
+        if (i >= 0) {
+          write(res, failures.splice(i, 1)[0].answer);
+          return;
+        }
         write(res, await route(recorded));
       } catch (err) {
         write(res, { status: 500, json: { error: { message: (err as Error).message } } });
@@ -68,8 +89,14 @@ export async function startHttpFake(route: FakeRoute): Promise<HttpFake> {
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    failNext(answer, times = 1, match = () => true) { for (let i = 0; i < times; i++) failures.push({ answer, match }); },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    failNext(answer, times = 1, match = () => true) {
+      for (let i = 0; i < times; i++) failures.push({ answer, match });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

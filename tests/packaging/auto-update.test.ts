@@ -7,7 +7,9 @@ import { startAutoUpdate, UPDATE_CHECK_INTERVAL_MS, UPDATE_CONFIG_FILE, type Upd
 
 function recordingLog() {
   const lines: Array<{ level: string; message: string; err?: unknown }> = [];
-  const at = (level: string) => (message: string, err?: unknown) => { lines.push({ level, message, err }); };
+  const at = (level: string) => (message: string, err?: unknown) => {
+    lines.push({ level, message, err });
+  };
   return { lines, log: { info: at('info'), warn: at('warn'), error: at('error') } };
 }
 
@@ -33,21 +35,36 @@ function manualSchedule() {
   const every = (ms: number, check: () => void) => {
     s.ms = ms;
     s.fire = check;
-    return () => { s.cancelled = true; };
+    return () => {
+      s.cancelled = true;
+    };
   };
   return { s, every };
 }
 
 let resources: string;
-beforeEach(() => { resources = mkdtempSync(path.join(tmpdir(), 'converse-resources-')); });
+beforeEach(() => {
+  resources = mkdtempSync(path.join(tmpdir(), 'converse-resources-'));
+});
 afterEach(() => rmSync(resources, { recursive: true, force: true }));
 
 describe('startAutoUpdate', () => {
   it('does nothing when run from a checkout', () => {
-    writeFileSync(path.join(resources, UPDATE_CONFIG_FILE), 'provider: generic\nurl: https://updates.converse.example/\n');
+    writeFileSync(
+      path.join(resources, UPDATE_CONFIG_FILE),
+      'provider: generic\nurl: https://updates.converse.example/\n',
+    );
     let loaded = 0;
     const { log, lines } = recordingLog();
-    const stop = startAutoUpdate({ app: { isPackaged: false }, log, resourcesPath: resources, loadUpdater: async () => { loaded++; return fakeUpdater().updater; } });
+    const stop = startAutoUpdate({
+      app: { isPackaged: false },
+      log,
+      resourcesPath: resources,
+      loadUpdater: async () => {
+        loaded++;
+        return fakeUpdater().updater;
+      },
+    });
     stop();
     expect(loaded).toBe(0);
     expect(lines).toEqual([]);
@@ -57,23 +74,44 @@ describe('startAutoUpdate', () => {
     let loaded = 0;
     const { s, every } = manualSchedule();
     const { log, lines } = recordingLog();
-    startAutoUpdate({ app: { isPackaged: true }, log, resourcesPath: resources, loadUpdater: async () => { loaded++; return fakeUpdater().updater; }, every });
+    startAutoUpdate({
+      app: { isPackaged: true },
+      log,
+      resourcesPath: resources,
+      loadUpdater: async () => {
+        loaded++;
+        return fakeUpdater().updater;
+      },
+      every,
+    });
     expect(loaded).toBe(0);
     expect(s.ms).toBe(0);
     expect(lines.map((l) => l.message)).toEqual([expect.stringContaining('auto-update: off')]);
   });
 
   it('checks at start and every 6 hours, logs a failed check and checks again next time, until stopped', async () => {
-    writeFileSync(path.join(resources, UPDATE_CONFIG_FILE), 'provider: generic\nurl: https://updates.converse.example/\n');
+    writeFileSync(
+      path.join(resources, UPDATE_CONFIG_FILE),
+      'provider: generic\nurl: https://updates.converse.example/\n',
+    );
     const { updater, failures } = fakeUpdater();
     failures.push(new Error('getaddrinfo ENOTFOUND updates.converse.example'));
     const { s, every } = manualSchedule();
     const { log, lines } = recordingLog();
-    const stop = startAutoUpdate({ app: { isPackaged: true }, log, resourcesPath: resources, loadUpdater: async () => updater, every });
+    const stop = startAutoUpdate({
+      app: { isPackaged: true },
+      log,
+      resourcesPath: resources,
+      loadUpdater: async () => updater,
+      every,
+    });
 
     await vi.waitFor(() => expect(lines.some((l) => l.level === 'warn')).toBe(true));
     expect(updater.checks).toBe(1);
-    expect(lines.find((l) => l.level === 'warn')).toMatchObject({ message: 'auto-update: the update check failed', err: expect.objectContaining({ message: expect.stringContaining('ENOTFOUND') }) });
+    expect(lines.find((l) => l.level === 'warn')).toMatchObject({
+      message: 'auto-update: the update check failed',
+      err: expect.objectContaining({ message: expect.stringContaining('ENOTFOUND') }),
+    });
     expect(s.ms).toBe(UPDATE_CHECK_INTERVAL_MS);
     expect(UPDATE_CHECK_INTERVAL_MS).toBe(6 * 60 * 60 * 1000);
 
@@ -81,7 +119,10 @@ describe('startAutoUpdate', () => {
     await vi.waitFor(() => expect(updater.checks).toBe(2));
     // electron-updater's own messages go to the app's log.
     (updater.logger as { info(m: string): void }).info('Update for version 0.2.0 is not available');
-    expect(lines.at(-1)).toMatchObject({ level: 'info', message: 'auto-update: Update for version 0.2.0 is not available' });
+    expect(lines.at(-1)).toMatchObject({
+      level: 'info',
+      message: 'auto-update: Update for version 0.2.0 is not available',
+    });
 
     stop();
     expect(s.cancelled).toBe(true);
@@ -92,10 +133,27 @@ describe('startAutoUpdate', () => {
   });
 
   it('logs, and does not throw, when electron-updater cannot be loaded', async () => {
-    writeFileSync(path.join(resources, UPDATE_CONFIG_FILE), 'provider: generic\nurl: https://updates.converse.example/\n');
+    writeFileSync(
+      path.join(resources, UPDATE_CONFIG_FILE),
+      'provider: generic\nurl: https://updates.converse.example/\n',
+    );
     const { every } = manualSchedule();
     const { log, lines } = recordingLog();
-    expect(() => startAutoUpdate({ app: { isPackaged: true }, log, resourcesPath: resources, loadUpdater: async () => { throw new Error('Cannot find module electron-updater'); }, every })).not.toThrow();
-    await vi.waitFor(() => expect(lines.find((l) => l.level === 'warn')?.err).toMatchObject({ message: 'Cannot find module electron-updater' }));
+    expect(() =>
+      startAutoUpdate({
+        app: { isPackaged: true },
+        log,
+        resourcesPath: resources,
+        loadUpdater: async () => {
+          throw new Error('Cannot find module electron-updater');
+        },
+        every,
+      }),
+    ).not.toThrow();
+    await vi.waitFor(() =>
+      expect(lines.find((l) => l.level === 'warn')?.err).toMatchObject({
+        message: 'Cannot find module electron-updater',
+      }),
+    );
   });
 });

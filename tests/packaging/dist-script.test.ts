@@ -19,7 +19,10 @@ describe('npm run dist', () => {
   });
 
   it('run with this Node, refuses before doing anything or prints its steps (--dry-run)', () => {
-    const r = spawnSync(process.execPath, ['scripts/dist.mjs', '--dry-run', '--linux'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['scripts/dist.mjs', '--dry-run', '--linux'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     const refusal = nodeTooOldMessage(process.versions.node);
     if (refusal) {
       expect(r.status).toBe(1);
@@ -32,14 +35,23 @@ describe('npm run dist', () => {
     }
   });
 
-  it('builds this machine\'s platform and arch by default, never publishing unless asked', () => {
-    expect(planDist([], host)).toEqual([{
-      platform: 'linux',
-      arch: 'x64',
-      native: ['scripts/electron-native.mjs', '--platform', 'linux', '--arch', 'x64'],
-      builder: ['--config', 'electron-builder.config.ts', '--linux', '--x64', '--publish', 'never'],
-    }]);
-    expect(planDist(['--publish', 'always'], host)[0].builder).toEqual(['--config', 'electron-builder.config.ts', '--linux', '--x64', '--publish', 'always']);
+  it("builds this machine's platform and arch by default, never publishing unless asked", () => {
+    expect(planDist([], host)).toEqual([
+      {
+        platform: 'linux',
+        arch: 'x64',
+        native: ['scripts/electron-native.mjs', '--platform', 'linux', '--arch', 'x64'],
+        builder: ['--config', 'electron-builder.config.ts', '--linux', '--x64', '--publish', 'never'],
+      },
+    ]);
+    expect(planDist(['--publish', 'always'], host)[0].builder).toEqual([
+      '--config',
+      'electron-builder.config.ts',
+      '--linux',
+      '--x64',
+      '--publish',
+      'always',
+    ]);
   });
 
   it('makes one run per platform, each with its targets and the Electron SQLite build for it', () => {

@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { until } from '../support/eventually';
 import {
-  createReminderScheduler, SqliteReminderStore, type SchedulerClock, type TaskReminder,
+  createReminderScheduler,
+  SqliteReminderStore,
+  type SchedulerClock,
+  type TaskReminder,
 } from '../../server/nudges/reminder-scheduler';
 
 /** A clock whose time moves only when the test says so; timers run in time order. */
@@ -20,8 +23,12 @@ class FakeClock implements SchedulerClock {
     this.timers.set(id, { at: this.ms + delay, fn });
     return id;
   };
-  clearTimer = (h: unknown) => { this.timers.delete(h as number); };
-  get pending() { return this.timers.size; }
+  clearTimer = (h: unknown) => {
+    this.timers.delete(h as number);
+  };
+  get pending() {
+    return this.timers.size;
+  }
   /** Moves time forward, running every timer that falls due on the way. */
   advance(ms: number) {
     const target = this.ms + ms;
@@ -39,7 +46,9 @@ class FakeClock implements SchedulerClock {
 const T0 = Date.parse('2026-03-10T09:00:00Z');
 const MIN = 60_000;
 const dirs: string[] = [];
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 function dbFile() {
   const dir = mkdtempSync(join(tmpdir(), 'reminders-'));
@@ -56,16 +65,33 @@ function serverRun(file: string, clock: FakeClock, onFire?: (r: TaskReminder, db
   const scheduler = createReminderScheduler({
     store: new SqliteReminderStore(db),
     clock,
-    onFire: (r) => { onFire?.(r, db); fired.push(r); },
+    onFire: (r) => {
+      onFire?.(r, db);
+      fired.push(r);
+    },
     onError: (err) => errors.push(err),
     retryDelayMs: 30_000,
   });
-  return { db, scheduler, fired, errors, stop() { scheduler.stop(); db.close(); } };
+  return {
+    db,
+    scheduler,
+    fired,
+    errors,
+    stop() {
+      scheduler.stop();
+      db.close();
+    },
+  };
 }
 
 const task = (over: Partial<{ taskId: string; dueAt: Date; reminderMinutes: number }> = {}) => ({
-  taskId: 'task-1', userId: 'rita', leadId: 'lead-maria', title: 'Call Maria back',
-  dueAt: new Date(T0 + 60 * MIN), reminderMinutes: 15, ...over,
+  taskId: 'task-1',
+  userId: 'rita',
+  leadId: 'lead-maria',
+  title: 'Call Maria back',
+  dueAt: new Date(T0 + 60 * MIN),
+  reminderMinutes: 15,
+  ...over,
 });
 
 describe('task reminder scheduler', () => {
@@ -120,7 +146,11 @@ describe('task reminder scheduler', () => {
     const store = new SqliteReminderStore(b.db);
     const seenByB = store.due(clock.now(), 10);
     a.scheduler.start();
-    const outcomes = seenByB.map((r) => store.fireOnce(r.taskId, clock.now(), () => { throw new Error('must not run'); }));
+    const outcomes = seenByB.map((r) =>
+      store.fireOnce(r.taskId, clock.now(), () => {
+        throw new Error('must not run');
+      }),
+    );
     expect(outcomes).toEqual(['already-fired', 'already-fired']);
     b.scheduler.start();
     expect([...a.fired, ...b.fired].map((r) => r.taskId).sort()).toEqual(['task-1', 'task-2']);
@@ -167,14 +197,18 @@ describe('task reminder scheduler', () => {
     expect(run.fired).toHaveLength(1);
     run.scheduler.schedule(task({ dueAt: new Date(T0 + 180 * MIN), reminderMinutes: 0 })); // moved to 12:00
     clock.advance(60 * MIN);
-    expect(run.fired.map((r) => r.dueAt.toISOString())).toEqual(['2026-03-10T10:00:00.000Z', '2026-03-10T12:00:00.000Z']);
+    expect(run.fired.map((r) => r.dueAt.toISOString())).toEqual([
+      '2026-03-10T10:00:00.000Z',
+      '2026-03-10T12:00:00.000Z',
+    ]);
     run.stop();
   });
 
   it('works through a large backlog in batches, each reminder once', () => {
     const file = dbFile();
     const setup = serverRun(file, new FakeClock(T0));
-    for (let i = 0; i < 250; i++) setup.scheduler.schedule(task({ taskId: `t${i}`, dueAt: new Date(T0 + i * MIN), reminderMinutes: 0 }));
+    for (let i = 0; i < 250; i++)
+      setup.scheduler.schedule(task({ taskId: `t${i}`, dueAt: new Date(T0 + i * MIN), reminderMinutes: 0 }));
     setup.stop();
     const clock = new FakeClock(T0 + 24 * 60 * MIN);
     const run = serverRun(file, clock);
@@ -207,13 +241,18 @@ describe('task reminder scheduler when storage fails', () => {
       store: {
         upsert: (i) => real.upsert(i),
         cancel: (id) => real.cancel(id),
-        due: (at, limit) => { if (broken) throw new Error('disk I/O error'); return real.due(at, limit); },
+        due: (at, limit) => {
+          if (broken) throw new Error('disk I/O error');
+          return real.due(at, limit);
+        },
         nextFireAt: () => real.nextFireAt(),
         fireOnce: (id, at, fire) => real.fireOnce(id, at, fire),
         release: (id, at) => real.release(id, at),
       },
       clock,
-      onFire: (r) => { fired.push(r.taskId); },
+      onFire: (r) => {
+        fired.push(r.taskId);
+      },
       onError: (err) => errors.push(err),
       retryDelayMs: 30_000,
     });
@@ -241,7 +280,9 @@ describe('task reminder scheduler with an asynchronous onFire (the server publis
     const errors: unknown[] = [];
     let fail = true;
     const scheduler = createReminderScheduler({
-      store, clock, retryDelayMs: 30_000,
+      store,
+      clock,
+      retryDelayMs: 30_000,
       onFire: async (r) => {
         await flush();
         if (fail) throw new Error('event log unavailable');
@@ -276,7 +317,13 @@ describe('task reminder scheduler with an asynchronous onFire (the server publis
     const clock = new FakeClock(T0);
     const db = openDatabase(':memory:');
     const store = new SqliteReminderStore(db);
-    const scheduler = createReminderScheduler({ store, clock, onFire: async () => { await flush(); } });
+    const scheduler = createReminderScheduler({
+      store,
+      clock,
+      onFire: async () => {
+        await flush();
+      },
+    });
     store.upsert(task({ reminderMinutes: 60 }));
     store.upsert(task({ taskId: 'task-2', reminderMinutes: 60 }));
     await expect(scheduler.runDue()).resolves.toBe(2);

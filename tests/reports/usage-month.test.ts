@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assertUsageMonth, isUsageMonth, last12Months, shiftUsageMonth, usageMonthBounds, usageMonthOf } from '../../server/reports/usage-month';
+import {
+  assertUsageMonth,
+  isUsageMonth,
+  last12Months,
+  shiftUsageMonth,
+  usageMonthBounds,
+  usageMonthOf,
+} from '../../server/reports/usage-month';
 
 const NY = 'America/New_York';
 const IST = 'Asia/Kolkata';
@@ -43,14 +50,25 @@ describe('usage month of an instant, in the workspace time zone', () => {
 describe('month keys', () => {
   it('validates YYYY-MM', () => {
     expect(isUsageMonth('2026-03')).toBe(true);
-    for (const bad of ['2026-3', '2026-13', '2026-00', '26-03', '2026-03-01', '', 202603, null]) expect(isUsageMonth(bad)).toBe(false);
+    for (const bad of ['2026-3', '2026-13', '2026-00', '26-03', '2026-03-01', '', 202603, null])
+      expect(isUsageMonth(bad)).toBe(false);
     expect(() => assertUsageMonth('2026-13')).toThrow(/YYYY-MM/);
   });
 
   it('lists the 12 months ending at a month, oldest first, across a year end', () => {
     expect(last12Months('2026-02')).toEqual([
-      '2025-03', '2025-04', '2025-05', '2025-06', '2025-07', '2025-08',
-      '2025-09', '2025-10', '2025-11', '2025-12', '2026-01', '2026-02',
+      '2025-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
     ]);
     expect(last12Months('2026-12')[0]).toBe('2026-01');
     expect(shiftUsageMonth('2026-01', -1)).toBe('2025-12');

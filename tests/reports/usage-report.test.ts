@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { UsageReport } from '../../shared/ipc';
-import { buildUsageReport, reportScopeFor, UsageReportQueryError, type UsageCounterRow, type UsageCounterSource } from '../../server/reports/usage-report';
+import {
+  buildUsageReport,
+  reportScopeFor,
+  UsageReportQueryError,
+  type UsageCounterRow,
+  type UsageCounterSource,
+} from '../../server/reports/usage-report';
 
 const TZ = 'America/New_York';
 const admin = { id: 'ada', role: 'admin' as const };
@@ -33,54 +39,118 @@ function honestSource(data = rows) {
 
 describe('usage report builder', () => {
   it('shows an admin the whole workspace for one month, unattributed counts included', async () => {
-    const report = await buildUsageReport({ query: { range: 'month', month: '2026-03' }, viewer: admin, timeZone: TZ, source: honestSource().source });
+    const report = await buildUsageReport({
+      query: { range: 'month', month: '2026-03' },
+      viewer: admin,
+      timeZone: TZ,
+      source: honestSource().source,
+    });
     expect(UsageReport.parse(report)).toEqual(report);
     expect(report.scope).toBe('workspace');
     expect(report.timeZone).toBe(TZ);
-    expect(report.months).toEqual([{
-      month: '2026-03',
-      nudges: { lead: 4, task: 2, activity: 1 },
-      sms: { inbound: 10, outbound: 15, byProvider: { ctm: { inbound: 7, outbound: 10 }, ringcentral: { inbound: 3, outbound: 5 } } },
-      whatsapp: { inbound: 6, outbound: 0 },
-    }]);
+    expect(report.months).toEqual([
+      {
+        month: '2026-03',
+        nudges: { lead: 4, task: 2, activity: 1 },
+        sms: {
+          inbound: 10,
+          outbound: 15,
+          byProvider: { ctm: { inbound: 7, outbound: 10 }, ringcentral: { inbound: 3, outbound: 5 } },
+        },
+        whatsapp: { inbound: 6, outbound: 0 },
+      },
+    ]);
   });
 
-  it('shows a sales rep only their own figures, even when the source returns everyone\'s', async () => {
+  it("shows a sales rep only their own figures, even when the source returns everyone's", async () => {
     const { source, asked } = honestSource();
-    const own = await buildUsageReport({ query: { range: 'month', month: '2026-03' }, viewer: rita, timeZone: TZ, source });
+    const own = await buildUsageReport({
+      query: { range: 'month', month: '2026-03' },
+      viewer: rita,
+      timeZone: TZ,
+      source,
+    });
     expect(asked[0].userId).toBe('rita');
     const leaky: UsageCounterSource = { usageCounters: () => rows };
-    const filtered = await buildUsageReport({ query: { range: 'month', month: '2026-03' }, viewer: rita, timeZone: TZ, source: leaky });
+    const filtered = await buildUsageReport({
+      query: { range: 'month', month: '2026-03' },
+      viewer: rita,
+      timeZone: TZ,
+      source: leaky,
+    });
     for (const report of [own, filtered]) {
       expect(report.scope).toBe('user');
       expect(report.months[0].nudges).toEqual({ lead: 4, task: 0, activity: 1 });
-      expect(report.months[0].sms).toEqual({ inbound: 7, outbound: 10, byProvider: { ctm: { inbound: 7, outbound: 10 }, ringcentral: { inbound: 0, outbound: 0 } } });
+      expect(report.months[0].sms).toEqual({
+        inbound: 7,
+        outbound: 10,
+        byProvider: { ctm: { inbound: 7, outbound: 10 }, ringcentral: { inbound: 0, outbound: 0 } },
+      });
     }
     expect(reportScopeFor(admin)).toEqual({ scope: 'workspace', userId: null });
   });
 
   it('lists the 12 months ending at the chosen month, oldest first, empty months as zeros', async () => {
-    const report = await buildUsageReport({ query: { range: 'last12', month: '2026-03' }, viewer: admin, timeZone: TZ, source: honestSource().source });
+    const report = await buildUsageReport({
+      query: { range: 'last12', month: '2026-03' },
+      viewer: admin,
+      timeZone: TZ,
+      source: honestSource().source,
+    });
     expect(report.months.map((m) => m.month)).toEqual([
-      '2025-04', '2025-05', '2025-06', '2025-07', '2025-08', '2025-09',
-      '2025-10', '2025-11', '2025-12', '2026-01', '2026-02', '2026-03',
+      '2025-04',
+      '2025-05',
+      '2025-06',
+      '2025-07',
+      '2025-08',
+      '2025-09',
+      '2025-10',
+      '2025-11',
+      '2025-12',
+      '2026-01',
+      '2026-02',
+      '2026-03',
     ]);
     expect(report.months[0].nudges.lead).toBe(100);
     expect(report.months[1].nudges.lead).toBe(9);
     expect(report.months[5]).toEqual({
       month: '2025-09',
       nudges: { lead: 0, task: 0, activity: 0 },
-      sms: { inbound: 0, outbound: 0, byProvider: { ctm: { inbound: 0, outbound: 0 }, ringcentral: { inbound: 0, outbound: 0 } } },
+      sms: {
+        inbound: 0,
+        outbound: 0,
+        byProvider: { ctm: { inbound: 0, outbound: 0 }, ringcentral: { inbound: 0, outbound: 0 } },
+      },
       whatsapp: { inbound: 0, outbound: 0 },
     });
-    const empty = await buildUsageReport({ query: { range: 'last12', month: '2030-01' }, viewer: admin, timeZone: TZ, source: honestSource([]).source });
+    const empty = await buildUsageReport({
+      query: { range: 'last12', month: '2030-01' },
+      viewer: admin,
+      timeZone: TZ,
+      source: honestSource([]).source,
+    });
     expect(empty.months).toHaveLength(12);
     expect(empty.months.every((m) => m.nudges.lead + m.sms.inbound + m.whatsapp.outbound === 0)).toBe(true);
   });
 
   it('adds a provider column (the sandbox) only when that provider carried SMS', async () => {
-    const withSandbox = [...rows, { month: '2026-03', kind: 'sms', provider: 'sandbox', direction: 'outbound', userId: 'rita', count: 2 } as UsageCounterRow];
-    const report = await buildUsageReport({ query: { range: 'last12', month: '2026-03' }, viewer: admin, timeZone: TZ, source: honestSource(withSandbox).source });
+    const withSandbox = [
+      ...rows,
+      {
+        month: '2026-03',
+        kind: 'sms',
+        provider: 'sandbox',
+        direction: 'outbound',
+        userId: 'rita',
+        count: 2,
+      } as UsageCounterRow,
+    ];
+    const report = await buildUsageReport({
+      query: { range: 'last12', month: '2026-03' },
+      viewer: admin,
+      timeZone: TZ,
+      source: honestSource(withSandbox).source,
+    });
     expect(Object.keys(report.months[0].sms.byProvider)).toEqual(['ctm', 'ringcentral', 'sandbox']);
     expect(report.months[11].sms.byProvider.sandbox).toEqual({ inbound: 0, outbound: 2 });
     expect(report.months[11].sms.outbound).toBe(17);
@@ -88,10 +158,22 @@ describe('usage report builder', () => {
 
   it('refuses a bad query or a malformed counter row with a clear error', async () => {
     const source = honestSource().source;
-    await expect(buildUsageReport({ query: { range: 'month', month: '2026-3' }, viewer: admin, timeZone: TZ, source })).rejects.toThrow(/YYYY-MM/);
-    await expect(buildUsageReport({ query: { range: 'year', month: '2026-03' }, viewer: admin, timeZone: TZ, source })).rejects.toBeInstanceOf(UsageReportQueryError);
-    await expect(buildUsageReport({ query: { range: 'month', month: '2026-03' }, viewer: admin, timeZone: 'Atlantis', source })).rejects.toThrow(/IANA/);
-    const broken: UsageCounterSource = { usageCounters: () => [{ month: '2026-03', kind: 'sms', direction: 'inbound', userId: null, count: 1 } as UsageCounterRow] };
-    await expect(buildUsageReport({ query: { range: 'month', month: '2026-03' }, viewer: admin, timeZone: TZ, source: broken })).rejects.toThrow(/provider/);
+    await expect(
+      buildUsageReport({ query: { range: 'month', month: '2026-3' }, viewer: admin, timeZone: TZ, source }),
+    ).rejects.toThrow(/YYYY-MM/);
+    await expect(
+      buildUsageReport({ query: { range: 'year', month: '2026-03' }, viewer: admin, timeZone: TZ, source }),
+    ).rejects.toBeInstanceOf(UsageReportQueryError);
+    await expect(
+      buildUsageReport({ query: { range: 'month', month: '2026-03' }, viewer: admin, timeZone: 'Atlantis', source }),
+    ).rejects.toThrow(/IANA/);
+    const broken: UsageCounterSource = {
+      usageCounters: () => [
+        { month: '2026-03', kind: 'sms', direction: 'inbound', userId: null, count: 1 } as UsageCounterRow,
+      ],
+    };
+    await expect(
+      buildUsageReport({ query: { range: 'month', month: '2026-03' }, viewer: admin, timeZone: TZ, source: broken }),
+    ).rejects.toThrow(/provider/);
   });
 });

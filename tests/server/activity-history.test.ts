@@ -23,10 +23,18 @@ beforeAll(async () => {
   mariaId = (await api(server, 'GET', '/leads?q=maria', rita)).body.leads[0].id;
   c = await connect(server, rita, 0, 'activity-tests');
 });
-afterAll(async () => { c?.close(); await server?.stop(); });
+afterAll(async () => {
+  c?.close();
+  await server?.stop();
+});
 
 async function history(token: string, leadId: string, query = '') {
-  const r = await api<{ activity: ActivityView[]; before: string | null }>(server, 'GET', `/leads/${leadId}/activity${query}`, token);
+  const r = await api<{ activity: ActivityView[]; before: string | null }>(
+    server,
+    'GET',
+    `/leads/${leadId}/activity${query}`,
+    token,
+  );
   expect(r.status).toBe(200);
   return r.body;
 }
@@ -35,7 +43,11 @@ async function allPages(token: string, leadId: string, limit: number) {
   const out: ActivityView[] = [];
   let before: string | null = null;
   do {
-    const page = await history(token, leadId, `?limit=${limit}${before ? `&before=${encodeURIComponent(before)}` : ''}`);
+    const page = await history(
+      token,
+      leadId,
+      `?limit=${limit}${before ? `&before=${encodeURIComponent(before)}` : ''}`,
+    );
     out.push(...page.activity);
     before = page.before;
   } while (before);
@@ -71,11 +83,34 @@ describe('Activity History', () => {
 
   it('puts a message sent a moment ago at the top, and its status follows the provider', async () => {
     const id = clientId();
-    c.send({ type: 'send', send: { clientId: id, leadId: mariaId, channel: 'sms', to: null, body: 'Activity check: sent just now' } });
-    const accepted = await c.until(() => c.frames.find((f) => f.type === 'send.accepted' && f.clientId === id), 5000, 'accepted') as { messageId: string };
+    c.send({
+      type: 'send',
+      send: { clientId: id, leadId: mariaId, channel: 'sms', to: null, body: 'Activity check: sent just now' },
+    });
+    const accepted = (await c.until(
+      () => c.frames.find((f) => f.type === 'send.accepted' && f.clientId === id),
+      5000,
+      'accepted',
+    )) as { messageId: string };
     const top = (await history(rita, mariaId, '?limit=1')).activity[0];
-    expect(top).toMatchObject({ type: 'message.outbound', summary: 'Activity check: sent just now', channel: 'sms', direction: 'outbound', messageId: accepted.messageId });
-    await c.until(() => c.events.some((e) => e.event.type === 'message.upserted' && e.event.message.id === accepted.messageId && e.event.message.status === 'delivered'), 5000, 'delivered');
+    expect(top).toMatchObject({
+      type: 'message.outbound',
+      summary: 'Activity check: sent just now',
+      channel: 'sms',
+      direction: 'outbound',
+      messageId: accepted.messageId,
+    });
+    await c.until(
+      () =>
+        c.events.some(
+          (e) =>
+            e.event.type === 'message.upserted' &&
+            e.event.message.id === accepted.messageId &&
+            e.event.message.status === 'delivered',
+        ),
+      5000,
+      'delivered',
+    );
     expect((await history(rita, mariaId, '?limit=1')).activity[0].status).toBe('delivered');
     // The lead's details (what GET /leads/:id hands any client) begin with the same page.
     const details = await api(server, 'GET', `/leads/${mariaId}`, rita);
@@ -83,8 +118,14 @@ describe('Activity History', () => {
   });
 
   it('masks the number for a rep whose template masks phones, and refuses leads they cannot see', async () => {
-    const samLead = (await api(server, 'GET', '/leads?limit=100', sam)).body.leads.find((l: { phones: unknown[] }) => l.phones.length > 0);
-    const inbound = await api(server, 'POST', '/sandbox/inbound', sam, { leadId: samLead.id, channel: 'sms', body: 'Hello from the lead' });
+    const samLead = (await api(server, 'GET', '/leads?limit=100', sam)).body.leads.find(
+      (l: { phones: unknown[] }) => l.phones.length > 0,
+    );
+    const inbound = await api(server, 'POST', '/sandbox/inbound', sam, {
+      leadId: samLead.id,
+      channel: 'sms',
+      body: 'Hello from the lead',
+    });
     expect(inbound.status).toBe(200);
     const top = (await history(sam, samLead.id, '?limit=5')).activity.find((a) => a.summary === 'Hello from the lead')!;
     expect(top.phone).toContain('•');
@@ -101,7 +142,12 @@ describe('Activity History', () => {
 describe('Carter settings', () => {
   it('are the defaults until saved, then kept per rep and sent to every device of that rep', async () => {
     expect((await api(server, 'GET', '/me/nudge-settings', rita)).body).toEqual(DEFAULT_NUDGE_SETTINGS);
-    const mine = { ...DEFAULT_NUDGE_SETTINGS, kinds: { ...DEFAULT_NUDGE_SETTINGS.kinds, task: false }, sound: false, quietHours: { enabled: true, from: '22:00', to: '07:30' } };
+    const mine = {
+      ...DEFAULT_NUDGE_SETTINGS,
+      kinds: { ...DEFAULT_NUDGE_SETTINGS.kinds, task: false },
+      sound: false,
+      quietHours: { enabled: true, from: '22:00', to: '07:30' },
+    };
     const saved = await api(server, 'PUT', '/me/nudge-settings', rita, mine);
     expect(saved.status).toBe(200);
     expect((await api(server, 'GET', '/me/nudge-settings', rita)).body).toEqual(mine);
@@ -110,14 +156,23 @@ describe('Carter settings', () => {
     await c.until(() => c.events.some((e) => e.event.type === 'nudge-settings.changed'), 5000, 'live settings event');
     const later = await connect(server, rita, 0, 'second-device');
     try {
-      const ev = await later.until(() => later.events.find((e) => e.event.type === 'nudge-settings.changed'), 5000, 'replayed settings event');
+      const ev = await later.until(
+        () => later.events.find((e) => e.event.type === 'nudge-settings.changed'),
+        5000,
+        'replayed settings event',
+      );
       expect(ev.event).toEqual({ type: 'nudge-settings.changed', settings: mine });
-    } finally { later.close(); }
+    } finally {
+      later.close();
+    }
   });
 
   it('refuses settings that do not parse, naming the field, and keeps what was saved', async () => {
     const before = (await api(server, 'GET', '/me/nudge-settings', rita)).body;
-    const bad = await api(server, 'PUT', '/me/nudge-settings', rita, { ...before, quietHours: { enabled: true, from: '25:00', to: '07:00' } });
+    const bad = await api(server, 'PUT', '/me/nudge-settings', rita, {
+      ...before,
+      quietHours: { enabled: true, from: '25:00', to: '07:00' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/quietHours/);
     expect((await api(server, 'GET', '/me/nudge-settings', rita)).body).toEqual(before);
@@ -135,12 +190,30 @@ describe('the Activity History and Carter settings migration', () => {
       const db = openDatabase(file, MIGRATIONS.slice(0, mine + 1));
       try {
         expect(db.pragma('user_version', { simple: true })).toBe(mine + 1);
-        const names = (db.prepare("SELECT name FROM sqlite_master WHERE name IN ('rep_settings', 'messages_conversation_time')").all() as { name: string }[]).map((r) => r.name).sort();
+        const names = (
+          db
+            .prepare("SELECT name FROM sqlite_master WHERE name IN ('rep_settings', 'messages_conversation_time')")
+            .all() as { name: string }[]
+        )
+          .map((r) => r.name)
+          .sort();
         expect(names).toEqual(['messages_conversation_time', 'rep_settings']);
         // The history's message query reads that index rather than sorting the conversation.
-        const plan = (db.prepare("EXPLAIN QUERY PLAN SELECT id FROM messages WHERE conversation_id = 'a' AND created_at <= 'z' AND (created_at, 'c', id) < ('z', 'z', 'z') ORDER BY created_at DESC, id DESC LIMIT 30").all() as { detail: string }[]).map((r) => r.detail).join(' | ');
+        const plan = (
+          db
+            .prepare(
+              "EXPLAIN QUERY PLAN SELECT id FROM messages WHERE conversation_id = 'a' AND created_at <= 'z' AND (created_at, 'c', id) < ('z', 'z', 'z') ORDER BY created_at DESC, id DESC LIMIT 30",
+            )
+            .all() as { detail: string }[]
+        )
+          .map((r) => r.detail)
+          .join(' | ');
         expect(plan).toContain('messages_conversation_time');
-      } finally { db.close(); }
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+      } finally {
+        db.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

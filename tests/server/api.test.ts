@@ -11,15 +11,28 @@ beforeAll(async () => {
   server = await startTestServer();
   [rita, ada, sam] = await Promise.all(['rita', 'admin', 'sam'].map((n) => signIn(server, `${n}@converse.demo`)));
 });
-afterAll(async () => { await server?.stop(); });
+afterAll(async () => {
+  await server?.stop();
+});
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
 
-async function upload(token: string, channel: string, name: string, bytes: Buffer | Uint8Array, type = 'application/octet-stream') {
+async function upload(
+  token: string,
+  channel: string,
+  name: string,
+  bytes: Buffer | Uint8Array,
+  type = 'application/octet-stream',
+) {
   const res = await fetch(`${server.url}/api/v1/attachments?channel=${channel}`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type, 'x-file-name': encodeURIComponent(name) }, body: new Uint8Array(bytes),
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': type, 'x-file-name': encodeURIComponent(name) },
+    body: new Uint8Array(bytes),
   });
-  return { status: res.status, body: await res.json() as any };
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 describe('auth', () => {
@@ -41,9 +54,20 @@ describe('auth', () => {
 
   it('rate-limits sign-in attempts per email', async () => {
     const codes: number[] = [];
-    for (let i = 0; i < 12; i++) codes.push((await api(server, 'POST', '/auth/sign-in', null, { email: 'nobody@converse.demo', password: 'wrong-password' })).status);
+    for (let i = 0; i < 12; i++)
+      codes.push(
+        (
+          await api(server, 'POST', '/auth/sign-in', null, {
+            email: 'nobody@converse.demo',
+            password: 'wrong-password',
+          })
+        ).status,
+      );
     expect(codes.slice(0, 10).every((c) => c === 401)).toBe(true);
-    const limited = await api(server, 'POST', '/auth/sign-in', null, { email: 'nobody@converse.demo', password: 'wrong-password' });
+    const limited = await api(server, 'POST', '/auth/sign-in', null, {
+      email: 'nobody@converse.demo',
+      password: 'wrong-password',
+    });
     expect(limited.status).toBe(429);
     expect(limited.body.error.code).toBe('rate_limited');
   });
@@ -56,7 +80,10 @@ describe('auth', () => {
 
 describe('lead search', () => {
   it('finds by first or last name in full, case- and accent-insensitively, and by prefix while typing', async () => {
-    const names = async (q: string, token = rita) => (await api(server, 'GET', `/leads?q=${encodeURIComponent(q)}`, token)).body.leads.map((l: any) => `${l.firstName} ${l.lastName}`);
+    const names = async (q: string, token = rita) =>
+      (await api(server, 'GET', `/leads?q=${encodeURIComponent(q)}`, token)).body.leads.map(
+        (l: any) => `${l.firstName} ${l.lastName}`,
+      );
     expect(await names('maria')).toEqual(['Maria Garcia']);
     expect(await names('GARCIA')).toEqual(['Maria Garcia']);
     expect(await names('jose')).toEqual(['José Núñez']);
@@ -94,7 +121,8 @@ describe('messages', () => {
     expect(all.before).toBeNull();
     const page1 = (await api(server, 'GET', `/conversations/${conv}/messages?limit=4`, rita)).body;
     expect(page1.messages.map((m: any) => m.id)).toEqual(all.messages.slice(2).map((m: any) => m.id));
-    const page2 = (await api(server, 'GET', `/conversations/${conv}/messages?limit=4&before=${page1.before}`, rita)).body;
+    const page2 = (await api(server, 'GET', `/conversations/${conv}/messages?limit=4&before=${page1.before}`, rita))
+      .body;
     expect(page2.messages.map((m: any) => m.id)).toEqual(all.messages.slice(0, 2).map((m: any) => m.id));
     expect(page2.before).toBeNull();
     expect((await api(server, 'GET', `/conversations/${conv}/messages?before=abc`, rita)).status).toBe(400);
@@ -102,7 +130,9 @@ describe('messages', () => {
   });
 
   it('offers only approved WhatsApp templates available in Converse', async () => {
-    const names = (await api(server, 'GET', '/templates?channel=whatsapp', rita)).body.templates.map((t: any) => t.name).sort();
+    const names = (await api(server, 'GET', '/templates?channel=whatsapp', rita)).body.templates
+      .map((t: any) => t.name)
+      .sort();
     expect(names).toEqual(['follow_up', 'welcome_lead']);
   });
 });
@@ -112,7 +142,13 @@ describe('attachments', () => {
     const ok = await upload(rita, 'whatsapp', 'photo named wrong "x".pdf', PNG, 'application/pdf');
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ mimeType: 'image/png', kind: 'image', size: PNG.length });
-    const exe = await upload(rita, 'whatsapp', 'virus.jpg', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(5000, 0x90)]), 'image/jpeg');
+    const exe = await upload(
+      rita,
+      'whatsapp',
+      'virus.jpg',
+      Buffer.concat([Buffer.from('MZ'), Buffer.alloc(5000, 0x90)]),
+      'image/jpeg',
+    );
     expect(exe.status).toBe(415);
     expect(exe.body.error.code).toBe('attachment_type_not_allowed');
     expect(exe.body.error.message).toMatch(/Allowed: .*jpg/);
@@ -122,19 +158,34 @@ describe('attachments', () => {
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.error.code).toBe('attachment_too_large');
     // WhatsApp takes documents up to 100 MB but images up to 5 MB: the image's own limit applies.
-    const bigImage = await upload(rita, 'whatsapp', 'big.png', Buffer.concat([PNG, Buffer.alloc(6 * 1024 * 1024)]), 'image/png');
+    const bigImage = await upload(
+      rita,
+      'whatsapp',
+      'big.png',
+      Buffer.concat([PNG, Buffer.alloc(6 * 1024 * 1024)]),
+      'image/png',
+    );
     expect(bigImage.status).toBe(413);
     expect(bigImage.body.error.message).toMatch(/image files up to 5 MB/);
-    const noName = await fetch(`${server.url}/api/v1/attachments?channel=sms`, { method: 'POST', headers: { authorization: `Bearer ${rita}` }, body: PNG });
+    const noName = await fetch(`${server.url}/api/v1/attachments?channel=sms`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${rita}` },
+      body: PNG,
+    });
     expect(noName.status).toBe(400);
 
-    const dl = await fetch(`${server.url}/api/v1/attachments/${ok.body.id}`, { headers: { authorization: `Bearer ${rita}` } });
+    const dl = await fetch(`${server.url}/api/v1/attachments/${ok.body.id}`, {
+      headers: { authorization: `Bearer ${rita}` },
+    });
     expect(dl.status).toBe(200);
     expect(Buffer.from(await dl.arrayBuffer()).equals(PNG)).toBe(true);
     const cd = dl.headers.get('content-disposition')!;
     expect(cd).toMatch(/^attachment; filename="photo named wrong _x_.pdf"; filename\*=UTF-8''/);
     expect(dl.headers.get('x-content-type-options')).toBe('nosniff');
-    expect((await fetch(`${server.url}/api/v1/attachments/${ok.body.id}`, { headers: { authorization: `Bearer ${sam}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${server.url}/api/v1/attachments/${ok.body.id}`, { headers: { authorization: `Bearer ${sam}` } }))
+        .status,
+    ).toBe(404);
     expect((await fetch(`${server.url}/api/v1/attachments/${ok.body.id}`)).status).toBe(401);
   });
 });

@@ -14,7 +14,9 @@ beforeAll(async () => {
   server = await startTestServer({ stream: { maxBufferedBytes: 16 * 1024, slowConsumerMs: 800 } });
   rita = await signIn(server, 'rita@converse.demo');
 });
-afterAll(async () => { await server?.stop(); });
+afterAll(async () => {
+  await server?.stop();
+});
 
 describe('backpressure and devices', () => {
   it('closes a client that stops reading with SLOW_CONSUMER, and it resumes without loss', async () => {
@@ -47,27 +49,41 @@ describe('backpressure and devices', () => {
     const a = await connect(server, rita, 0, 'laptop');
     const b = await connect(server, rita, 0, 'desktop');
     const res = await server.internals.sandbox.sms!.inbound(DEMO_LEADS.jose.phones[0], 'to both devices');
-    for (const c of [a, b]) await c.until(() => c.events.some((e) => e.event.type === 'message.upserted' && e.event.message.id === res.messageId), 5000, 'live on each device');
+    for (const c of [a, b])
+      await c.until(
+        () => c.events.some((e) => e.event.type === 'message.upserted' && e.event.message.id === res.messageId),
+        5000,
+        'live on each device',
+      );
     const jose = (await api(server, 'GET', '/leads?q=jose', rita)).body.leads[0];
     const at = new Date().toISOString();
     a.send({ type: 'read', conversationId: `${jose.id}:sms`, readUpTo: at });
-    await b.until(() => b.events.some((e) => e.event.type === 'conversation.read' && e.event.readUpTo === at), 5000, 'read mark on the other device');
+    await b.until(
+      () => b.events.some((e) => e.event.type === 'conversation.read' && e.event.readUpTo === at),
+      5000,
+      'read mark on the other device',
+    );
     a.send({ type: 'read', conversationId: 'lead_nope:sms', readUpTo: at });
     expect((await a.frame('error', (f) => f.code === 'not_found')).message).toMatch(/not visible/);
-    a.close(); b.close();
+    a.close();
+    b.close();
   });
 });
 
 describe('CSV lead import', () => {
   it('keeps good rows and reports bad ones with their line numbers', () => {
-    const csv = 'First Name,Last Name,Email,Phone,Phone 2,Owner,Company\n'
-      + 'Anna,Ek,anna@example.com,+1 415 555 0111,,rita@converse.demo,Acme\n'
-      + ',Nameless,,,,,\n'
-      + 'Bob,Bad,not-an-email,+14155550112,,,\n'
-      + '"Cara, Jr.",Multi,,415 555 0113;+447700900555,646 555 0114,,Globex\n'
-      + 'Dan,Digits,,12,,,\n';
+    const csv =
+      'First Name,Last Name,Email,Phone,Phone 2,Owner,Company\n' +
+      'Anna,Ek,anna@example.com,+1 415 555 0111,,rita@converse.demo,Acme\n' +
+      ',Nameless,,,,,\n' +
+      'Bob,Bad,not-an-email,+14155550112,,,\n' +
+      '"Cara, Jr.",Multi,,415 555 0113;+447700900555,646 555 0114,,Globex\n' +
+      'Dan,Digits,,12,,,\n';
     const { rows, problems } = parseLeadsCsv(csv);
-    expect(rows.map((r) => [r.line, r.lead.firstName])).toEqual([[2, 'Anna'], [5, 'Cara, Jr.']]);
+    expect(rows.map((r) => [r.line, r.lead.firstName])).toEqual([
+      [2, 'Anna'],
+      [5, 'Cara, Jr.'],
+    ]);
     expect(rows[1].lead.phones.map((p) => p.e164)).toEqual(['+14155550113', '+447700900555', '+16465550114']);
     expect(rows[0].lead.customFields).toEqual({ Company: 'Acme' });
     expect(rows[0].ownerEmail).toBe('rita@converse.demo');

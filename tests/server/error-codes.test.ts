@@ -7,7 +7,11 @@ import { join, relative, resolve } from 'node:path';
 import { CallErrorCode, ErrorCode, FrameErrorCode } from '../../shared/error-codes';
 
 const ROOT = resolve(__dirname, '../..');
-const KNOWN = new Set<string>([...Object.values(ErrorCode), ...Object.values(CallErrorCode), ...Object.values(FrameErrorCode)]);
+const KNOWN = new Set<string>([
+  ...Object.values(ErrorCode),
+  ...Object.values(CallErrorCode),
+  ...Object.values(FrameErrorCode),
+]);
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,9 +34,13 @@ export function literalCodes(source: string, { anyKnownWord = true } = {}): stri
     // (zod's own issue code 'custom' is not ours).
     const unlisted = [
       ...code.matchAll(/\bcode\s*[:=]\s*'([a-z_]+)'/g),
-      ...code.matchAll(/new (?:ApiFailure\(\d+,|EventRejected\(|WorkspaceError\(|CallError\(|ApiCallError\()\s*'([a-z_]+)'/g),
+      ...code.matchAll(
+        /new (?:ApiFailure\(\d+,|EventRejected\(|WorkspaceError\(|CallError\(|ApiCallError\()\s*'([a-z_]+)'/g,
+      ),
       ...code.matchAll(/\bcode\s*===?\s*'([a-z_]+)'/g),
-    ].map((m) => m[1]!).filter((c) => c !== 'custom' && c !== 'string');
+    ]
+      .map((m) => m[1]!)
+      .filter((c) => c !== 'custom' && c !== 'string');
     const hits = [...new Set([...known, ...unlisted])];
     if (hits.length > 0) found.push(`${i + 1}: ${hits.join(', ')}`);
   });
@@ -43,7 +51,11 @@ describe('error codes live in shared/error-codes.ts', () => {
   it('spots a literal code, listed or not (the check bites)', () => {
     expect(literalCodes("throw new ApiFailure(409, 'conflict', 'exists');")).toEqual(['1: conflict']);
     expect(literalCodes("return { ok: false, code: 'brand_new_code', message: 'x' };")).toEqual(['1: brand_new_code']);
-    expect(literalCodes("ctx.addIssue({ code: 'custom', message: 'm' });\nthrow new ApiFailure(409, ErrorCode.CONFLICT, 'x');")).toEqual([]);
+    expect(
+      literalCodes(
+        "ctx.addIssue({ code: 'custom', message: 'm' });\nthrow new ApiFailure(409, ErrorCode.CONFLICT, 'x');",
+      ),
+    ).toEqual([]);
   });
 
   it('defines each code once, in one group', () => {
@@ -52,14 +64,20 @@ describe('error codes live in shared/error-codes.ts', () => {
   });
 
   it('no file of the desktop or of shared/ writes an error code in code position as a string', () => {
-    const offenders = ['main', 'shared'].flatMap((dir) => sourceFiles(join(ROOT, dir))).flatMap((file) =>
-      literalCodes(readFileSync(file, 'utf8'), { anyKnownWord: false }).map((hit) => `${relative(ROOT, file)}:${hit}`));
+    const offenders = ['main', 'shared']
+      .flatMap((dir) => sourceFiles(join(ROOT, dir)))
+      .flatMap((file) =>
+        literalCodes(readFileSync(file, 'utf8'), { anyKnownWord: false }).map(
+          (hit) => `${relative(ROOT, file)}:${hit}`,
+        ),
+      );
     expect(offenders).toEqual([]);
   });
 
   it('no file under server/ writes an error code as a string', () => {
     const offenders = sourceFiles(join(ROOT, 'server')).flatMap((file) =>
-      literalCodes(readFileSync(file, 'utf8')).map((hit) => `${relative(ROOT, file)}:${hit}`));
+      literalCodes(readFileSync(file, 'utf8')).map((hit) => `${relative(ROOT, file)}:${hit}`),
+    );
     expect(offenders).toEqual([]);
   });
 });

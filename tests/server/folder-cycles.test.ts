@@ -20,7 +20,8 @@ function folderOf(file: string): string {
   return parts.length > 1 ? parts[0]! : '.';
 }
 
-const IMPORT = /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
+const IMPORT =
+  /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)/g;
 
 /** Node → nodes it imports (relative imports that stay inside server/), a node being what `nodeOf` makes of a file. */
 function importGraph(nodeOf: (file: string) => string): Map<string, Set<string>> {

@@ -12,7 +12,10 @@ it('rejects with code EADDRINUSE when its port is taken', async () => {
   const port = (holder.address() as { port: number }).port;
   try {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'converse-listen-'));
-    await expect(startServer({ dataDir, port, host: '127.0.0.1', log: false })).rejects.toMatchObject({ code: 'EADDRINUSE', message: expect.stringContaining(`Cannot listen on 127.0.0.1:${port}`) });
+    await expect(startServer({ dataDir, port, host: '127.0.0.1', log: false })).rejects.toMatchObject({
+      code: 'EADDRINUSE',
+      message: expect.stringContaining(`Cannot listen on 127.0.0.1:${port}`),
+    });
   } finally {
     holder.close();
   }

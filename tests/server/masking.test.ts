@@ -11,7 +11,9 @@ beforeAll(async () => {
   server = await startTestServer();
   sam = await signIn(server, 'sam@converse.demo');
 });
-afterAll(async () => { await server?.stop(); });
+afterAll(async () => {
+  await server?.stop();
+});
 
 /** Every spelling of a number that would give it away. */
 function forms(e164: string): string[] {
@@ -30,10 +32,14 @@ describe('masking', () => {
     answers.push(JSON.stringify(leads));
     for (const l of leads) {
       expect(l.masked).toContain('phones');
-      for (const p of l.phones) { expect(p.masked).toBe(true); expect(p.display).toMatch(/^\+\d+ •••• ••\d\d$/); }
+      for (const p of l.phones) {
+        expect(p.masked).toBe(true);
+        expect(p.display).toMatch(/^\+\d+ •••• ••\d\d$/);
+      }
       const details = await api(server, 'GET', `/leads/${l.id}`, sam);
       answers.push(details.text);
-      for (const c of details.body.conversations) answers.push((await api(server, 'GET', `/conversations/${encodeURIComponent(c.id)}/messages`, sam)).text);
+      for (const c of details.body.conversations)
+        answers.push((await api(server, 'GET', `/conversations/${encodeURIComponent(c.id)}/messages`, sam)).text);
       answers.push((await api(server, 'GET', `/leads?q=${encodeURIComponent(l.firstName)}`, sam)).text);
     }
     // Searching by a number finds nothing and echoes nothing.
@@ -44,7 +50,10 @@ describe('masking', () => {
     const c = await connect(server, sam, 0, 'sam-desktop');
     const target = leads.find((l: any) => l.phones[0].display.startsWith('+1 '))!;
     const uk = leads.find((l: any) => l.phones.some((p: any) => p.display.startsWith('+44')));
-    await server.internals.sandbox.sms!.inbound((await store.getLead(target.id))!.phones[0].e164, 'Hi Sam, call me back');
+    await server.internals.sandbox.sms!.inbound(
+      (await store.getLead(target.id))!.phones[0].e164,
+      'Hi Sam, call me back',
+    );
     await server.internals.sandbox.sms!.inbound((await store.getLead(target.id))!.phones[0].e164, 'STOP');
     const id1 = clientId();
     c.send({ type: 'send', send: { clientId: id1, leadId: target.id, channel: 'sms', to: null, body: 'hello' } });
@@ -56,7 +65,15 @@ describe('masking', () => {
       expect(rej.error.code).toBe('not_us_number');
     }
     // A template naming the phone fills with the masked display, never the number.
-    await c.until(() => c.events.some((e) => e.event.type === 'lead.upserted' && e.event.lead.id === target.id && e.event.lead.phones[0].smsOptedOut), 5000, 'opt-out on the lead');
+    await c.until(
+      () =>
+        c.events.some(
+          (e) =>
+            e.event.type === 'lead.upserted' && e.event.lead.id === target.id && e.event.lead.phones[0].smsOptedOut,
+        ),
+      5000,
+      'opt-out on the lead',
+    );
     answers.push((await api(server, 'GET', `/nudges`, sam)).text);
     answers.push((await api(server, 'GET', `/leads/${target.id}`, sam)).text);
 
@@ -86,7 +103,8 @@ describe('masking', () => {
       const raw = fresh.raw.join('\n');
       for (const l of samLeads) {
         const real = (await server.internals.store.getLead(l.id))!;
-        if (real.lastName) expect(raw.includes(`"lastName":"${real.lastName}"`), `${real.lastName} replayed`).toBe(false);
+        if (real.lastName)
+          expect(raw.includes(`"lastName":"${real.lastName}"`), `${real.lastName} replayed`).toBe(false);
       }
       fresh.close();
       const olivia = (await api(server, 'GET', '/leads?q=olivia', sam)).body.leads;

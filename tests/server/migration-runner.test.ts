@@ -13,11 +13,23 @@ import { MIGRATIONS as SERVER_MIGRATIONS } from '../../server/storage/migrations
 import { migrate, LATEST_VERSION } from '../../main/core/store/migrations';
 
 const dirs: string[] = [];
-const tmp = () => { const d = mkdtempSync(path.join(tmpdir(), 'converse-runner-')); dirs.push(d); return path.join(d, 'x.db'); };
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const tmp = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'converse-runner-'));
+  dirs.push(d);
+  return path.join(d, 'x.db');
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
-const OWNER: DatabaseOwner = { database: 'The database', writer: 'a newer test', reader: 'this test', remedy: 'Do something.' };
-const table = (db: Database.Database, name: string) => !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
+const OWNER: DatabaseOwner = {
+  database: 'The database',
+  writer: 'a newer test',
+  reader: 'this test',
+  remedy: 'Do something.',
+};
+const table = (db: Database.Database, name: string) =>
+  !!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name);
 
 describe('the shared migration runner', () => {
   it('runs each step once, in order, up to a target', () => {
@@ -34,7 +46,13 @@ describe('the shared migration runner', () => {
     const db = new Database(':memory:');
     const steps = [
       { version: 1, apply: () => db.exec('CREATE TABLE a (x)') },
-      { version: 2, apply: () => { db.exec('CREATE TABLE b (x)'); throw new Error('step 2 broke'); } },
+      {
+        version: 2,
+        apply: () => {
+          db.exec('CREATE TABLE b (x)');
+          throw new Error('step 2 broke');
+        },
+      },
     ];
     expect(() => runMigrations(db, steps, { file: 'm', owner: OWNER })).toThrow('step 2 broke');
     expect(userVersion(db)).toBe(1);
@@ -42,13 +60,26 @@ describe('the shared migration runner', () => {
     db.close();
   });
 
-  it('refuses a newer database without touching it, in the owner\'s words', () => {
+  it("refuses a newer database without touching it, in the owner's words", () => {
     const db = new Database(':memory:');
     db.pragma('user_version = 9');
-    const err = (() => { try { runMigrations(db, [{ version: 1, apply: () => db.exec('CREATE TABLE a (x)') }], { file: 'f.db', owner: OWNER }); } catch (e) { return e; } })();
+    const err = (() => {
+      try {
+        runMigrations(db, [{ version: 1, apply: () => db.exec('CREATE TABLE a (x)') }], { file: 'f.db', owner: OWNER });
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(err).toBeInstanceOf(DatabaseTooNewError);
-    expect(err).toMatchObject({ name: 'DatabaseTooNewError', code: CallErrorCode.DATABASE_TOO_NEW, found: 9, supported: 1 });
-    expect((err as Error).message).toBe('The database f.db was written by a newer test (schema version 9; this test knows up to 1). Do something.');
+    expect(err).toMatchObject({
+      name: 'DatabaseTooNewError',
+      code: CallErrorCode.DATABASE_TOO_NEW,
+      found: 9,
+      supported: 1,
+    });
+    expect((err as Error).message).toBe(
+      'The database f.db was written by a newer test (schema version 9; this test knows up to 1). Do something.',
+    );
     expect([userVersion(db), table(db, 'a')]).toEqual([9, false]);
     db.close();
   });
@@ -62,14 +93,18 @@ describe('server and desktop refuse a newer database with the same error', () =>
     raw.pragma(`user_version = ${SERVER_MIGRATIONS.length + 1}`);
     raw.close();
     expect(() => openDatabase(file)).toThrow(DatabaseTooNewError);
-    expect(() => openDatabase(file)).toThrow(`was written by a newer Converse server (schema version ${SERVER_MIGRATIONS.length + 1}; this server knows up to ${SERVER_MIGRATIONS.length}). Upgrade the server`);
+    expect(() => openDatabase(file)).toThrow(
+      `was written by a newer Converse server (schema version ${SERVER_MIGRATIONS.length + 1}; this server knows up to ${SERVER_MIGRATIONS.length}). Upgrade the server`,
+    );
   });
 
   it('desktop: migrate', () => {
     const db = new Database(tmp());
     db.pragma(`user_version = ${LATEST_VERSION + 1}`);
     expect(() => migrate(db, 'local.db')).toThrow(DatabaseTooNewError);
-    expect(() => migrate(db, 'local.db')).toThrow(`The local database local.db was written by a newer Converse Desktop (schema version ${LATEST_VERSION + 1}; this app knows up to ${LATEST_VERSION}). Update the app`);
+    expect(() => migrate(db, 'local.db')).toThrow(
+      `The local database local.db was written by a newer Converse Desktop (schema version ${LATEST_VERSION + 1}; this app knows up to ${LATEST_VERSION}). Update the app`,
+    );
     db.close();
   });
 });

@@ -17,27 +17,42 @@ beforeAll(async () => {
   mariaId = (await api(server, 'GET', '/leads?q=maria', rita)).body.leads[0].id;
   c = await connect(server, rita, 0, 'send-rules-tests');
 });
-afterAll(async () => { c?.close(); await server?.stop(); });
+afterAll(async () => {
+  c?.close();
+  await server?.stop();
+});
 
 async function send(s: Record<string, unknown>) {
   const id = clientId();
   c.send({ type: 'send', send: { clientId: id, to: null, body: '', ...s } });
-  return c.until(() => c.frames.find((f) => (f.type === 'send.accepted' || f.type === 'send.rejected') && f.clientId === id), 5000, 'send answer') as Promise<any>;
+  return c.until(
+    () => c.frames.find((f) => (f.type === 'send.accepted' || f.type === 'send.rejected') && f.clientId === id),
+    5000,
+    'send answer',
+  ) as Promise<any>;
 }
 
 describe('server send rules', () => {
   it('refuses a 1,001-character SMS with the limit and the length, and accepts 1,000', async () => {
     const refused = await send({ leadId: mariaId, channel: 'sms', body: 'a'.repeat(1001) });
     expect(refused.type).toBe('send.rejected');
-    expect(refused.error).toMatchObject({ code: 'body_too_long', message: expect.stringContaining('at most 1000 characters; this one has 1001') });
+    expect(refused.error).toMatchObject({
+      code: 'body_too_long',
+      message: expect.stringContaining('at most 1000 characters; this one has 1001'),
+    });
     expect((await send({ leadId: mariaId, channel: 'sms', body: 'a'.repeat(1000) })).type).toBe('send.accepted');
   });
 
   it('says in every lead view which channels cannot reach each number, the primary UK number included', async () => {
     const me = (await api(server, 'GET', '/me', rita)).body.id;
-    const lead = (await api(server, 'POST', '/admin/leads', ada, {
-      firstName: 'Lucas', lastName: 'Ruiz', ownerId: me, phones: [{ number: '+447700900998', primary: true }, { number: '+12125550198' }],
-    })).body;
+    const lead = (
+      await api(server, 'POST', '/admin/leads', ada, {
+        firstName: 'Lucas',
+        lastName: 'Ruiz',
+        ownerId: me,
+        phones: [{ number: '+447700900998', primary: true }, { number: '+12125550198' }],
+      })
+    ).body;
     expect(lead.id, JSON.stringify(lead)).toBeTruthy();
     const view = (await api(server, 'GET', `/leads/${lead.id}`, rita)).body.lead;
     const byDigits = (d: string) => view.phones.find((p: any) => p.display.replace(/\D/g, '').endsWith(d));

@@ -19,21 +19,32 @@ beforeAll(async () => {
   joseId = (await api(server, 'GET', '/leads?q=jose', rita)).body.leads[0].id;
   c = await connect(server, rita, 0, 'send-tests');
 });
-afterAll(async () => { c?.close(); await server?.stop(); });
+afterAll(async () => {
+  c?.close();
+  await server?.stop();
+});
 
 async function send(s: Record<string, unknown>) {
   const id = clientId();
   c.send({ type: 'send', send: { clientId: id, to: null, body: '', ...s } });
-  return c.until(() => c.frames.find((f) => (f.type === 'send.accepted' || f.type === 'send.rejected') && f.clientId === id), 5000, 'send answer') as Promise<any>;
+  return c.until(
+    () => c.frames.find((f) => (f.type === 'send.accepted' || f.type === 'send.rejected') && f.clientId === id),
+    5000,
+    'send answer',
+  ) as Promise<any>;
 }
-const latest = (messageId: string) => [...c.events].reverse().find((e) => e.event.type === 'message.upserted' && e.event.message.id === messageId)?.event as any;
+const latest = (messageId: string) =>
+  [...c.events].reverse().find((e) => e.event.type === 'message.upserted' && e.event.message.id === messageId)
+    ?.event as any;
 
 describe('send rules', () => {
   it('sends SMS through the sandbox: pending, then sent, then delivered', async () => {
     const r = await send({ leadId: mariaId, channel: 'sms', body: 'Hi Maria' });
     expect(r.type).toBe('send.accepted');
     await c.until(() => latest(r.messageId)?.message.status === 'delivered', 5000, 'delivered');
-    const statuses = c.events.filter((e) => e.event.type === 'message.upserted' && e.event.message.id === r.messageId).map((e: any) => e.event.message.status);
+    const statuses = c.events
+      .filter((e) => e.event.type === 'message.upserted' && e.event.message.id === r.messageId)
+      .map((e: any) => e.event.message.status);
     expect(statuses[0]).toBe('pending');
     expect(statuses).toContain('delivered');
   });
@@ -56,20 +67,41 @@ describe('send rules', () => {
     const pending = templates.find((t: any) => t.name === 'seasonal_offer');
     const hidden = templates.find((t: any) => t.name === 'internal_only');
     const welcome = templates.find((t: any) => t.name === 'welcome_lead');
-    expect((await send({ leadId: joseId, channel: 'whatsapp', templateId: pending.id })).error.code).toBe('template_not_available');
-    expect((await send({ leadId: joseId, channel: 'whatsapp', templateId: hidden.id })).error.code).toBe('template_not_available');
+    expect((await send({ leadId: joseId, channel: 'whatsapp', templateId: pending.id })).error.code).toBe(
+      'template_not_available',
+    );
+    expect((await send({ leadId: joseId, channel: 'whatsapp', templateId: hidden.id })).error.code).toBe(
+      'template_not_available',
+    );
     const tpl = await send({ leadId: joseId, channel: 'whatsapp', templateId: welcome.id });
     expect(tpl.type).toBe('send.accepted');
-    await c.until(() => latest(tpl.messageId)?.message.body === 'Hello José! Thanks for your interest. Rita Rep will help you from here.', 3000, 'filled template');
+    await c.until(
+      () =>
+        latest(tpl.messageId)?.message.body ===
+        'Hello José! Thanks for your interest. Rita Rep will help you from here.',
+      3000,
+      'filled template',
+    );
     // Maria wrote on WhatsApp recently: free text is fine.
-    expect((await send({ leadId: mariaId, channel: 'whatsapp', body: 'Here is the pricing 😊' })).type).toBe('send.accepted');
+    expect((await send({ leadId: mariaId, channel: 'whatsapp', body: 'Here is the pricing 😊' })).type).toBe(
+      'send.accepted',
+    );
   });
 
   it('refuses SMS to non-US numbers, empty messages and captions without image or video', async () => {
-    const lead = (await api(server, 'POST', '/admin/leads', ada, { firstName: 'Lars', lastName: 'Berg', ownerId: (await api(server, 'GET', '/me', rita)).body.id, phones: [{ number: '+447700900999' }] })).body;
+    const lead = (
+      await api(server, 'POST', '/admin/leads', ada, {
+        firstName: 'Lars',
+        lastName: 'Berg',
+        ownerId: (await api(server, 'GET', '/me', rita)).body.id,
+        phones: [{ number: '+447700900999' }],
+      })
+    ).body;
     expect((await send({ leadId: lead.id, channel: 'sms', body: 'hej' })).error.code).toBe('not_us_number');
     expect((await send({ leadId: mariaId, channel: 'sms', body: '   ' })).error.code).toBe('empty_message');
-    expect((await send({ leadId: mariaId, channel: 'sms', body: 'x', caption: 'cap' })).error.code).toBe('caption_not_allowed');
+    expect((await send({ leadId: mariaId, channel: 'sms', body: 'x', caption: 'cap' })).error.code).toBe(
+      'caption_not_allowed',
+    );
   });
 
   it('records STOP per number pair, refuses later sends, and START opts back in', async () => {
@@ -88,7 +120,16 @@ describe('send rules', () => {
     const sms = server.internals.sandbox.sms!;
     const original = sms.send.bind(sms);
     let calls = 0;
-    sms.send = async () => { calls++; return { ok: false, retryable: calls < 3, code: 'provider_error', providerCode: '21610', message: 'Unreachable handset +14155550134' }; };
+    sms.send = async () => {
+      calls++;
+      return {
+        ok: false,
+        retryable: calls < 3,
+        code: 'provider_error',
+        providerCode: '21610',
+        message: 'Unreachable handset +14155550134',
+      };
+    };
     try {
       const r = await send({ leadId: mariaId, channel: 'sms', body: 'will fail' });
       await c.until(() => latest(r.messageId)?.message.status === 'failed', 5000, 'failed');
@@ -96,7 +137,9 @@ describe('send rules', () => {
       const m = latest(r.messageId).message;
       expect(m.error.providerCode).toBe('21610');
       expect(m.error.message).not.toContain('4155550134');
-    } finally { sms.send = original; }
+    } finally {
+      sms.send = original;
+    }
   });
 });
 
@@ -107,7 +150,9 @@ describe('channel sink', () => {
     const sms = server.internals.sandbox.sms!;
     const original = sms.send.bind(sms);
     let release!: () => void;
-    const gate = new Promise<void>((r) => { release = r; });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
     sms.send = async () => {
       // The provider's webhook races ahead of its own send response.
       sink.status({ provider: 'sandbox', providerMessageId: 'early-1', status: 'delivered', at: new Date() });
@@ -121,17 +166,32 @@ describe('channel sink', () => {
       await c.until(() => latest(r.messageId)?.message.status === 'delivered', 5000, 'early status applied');
       // Out of order and duplicates change nothing; failed after delivered keeps delivered.
       sink.status({ provider: 'sandbox', providerMessageId: 'early-1', status: 'sent', at: new Date() });
-      sink.status({ provider: 'sandbox', providerMessageId: 'early-1', status: 'failed', at: new Date(), error: { code: 'provider_error', message: 'late failure' } });
+      sink.status({
+        provider: 'sandbox',
+        providerMessageId: 'early-1',
+        status: 'failed',
+        at: new Date(),
+        error: { code: 'provider_error', message: 'late failure' },
+      });
       sink.status({ provider: 'sandbox', providerMessageId: 'early-1', status: 'read', at: new Date() });
       await sink.settled();
       expect((await store.getMessage(r.messageId))!.status).toBe('read');
-    } finally { sms.send = original; }
+    } finally {
+      sms.send = original;
+    }
   });
 
   it('turns ten simultaneous messages from one unknown WhatsApp number into one lead, assigned round-robin to admins', async () => {
     const wa = server.internals.sandbox.whatsapp!;
-    await api(server, 'POST', '/admin/users', ada, { email: 'bo@converse.demo', name: 'Bo Admin', role: 'admin', password: 'long-enough-1' });
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => wa.inbound('+14155550199', `msg ${i}`, 'Nina Novak')));
+    await api(server, 'POST', '/admin/users', ada, {
+      email: 'bo@converse.demo',
+      name: 'Bo Admin',
+      role: 'admin',
+      password: 'long-enough-1',
+    });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => wa.inbound('+14155550199', `msg ${i}`, 'Nina Novak')),
+    );
     expect(new Set(results.map((r) => r.messageId)).size).toBe(10);
     const leads = (await api(server, 'GET', '/leads?q=nina', ada)).body.leads;
     expect(leads).toHaveLength(1);
@@ -143,8 +203,14 @@ describe('channel sink', () => {
     const details = (await api(server, 'GET', `/leads/${leads[0].id}`, ada)).body;
     expect(details.activity.some((a: any) => a.type === 'lead.created')).toBe(true);
     // The assignee was nudged about the new lead.
-    const owner = (await api(server, 'GET', '/admin/users', ada)).body.users.find((u: any) => u.id === leads[0].ownerId);
-    const ownerToken = await signIn(server, owner.email, owner.email === 'bo@converse.demo' ? 'long-enough-1' : undefined);
+    const owner = (await api(server, 'GET', '/admin/users', ada)).body.users.find(
+      (u: any) => u.id === leads[0].ownerId,
+    );
+    const ownerToken = await signIn(
+      server,
+      owner.email,
+      owner.email === 'bo@converse.demo' ? 'long-enough-1' : undefined,
+    );
     const nudges = (await api(server, 'GET', '/nudges', ownerToken)).body.nudges;
     expect(nudges.some((n: any) => n.kind === 'assignment' && n.leadId === leads[0].id)).toBe(true);
     expect(Date.parse(details.conversations[0].windowClosesAt)).toBeGreaterThan(Date.now());
@@ -152,12 +218,25 @@ describe('channel sink', () => {
 
   it('keeps webhooks durably and processes each provider message once', async () => {
     const sink = server.internals.sink;
-    const saved = sink.saveWebhook('sandbox', Buffer.from('{"x":1}'), { 'content-type': 'application/json', authorization: 'secret' });
+    const saved = sink.saveWebhook('sandbox', Buffer.from('{"x":1}'), {
+      'content-type': 'application/json',
+      authorization: 'secret',
+    });
     expect(sink.pendingWebhooks().map((w) => w.id)).toContain(saved.id);
     expect(sink.pendingWebhooks().find((w) => w.id === saved.id)!.headers.authorization).toBeUndefined();
     sink.markWebhookProcessed(saved.id);
     expect(sink.pendingWebhooks().map((w) => w.id)).not.toContain(saved.id);
-    const msg = { provider: 'sandbox' as const, channel: 'sms' as const, providerMessageId: 'dup-1', from: DEMO_LEADS.maria.phones[0], to: null, body: 'twice', profileName: null, receivedAt: new Date(), media: null };
+    const msg = {
+      provider: 'sandbox' as const,
+      channel: 'sms' as const,
+      providerMessageId: 'dup-1',
+      from: DEMO_LEADS.maria.phones[0],
+      to: null,
+      body: 'twice',
+      profileName: null,
+      receivedAt: new Date(),
+      media: null,
+    };
     const a = await sink.inbound(msg);
     const b = await sink.inbound(msg);
     expect(a.duplicate).toBe(false);

@@ -10,7 +10,10 @@ describe('settings', () => {
   it('reads the config file under the environment', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'converse-settings-'));
     try {
-      writeFileSync(path.join(dir, 'converse.config.json'), JSON.stringify({ CONVERSE_PORT: 5000, CONVERSE_SMS_CONNECTOR: 'sandbox', SANDBOX_AUTO_REPLY: false }));
+      writeFileSync(
+        path.join(dir, 'converse.config.json'),
+        JSON.stringify({ CONVERSE_PORT: 5000, CONVERSE_SMS_CONNECTOR: 'sandbox', SANDBOX_AUTO_REPLY: false }),
+      );
       const env = effectiveEnv({ CONVERSE_PORT: '5001' }, dir);
       expect(env.CONVERSE_PORT).toBe('5001');
       expect(env.CONVERSE_SMS_CONNECTOR).toBe('sandbox');
@@ -18,7 +21,9 @@ describe('settings', () => {
       writeFileSync(path.join(dir, 'converse.config.json'), '{ nope');
       expect(() => effectiveEnv({}, dir)).toThrow(/not valid JSON/);
       expect(() => effectiveEnv({ CONVERSE_CONFIG: path.join(dir, 'missing.json') }, dir)).toThrow(/does not exist/);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('validates the port and millisecond settings', () => {
@@ -33,7 +38,11 @@ describe('settings', () => {
   it('refuses to start with a bad connector setting, naming it', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'converse-settings-'));
     try {
-      await expect(startServer({ dataDir: dir, port: 0, env: { CONVERSE_SMS_CONNECTOR: 'ringcentral' } })).rejects.toThrow(/RINGCENTRAL_SERVER_URL/);
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+      await expect(
+        startServer({ dataDir: dir, port: 0, env: { CONVERSE_SMS_CONNECTOR: 'ringcentral' } }),
+      ).rejects.toThrow(/RINGCENTRAL_SERVER_URL/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -12,17 +12,34 @@ const A = '127.0.0.1';
 const B = '127.0.0.2';
 const RITA = 'rita@converse.demo';
 
-function signInFrom(server: { url: string }, address: string, email: string, password: string): Promise<{ status: number; body: any; retryAfter: string | undefined }> {
+function signInFrom(
+  server: { url: string },
+  address: string,
+  email: string,
+  password: string,
+): Promise<{ status: number; body: any; retryAfter: string | undefined }> {
   const body = JSON.stringify({ email, password });
   return new Promise((resolve, reject) => {
-    const req = http.request(`${server.url}/api/v1/auth/sign-in`, {
-      method: 'POST', localAddress: address, agent: false,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')), retryAfter: res.headers['retry-after'] as string | undefined }));
-    });
+    const req = http.request(
+      `${server.url}/api/v1/auth/sign-in`,
+      {
+        method: 'POST',
+        localAddress: address,
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+            retryAfter: res.headers['retry-after'] as string | undefined,
+          }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -32,12 +49,28 @@ function signInFrom(server: { url: string }, address: string, email: string, pas
 async function startWithClock() {
   let t = Date.parse('2026-11-20T10:00:00Z');
   const waits: number[] = [];
-  const server = await startTestServer({ now: () => new Date(t), signInLimits: { wait: async (ms) => { waits.push(ms); } } });
-  return { server, waits, advance: (ms: number) => { t += ms; } };
+  const server = await startTestServer({
+    now: () => new Date(t),
+    signInLimits: {
+      wait: async (ms) => {
+        waits.push(ms);
+      },
+    },
+  });
+  return {
+    server,
+    waits,
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
 }
 
 let server: TestServer | null = null;
-afterEach(async () => { await server?.stop(); server = null; });
+afterEach(async () => {
+  await server?.stop();
+  server = null;
+});
 
 describe('sign-in limits', () => {
   it('refuses the guessing address after 10 wrong passwords, while the owner signs in from another address', async () => {
@@ -81,9 +114,15 @@ describe('sign-in limits', () => {
   it('100 failures from one address on several accounts do not stop another user there from signing in', async () => {
     const s = await startWithClock();
     server = s.server;
-    const targets = ['sam@converse.demo', 'admin@converse.demo', ...Array.from({ length: 8 }, (_, i) => `nobody${i}@converse.demo`)];
+    const targets = [
+      'sam@converse.demo',
+      'admin@converse.demo',
+      ...Array.from({ length: 8 }, (_, i) => `nobody${i}@converse.demo`),
+    ];
     for (const email of targets) {
-      const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => signInFrom(server!, A, email, `spray-${i}`)));
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => signInFrom(server!, A, email, `spray-${i}`)),
+      );
       expect(answers.map((a) => a.status)).toEqual(Array(10).fill(401));
     }
     // Each sprayed account is refused from A now...

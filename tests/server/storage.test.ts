@@ -9,8 +9,14 @@ import { MIGRATIONS } from '../../server/storage/migrations';
 import { normaliseName, searchTokens } from '../../server/domain/names';
 
 const dirs: string[] = [];
-const tmp = () => { const d = mkdtempSync(path.join(tmpdir(), 'converse-db-')); dirs.push(d); return path.join(d, 'c.db'); };
-afterEach(() => { for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true }); });
+const tmp = () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'converse-db-'));
+  dirs.push(d);
+  return path.join(d, 'c.db');
+};
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 describe('storage', () => {
   it('runs migrations in order and records them in user_version', () => {
@@ -23,7 +29,9 @@ describe('storage', () => {
     const next = [...MIGRATIONS, 'ALTER TABLE leads ADD COLUMN company TEXT;'];
     const db2 = openDatabase(file, next);
     expect(db2.pragma('user_version', { simple: true })).toBe(next.length);
-    expect((db2.prepare('PRAGMA table_info(leads)').all() as { name: string }[]).map((c) => c.name)).toContain('company');
+    expect((db2.prepare('PRAGMA table_info(leads)').all() as { name: string }[]).map((c) => c.name)).toContain(
+      'company',
+    );
     db2.close();
   });
 
@@ -41,10 +49,24 @@ describe('storage', () => {
     const store = new SqliteStore(tmp());
     const u = await store.createUser({ email: 'a@b.c', name: 'A', role: 'admin', passwordHash: 'x' });
     const at = new Date().toISOString();
-    const made = await Promise.all(Array.from({ length: 5 }, () => store.findOrCreateLeadByPhone('+14155550111', () => ({ lead: { firstName: 'N', lastName: 'N', ownerId: u.id, phones: [{ e164: '+14155550111' }] } }), at)));
+    const made = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        store.findOrCreateLeadByPhone(
+          '+14155550111',
+          () => ({ lead: { firstName: 'N', lastName: 'N', ownerId: u.id, phones: [{ e164: '+14155550111' }] } }),
+          at,
+        ),
+      ),
+    );
     expect(new Set(made.map((m) => m.lead.id)).size).toBe(1);
     expect(made.filter((m) => m.created)).toHaveLength(1);
-    const a = await store.appendEvents([{ userId: u.id, event: { type: 'lead.removed', leadId: 'x' } }, { userId: u.id, event: { type: 'lead.removed', leadId: 'y' } }], at);
+    const a = await store.appendEvents(
+      [
+        { userId: u.id, event: { type: 'lead.removed', leadId: 'x' } },
+        { userId: u.id, event: { type: 'lead.removed', leadId: 'y' } },
+      ],
+      at,
+    );
     expect(a.map((e) => e.seq)).toEqual([1, 2]);
     expect((await store.eventsAfter(u.id, 1, 10)).map((e) => e.seq)).toEqual([2]);
     await store.close();
@@ -59,7 +81,9 @@ describe('storage', () => {
 describe('restart', () => {
   it('marks sends interrupted by a stop as failed instead of sending them twice', async () => {
     const { startTestServer, signIn, api, connect, clientId } = await import('./support');
-    const first = await startTestServer({ env: { SANDBOX_AUTO_REPLY: 'off', SANDBOX_SENT_MS: '20', SANDBOX_DELIVERED_MS: '40' } });
+    const first = await startTestServer({
+      env: { SANDBOX_AUTO_REPLY: 'off', SANDBOX_SENT_MS: '20', SANDBOX_DELIVERED_MS: '40' },
+    });
     const rita = await signIn(first, 'rita@converse.demo');
     const maria = (await api(first, 'GET', '/leads?q=maria', rita)).body.leads[0];
     const sms = first.internals.sandbox.sms!;
@@ -77,6 +101,8 @@ describe('restart', () => {
       const m = await second.internals.store.getMessage(accepted.messageId);
       expect(m!.status).toBe('failed');
       expect(m!.error!.message).toMatch(/may not have been sent/);
-    } finally { await second.stop(); }
+    } finally {
+      await second.stop();
+    }
   });
 });

@@ -16,7 +16,9 @@ beforeAll(async () => {
   const found = await api(server, 'GET', '/leads?q=maria%20garcia', rita);
   mariaId = found.body.leads[0].id;
 });
-afterAll(async () => { await server?.stop(); });
+afterAll(async () => {
+  await server?.stop();
+});
 
 describe('stream', () => {
   it('replays a complete state from seq 0 in bounded frames', async () => {
@@ -25,7 +27,8 @@ describe('stream', () => {
     await c.until(() => c.lastSeq >= (welcome as any).headSeq, 5000, 'replay');
     const seqs = c.events.map((e) => e.seq);
     expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
-    for (const f of c.frames) if (f.type === 'events') expect(f.events.length).toBeLessThanOrEqual(MAX_EVENTS_PER_FRAME);
+    for (const f of c.frames)
+      if (f.type === 'events') expect(f.events.length).toBeLessThanOrEqual(MAX_EVENTS_PER_FRAME);
     const leads = c.events.filter((e) => e.event.type === 'lead.upserted').map((e) => (e.event as any).lead);
     expect(leads.some((l) => l.firstName === DEMO_LEADS.maria.firstName && l.phones.length === 2)).toBe(true);
     expect(c.events.some((e) => e.event.type === 'message.upserted')).toBe(true);
@@ -39,7 +42,9 @@ describe('stream', () => {
     const received: number[] = [];
     const track = (c: StreamClient) => {
       let n = 0;
-      const harvest = () => { for (; n < c.events.length; n++) received.push(c.events[n].seq); };
+      const harvest = () => {
+        for (; n < c.events.length; n++) received.push(c.events[n].seq);
+      };
       c.ws.on('message', harvest);
       harvest();
     };
@@ -83,7 +88,9 @@ describe('stream', () => {
     expect(received[received.length - 1]).toBe(head);
     // And every inbound message of the burst arrived.
     const all = await server.internals.store.eventsAfter((await api(server, 'GET', '/me', rita)).body.id, 0, 100_000);
-    for (const e of all) if (e.event.type === 'message.upserted' && e.event.message.body.startsWith('burst ')) bodies.add(e.event.message.body);
+    for (const e of all)
+      if (e.event.type === 'message.upserted' && e.event.message.body.startsWith('burst '))
+        bodies.add(e.event.message.body);
     expect(bodies.size).toBe(BURST);
     client.close();
   });
@@ -92,10 +99,16 @@ describe('stream', () => {
     const sandbox = server.internals.sandbox.sms!;
     let calls = 0;
     const original = sandbox.send.bind(sandbox);
-    sandbox.send = async (m) => { calls++; return original(m); };
+    sandbox.send = async (m) => {
+      calls++;
+      return original(m);
+    };
     try {
       const id = clientId();
-      const send = { type: 'send', send: { clientId: id, leadId: mariaId, channel: 'sms', to: null, body: 'Hello once' } };
+      const send = {
+        type: 'send',
+        send: { clientId: id, leadId: mariaId, channel: 'sms', to: null, body: 'Hello once' },
+      };
       const a = await connect(server, rita, 0, 'dedupe');
       a.send(send);
       const first = await a.frame('send.accepted', (f) => f.clientId === id);
@@ -105,7 +118,17 @@ describe('stream', () => {
       const second = await b.frame('send.accepted', (f) => f.clientId === id);
       expect(second.messageId).toBe(first.messageId);
       // The status reaches delivered exactly once and the provider saw one send.
-      await b.until(() => b.events.some((e) => e.event.type === 'message.upserted' && e.event.message.id === first.messageId && e.event.message.status === 'delivered'), 5000, 'delivered');
+      await b.until(
+        () =>
+          b.events.some(
+            (e) =>
+              e.event.type === 'message.upserted' &&
+              e.event.message.id === first.messageId &&
+              e.event.message.status === 'delivered',
+          ),
+        5000,
+        'delivered',
+      );
       expect(calls).toBe(1);
       b.close();
     } finally {
@@ -119,7 +142,9 @@ describe('stream', () => {
     bad.send('{not json');
     expect((await bad.frame('error', (f) => f.code === FrameErrorCode.MALFORMED_JSON)).message).toMatch(/JSON/);
     bad.send({ type: 'teleport', to: 'mars' });
-    expect((await bad.frame('error', (f) => /Unknown frame type "teleport"/.test(f.message))).code).toBe(FrameErrorCode.INVALID_FRAME);
+    expect((await bad.frame('error', (f) => /Unknown frame type "teleport"/.test(f.message))).code).toBe(
+      FrameErrorCode.INVALID_FRAME,
+    );
     bad.send({ type: 'ack', seq: -4 });
     await bad.frame('error', (f) => /ack/.test(f.message));
     bad.send({ type: 'ping', t: 1 });
@@ -147,7 +172,14 @@ describe('stream', () => {
     // The good client still gets live events.
     const before = good.lastSeq;
     await server.internals.sandbox.sms!.inbound(DEMO_LEADS.maria.phones[0], 'still here?');
-    await good.until(() => good.events.some((e) => e.seq > before && e.event.type === 'message.upserted' && e.event.message.body === 'still here?'), 5000, 'live event');
+    await good.until(
+      () =>
+        good.events.some(
+          (e) => e.seq > before && e.event.type === 'message.upserted' && e.event.message.body === 'still here?',
+        ),
+      5000,
+      'live event',
+    );
     good.send({ type: 'ping', t: 42 });
     expect((await good.frame('pong', (f) => f.t === 42)).t).toBe(42);
     good.close();
@@ -159,11 +191,14 @@ describe('stream', () => {
     c.ws.pause();
     const before = server.internals.gateway.connectionCount;
     expect(before).toBeGreaterThan(0);
-    await until(() => server.internals.gateway.connectionCount < before, { timeoutMs: 3000, what: 'the silent connection reaped' });
+    await until(() => server.internals.gateway.connectionCount < before, {
+      timeoutMs: 3000,
+      what: 'the silent connection reaped',
+    });
     c.ws.terminate();
   });
 
-  it('sign-out closes that session\'s streams with SESSION_REVOKED', async () => {
+  it("sign-out closes that session's streams with SESSION_REVOKED", async () => {
     const token = await signIn(server, 'rita@converse.demo');
     const c = await connect(server, token, 0, 'signout');
     expect((await api(server, 'POST', '/auth/sign-out', token)).status).toBe(200);

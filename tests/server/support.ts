@@ -11,28 +11,52 @@ import { DEMO_PASSWORD } from '../../server/demo/accounts';
 import { ServerFrame, type SequencedEvent } from '../../shared/stream-protocol';
 import { eventually } from '../support/eventually';
 
-export interface TestServer extends RunningServer { dataDir: string; stop(): Promise<void> }
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  stop(): Promise<void>;
+}
 
 export async function startTestServer(opts: Partial<StartOptions> = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'converse-server-'));
   const server = await startServer({
     // Quiet unless a test asks for the log (the server logs at info by default).
-    demo: true, port: 0, dataDir, log: false,
+    demo: true,
+    port: 0,
+    dataDir,
+    log: false,
     env: { SANDBOX_AUTO_REPLY: 'off', SANDBOX_SENT_MS: '20', SANDBOX_DELIVERED_MS: '40', ...opts.env },
     ...opts,
   });
-  return { ...server, dataDir, async stop() { await server.close(); rmSync(dataDir, { recursive: true, force: true }); } };
+  return {
+    ...server,
+    dataDir,
+    async stop() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
-export async function api<T = any>(server: { url: string }, method: string, route: string, token?: string | null, body?: unknown): Promise<{ status: number; body: T; text: string }> {
+export async function api<T = any>(
+  server: { url: string },
+  method: string,
+  route: string,
+  token?: string | null,
+  body?: unknown,
+): Promise<{ status: number; body: T; text: string }> {
   const res = await fetch(`${server.url}/api/v1${route}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
   let parsed: any = null;
-  try { parsed = JSON.parse(text); } catch {}
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
   return { status: res.status, body: parsed as T, text };
 }
 
@@ -52,8 +76,13 @@ export class StreamClient {
   readonly opened: Promise<void>;
 
   constructor(url: string, token: string | null) {
-    this.ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/stream`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
-    this.opened = new Promise((resolve, reject) => { this.ws.once('open', () => resolve()); this.ws.once('error', reject); });
+    this.ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/v1/stream`, {
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.once('open', () => resolve());
+      this.ws.once('error', reject);
+    });
     this.ws.on('message', (data) => {
       const text = data.toString();
       this.raw.push(text);
@@ -61,27 +90,54 @@ export class StreamClient {
       this.frames.push(frame);
       if (frame.type === 'events') this.events.push(...frame.events);
     });
-    this.ws.on('close', (code, reason) => { this.closed = { code, reason: reason.toString() }; });
+    this.ws.on('close', (code, reason) => {
+      this.closed = { code, reason: reason.toString() };
+    });
     this.ws.on('error', () => {}); // a failed link shows as `closed`; tests wait on that
   }
 
-  send(frame: unknown) { this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)); }
-  hello(lastSeq = 0, deviceId = 'test-device') { this.send({ type: 'hello', lastSeq, deviceId }); }
+  send(frame: unknown) {
+    this.ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+  hello(lastSeq = 0, deviceId = 'test-device') {
+    this.send({ type: 'hello', lastSeq, deviceId });
+  }
 
   until<T>(pick: () => T | undefined | null | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
     return eventually(() => pick() || null, { timeoutMs, what }) as Promise<T>;
   }
 
-  frame<T extends ServerFrame['type']>(type: T, where: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true, timeoutMs = 5000) {
-    return this.until(() => this.frames.find((f) => f.type === type && where(f as Extract<ServerFrame, { type: T }>)) as Extract<ServerFrame, { type: T }> | undefined, timeoutMs, `a ${type} frame`);
+  frame<T extends ServerFrame['type']>(
+    type: T,
+    where: (f: Extract<ServerFrame, { type: T }>) => boolean = () => true,
+    timeoutMs = 5000,
+  ) {
+    return this.until(
+      () =>
+        this.frames.find((f) => f.type === type && where(f as Extract<ServerFrame, { type: T }>)) as
+          Extract<ServerFrame, { type: T }> | undefined,
+      timeoutMs,
+      `a ${type} frame`,
+    );
   }
 
-  waitClose(timeoutMs = 5000) { return this.until(() => this.closed, timeoutMs, 'close'); }
-  get lastSeq() { return this.events.length ? this.events[this.events.length - 1].seq : 0; }
-  close() { this.ws.close(); }
+  waitClose(timeoutMs = 5000) {
+    return this.until(() => this.closed, timeoutMs, 'close');
+  }
+  get lastSeq() {
+    return this.events.length ? this.events[this.events.length - 1].seq : 0;
+  }
+  close() {
+    this.ws.close();
+  }
 }
 
-export async function connect(server: { url: string }, token: string, lastSeq = 0, deviceId = 'test-device'): Promise<StreamClient> {
+export async function connect(
+  server: { url: string },
+  token: string,
+  lastSeq = 0,
+  deviceId = 'test-device',
+): Promise<StreamClient> {
   const c = new StreamClient(server.url, token);
   await c.opened;
   c.hello(lastSeq, deviceId);

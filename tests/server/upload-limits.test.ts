@@ -5,7 +5,10 @@ import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, clientId, connect, signIn, startTestServer, type TestServer } from './support';
 
-const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
+const PNG = Buffer.from(
+  '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082',
+  'hex',
+);
 const MB = 1024 * 1024;
 
 /**
@@ -13,7 +16,12 @@ const MB = 1024 * 1024;
  * does: it keeps sending while the answer comes in, and reads the answer whenever it arrives.
  * `sendError` is what stopped it sending (a reset, a broken pipe), null when all was sent.
  */
-function postLarge(server: { url: string }, token: string, total: number, o: { declareLength: boolean; channel?: string }): Promise<{ status: number; body: any; sendError: string | null }> {
+function postLarge(
+  server: { url: string },
+  token: string,
+  total: number,
+  o: { declareLength: boolean; channel?: string },
+): Promise<{ status: number; body: any; sendError: string | null }> {
   const url = new URL(server.url);
   return new Promise((resolve, reject) => {
     const socket = net.connect(Number(url.port), url.hostname);
@@ -21,7 +29,12 @@ function postLarge(server: { url: string }, token: string, total: number, o: { d
     let sendError: string | null = null;
     let sentAll = false;
     let answer: { status: number; body: any } | null = null;
-    const finish = () => { if (answer && (sentAll || sendError)) { socket.destroy(); resolve({ ...answer, sendError }); } };
+    const finish = () => {
+      if (answer && (sentAll || sendError)) {
+        socket.destroy();
+        resolve({ ...answer, sendError });
+      }
+    };
     socket.on('data', (d: Buffer) => {
       received = Buffer.concat([received, d]);
       const headEnd = received.indexOf('\r\n\r\n');
@@ -29,20 +42,36 @@ function postLarge(server: { url: string }, token: string, total: number, o: { d
       const head = received.subarray(0, headEnd).toString('latin1');
       const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? NaN);
       if (received.length < headEnd + 4 + length) return;
-      answer = { status: Number(head.split(' ')[1]), body: JSON.parse(received.subarray(headEnd + 4, headEnd + 4 + length).toString('utf8')) };
+      answer = {
+        status: Number(head.split(' ')[1]),
+        body: JSON.parse(received.subarray(headEnd + 4, headEnd + 4 + length).toString('utf8')),
+      };
       finish();
     });
     socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (!answer) { reject(new Error(`the connection failed before the answer was read: ${err.code ?? err.message}`)); return; }
+      if (!answer) {
+        reject(new Error(`the connection failed before the answer was read: ${err.code ?? err.message}`));
+        return;
+      }
       sendError ??= err.code ?? err.message;
       finish();
     });
-    socket.on('close', () => { if (!answer) reject(new Error('the connection closed before the answer was read')); });
+    socket.on('close', () => {
+      if (!answer) reject(new Error('the connection closed before the answer was read'));
+    });
     const chunked = !o.declareLength;
-    socket.write([
-      `POST /api/v1/attachments?channel=${o.channel ?? 'sms'} HTTP/1.1`, `Host: ${url.host}`, `Authorization: Bearer ${token}`,
-      'Content-Type: image/png', 'X-File-Name: big.png', chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${total}`, '', '',
-    ].join('\r\n'));
+    socket.write(
+      [
+        `POST /api/v1/attachments?channel=${o.channel ?? 'sms'} HTTP/1.1`,
+        `Host: ${url.host}`,
+        `Authorization: Bearer ${token}`,
+        'Content-Type: image/png',
+        'X-File-Name: big.png',
+        chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${total}`,
+        '',
+        '',
+      ].join('\r\n'),
+    );
     const piece = Buffer.alloc(64 * 1024, 7);
     PNG.copy(piece);
     let sent = 0;
@@ -50,11 +79,19 @@ function postLarge(server: { url: string }, token: string, total: number, o: { d
       while (sent < total && !socket.destroyed) {
         const n = Math.min(piece.length, total - sent);
         sent += n;
-        const bytes = chunked ? Buffer.concat([Buffer.from(`${n.toString(16)}\r\n`), piece.subarray(0, n), Buffer.from('\r\n')]) : piece.subarray(0, n);
-        if (!socket.write(bytes)) { socket.once('drain', pump); return; }
+        const bytes = chunked
+          ? Buffer.concat([Buffer.from(`${n.toString(16)}\r\n`), piece.subarray(0, n), Buffer.from('\r\n')])
+          : piece.subarray(0, n);
+        if (!socket.write(bytes)) {
+          socket.once('drain', pump);
+          return;
+        }
       }
       if (socket.destroyed) return;
-      socket.write(chunked ? '0\r\n\r\n' : '', () => { sentAll = true; finish(); });
+      socket.write(chunked ? '0\r\n\r\n' : '', () => {
+        sentAll = true;
+        finish();
+      });
     };
     pump();
   });
@@ -67,7 +104,9 @@ describe('an oversize upload', () => {
     server = await startTestServer({ log: false });
     rita = await signIn(server, 'rita@converse.demo');
   });
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('reads as 413 attachment_too_large, streamed or declared, every time', async () => {
     for (let i = 0; i < 6; i++) {
@@ -85,15 +124,18 @@ describe('an oversize upload', () => {
 
 async function uploadPng(server: { url: string }, token: string, padding: number, name = 'photo.png') {
   const res = await fetch(`${server.url}/api/v1/attachments?channel=sms`, {
-    method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png', 'x-file-name': name },
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'image/png', 'x-file-name': name },
     body: new Uint8Array(Buffer.concat([PNG, Buffer.alloc(padding)])),
   });
-  return { status: res.status, body: await res.json() as any };
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 describe('unsent uploads', () => {
   let server: TestServer | null = null;
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('count against a per-user quota of files and bytes, which sending frees', async () => {
     server = await startTestServer({ env: { CONVERSE_UPLOAD_QUOTA_FILES: '3', CONVERSE_UPLOAD_QUOTA_MB: '1' } });
@@ -106,7 +148,11 @@ describe('unsent uploads', () => {
     expect(over.body.error.code).toBe('upload_quota_exceeded');
     expect(over.body.error.message).toMatch(/uploaded but not sent .*deleted after 24 hours/);
     const streamedOver = await postLarge(server, rita, MB, { declareLength: false });
-    expect([streamedOver.status, streamedOver.body.error.code, streamedOver.sendError]).toEqual([429, 'upload_quota_exceeded', null]);
+    expect([streamedOver.status, streamedOver.body.error.code, streamedOver.sendError]).toEqual([
+      429,
+      'upload_quota_exceeded',
+      null,
+    ]);
     // Files: two small ones fill the three; a fourth is refused.
     expect((await uploadPng(server, rita, 10)).status).toBe(200);
     expect((await uploadPng(server, rita, 10)).status).toBe(200);
@@ -117,7 +163,10 @@ describe('unsent uploads', () => {
     // Sending the big one takes it out of the quota.
     const maria = (await api(server, 'GET', '/leads?q=maria', rita)).body.leads[0];
     const stream = await connect(server, rita);
-    stream.send({ type: 'send', send: { clientId: clientId(), leadId: maria.id, channel: 'sms', to: null, body: '', attachmentId: first.body.id } });
+    stream.send({
+      type: 'send',
+      send: { clientId: clientId(), leadId: maria.id, channel: 'sms', to: null, body: '', attachmentId: first.body.id },
+    });
     await stream.frame('send.accepted');
     stream.close();
     await stream.waitClose();
@@ -127,7 +176,9 @@ describe('unsent uploads', () => {
 
 describe('the unsent-upload sweep', () => {
   let server: TestServer | null = null;
-  afterAll(async () => { await server?.stop(); });
+  afterAll(async () => {
+    await server?.stop();
+  });
 
   it('deletes, row and file, uploads no message carries once they are 24 hours old, and keeps sent ones', async () => {
     let t = Date.parse('2026-11-20T09:00:00Z');
@@ -137,13 +188,18 @@ describe('the unsent-upload sweep', () => {
     const sent = (await uploadPng(server, rita, 10, 'sent.png')).body;
     const maria = (await api(server, 'GET', '/leads?q=maria', rita)).body.leads[0];
     const stream = await connect(server, rita);
-    stream.send({ type: 'send', send: { clientId: clientId(), leadId: maria.id, channel: 'sms', to: null, body: '', attachmentId: sent.id } });
+    stream.send({
+      type: 'send',
+      send: { clientId: clientId(), leadId: maria.id, channel: 'sms', to: null, body: '', attachmentId: sent.id },
+    });
     await stream.frame('send.accepted');
     stream.close();
     await stream.waitClose();
     const fileOf = async (id: string) => (await server!.internals.store.getAttachment(id))?.path ?? null;
     const download = async (id: string) => {
-      const res = await fetch(`${server!.url}/api/v1/attachments/${id}`, { headers: { authorization: `Bearer ${rita}` } });
+      const res = await fetch(`${server!.url}/api/v1/attachments/${id}`, {
+        headers: { authorization: `Bearer ${rita}` },
+      });
       await res.arrayBuffer();
       return res.status;
     };

@@ -6,7 +6,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { BrowserShell } from '../../main/browser-shell/index';
 import { createPreviewCapability } from '../../main/browser-shell/preview-capability';
-import { answerAttachment, attachmentIdFromPath, contentDisposition, parseRange, servedType } from '../../main/shell-policy/attachment-response';
+import {
+  answerAttachment,
+  attachmentIdFromPath,
+  contentDisposition,
+  parseRange,
+  servedType,
+} from '../../main/shell-policy/attachment-response';
 import { startShellWithFakeCore, type FakeCore } from './fake-core';
 import { connectBridge, type BridgeClient } from './bridge-client';
 
@@ -28,7 +34,9 @@ describe('the answer to a preview request', () => {
     expect(nasty).not.toMatch(/[\r\n]/);
     expect(nasty.startsWith('attachment; filename="')).toBe(true);
     expect(nasty.match(/"/g)).toHaveLength(2);
-    expect(contentDisposition('Núñez नमस्ते.png', true)).toBe(`inline; filename="N__ez ______.png"; filename*=UTF-8''${encodeURIComponent('Núñez नमस्ते.png')}`);
+    expect(contentDisposition('Núñez नमस्ते.png', true)).toBe(
+      `inline; filename="N__ez ______.png"; filename*=UTF-8''${encodeURIComponent('Núñez नमस्ते.png')}`,
+    );
     expect(contentDisposition('../../etc/passwd', false)).toContain('filename="passwd"');
     expect(contentDisposition(null, false)).toContain('filename="attachment"');
   });
@@ -52,10 +60,19 @@ describe('the answer to a preview request', () => {
   });
 
   it('turns core failures into clear statuses and refuses other methods', async () => {
-    const missing = await answerAttachment({ attachmentId: 'att_x', method: 'GET' }, async () => { throw Object.assign(new Error('No such attachment.'), { code: 'not_found' }); });
+    const missing = await answerAttachment({ attachmentId: 'att_x', method: 'GET' }, async () => {
+      throw Object.assign(new Error('No such attachment.'), { code: 'not_found' });
+    });
     expect(missing.status).toBe(404);
     expect(new TextDecoder().decode(missing.body)).toContain('No such attachment.');
-    expect((await answerAttachment({ attachmentId: 'att_x', method: 'POST' }, async () => ({ bytes: PNG, mimeType: 'image/png' }))).status).toBe(405);
+    expect(
+      (
+        await answerAttachment({ attachmentId: 'att_x', method: 'POST' }, async () => ({
+          bytes: PNG,
+          mimeType: 'image/png',
+        }))
+      ).status,
+    ).toBe(405);
     expect((await answerAttachment({ attachmentId: 'att_x', method: 'GET' }, undefined)).status).toBe(404);
   });
 });
@@ -85,7 +102,11 @@ describe('browser shell: /attachments/<id>', () => {
     writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><html><head></head><body></body></html>');
     ({ shell, core } = await startShellWithFakeCore(rendererDir, path.join(dir, 'data')));
     core.files.set('att_photo', { bytes: PNG, mimeType: 'image/png', fileName: 'site "visit".png' });
-    core.files.set('att_page', { bytes: new TextEncoder().encode('<script>alert(1)</script>'), mimeType: 'text/html', fileName: 'offer.html' });
+    core.files.set('att_page', {
+      bytes: new TextEncoder().encode('<script>alert(1)</script>'),
+      mimeType: 'text/html',
+      fileName: 'offer.html',
+    });
     client = await connectBridge(shell.origin, { token: shell.token });
   });
   afterAll(async () => {
@@ -106,7 +127,9 @@ describe('browser shell: /attachments/<id>', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('image/png');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-disposition')).toBe(`inline; filename="site _visit_.png"; filename*=UTF-8''site%20_visit_.png`);
+    expect(res.headers.get('content-disposition')).toBe(
+      `inline; filename="site _visit_.png"; filename*=UTF-8''site%20_visit_.png`,
+    );
     expect(res.headers.get('content-security-policy')).toContain('sandbox');
     expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG);
   });
@@ -141,7 +164,10 @@ describe('browser shell: /attachments/<id>', () => {
     const url = await previewUrl('att_photo');
     const res = await new Promise<number>((resolve, reject) => {
       import('node:http').then(({ request }) => {
-        const r = request(shell.origin + url, { headers: { Host: 'evil.example' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+        const r = request(shell.origin + url, { headers: { Host: 'evil.example' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
         r.on('error', reject);
         r.end();
       }, reject);

@@ -11,13 +11,20 @@ import { connectBridge, type BridgeClient } from './bridge-client';
 let shell: BrowserShell;
 let core: FakeCore;
 const clients: BridgeClient[] = [];
-const open = async (o: Parameters<typeof connectBridge>[1]) => { const c = await connectBridge(shell.origin, o); clients.push(c); return c; };
+const open = async (o: Parameters<typeof connectBridge>[1]) => {
+  const c = await connectBridge(shell.origin, o);
+  clients.push(c);
+  return c;
+};
 
 beforeAll(async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'converse-shell-'));
   const rendererDir = path.join(dir, 'renderer');
   mkdirSync(path.join(rendererDir, 'assets'), { recursive: true });
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><html><head><title>Converse</title><script type="module" src="/assets/app.js"></script></head><body></body></html>');
+  writeFileSync(
+    path.join(rendererDir, 'index.html'),
+    '<!doctype html><html><head><title>Converse</title><script type="module" src="/assets/app.js"></script></head><body></body></html>',
+  );
   writeFileSync(path.join(rendererDir, 'assets/app.js'), 'console.log("app")');
   writeFileSync(path.join(dir, 'secret.txt'), 'do not serve');
   ({ shell, core } = await startShellWithFakeCore(rendererDir, path.join(dir, 'data')));
@@ -66,7 +73,10 @@ describe('browser shell: serving the page', () => {
   it('refuses a request naming another Host (DNS rebinding)', async () => {
     const { request } = await import('node:http');
     const status = await new Promise<number>((resolve, reject) => {
-      const req = request(`${shell.origin}/`, { headers: { host: 'evil.example:80' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+      const req = request(`${shell.origin}/`, { headers: { host: 'evil.example:80' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
       req.on('error', reject);
       req.end();
     });
@@ -74,8 +84,12 @@ describe('browser shell: serving the page', () => {
   });
 
   it('answers the token check 204 for the token and 401 otherwise', async () => {
-    expect((await fetch(`${shell.origin}${BRIDGE_CHECK_PATH}`, { headers: { [TOKEN_HEADER]: shell.token } })).status).toBe(204);
-    expect((await fetch(`${shell.origin}${BRIDGE_CHECK_PATH}`, { headers: { [TOKEN_HEADER]: 'f'.repeat(64) } })).status).toBe(401);
+    expect(
+      (await fetch(`${shell.origin}${BRIDGE_CHECK_PATH}`, { headers: { [TOKEN_HEADER]: shell.token } })).status,
+    ).toBe(204);
+    expect(
+      (await fetch(`${shell.origin}${BRIDGE_CHECK_PATH}`, { headers: { [TOKEN_HEADER]: 'f'.repeat(64) } })).status,
+    ).toBe(401);
     expect((await fetch(`${shell.origin}${BRIDGE_CHECK_PATH}`)).status).toBe(401);
   });
 });
@@ -83,21 +97,33 @@ describe('browser shell: serving the page', () => {
 describe('browser shell: who may open the bridge', () => {
   it('refuses a socket without the token, with a wrong token, or from another origin', async () => {
     await expect(open({ token: null })).rejects.toMatchObject({ status: 401 });
-    await expect(open({ token: shell.token.replace(/.$/, (c) => (c === '0' ? '1' : '0')) })).rejects.toMatchObject({ status: 401 });
-    await expect(open({ token: shell.token, originHeader: 'http://evil.example' })).rejects.toMatchObject({ status: 403 });
-    await expect(open({ token: shell.token, originHeader: 'http://127.0.0.1:1' })).rejects.toMatchObject({ status: 403 });
+    await expect(open({ token: shell.token.replace(/.$/, (c) => (c === '0' ? '1' : '0')) })).rejects.toMatchObject({
+      status: 401,
+    });
+    await expect(open({ token: shell.token, originHeader: 'http://evil.example' })).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(open({ token: shell.token, originHeader: 'http://127.0.0.1:1' })).rejects.toMatchObject({
+      status: 403,
+    });
     expect(core.calls).toEqual([]);
   });
 
   it('accepts its own origin with the token', async () => {
     const c = await open({ token: shell.token });
-    expect(await c.call('session.get', {})).toEqual({ id: 1, ok: true, result: { signedIn: false, user: null, serverUrl: 'http://127.0.0.1:9' } });
+    expect(await c.call('session.get', {})).toEqual({
+      id: 1,
+      ok: true,
+      result: { signedIn: false, user: null, serverUrl: 'http://127.0.0.1:9' },
+    });
   });
 });
 
 describe('browser shell: calls', () => {
   let c: BridgeClient;
-  beforeAll(async () => { c = await open({ token: shell.token }); });
+  beforeAll(async () => {
+    c = await open({ token: shell.token });
+  });
 
   it('answers an unknown call with a clear error and does not reach the core', async () => {
     const before = core.calls.length;
@@ -121,12 +147,20 @@ describe('browser shell: calls', () => {
   });
 
   it('passes the core error code through', async () => {
-    expect(await c.call('messages.retry', { clientId: 'abc' })).toMatchObject({ ok: false, error: { code: 'not_found', message: 'Nothing to retry with that id.' } });
+    expect(await c.call('messages.retry', { clientId: 'abc' })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: 'Nothing to retry with that id.' },
+    });
   });
 
   it('carries attachment bytes as base64 and hands the core a Uint8Array', async () => {
     const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 250]);
-    const a = await c.call('attachments.upload', { uploadId: 'u1', channel: 'sms', fileName: 'a.png', bytes: { $bytes: bytes.toString('base64') } });
+    const a = await c.call('attachments.upload', {
+      uploadId: 'u1',
+      channel: 'sms',
+      fileName: 'a.png',
+      bytes: { $bytes: bytes.toString('base64') },
+    });
     expect(a).toMatchObject({ ok: true, result: { size: 8, fileName: 'a.png' } });
     const seen = core.calls.at(-1)!.args as { bytes: Uint8Array };
     expect(seen.bytes).toBeInstanceOf(Uint8Array);
@@ -135,7 +169,12 @@ describe('browser shell: calls', () => {
 
   it('refuses bytes larger than any channel accepts before decoding them', async () => {
     const tooBig = 'A'.repeat(Math.ceil(((MAX_BRIDGE_BYTES + 1024) * 4) / 3));
-    const a = await c.call('attachments.upload', { uploadId: 'u2', channel: 'sms', fileName: 'big.pdf', bytes: { $bytes: tooBig } });
+    const a = await c.call('attachments.upload', {
+      uploadId: 'u2',
+      channel: 'sms',
+      fileName: 'big.pdf',
+      bytes: { $bytes: tooBig },
+    });
     expect(a).toMatchObject({ ok: false, error: { code: 'attachment_too_large' } });
   });
 
@@ -146,9 +185,15 @@ describe('browser shell: calls', () => {
   });
 
   it('openExternal answers opened:false (the tab opens links) and refuses other schemes', async () => {
-    expect(await c.call('shell.openExternal', { url: 'https://example.com' })).toMatchObject({ ok: true, result: { opened: false } });
+    expect(await c.call('shell.openExternal', { url: 'https://example.com' })).toMatchObject({
+      ok: true,
+      result: { opened: false },
+    });
     const refused = shell.shell.state().refusedLinks;
-    expect(await c.call('shell.openExternal', { url: 'file:///etc/passwd' })).toMatchObject({ ok: true, result: { opened: false } });
+    expect(await c.call('shell.openExternal', { url: 'file:///etc/passwd' })).toMatchObject({
+      ok: true,
+      result: { opened: false },
+    });
     expect(shell.shell.state().refusedLinks).toBe(refused + 1);
   });
 

@@ -15,7 +15,12 @@ const nudges: OsNotification[] = [];
 beforeAll(async () => {
   shell = await startBrowserShell({
     dataDir: mkdtempSync(path.join(tmpdir(), 'converse-shell-real-')),
-    notifier: { show: async (n) => { nudges.push(n); return { status: 'shown' }; } },
+    notifier: {
+      show: async (n) => {
+        nudges.push(n);
+        return { status: 'shown' };
+      },
+    },
   });
   client = await connectBridge(shell.origin, { token: shell.token });
 });
@@ -26,20 +31,32 @@ afterAll(async () => {
 
 it('starts the embedded demo server and signs a rep in through the bridge', async () => {
   expect(shell.serverUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-  const signedIn = await client.call('session.signIn', { serverUrl: shell.serverUrl, email: 'rita@converse.demo', password: 'converse-demo' });
+  const signedIn = await client.call('session.signIn', {
+    serverUrl: shell.serverUrl,
+    email: 'rita@converse.demo',
+    password: 'converse-demo',
+  });
   expect(signedIn).toMatchObject({ ok: true, result: { signedIn: true, user: { name: 'Rita Rep' } } });
   expect(await client.waitForEvent('session.changed', 10_000)).toMatchObject({ signedIn: true });
 });
 
 it('answers a wrong password with the server’s code, not a crash', async () => {
-  const a = await client.call('session.signIn', { serverUrl: shell.serverUrl, email: 'rita@converse.demo', password: 'wrong' });
+  const a = await client.call('session.signIn', {
+    serverUrl: shell.serverUrl,
+    email: 'rita@converse.demo',
+    password: 'wrong',
+  });
   expect(a.ok).toBe(false);
   expect(a.error?.code).toBeTruthy();
   expect(a.error?.message).toBeTruthy();
 });
 
 it('finds the demo lead Maria Garcia through the core', async () => {
-  await client.call('session.signIn', { serverUrl: shell.serverUrl, email: 'rita@converse.demo', password: 'converse-demo' });
+  await client.call('session.signIn', {
+    serverUrl: shell.serverUrl,
+    email: 'rita@converse.demo',
+    password: 'converse-demo',
+  });
   // Search is local (FTS5 over the synced store), so a fresh session finds leads once the stream
   // has delivered them: poll briefly rather than bet on sync timing.
   const names = async () => {

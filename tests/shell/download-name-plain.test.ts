@@ -3,7 +3,7 @@
 // from a Content-Type loses its MIME parameters.
 import { safeDownloadName, uniqueDownloadName } from '../../main/shell-policy/download-name';
 
-describe('the name a lead\'s file is saved under', () => {
+describe("the name a lead's file is saved under", () => {
   it.each([
     ['invoice\u202Efdp.exe', 'invoicefdp.exe'],
     ['\u2066photo\u2069\u200F.jpg', 'photo.jpg'],

@@ -14,24 +14,50 @@ const h = vi.hoisted(() => ({
 }));
 
 vi.mock('electron', () => ({
-  contextBridge: { exposeInMainWorld: (key: string, api: unknown) => { h.exposed[key] = api; } },
+  contextBridge: {
+    exposeInMainWorld: (key: string, api: unknown) => {
+      h.exposed[key] = api;
+    },
+  },
   ipcRenderer: {
-    invoke: async (channel: string, args: unknown) => { h.invoked.push([channel, args]); return h.answer; },
-    on: (channel: string, l: (...a: unknown[]) => void) => { h.rendererListeners.set(channel, [...(h.rendererListeners.get(channel) ?? []), l]); },
-    removeListener: (channel: string, l: (...a: unknown[]) => void) => { h.rendererListeners.set(channel, (h.rendererListeners.get(channel) ?? []).filter((x) => x !== l)); },
+    invoke: async (channel: string, args: unknown) => {
+      h.invoked.push([channel, args]);
+      return h.answer;
+    },
+    on: (channel: string, l: (...a: unknown[]) => void) => {
+      h.rendererListeners.set(channel, [...(h.rendererListeners.get(channel) ?? []), l]);
+    },
+    removeListener: (channel: string, l: (...a: unknown[]) => void) => {
+      h.rendererListeners.set(
+        channel,
+        (h.rendererListeners.get(channel) ?? []).filter((x) => x !== l),
+      );
+    },
   },
   ipcMain: {
-    handle: (channel: string, fn: (event: unknown, args: unknown) => Promise<unknown>) => { h.handlers.set(channel, fn); },
-    removeHandler: (channel: string) => { h.handlers.delete(channel); },
+    handle: (channel: string, fn: (event: unknown, args: unknown) => Promise<unknown>) => {
+      h.handlers.set(channel, fn);
+    },
+    removeHandler: (channel: string) => {
+      h.handlers.delete(channel);
+    },
   },
   globalShortcut: {
-    register: (acc: string) => { if (h.registerResult === 'throw') throw new Error('Accelerator is invalid'); if (h.registerResult) h.registered.push(acc); return h.registerResult; },
-    unregister: (acc: string) => { h.registered = h.registered.filter((a) => a !== acc); },
+    register: (acc: string) => {
+      if (h.registerResult === 'throw') throw new Error('Accelerator is invalid');
+      if (h.registerResult) h.registered.push(acc);
+      return h.registerResult;
+    },
+    unregister: (acc: string) => {
+      h.registered = h.registered.filter((a) => a !== acc);
+    },
   },
 }));
 
 describe('electron preload', () => {
-  beforeAll(async () => { await import('../../preload/electron-preload'); });
+  beforeAll(async () => {
+    await import('../../preload/electron-preload');
+  });
   const api = () => h.exposed.converse;
 
   it('exposes window.converse and nothing else', () => {
@@ -48,14 +74,24 @@ describe('electron preload', () => {
 
   it('refuses a channel outside the contract without touching IPC', async () => {
     const before = h.invoked.length;
-    await expect(api().invoke('ELECTRON_BROWSER_REQUIRE', {})).rejects.toEqual({ name: 'IpcError', code: 'unknown_call', message: 'Unknown call "ELECTRON_BROWSER_REQUIRE".' });
+    await expect(api().invoke('ELECTRON_BROWSER_REQUIRE', {})).rejects.toEqual({
+      name: 'IpcError',
+      code: 'unknown_call',
+      message: 'Unknown call "ELECTRON_BROWSER_REQUIRE".',
+    });
     expect(h.invoked.length).toBe(before);
     expect(() => api().on('ipc-message', () => {})).toThrow(/Unknown event/);
   });
 
   it('turns a failure answer into {code, message} the renderer can read', async () => {
-    h.answer = { ok: false, error: { code: 'invalid_arguments', message: 'Invalid arguments for leads.search (query).' } };
-    await expect(api().invoke('leads.search', { query: 1 })).rejects.toMatchObject({ code: 'invalid_arguments', message: 'Invalid arguments for leads.search (query).' });
+    h.answer = {
+      ok: false,
+      error: { code: 'invalid_arguments', message: 'Invalid arguments for leads.search (query).' },
+    };
+    await expect(api().invoke('leads.search', { query: 1 })).rejects.toMatchObject({
+      code: 'invalid_arguments',
+      message: 'Invalid arguments for leads.search (query).',
+    });
   });
 
   it('delivers event payloads without the IPC event object, and unsubscribes', () => {
@@ -70,7 +106,13 @@ describe('electron preload', () => {
 });
 
 describe('electron ipcMain handlers', () => {
-  const core = { calls: [] as Array<[string, unknown]>, async handle(n: string, a: unknown) { this.calls.push([n, a]); return { fine: true }; } };
+  const core = {
+    calls: [] as Array<[string, unknown]>,
+    async handle(n: string, a: unknown) {
+      this.calls.push([n, a]);
+      return { fine: true };
+    },
+  };
   beforeAll(async () => {
     const { registerIpcHandlers } = await import('../../main/ipc-handlers');
     registerIpcHandlers(core);
@@ -82,15 +124,27 @@ describe('electron ipcMain handlers', () => {
   });
 
   it('validates, then routes to the core', async () => {
-    expect(await h.handlers.get('leads.search')!(from('app://converse/index.html'), { query: 'maria' })).toEqual({ ok: true, result: { fine: true } });
+    expect(await h.handlers.get('leads.search')!(from('app://converse/index.html'), { query: 'maria' })).toEqual({
+      ok: true,
+      result: { fine: true },
+    });
     expect(core.calls.at(-1)).toEqual(['leads.search', { query: 'maria', limit: 20 }]);
-    expect(await h.handlers.get('leads.search')!(from('app://converse/index.html'), { query: 7 })).toMatchObject({ ok: false, error: { code: 'invalid_arguments' } });
+    expect(await h.handlers.get('leads.search')!(from('app://converse/index.html'), { query: 7 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_arguments' },
+    });
   });
 
   it('refuses a call from a page that is not the app', async () => {
     const before = core.calls.length;
-    expect(await h.handlers.get('session.get')!(from('https://evil.example/'), {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
-    expect(await h.handlers.get('session.get')!({ senderFrame: null }, {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(await h.handlers.get('session.get')!(from('https://evil.example/'), {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await h.handlers.get('session.get')!({ senderFrame: null }, {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
     expect(core.calls.length).toBe(before);
   });
 });
@@ -100,7 +154,11 @@ describe('global shortcut registration', () => {
     const { registerChatShortcut } = await import('../../main/global-shortcut');
     h.registerResult = true;
     const failures: unknown[] = [];
-    const s = registerChatShortcut(() => {}, (st) => failures.push(st), 'linux');
+    const s = registerChatShortcut(
+      () => {},
+      (st) => failures.push(st),
+      'linux',
+    );
     expect(s.status()).toEqual({ accelerator: 'Alt+M', registered: true, error: null });
     expect(h.registered).toEqual(['Alt+M']);
     s.unregister();
@@ -113,7 +171,11 @@ describe('global shortcut registration', () => {
     for (const outcome of [false, 'throw'] as const) {
       h.registerResult = outcome;
       const failures: Array<{ registered: boolean; error: string | null }> = [];
-      const s = registerChatShortcut(() => {}, (st) => failures.push(st), 'darwin');
+      const s = registerChatShortcut(
+        () => {},
+        (st) => failures.push(st),
+        'darwin',
+      );
       expect(s.status()).toMatchObject({ accelerator: 'Option+M', registered: false });
       expect(failures).toHaveLength(1);
       expect(failures[0].error).toMatch(/Option\+M could not be registered/);

@@ -1,7 +1,12 @@
 // A stand-in desktop core for shell tests: records what reaches it, answers a few calls the
 // way the contract says, and lets a test emit events. The shell under test is real.
 import { IpcEvents, parseIpcCall, type IpcEventName } from '../../shared/ipc';
-import { startBrowserShell, type BrowserShell, type CoreDeps, type BrowserShellCore } from '../../main/browser-shell/index';
+import {
+  startBrowserShell,
+  type BrowserShell,
+  type CoreDeps,
+  type BrowserShellCore,
+} from '../../main/browser-shell/index';
 
 export interface FakeCore extends BrowserShellCore {
   calls: Array<{ name: string; args: unknown }>;
@@ -29,9 +34,15 @@ export function createFakeCore(deps?: CoreDeps): FakeCore {
     started: false,
     stopped: false,
     deps,
-    async start() { core.started = true; },
-    async stop() { core.stopped = true; },
-    setWindowFocused(f) { core.focused.push(f); },
+    async start() {
+      core.started = true;
+    },
+    async stop() {
+      core.stopped = true;
+    },
+    setWindowFocused(f) {
+      core.focused.push(f);
+    },
     on(event, listener) {
       if (!(event in IpcEvents)) throw new Error(`unknown event ${event}`);
       let set = listeners.get(event);
@@ -39,7 +50,9 @@ export function createFakeCore(deps?: CoreDeps): FakeCore {
       set.add(listener);
       return () => set!.delete(listener);
     },
-    emit(event, payload) { for (const l of listeners.get(event) ?? []) l(payload); },
+    emit(event, payload) {
+      for (const l of listeners.get(event) ?? []) l(payload);
+    },
     async handle(name, args) {
       const parsed = parseIpcCall(name, args);
       if (!parsed.ok) throw Object.assign(new Error(parsed.error.message), { code: parsed.error.code });
@@ -47,20 +60,29 @@ export function createFakeCore(deps?: CoreDeps): FakeCore {
       // A fake: the calls a test needs answer here, every other one answers {}.
       // eslint-disable-next-line @typescript-eslint/switch-exhaustiveness-check
       switch (parsed.name) {
-        case 'session.get': return { signedIn: false, user: null, serverUrl: deps?.defaultServerUrl ?? null };
+        case 'session.get':
+          return { signedIn: false, user: null, serverUrl: deps?.defaultServerUrl ?? null };
         case 'window.toggle': {
           // As the real core does: ask the shell, then announce.
           const expanded = await deps!.shell.toggle();
           core.emit('window.changed', { expanded, focused: false });
           return { expanded };
         }
-        case 'shell.openExternal': return { opened: await deps!.shell.openExternal((parsed.args as { url: string }).url) };
-        case 'shortcut.status': return deps!.shell.shortcutStatus();
+        case 'shell.openExternal':
+          return { opened: await deps!.shell.openExternal((parsed.args as { url: string }).url) };
+        case 'shortcut.status':
+          return deps!.shell.shortcutStatus();
         case 'attachments.upload': {
           const a = parsed.args as { fileName: string; bytes: Uint8Array };
           let sum = 0;
           for (const b of a.bytes) sum = (sum + b) % 65536;
-          return { id: `att-${sum}`, fileName: a.fileName, mimeType: 'image/png', size: a.bytes.byteLength, kind: 'image' };
+          return {
+            id: `att-${sum}`,
+            fileName: a.fileName,
+            mimeType: 'image/png',
+            size: a.bytes.byteLength,
+            kind: 'image',
+          };
         }
         case 'attachments.preview': {
           // As the real core does when the shell has file URLs.
@@ -68,8 +90,10 @@ export function createFakeCore(deps?: CoreDeps): FakeCore {
           if (!deps?.shell.previewUrl) throw Object.assign(new Error('no preview URLs'), { code: 'internal' });
           return { url: deps.shell.previewUrl(id) };
         }
-        case 'messages.retry': throw Object.assign(new Error('Nothing to retry with that id.'), { code: 'not_found' });
-        default: return {};
+        case 'messages.retry':
+          throw Object.assign(new Error('Nothing to retry with that id.'), { code: 'not_found' });
+        default:
+          return {};
       }
     },
   };
@@ -78,7 +102,10 @@ export function createFakeCore(deps?: CoreDeps): FakeCore {
 
 /** A started browser shell over a fake core, with no server behind it: the bridge and HTTP
  * surface alone. `rendererDir` holds whatever page the test serves. */
-export async function startShellWithFakeCore(rendererDir: string, dataDir: string): Promise<{ shell: BrowserShell; core: FakeCore }> {
+export async function startShellWithFakeCore(
+  rendererDir: string,
+  dataDir: string,
+): Promise<{ shell: BrowserShell; core: FakeCore }> {
   let core!: FakeCore;
   const shell = await startBrowserShell({
     dataDir,

@@ -15,13 +15,29 @@ import { listenWithFallback } from '../../main/shell-policy/port-fallback';
 const running = { electron: '41.7.1', abi: '145', platform: 'linux', arch: 'x64' };
 
 describe('the Electron build of SQLite', () => {
-  it('is looked for in the checkout, or in a packaged app\'s resources', () => {
-    expect(electronBindingDir({ isPackaged: false, resourcesPath: '/r', appPath: '/src/app' })).toBe(path.join('/src/app', 'native', 'electron'));
-    expect(electronBindingDir({ isPackaged: true, resourcesPath: '/opt/app/resources', appPath: '/opt/app/resources/app.asar' })).toBe(path.join('/opt/app/resources', 'native'));
+  it("is looked for in the checkout, or in a packaged app's resources", () => {
+    expect(electronBindingDir({ isPackaged: false, resourcesPath: '/r', appPath: '/src/app' })).toBe(
+      path.join('/src/app', 'native', 'electron'),
+    );
+    expect(
+      electronBindingDir({
+        isPackaged: true,
+        resourcesPath: '/opt/app/resources',
+        appPath: '/opt/app/resources/app.asar',
+      }),
+    ).toBe(path.join('/opt/app/resources', 'native'));
   });
 
-  it('fits when built for this Electron\'s ABI, platform and arch', () => {
-    expect(checkElectronBinding('/n', true, { abi: '145', electron: '41.7.1', platform: 'linux', arch: 'x64' }, running, false)).toEqual({ ok: true, file: path.join('/n', 'better_sqlite3.node') });
+  it("fits when built for this Electron's ABI, platform and arch", () => {
+    expect(
+      checkElectronBinding(
+        '/n',
+        true,
+        { abi: '145', electron: '41.7.1', platform: 'linux', arch: 'x64' },
+        running,
+        false,
+      ),
+    ).toEqual({ ok: true, file: path.join('/n', 'better_sqlite3.node') });
   });
 
   it('says what is missing and what to do, for a checkout and for an installed app', () => {
@@ -33,8 +49,13 @@ describe('the Electron build of SQLite', () => {
   });
 
   it('refuses a build for another ABI or another machine', () => {
-    expect(checkElectronBinding('/n', true, { abi: '115', electron: 'node' }, running, false)).toMatchObject({ ok: false, problem: expect.stringContaining('ABI 115') });
-    expect(checkElectronBinding('/n', true, { abi: '145', platform: 'darwin', arch: 'arm64' }, running, false)).toMatchObject({ ok: false, problem: expect.stringContaining('darwin-arm64') });
+    expect(checkElectronBinding('/n', true, { abi: '115', electron: 'node' }, running, false)).toMatchObject({
+      ok: false,
+      problem: expect.stringContaining('ABI 115'),
+    });
+    expect(
+      checkElectronBinding('/n', true, { abi: '145', platform: 'darwin', arch: 'arm64' }, running, false),
+    ).toMatchObject({ ok: false, problem: expect.stringContaining('darwin-arm64') });
   });
 });
 
@@ -50,40 +71,76 @@ describe('a launch', () => {
 describe('a start that fails', () => {
   const log = '/home/rita/.config/Converse Desktop/logs/converse.log';
   it('names a missing part and the log file', () => {
-    const t = startupFailureText(Object.assign(new Error('The database engine is missing. Reinstall Converse Desktop.'), { name: 'NativeBindingError' }), log);
+    const t = startupFailureText(
+      Object.assign(new Error('The database engine is missing. Reinstall Converse Desktop.'), {
+        name: 'NativeBindingError',
+      }),
+      log,
+    );
     expect(t.title).toBe('Converse Desktop is missing a part');
     expect(t.content).toContain(`Details are in ${log}.`);
   });
   it('tells a full or read-only disk apart from the rest', () => {
-    expect(startupFailureText(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }), log).title).toBe('Converse Desktop cannot write its data');
-    expect(startupFailureText(new Error('boom'), null)).toEqual({ title: 'Converse Desktop could not start', content: expect.stringContaining('Start Converse Desktop again') });
+    expect(
+      startupFailureText(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' }), log).title,
+    ).toBe('Converse Desktop cannot write its data');
+    expect(startupFailureText(new Error('boom'), null)).toEqual({
+      title: 'Converse Desktop could not start',
+      content: expect.stringContaining('Start Converse Desktop again'),
+    });
   });
   it('points at an upgrade when the data is newer than the app', () => {
-    expect(startupFailureText(Object.assign(new Error('written by a newer version'), { name: 'DatabaseTooNewError' }), log).content).toMatch(/Install the latest/);
+    expect(
+      startupFailureText(Object.assign(new Error('written by a newer version'), { name: 'DatabaseTooNewError' }), log)
+        .content,
+    ).toMatch(/Install the latest/);
   });
 });
 
 describe('menus', () => {
   const params = (p: Partial<ContextMenuParams>): ContextMenuParams => ({
-    misspelledWord: '', dictionarySuggestions: [], isEditable: false, selectionText: '', linkURL: '',
-    editFlags: { canCut: false, canCopy: false, canPaste: false, canSelectAll: false }, ...p,
+    misspelledWord: '',
+    dictionarySuggestions: [],
+    isEditable: false,
+    selectionText: '',
+    linkURL: '',
+    editFlags: { canCut: false, canCopy: false, canPaste: false, canSelectAll: false },
+    ...p,
   });
   it('offers at most five spelling suggestions and adding the word, then the edit actions', () => {
-    const items = contextMenuModel(params({ isEditable: true, misspelledWord: 'tomorow', dictionarySuggestions: ['tomorrow', 'a', 'b', 'c', 'd', 'e'], editFlags: { canCut: true, canCopy: true, canPaste: true, canSelectAll: true } }));
+    const items = contextMenuModel(
+      params({
+        isEditable: true,
+        misspelledWord: 'tomorow',
+        dictionarySuggestions: ['tomorrow', 'a', 'b', 'c', 'd', 'e'],
+        editFlags: { canCut: true, canCopy: true, canPaste: true, canSelectAll: true },
+      }),
+    );
     expect(items.filter((i) => i.kind === 'suggestion')).toHaveLength(5);
     expect(items).toContainEqual({ kind: 'learn', label: 'Add to dictionary', word: 'tomorow' });
-    expect(items.filter((i) => i.kind === 'role').map((i) => i.kind === 'role' && i.role)).toEqual(['cut', 'copy', 'paste', 'selectAll']);
+    expect(items.filter((i) => i.kind === 'role').map((i) => i.kind === 'role' && i.role)).toEqual([
+      'cut',
+      'copy',
+      'paste',
+      'selectAll',
+    ]);
   });
   it('offers copy for selected text, copy link for web links only, and nothing on empty space', () => {
-    expect(contextMenuModel(params({ selectionText: 'Maria' }))).toEqual([{ kind: 'role', role: 'copy', label: 'Copy', enabled: true }]);
-    expect(contextMenuModel(params({ linkURL: 'https://crm.example.com/leads/1' }))).toEqual([{ kind: 'copy-link', label: 'Copy link', url: 'https://crm.example.com/leads/1' }]);
+    expect(contextMenuModel(params({ selectionText: 'Maria' }))).toEqual([
+      { kind: 'role', role: 'copy', label: 'Copy', enabled: true },
+    ]);
+    expect(contextMenuModel(params({ linkURL: 'https://crm.example.com/leads/1' }))).toEqual([
+      { kind: 'copy-link', label: 'Copy link', url: 'https://crm.example.com/leads/1' },
+    ]);
     expect(contextMenuModel(params({ linkURL: 'javascript:alert(1)' }))).toEqual([]);
     expect(contextMenuModel(params({}))).toEqual([]);
   });
   it('gives macOS an Edit menu (its copy and paste keys are menu accelerators) and the others none', () => {
     const mac = appMenuModel('darwin')!;
     expect(mac.map((m) => m.role)).toEqual(['appMenu', 'editMenu', 'viewMenu', 'windowMenu']);
-    expect(mac[1]!.submenu).toEqual(expect.arrayContaining([{ role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }, { role: 'undo' }]));
+    expect(mac[1]!.submenu).toEqual(
+      expect.arrayContaining([{ role: 'copy' }, { role: 'paste' }, { role: 'selectAll' }, { role: 'undo' }]),
+    );
     expect(appMenuModel('win32')).toBeNull();
     expect(appMenuModel('linux')).toBeNull();
   });
@@ -108,12 +165,15 @@ describe('a crashed renderer', () => {
   });
 });
 
-describe('the embedded server\'s port', () => {
-  const listen = (port: number) => new Promise<{ port: number; close(): void }>((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(port, '127.0.0.1', () => resolve({ port: (s.address() as { port: number }).port, close: () => s.close() }));
-  });
+describe("the embedded server's port", () => {
+  const listen = (port: number) =>
+    new Promise<{ port: number; close(): void }>((resolve, reject) => {
+      const s = createServer();
+      s.once('error', reject);
+      s.listen(port, '127.0.0.1', () =>
+        resolve({ port: (s.address() as { port: number }).port, close: () => s.close() }),
+      );
+    });
 
   it('is the preferred one when free, and a free one when something really holds it', async () => {
     const holder = await listen(0);
@@ -129,6 +189,10 @@ describe('the embedded server\'s port', () => {
 
   it('does not hide other failures behind a fallback', async () => {
     const denied = Object.assign(new Error('listen EACCES'), { code: 'EACCES' });
-    await expect(listenWithFallback(async () => { throw denied; }, 80)).rejects.toBe(denied);
+    await expect(
+      listenWithFallback(async () => {
+        throw denied;
+      }, 80),
+    ).rejects.toBe(denied);
   });
 });

@@ -7,17 +7,35 @@ import { dispatchIpcCall, toIpcError } from '../../main/shell-policy/ipc-dispatc
 import { trayImageFor, trayTooltipFor, TRAY_IMAGE_NAMES } from '../../main/shell-policy/tray-image';
 import { trayMenuModel } from '../../main/shell-policy/tray-menu';
 import { restoreChatBounds, CHAT_WINDOW_MIN } from '../../main/shell-policy/window-bounds';
-import { chatShortcutAccelerator, shortcutStatusAfter, shortcutToggleAction } from '../../main/shell-policy/chat-shortcut';
+import {
+  chatShortcutAccelerator,
+  shortcutStatusAfter,
+  shortcutToggleAction,
+} from '../../main/shell-policy/chat-shortcut';
 import { contentSecurityPolicy } from '../../main/shell-policy/content-security-policy';
 import { resolveRendererFile } from '../../main/shell-policy/renderer-files';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
 describe('external links', () => {
-  it.each(['https://example.com/a?b=c', 'http://crm.example/leads/1', 'mailto:maria@example.com'])('opens %s', (url) => {
-    expect(isAllowedExternalUrl(url)).toBe(true);
-  });
-  it.each(['file:///etc/passwd', 'javascript:alert(1)', 'smb://host/share', 'ms-msdt:/id', 'vbscript:x', 'data:text/html,hi', 'not a url', '', 42, null])('refuses %s', (url) => {
+  it.each(['https://example.com/a?b=c', 'http://crm.example/leads/1', 'mailto:maria@example.com'])(
+    'opens %s',
+    (url) => {
+      expect(isAllowedExternalUrl(url)).toBe(true);
+    },
+  );
+  it.each([
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'smb://host/share',
+    'ms-msdt:/id',
+    'vbscript:x',
+    'data:text/html,hi',
+    'not a url',
+    '',
+    42,
+    null,
+  ])('refuses %s', (url) => {
     expect(isAllowedExternalUrl(url)).toBe(false);
   });
 });
@@ -28,7 +46,10 @@ describe('navigation policy', () => {
     expect(decideNavigation('app://converse/index.html#/reports', app)).toEqual({ action: 'allow' });
   });
   it('sends a web link to the browser instead of navigating the app window', () => {
-    expect(decideNavigation('https://evil.example/', app)).toEqual({ action: 'open-external', url: 'https://evil.example/' });
+    expect(decideNavigation('https://evil.example/', app)).toEqual({
+      action: 'open-external',
+      url: 'https://evil.example/',
+    });
   });
   it('drops file: and other schemes', () => {
     expect(decideNavigation('file:///etc/passwd', app)).toEqual({ action: 'deny' });
@@ -41,10 +62,21 @@ describe('navigation policy', () => {
 });
 
 describe('IPC validation and dispatch', () => {
-  const core = { seen: [] as Array<[string, unknown]>, async handle(name: string, args: unknown) { this.seen.push([name, args]); if (name === 'messages.retry') throw Object.assign(new Error('gone'), { code: 'not_found' }); if (name === 'nudges.list') throw new Error('disk full'); return { ok: 1 }; } };
+  const core = {
+    seen: [] as Array<[string, unknown]>,
+    async handle(name: string, args: unknown) {
+      this.seen.push([name, args]);
+      if (name === 'messages.retry') throw Object.assign(new Error('gone'), { code: 'not_found' });
+      if (name === 'nudges.list') throw new Error('disk full');
+      return { ok: 1 };
+    },
+  };
 
   it('refuses an unknown channel without calling the core', async () => {
-    expect(await dispatchIpcCall(core, 'shell.exec', {})).toEqual({ ok: false, error: { code: 'unknown_call', message: 'Unknown call "shell.exec".' } });
+    expect(await dispatchIpcCall(core, 'shell.exec', {})).toEqual({
+      ok: false,
+      error: { code: 'unknown_call', message: 'Unknown call "shell.exec".' },
+    });
     expect(await dispatchIpcCall(core, '__proto__', {})).toMatchObject({ ok: false, error: { code: 'unknown_call' } });
     expect(core.seen).toEqual([]);
   });
@@ -58,8 +90,14 @@ describe('IPC validation and dispatch', () => {
     expect(core.seen.at(-1)).toEqual(['leads.search', { query: 'maria', limit: 20 }]);
   });
   it('keeps the core error code, and labels a code-less failure internal', async () => {
-    expect(await dispatchIpcCall(core, 'messages.retry', { clientId: 'c1' })).toEqual({ ok: false, error: { code: 'not_found', message: 'gone' } });
-    expect(await dispatchIpcCall(core, 'nudges.list', {})).toEqual({ ok: false, error: { code: 'internal', message: 'disk full' } });
+    expect(await dispatchIpcCall(core, 'messages.retry', { clientId: 'c1' })).toEqual({
+      ok: false,
+      error: { code: 'not_found', message: 'gone' },
+    });
+    expect(await dispatchIpcCall(core, 'nudges.list', {})).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'disk full' },
+    });
     expect(toIpcError('boom')).toEqual({ code: 'internal', message: 'boom' });
   });
 });
@@ -86,7 +124,12 @@ describe('tray', () => {
   });
   it('menu: Open chat, Do not disturb (checked as set), Quit', () => {
     const menu = trayMenuModel({ doNotDisturb: true, unread: 0 });
-    expect(menu.map((i) => (i.kind === 'separator' ? '-' : i.label))).toEqual(['Open chat', 'Do not disturb', '-', 'Quit']);
+    expect(menu.map((i) => (i.kind === 'separator' ? '-' : i.label))).toEqual([
+      'Open chat',
+      'Do not disturb',
+      '-',
+      'Quit',
+    ]);
     expect(menu[1]).toMatchObject({ kind: 'checkbox', checked: true });
     expect(trayMenuModel({ doNotDisturb: false, unread: 3 })[0]).toMatchObject({ label: 'Open chat (3 unread)' });
   });
@@ -95,7 +138,12 @@ describe('tray', () => {
 describe('window bounds', () => {
   const screen = [{ x: 0, y: 0, width: 1920, height: 1080 }];
   it('reopens where it was', () => {
-    expect(restoreChatBounds({ x: 100, y: 120, width: 420, height: 700 }, screen)).toEqual({ x: 100, y: 120, width: 420, height: 700 });
+    expect(restoreChatBounds({ x: 100, y: 120, width: 420, height: 700 }, screen)).toEqual({
+      x: 100,
+      y: 120,
+      width: 420,
+      height: 700,
+    });
   });
   it('brings back a window left on an unplugged monitor', () => {
     const b = restoreChatBounds({ x: 2500, y: 100, width: 400, height: 600 }, screen) as { x: number; width: number };
@@ -103,7 +151,11 @@ describe('window bounds', () => {
     expect(b.x).toBeGreaterThanOrEqual(0);
   });
   it('pulls a half-visible window fully on screen and enforces the minimum size', () => {
-    expect(restoreChatBounds({ x: 1800, y: 900, width: 100, height: 100 }, screen)).toEqual({ x: 1920 - CHAT_WINDOW_MIN.width, y: 1080 - CHAT_WINDOW_MIN.height, ...CHAT_WINDOW_MIN });
+    expect(restoreChatBounds({ x: 1800, y: 900, width: 100, height: 100 }, screen)).toEqual({
+      x: 1920 - CHAT_WINDOW_MIN.width,
+      y: 1080 - CHAT_WINDOW_MIN.height,
+      ...CHAT_WINDOW_MIN,
+    });
   });
   it('ignores garbage from the settings file', () => {
     expect(restoreChatBounds({ x: 'a' }, screen)).toMatchObject({ width: 400, height: 640 });
@@ -124,7 +176,11 @@ describe('global shortcut', () => {
     expect(shortcutToggleAction({ visible: true, focused: true, minimized: true })).toBe('show');
   });
   it('explains a failed registration', () => {
-    expect(shortcutStatusAfter('Alt+M', { registered: true })).toEqual({ accelerator: 'Alt+M', registered: true, error: null });
+    expect(shortcutStatusAfter('Alt+M', { registered: true })).toEqual({
+      accelerator: 'Alt+M',
+      registered: true,
+      error: null,
+    });
     const s = shortcutStatusAfter('Alt+M', { registered: false });
     expect(s.registered).toBe(false);
     expect(s.error).toMatch(/another application/);
@@ -137,7 +193,7 @@ describe('content security policy', () => {
     const script = csp.split('; ').find((d) => d.startsWith('script-src'));
     expect(script).toBe("script-src 'self'");
     expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain('connect-src \'self\' ws://127.0.0.1:1');
+    expect(csp).toContain("connect-src 'self' ws://127.0.0.1:1");
   });
 });
 

@@ -15,7 +15,10 @@ const POLL_MS = 10;
 type Found<T> = NonNullable<Exclude<T, false>>;
 
 /** Resolve with the probe's first value that is not false/null/undefined; a throwing probe counts as "not yet". */
-export async function eventually<T>(probe: () => T | Promise<T>, { timeoutMs = 10_000, what = 'condition', failFast }: Wait = {}): Promise<Found<T>> {
+export async function eventually<T>(
+  probe: () => T | Promise<T>,
+  { timeoutMs = 10_000, what = 'condition', failFast }: Wait = {},
+): Promise<Found<T>> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -24,8 +27,13 @@ export async function eventually<T>(probe: () => T | Promise<T>, { timeoutMs = 1
     try {
       const v = await probe();
       if (v !== false && v !== undefined && v !== null) return v as Found<T>;
-    } catch (err) { last = err; }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`,
+      );
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }

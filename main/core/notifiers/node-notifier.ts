@@ -28,8 +28,18 @@ export function createNodeNotifier(opts: NodeNotifierOptions = {}): Notifier {
     show(n: OsNotification, onClick: () => void): Promise<NudgeResult> {
       return new Promise<NudgeResult>((resolve) => {
         let settled = false;
-        const done = (r: NudgeResult) => { if (!settled) { settled = true; clearTimeout(guard); resolve(r); } };
-        const guard = setTimeout(() => done({ status: 'failed', reason: `the notification service did not answer within ${postTimeoutMs} ms` }), postTimeoutMs);
+        const done = (r: NudgeResult) => {
+          if (!settled) {
+            settled = true;
+            clearTimeout(guard);
+            resolve(r);
+          }
+        };
+        const guard = setTimeout(
+          () =>
+            done({ status: 'failed', reason: `the notification service did not answer within ${postTimeoutMs} ms` }),
+          postTimeoutMs,
+        );
         const options = {
           title: n.title,
           message: n.body || ' ',
@@ -40,14 +50,24 @@ export function createNodeNotifier(opts: NodeNotifierOptions = {}): Notifier {
           timeout: canClick ? (opts.clickTimeoutSeconds ?? 30) : false,
           // The daemon plays no sound of its own: the window plays the app's chime when the rep's
           // Carter settings want one (desktop-core's nudge.sound), so "sound off" is silent.
-          ...(platform === 'linux' ? { 'app-name': opts.appName ?? 'Converse Desktop', category: 'im.received', urgency: 'normal', hint: 'boolean:suppress-sound:true' } : {}),
+          ...(platform === 'linux'
+            ? {
+                'app-name': opts.appName ?? 'Converse Desktop',
+                category: 'im.received',
+                urgency: 'normal',
+                hint: 'boolean:suppress-sound:true',
+              }
+            : {}),
         } as Parameters<typeof notifier.notify>[0];
         try {
           if (canClick) {
             // On these platforms the callback fires after the click or the timeout; the
             // notification is up as soon as notify() returned without throwing.
             notifier.notify(options, (err, response) => {
-              if (err) { done({ status: 'failed', reason: err.message }); return; }
+              if (err) {
+                done({ status: 'failed', reason: err.message });
+                return;
+              }
               if (String(response).toLowerCase().includes('click') || response === 'activate') onClick();
             });
             done({ status: 'shown' });

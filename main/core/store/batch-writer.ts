@@ -7,7 +7,13 @@ import type { BatchOutcome, LocalStore } from './local-store';
 import { prepareEvent } from './prepared';
 
 /** A frame as it came off the socket (raw bytes of a large one, or parsed events of a small one). */
-export interface RawFrame { type: 'raw-frame'; id: number; link: number; raw?: Uint8Array; events?: unknown[] }
+export interface RawFrame {
+  type: 'raw-frame';
+  id: number;
+  link: number;
+  raw?: Uint8Array;
+  events?: unknown[];
+}
 
 const decoder = new TextDecoder();
 
@@ -39,7 +45,15 @@ export type WriterInput =
 export type WriterOutput =
   /** `outcome.messages` is empty: `messagesJson` holds each watched conversation's views as one
    * JSON array; `watchedVersion` is the watched set the batch used. */
-  | { type: 'applied'; link: number; consumed: number[]; events: number; outcome: BatchOutcome; messagesJson: [string, string][]; watchedVersion: number }
+  | {
+      type: 'applied';
+      link: number;
+      consumed: number[];
+      events: number;
+      outcome: BatchOutcome;
+      messagesJson: [string, string][];
+      watchedVersion: number;
+    }
   | { type: 'skipped'; consumed: number[] }
   | { type: 'failed'; consumed: number[]; error: { message: string; code: string | null } }
   | { type: 'log'; line: string }
@@ -73,8 +87,15 @@ export class BatchWriter {
   ) {}
 
   accept(input: WriterInput | RawFrame): void {
-    if (input.type === 'raw-frame') { this.queue.push(input); return; }
-    if (input.type === 'watched') { this.watched = new Set(input.conversationIds); this.watchedVersion = input.version; return; }
+    if (input.type === 'raw-frame') {
+      this.queue.push(input);
+      return;
+    }
+    if (input.type === 'watched') {
+      this.watched = new Set(input.conversationIds);
+      this.watchedVersion = input.version;
+      return;
+    }
     if (input.type === 'drop') {
       this.dropped.set(input.link, input.upToId);
       const gone = this.queue.filter((f) => this.isDropped(f)).map((f) => f.id);
@@ -90,14 +111,19 @@ export class BatchWriter {
     return upTo !== undefined && f.id <= upTo;
   }
 
-  get hasWork(): boolean { return this.queue.length > 0 || this.more; }
+  get hasWork(): boolean {
+    return this.queue.length > 0 || this.more;
+  }
 
   /** The frame at the head of the queue, pulled from the source when the queue is empty. */
   private head(): RawFrame | undefined {
     while (this.queue.length === 0) {
       const f = this.pull();
       if (!f) return undefined;
-      if (this.isDropped(f)) { this.emit({ type: 'skipped', consumed: [f.id] }); continue; }
+      if (this.isDropped(f)) {
+        this.emit({ type: 'skipped', consumed: [f.id] });
+        continue;
+      }
       this.queue.push(f);
     }
     return this.queue[0];
@@ -119,7 +145,11 @@ export class BatchWriter {
     if (!head) return;
     if (!this.store) {
       const consumed = this.takeAll();
-      this.emit({ type: 'failed', consumed, error: this.openError ?? { message: 'the store writer has no database', code: null } });
+      this.emit({
+        type: 'failed',
+        consumed,
+        error: this.openError ?? { message: 'the store writer has no database', code: null },
+      });
       return;
     }
     const link = head.link;
@@ -147,7 +177,8 @@ export class BatchWriter {
               invalid++;
               log(`[sync] skipped an event this app cannot read (seq ${String(prepared.seq)}): ${prepared.reason}`);
               // Move the cursor past it anyway, or the same event would block every resume.
-              if (typeof prepared.seq === 'number' && Number.isInteger(prepared.seq) && prepared.seq > skippedUpTo) skippedUpTo = prepared.seq;
+              if (typeof prepared.seq === 'number' && Number.isInteger(prepared.seq) && prepared.seq > skippedUpTo)
+                skippedUpTo = prepared.seq;
               continue;
             }
             batch.addOne(prepared.event);
@@ -163,13 +194,21 @@ export class BatchWriter {
       // replays all of it after the caller's recovery).
       const rest = this.takeAll();
       const code = (err as { code?: unknown })?.code;
-      this.emit({ type: 'failed', consumed: [...consumed, ...rest], error: { message: (err as Error).message, code: typeof code === 'string' ? code : null } });
+      this.emit({
+        type: 'failed',
+        consumed: [...consumed, ...rest],
+        error: { message: (err as Error).message, code: typeof code === 'string' ? code : null },
+      });
       return;
     }
     // Frames with nothing readable moved nothing (the transaction only rewrote the same cursor).
-    if (events === 0 && skippedUpTo === 0) { this.emit({ type: 'skipped', consumed }); return; }
+    if (events === 0 && skippedUpTo === 0) {
+      this.emit({ type: 'skipped', consumed });
+      return;
+    }
     const messagesJson: [string, string][] = [];
-    for (const [conversationId, list] of outcome.messagesJson ?? []) messagesJson.push([conversationId, `[${list.join(',')}]`]);
+    for (const [conversationId, list] of outcome.messagesJson ?? [])
+      messagesJson.push([conversationId, `[${list.join(',')}]`]);
     outcome.messagesJson = undefined;
     this.emit({ type: 'applied', link, consumed, events, outcome, messagesJson, watchedVersion: this.watchedVersion });
   }

@@ -13,7 +13,12 @@ import { ConversationRows } from './conversations';
 import { StateRows } from './state';
 
 /** An unsent message kept aside while another rep uses this store. */
-export interface ParkedSend { message: MessageView; request: SendRequest; createdMs: number; attempts: number }
+export interface ParkedSend {
+  message: MessageView;
+  request: SendRequest;
+  createdMs: number;
+  attempts: number;
+}
 
 /** One server as the store compares them: "http://127.0.0.1:80/" and "http://127.0.0.1" are the same. */
 export function serverKey(url: string): string {
@@ -35,7 +40,11 @@ export class LocalStore {
   readonly conversations: ConversationRows;
   readonly state: StateRows;
 
-  private constructor(readonly db: Database.Database, readonly file: string, readonly recoveredFrom: string | null) {
+  private constructor(
+    readonly db: Database.Database,
+    readonly file: string,
+    readonly recoveredFrom: string | null,
+  ) {
     this.messages = new MessageRows(db);
     this.leads = new LeadRows(db);
     this.conversations = new ConversationRows(db);
@@ -88,14 +97,25 @@ export class LocalStore {
   wipe(): void {
     this.transaction(() => {
       const owner = this.state.owner();
-      const unsent = this.db.prepare(`SELECT o.client_id, o.request, o.created_ms, o.attempts, m.data FROM outbox o
-        JOIN messages m ON m.id = o.message_id ORDER BY o.created_ms, o.rowid`).all() as { client_id: string; request: string; created_ms: number; attempts: number; data: string }[];
+      const unsent = this.db
+        .prepare(
+          `SELECT o.client_id, o.request, o.created_ms, o.attempts, m.data FROM outbox o
+        JOIN messages m ON m.id = o.message_id ORDER BY o.created_ms, o.rowid`,
+        )
+        .all() as { client_id: string; request: string; created_ms: number; attempts: number; data: string }[];
       if (unsent.length > 0) {
         // With no owner recorded (a store from before owners were kept), the sends are kept
         // under "unknown": never resent as whoever signs in next, but not thrown away either.
-        const key = owner.userId && owner.serverUrl ? parkedKey(owner.userId, owner.serverUrl) : 'outbox.parked:unknown';
+        const key =
+          owner.userId && owner.serverUrl ? parkedKey(owner.userId, owner.serverUrl) : 'outbox.parked:unknown';
         const parked = this.state.setting<ParkedSend[]>(key) ?? [];
-        for (const u of unsent) parked.push({ message: JSON.parse(u.data) as MessageView, request: JSON.parse(u.request) as SendRequest, createdMs: u.created_ms, attempts: u.attempts });
+        for (const u of unsent)
+          parked.push({
+            message: JSON.parse(u.data) as MessageView,
+            request: JSON.parse(u.request) as SendRequest,
+            createdMs: u.created_ms,
+            attempts: u.attempts,
+          });
         this.state.setSetting(key, parked);
       }
       // The search index is emptied as a whole and its watermark goes back to 0 BEFORE the rows
@@ -103,7 +123,8 @@ export class LocalStore {
       // mark the next rep's first messages as indexed when they are not; deleting or editing
       // such a row later then corrupts the FTS5 index ("database disk image is malformed").
       this.db.prepare('UPDATE search_watermark SET seq = 0 WHERE id = 1').run();
-      for (const t of ['messages', 'conversations', 'leads', 'templates', 'nudges', 'outbox', 'read_state']) this.db.prepare(`DELETE FROM ${t}`).run();
+      for (const t of ['messages', 'conversations', 'leads', 'templates', 'nudges', 'outbox', 'read_state'])
+        this.db.prepare(`DELETE FROM ${t}`).run();
       this.db.prepare("INSERT INTO messages_fts(messages_fts) VALUES ('delete-all')").run();
       this.db.prepare('UPDATE sync_cursor SET seq = 0, user_id = NULL, server_url = NULL WHERE id = 1').run();
     });
@@ -119,7 +140,13 @@ export class LocalStore {
       for (const p of parked) {
         if (this.messages.getByClientId(p.request.clientId)) continue;
         this.messages.insertLocal(p.message, p.request);
-        this.state.addOutbox({ clientId: p.request.clientId, messageId: p.message.id, request: p.request, createdMs: p.createdMs, attempts: p.attempts });
+        this.state.addOutbox({
+          clientId: p.request.clientId,
+          messageId: p.message.id,
+          request: p.request,
+          createdMs: p.createdMs,
+          attempts: p.attempts,
+        });
         restored++;
       }
       this.state.deleteSetting(key);

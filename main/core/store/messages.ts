@@ -10,7 +10,13 @@ import { CallErrorCode } from '../../../shared/error-codes';
 
 const ms = (iso: string): number => Date.parse(iso);
 
-interface MessageRow { seq: number; id: string; server_id: string | null; client_id: string | null; data: string }
+interface MessageRow {
+  seq: number;
+  id: string;
+  server_id: string | null;
+  client_id: string | null;
+  data: string;
+}
 
 export class MessageRows {
   private readonly byServerId: Database.Statement;
@@ -33,23 +39,31 @@ export class MessageRows {
   constructor(private readonly db: Database.Database) {
     this.q = statementCache(db);
     this.maxSeqStmt = db.prepare('SELECT max(seq) AS s FROM messages');
-    this.indexStmt = db.prepare('INSERT INTO messages_fts(rowid, body) SELECT seq, body FROM messages WHERE seq > ? AND seq <= ?');
+    this.indexStmt = db.prepare(
+      'INSERT INTO messages_fts(rowid, body) SELECT seq, body FROM messages WHERE seq > ? AND seq <= ?',
+    );
     this.watermarkStmt = db.prepare('SELECT seq FROM search_watermark WHERE id = 1');
     this.setWatermarkStmt = db.prepare('UPDATE search_watermark SET seq = ? WHERE id = 1');
     this.byServerId = db.prepare('SELECT seq, id, server_id, client_id, data FROM messages WHERE server_id = ?');
     this.byClientId = db.prepare('SELECT seq, id, server_id, client_id, data FROM messages WHERE client_id = ?');
     this.byId = db.prepare('SELECT seq, id, server_id, client_id, data FROM messages WHERE id = ?');
-    this.insert = db.prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data)
+    this.insert =
+      db.prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data)
       VALUES (@id, @server_id, @client_id, @conversation_id, @lead_id, @direction, @status, @body, @created_ms, @data)`);
     // Positional parameters: binding by name costs a property lookup each, on the hottest path of a sync.
-    this.insertNew = db.prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data)
+    this.insertNew =
+      db.prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`);
-    this.insertLocalStmt = db.prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data, send_request)
+    this.insertLocalStmt =
+      db.prepare(`INSERT INTO messages (id, server_id, client_id, conversation_id, lead_id, direction, status, body, created_ms, data, send_request)
       VALUES (@id, @server_id, @client_id, @conversation_id, @lead_id, @direction, @status, @body, @created_ms, @data, @send_request)`);
-    this.update = db.prepare(`UPDATE messages SET server_id = @server_id, client_id = @client_id, conversation_id = @conversation_id, lead_id = @lead_id,
+    this.update =
+      db.prepare(`UPDATE messages SET server_id = @server_id, client_id = @client_id, conversation_id = @conversation_id, lead_id = @lead_id,
       direction = @direction, status = @status, body = @body, created_ms = @created_ms, data = @data WHERE seq = @seq`);
     // Pages are read newest-first through the index, then returned oldest-first.
-    this.pageStmt = db.prepare('SELECT seq, created_ms, data FROM messages WHERE conversation_id = ? ORDER BY created_ms DESC, seq DESC LIMIT ?');
+    this.pageStmt = db.prepare(
+      'SELECT seq, created_ms, data FROM messages WHERE conversation_id = ? ORDER BY created_ms DESC, seq DESC LIMIT ?',
+    );
     this.pageBeforeStmt = db.prepare(`SELECT seq, created_ms, data FROM messages WHERE conversation_id = ?
       AND (created_ms < ? OR (created_ms = ? AND seq < ?)) ORDER BY created_ms DESC, seq DESC LIMIT ?`);
     // Newest matches first: FTS5 walks its doclists backwards for ORDER BY rowid DESC, so a
@@ -85,7 +99,8 @@ export class MessageRows {
 
   /** A prepared message from the sync (see prepared.ts): the stored view's id and JSON. */
   upsertPrepared(p: PreparedMessage): { id: string; json: string } {
-    if (this.insertNew.run(p[2], p[2], p[3], p[4], p[5], p[7], p[8], p[9], p[10], p[13]).changes > 0) return { id: p[2], json: p[13] };
+    if (this.insertNew.run(p[2], p[2], p[3], p[4], p[5], p[7], p[8], p[9], p[10], p[13]).changes > 0)
+      return { id: p[2], json: p[13] };
     // Already here (a replay, a status change, this device's own send): the general path.
     const { view, json } = this.upsertFromServerAsJson(JSON.parse(p[13]) as MessageView);
     return { id: view.id, json };
@@ -95,15 +110,37 @@ export class MessageRows {
   upsertFromServerAsJson(m: MessageView): { view: MessageView; json: string } {
     // Most synced messages are new: try the insert first, look up only when something conflicts.
     const json = JSON.stringify(m);
-    if (this.insertNew.run(m.id, m.id, m.clientId, m.conversationId, m.leadId, m.direction, m.status, searchableText(m), ms(m.createdAt), json).changes > 0) {
+    if (
+      this.insertNew.run(
+        m.id,
+        m.id,
+        m.clientId,
+        m.conversationId,
+        m.leadId,
+        m.direction,
+        m.status,
+        searchableText(m),
+        ms(m.createdAt),
+        json,
+      ).changes > 0
+    ) {
       return { view: m, json };
     }
-    const existing = (this.byServerId.get(m.id) as MessageRow | undefined)
-      ?? (m.clientId ? (this.byClientId.get(m.clientId) as MessageRow | undefined) : undefined);
+    const existing =
+      (this.byServerId.get(m.id) as MessageRow | undefined) ??
+      (m.clientId ? (this.byClientId.get(m.clientId) as MessageRow | undefined) : undefined);
     const view: MessageView = existing ? { ...m, id: existing.id } : m;
     const row = {
-      id: view.id, server_id: m.id, client_id: m.clientId, conversation_id: m.conversationId, lead_id: m.leadId,
-      direction: m.direction, status: m.status, body: searchableText(m), created_ms: ms(m.createdAt), data: JSON.stringify(view),
+      id: view.id,
+      server_id: m.id,
+      client_id: m.clientId,
+      conversation_id: m.conversationId,
+      lead_id: m.leadId,
+      direction: m.direction,
+      status: m.status,
+      body: searchableText(m),
+      created_ms: ms(m.createdAt),
+      data: JSON.stringify(view),
     };
     if (existing) this.update.run({ ...row, seq: existing.seq });
     else this.insert.run(row);
@@ -112,9 +149,18 @@ export class MessageRows {
 
   /** The rep's own send, before the server has seen it. */
   insertLocal(m: MessageView, request: SendRequest): void {
-    this.insertLocalStmt.run({ send_request: JSON.stringify(request),
-      id: m.id, server_id: null, client_id: m.clientId, conversation_id: m.conversationId, lead_id: m.leadId,
-      direction: m.direction, status: m.status, body: searchableText(m), created_ms: ms(m.createdAt), data: JSON.stringify(m),
+    this.insertLocalStmt.run({
+      send_request: JSON.stringify(request),
+      id: m.id,
+      server_id: null,
+      client_id: m.clientId,
+      conversation_id: m.conversationId,
+      lead_id: m.leadId,
+      direction: m.direction,
+      status: m.status,
+      body: searchableText(m),
+      created_ms: ms(m.createdAt),
+      data: JSON.stringify(m),
     });
     this.indexPending();
   }
@@ -124,14 +170,26 @@ export class MessageRows {
     const row = this.byId.get(m.id) as MessageRow | undefined;
     if (!row) throw new Error(`No message ${m.id} in the local store.`);
     this.update.run({
-      seq: row.seq, server_id: serverId, client_id: m.clientId, conversation_id: m.conversationId, lead_id: m.leadId,
-      direction: m.direction, status: m.status, body: searchableText(m), created_ms: ms(m.createdAt), data: JSON.stringify(m),
+      seq: row.seq,
+      server_id: serverId,
+      client_id: m.clientId,
+      conversation_id: m.conversationId,
+      lead_id: m.leadId,
+      direction: m.direction,
+      status: m.status,
+      body: searchableText(m),
+      created_ms: ms(m.createdAt),
+      data: JSON.stringify(m),
     });
   }
 
   /** Record the server's id for an accepted send, so its events find the local row. */
   setServerId(clientId: string, serverId: string): void {
-    this.q('UPDATE messages SET server_id = ? WHERE client_id = ? AND (server_id IS NULL OR server_id = ?)').run(serverId, clientId, serverId);
+    this.q('UPDATE messages SET server_id = ? WHERE client_id = ? AND (server_id IS NULL OR server_id = ?)').run(
+      serverId,
+      clientId,
+      serverId,
+    );
   }
 
   get(id: string): MessageView | null {
@@ -146,7 +204,8 @@ export class MessageRows {
 
   /** The request a local send was made with (null for messages from the server). */
   sendRequestOf(id: string): SendRequest | null {
-    const row = this.q('SELECT send_request FROM messages WHERE id = ?').get(id) as { send_request: string | null } | undefined;
+    const row = this.q('SELECT send_request FROM messages WHERE id = ?').get(id) as
+      { send_request: string | null } | undefined;
     return row?.send_request ? (JSON.parse(row.send_request) as SendRequest) : null;
   }
 
@@ -155,11 +214,18 @@ export class MessageRows {
   }
 
   /** One page of a conversation, oldest first; `before` is the cursor the previous page returned. */
-  page(conversationId: string, before: string | null, limit: number): { messages: MessageView[]; before: string | null } {
+  page(
+    conversationId: string,
+    before: string | null,
+    limit: number,
+  ): { messages: MessageView[]; before: string | null } {
     let rows: { seq: number; created_ms: number; data: string }[];
     if (before) {
       const m = /^(-?\d+):(\d+)$/.exec(before);
-      if (!m) throw Object.assign(new Error(`"${before}" is not a page cursor returned by messages.page.`), { code: CallErrorCode.INVALID_ARGUMENTS });
+      if (!m)
+        throw Object.assign(new Error(`"${before}" is not a page cursor returned by messages.page.`), {
+          code: CallErrorCode.INVALID_ARGUMENTS,
+        });
       const t = Number(m[1]);
       rows = this.pageBeforeStmt.all(conversationId, t, t, Number(m[2]), limit + 1) as typeof rows;
     } else {
@@ -182,8 +248,9 @@ export class MessageRows {
 
   /** Newest message time of a conversation (what "read up to" means when the rep opens it). */
   newestAt(conversationId: string): number | null {
-    const row = this.q('SELECT max(created_ms) AS t FROM messages WHERE conversation_id = ?').get(conversationId) as { t: number | null };
+    const row = this.q('SELECT max(created_ms) AS t FROM messages WHERE conversation_id = ?').get(conversationId) as {
+      t: number | null;
+    };
     return row.t;
   }
 }
-

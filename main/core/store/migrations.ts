@@ -147,7 +147,11 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX messages_inbound ON messages(conversation_id, created_ms) WHERE direction = 'inbound';
       `);
       // Conversations of a version-2 store carry readUpTo inside their JSON: lift it out.
-      const rows = db.prepare(`SELECT id, json_extract(data, '$.readUpTo') AS r FROM conversations WHERE json_extract(data, '$.readUpTo') IS NOT NULL`).all() as { id: string; r: string }[];
+      const rows = db
+        .prepare(
+          `SELECT id, json_extract(data, '$.readUpTo') AS r FROM conversations WHERE json_extract(data, '$.readUpTo') IS NOT NULL`,
+        )
+        .all() as { id: string; r: string }[];
       const insert = db.prepare('INSERT INTO read_state (conversation_id, read_up_to, read_up_to_ms) VALUES (?, ?, ?)');
       for (const row of rows) {
         const ms = Date.parse(row.r);
@@ -167,7 +171,11 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX leads_first_key ON leads(first_key);
         CREATE INDEX leads_last_key ON leads(last_key);
       `);
-      const rows = db.prepare('SELECT seq, first_name, last_name FROM leads').all() as { seq: number; first_name: string; last_name: string }[];
+      const rows = db.prepare('SELECT seq, first_name, last_name FROM leads').all() as {
+        seq: number;
+        first_name: string;
+        last_name: string;
+      }[];
       const update = db.prepare('UPDATE leads SET first_key = ?, last_key = ? WHERE seq = ?');
       for (const r of rows) update.run(nameKey(r.first_name), nameKey(r.last_name), r.seq);
     },
@@ -205,7 +213,11 @@ export const MIGRATIONS: readonly Migration[] = [
     up(db) {
       // Keys written before this version stripped every mark, so "पुरी" was stored as "पर" and
       // found Priya and Paras. Every key is rebuilt with the shared rule.
-      const rows = db.prepare('SELECT seq, first_name, last_name FROM leads').all() as { seq: number; first_name: string; last_name: string }[];
+      const rows = db.prepare('SELECT seq, first_name, last_name FROM leads').all() as {
+        seq: number;
+        first_name: string;
+        last_name: string;
+      }[];
       const update = db.prepare('UPDATE leads SET first_key = ?, last_key = ? WHERE seq = ?');
       for (const r of rows) update.run(foldName(r.first_name), foldName(r.last_name), r.seq);
     },
@@ -237,11 +249,17 @@ export { DatabaseTooNewError };
 
 /** The desktop's words for a local database written by a newer app. */
 const LOCAL_DATABASE: DatabaseOwner = {
-  database: 'The local database', writer: 'a newer Converse Desktop', reader: 'this app',
+  database: 'The local database',
+  writer: 'a newer Converse Desktop',
+  reader: 'this app',
   remedy: 'Update the app, or remove that file to start fresh.',
 };
 
 /** Bring a database up to `target` (default: the latest), each migration in its own transaction (shared/migrations.ts). */
 export function migrate(db: Database.Database, file: string, target: number = LATEST_VERSION): number {
-  return runMigrations(db, MIGRATIONS.map((m) => ({ version: m.version, apply: () => m.up(db) })), { file, owner: LOCAL_DATABASE, target });
+  return runMigrations(
+    db,
+    MIGRATIONS.map((m) => ({ version: m.version, apply: () => m.up(db) })),
+    { file, owner: LOCAL_DATABASE, target },
+  );
 }

@@ -13,7 +13,13 @@ export interface OpenedDatabase {
   recoveredFrom: string | null;
 }
 
-const CORRUPT_CODES = new Set(['SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_CORRUPT_VTAB', 'SQLITE_CORRUPT_INDEX', 'SQLITE_CORRUPT_SEQUENCE']);
+const CORRUPT_CODES = new Set([
+  'SQLITE_CORRUPT',
+  'SQLITE_NOTADB',
+  'SQLITE_CORRUPT_VTAB',
+  'SQLITE_CORRUPT_INDEX',
+  'SQLITE_CORRUPT_SEQUENCE',
+]);
 
 /** True for the errors SQLite raises on a damaged file (as opposed to a locked or full disk). */
 export function isCorruptionError(err: unknown): boolean {
@@ -41,7 +47,17 @@ function openAndMigrate(file: string, cacheKb: number, nativeBinding: string | u
     migrate(db, file);
     // Touch every table once so a damaged page in the schema or a root page shows up now,
     // not in the middle of the rep's work. Cheap: one row each.
-    for (const t of ['leads', 'conversations', 'messages', 'templates', 'nudges', 'outbox', 'sync_cursor', 'settings', 'read_state']) {
+    for (const t of [
+      'leads',
+      'conversations',
+      'messages',
+      'templates',
+      'nudges',
+      'outbox',
+      'sync_cursor',
+      'settings',
+      'read_state',
+    ]) {
       db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get();
     }
     return db;

@@ -6,8 +6,20 @@ import { SequencedEvent } from '../../../shared/stream-protocol';
 
 /** [seq, at, id, clientId, conversationId, leadId, channel, direction, status, searchText, createdMs, createdAt, preview, json] */
 export type PreparedMessage = [
-  seq: number, at: string, id: string, clientId: string | null, conversationId: string, leadId: string, channel: string,
-  direction: string, status: string, searchText: string, createdMs: number, createdAt: string, preview: string, json: string,
+  seq: number,
+  at: string,
+  id: string,
+  clientId: string | null,
+  conversationId: string,
+  leadId: string,
+  channel: string,
+  direction: string,
+  status: string,
+  searchText: string,
+  createdMs: number,
+  createdAt: string,
+  preview: string,
+  json: string,
 ];
 
 /** What the writer applies: a prepared message, or any other event as it came. */
@@ -24,8 +36,22 @@ export function previewOf(m: MessageView): string {
 }
 
 export function prepareMessage(seq: number, at: string, m: MessageView): PreparedMessage {
-  return [seq, at, m.id, m.clientId, m.conversationId, m.leadId, m.channel, m.direction, m.status, searchableText(m),
-    Date.parse(m.createdAt), m.createdAt, previewOf(m), JSON.stringify(m)];
+  return [
+    seq,
+    at,
+    m.id,
+    m.clientId,
+    m.conversationId,
+    m.leadId,
+    m.channel,
+    m.direction,
+    m.status,
+    searchableText(m),
+    Date.parse(m.createdAt),
+    m.createdAt,
+    previewOf(m),
+    JSON.stringify(m),
+  ];
 }
 
 /** Validate one event of a frame and prepare it if it is a message; or why it cannot be read. */

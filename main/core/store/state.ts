@@ -4,8 +4,18 @@ import { statementCache } from './statements';
 import type { NudgeView } from '../../../shared/domain';
 import type { SendRequest } from '../../../shared/stream-protocol';
 
-export interface OutboxFileRow { fileName: string; mimeType: string; bytes: Uint8Array }
-export interface OutboxEntry { clientId: string; messageId: string; request: SendRequest; createdMs: number; attempts: number }
+export interface OutboxFileRow {
+  fileName: string;
+  mimeType: string;
+  bytes: Uint8Array;
+}
+export interface OutboxEntry {
+  clientId: string;
+  messageId: string;
+  request: SendRequest;
+  createdMs: number;
+  attempts: number;
+}
 
 export class StateRows {
   private readonly cursorStmt: Database.Statement;
@@ -21,8 +31,11 @@ export class StateRows {
     this.cursorStmt = db.prepare('SELECT seq, user_id, server_url FROM sync_cursor WHERE id = 1');
     this.setCursorStmt = db.prepare('UPDATE sync_cursor SET seq = ? WHERE id = 1');
     this.getSettingStmt = db.prepare('SELECT value FROM settings WHERE key = ?');
-    this.setSettingStmt = db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value');
-    this.insertNudgeStmt = db.prepare(`INSERT INTO nudges (id, kind, lead_id, conversation_id, created_ms, data) VALUES (?, ?, ?, ?, ?, ?)
+    this.setSettingStmt = db.prepare(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    );
+    this.insertNudgeStmt =
+      db.prepare(`INSERT INTO nudges (id, kind, lead_id, conversation_id, created_ms, data) VALUES (?, ?, ?, ?, ?, ?)
       ON CONFLICT(id) DO NOTHING`);
   }
 
@@ -56,8 +69,12 @@ export class StateRows {
 
   /** Every setting whose key starts with `prefix`, as [key, value]. */
   settingsWithPrefix(prefix: string): [string, unknown][] {
-    return (this.q('SELECT key, value FROM settings WHERE substr(key, 1, length(?)) = ?').all(prefix, prefix) as { key: string; value: string }[])
-      .map((r) => [r.key, JSON.parse(r.value) as unknown]);
+    return (
+      this.q('SELECT key, value FROM settings WHERE substr(key, 1, length(?)) = ?').all(prefix, prefix) as {
+        key: string;
+        value: string;
+      }[]
+    ).map((r) => [r.key, JSON.parse(r.value) as unknown]);
   }
 
   deleteSetting(key: string): void {
@@ -65,8 +82,13 @@ export class StateRows {
   }
 
   addOutbox(e: OutboxEntry): void {
-    this.q('INSERT INTO outbox (client_id, message_id, request, created_ms, attempts) VALUES (?, ?, ?, ?, ?)')
-      .run(e.clientId, e.messageId, JSON.stringify(e.request), e.createdMs, e.attempts);
+    this.q('INSERT INTO outbox (client_id, message_id, request, created_ms, attempts) VALUES (?, ?, ?, ?, ?)').run(
+      e.clientId,
+      e.messageId,
+      JSON.stringify(e.request),
+      e.createdMs,
+      e.attempts,
+    );
   }
 
   removeOutbox(clientId: string): boolean {
@@ -78,9 +100,17 @@ export class StateRows {
   }
 
   outbox(): OutboxEntry[] {
-    return (this.q('SELECT client_id, message_id, request, created_ms, attempts FROM outbox ORDER BY created_ms, rowid').all() as
-      { client_id: string; message_id: string; request: string; created_ms: number; attempts: number }[])
-      .map((r) => ({ clientId: r.client_id, messageId: r.message_id, request: JSON.parse(r.request) as SendRequest, createdMs: r.created_ms, attempts: r.attempts }));
+    return (
+      this.q(
+        'SELECT client_id, message_id, request, created_ms, attempts FROM outbox ORDER BY created_ms, rowid',
+      ).all() as { client_id: string; message_id: string; request: string; created_ms: number; attempts: number }[]
+    ).map((r) => ({
+      clientId: r.client_id,
+      messageId: r.message_id,
+      request: JSON.parse(r.request) as SendRequest,
+      createdMs: r.created_ms,
+      attempts: r.attempts,
+    }));
   }
 
   /** A waiting send's request changes once its file is uploaded (it gains the attachment id). */
@@ -90,13 +120,24 @@ export class StateRows {
 
   /** A file chosen offline, kept with its message (by message id, which a retry keeps) until uploaded. */
   addOutboxFile(messageId: string, file: OutboxFileRow): void {
-    this.q('INSERT OR REPLACE INTO outbox_files (message_id, file_name, mime_type, bytes) VALUES (?, ?, ?, ?)')
-      .run(messageId, file.fileName, file.mimeType, Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength));
+    this.q('INSERT OR REPLACE INTO outbox_files (message_id, file_name, mime_type, bytes) VALUES (?, ?, ?, ?)').run(
+      messageId,
+      file.fileName,
+      file.mimeType,
+      Buffer.from(file.bytes.buffer, file.bytes.byteOffset, file.bytes.byteLength),
+    );
   }
 
   outboxFile(messageId: string): OutboxFileRow | null {
-    const r = this.q('SELECT file_name, mime_type, bytes FROM outbox_files WHERE message_id = ?').get(messageId) as { file_name: string; mime_type: string; bytes: Buffer } | undefined;
-    return r ? { fileName: r.file_name, mimeType: r.mime_type, bytes: new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength) } : null;
+    const r = this.q('SELECT file_name, mime_type, bytes FROM outbox_files WHERE message_id = ?').get(messageId) as
+      { file_name: string; mime_type: string; bytes: Buffer } | undefined;
+    return r
+      ? {
+          fileName: r.file_name,
+          mimeType: r.mime_type,
+          bytes: new Uint8Array(r.bytes.buffer, r.bytes.byteOffset, r.bytes.byteLength),
+        }
+      : null;
   }
 
   hasOutboxFile(messageId: string): boolean {
@@ -113,11 +154,15 @@ export class StateRows {
 
   /** Returns false when this nudge was already stored (a replay). */
   addNudge(n: NudgeView): boolean {
-    return this.insertNudgeStmt.run(n.id, n.kind, n.leadId, n.conversationId, Date.parse(n.createdAt), JSON.stringify(n)).changes > 0;
+    return (
+      this.insertNudgeStmt.run(n.id, n.kind, n.leadId, n.conversationId, Date.parse(n.createdAt), JSON.stringify(n))
+        .changes > 0
+    );
   }
 
   nudges(limit: number): NudgeView[] {
-    return (this.q('SELECT data FROM nudges ORDER BY created_ms DESC LIMIT ?').all(limit) as { data: string }[])
-      .map((r) => JSON.parse(r.data) as NudgeView);
+    return (this.q('SELECT data FROM nudges ORDER BY created_ms DESC LIMIT ?').all(limit) as { data: string }[]).map(
+      (r) => JSON.parse(r.data) as NudgeView,
+    );
   }
 }

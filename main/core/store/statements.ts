@@ -6,7 +6,10 @@ export function statementCache(db: Database.Database): (sql: string) => Database
   const cache = new Map<string, Database.Statement>();
   return (sql) => {
     let s = cache.get(sql);
-    if (!s) { s = db.prepare(sql); cache.set(sql, s); }
+    if (!s) {
+      s = db.prepare(sql);
+      cache.set(sql, s);
+    }
     return s;
   };
 }

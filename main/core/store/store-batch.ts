@@ -50,14 +50,24 @@ export interface BatchOptions {
 }
 
 /** The rows a batch writes. */
-export interface BatchRows { messages: MessageRows; leads: LeadRows; conversations: ConversationRows; state: StateRows }
+export interface BatchRows {
+  messages: MessageRows;
+  leads: LeadRows;
+  conversations: ConversationRows;
+  state: StateRows;
+}
 
 /** What a caller holding the transaction open adds events to. */
-export interface Batch { add(events: readonly WritableEvent[]): void; addOne(event: WritableEvent): void; finish(advanceTo?: number): BatchOutcome }
+export interface Batch {
+  add(events: readonly WritableEvent[]): void;
+  addOne(event: WritableEvent): void;
+  finish(advanceTo?: number): BatchOutcome;
+}
 
 const pushTo = <T>(map: Map<string, T[]>, key: string, value: T): void => {
   const list = map.get(key);
-  if (list) list.push(value); else map.set(key, [value]);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 };
 
 export class StoreBatch implements Batch {
@@ -71,10 +81,20 @@ export class StoreBatch implements Batch {
   /** A conversation's preview follows only its newest message of the batch. */
   private readonly latest = new Map<string, ConversationTouch>();
 
-  constructor(private readonly rows: BatchRows, private readonly opts: BatchOptions = {}) {
+  constructor(
+    private readonly rows: BatchRows,
+    private readonly opts: BatchOptions = {},
+  ) {
     this.out = {
-      seq: rows.state.committedSeq(), duplicates: 0, messages: new Map(), conversations: new Set(), unreadTouched: new Set(),
-      leadsChanged: false, templatesChanged: false, outboxResolved: 0, nudges: [],
+      seq: rows.state.committedSeq(),
+      duplicates: 0,
+      messages: new Map(),
+      conversations: new Set(),
+      unreadTouched: new Set(),
+      leadsChanged: false,
+      templatesChanged: false,
+      outboxResolved: 0,
+      nudges: [],
     };
     this.asJson = opts.viewsAsJson ? (this.out.messagesJson = new Map<string, string[]>()) : null;
     this.outboxEmpty = rows.state.outboxSize() === 0;
@@ -86,7 +106,10 @@ export class StoreBatch implements Batch {
 
   addOne(e: WritableEvent): void {
     const seq = Array.isArray(e) ? e[0] : e.seq;
-    if (seq <= this.out.seq) { this.out.duplicates++; return; }
+    if (seq <= this.out.seq) {
+      this.out.duplicates++;
+      return;
+    }
     this.out.seq = seq;
     if (Array.isArray(e)) this.addPrepared(e);
     else this.apply(e.event, e.at);
@@ -114,20 +137,25 @@ export class StoreBatch implements Batch {
   private apply(event: StreamEvent, at: string): void {
     const { rows, out } = this;
     switch (event.type) {
-      case 'message.upserted': this.addMessage(event.message); break;
+      case 'message.upserted':
+        this.addMessage(event.message);
+        break;
       case 'conversation.upserted':
         rows.conversations.upsert(event.conversation);
         this.touched(event.conversation.id, true);
         break;
       case 'conversation.read':
-        if (rows.conversations.setRead(event.conversationId, event.readUpTo, false)) this.touched(event.conversationId, true);
+        if (rows.conversations.setRead(event.conversationId, event.readUpTo, false))
+          this.touched(event.conversationId, true);
         break;
       case 'lead.upserted':
         rows.leads.upsert(event.lead);
         out.leadsChanged = true;
         for (const c of rows.conversations.ofLead(event.lead.id)) out.conversations.add(c.id);
         break;
-      case 'lead.removed': this.removeLead(event.leadId); break;
+      case 'lead.removed':
+        this.removeLead(event.leadId);
+        break;
       case 'template.upserted':
         rows.leads.upsertTemplate(event.template);
         out.templatesChanged = true;
@@ -148,7 +176,14 @@ export class StoreBatch implements Batch {
 
   private addMessage(m: Extract<StreamEvent, { type: 'message.upserted' }>['message']): void {
     const { view, json } = this.rows.messages.upsertFromServerAsJson(m);
-    this.newest({ conversationId: m.conversationId, leadId: m.leadId, channel: m.channel, createdAt: m.createdAt, createdMs: Date.parse(m.createdAt), preview: previewOf(m) });
+    this.newest({
+      conversationId: m.conversationId,
+      leadId: m.leadId,
+      channel: m.channel,
+      createdAt: m.createdAt,
+      createdMs: Date.parse(m.createdAt),
+      preview: previewOf(m),
+    });
     this.noteMessage(view.conversationId, m.clientId, view.direction === 'inbound', json, view);
   }
 
@@ -170,7 +205,13 @@ export class StoreBatch implements Batch {
   }
 
   /** A stored message: the outbox learns the server has it, and the outcome lists it. */
-  private noteMessage(conversationId: string, clientId: string | null, inbound: boolean, json: string, view?: MessageView): void {
+  private noteMessage(
+    conversationId: string,
+    clientId: string | null,
+    inbound: boolean,
+    json: string,
+    view?: MessageView,
+  ): void {
     if (clientId && !this.outboxEmpty && this.rows.state.removeOutbox(clientId)) this.out.outboxResolved++;
     if (!this.opts.views || this.opts.views.has(conversationId)) this.listView(conversationId, json, view);
     this.touched(conversationId, inbound);

@@ -49,13 +49,18 @@ export function writerWorkerSource(moduleUrl: string = import.meta.url): WorkerS
     // From source: tsx registers its loader inside the worker, then loads the TypeScript entry.
     let tsxApi: string;
     try {
-      tsxApi = pathToFileURL(path.join(path.dirname(createRequire(moduleUrl).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+      tsxApi = pathToFileURL(
+        path.join(path.dirname(createRequire(moduleUrl).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+      ).href;
     } catch {
       return null;
     }
     const entry = pathToFileURL(path.join(path.dirname(here), 'writer-worker.ts')).href;
     if (!existsSync(fileURLToPath(tsxApi)) || !existsSync(fileURLToPath(entry))) return null;
-    return { kind: 'tsx', code: `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });` };
+    return {
+      kind: 'tsx',
+      code: `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`,
+    };
   }
   let file = path.join(path.dirname(here), WRITER_BUNDLE_NAME);
   // A worker's file must be outside the asar archive (electron-builder.config.ts unpacks it).
@@ -85,7 +90,10 @@ class WorkerStoreWriter implements StoreWriter {
   private readonly frames: MessagePort;
   private closing = false;
 
-  constructor(source: WorkerSource, private readonly o: StoreWriterOptions) {
+  constructor(
+    source: WorkerSource,
+    private readonly o: StoreWriterOptions,
+  ) {
     const channel = new MessageChannel();
     this.frames = channel.port1;
     const options = {
@@ -93,28 +101,45 @@ class WorkerStoreWriter implements StoreWriter {
       // lands in (conversation, server id, client id, unread), and with less room they spill
       // and are read back within the same batch. Measured on the ingest bench: 2 MB → 8 MB
       // raised the core's rate by ~10%; 16 MB adds little more and costs its 8 MB of memory.
-      workerData: { file: o.file, maxEvents: o.maxEvents, cacheKb: 8_000, frames: channel.port2, nativeBinding: o.nativeBinding },
+      workerData: {
+        file: o.file,
+        maxEvents: o.maxEvents,
+        cacheKb: 8_000,
+        frames: channel.port2,
+        nativeBinding: o.nativeBinding,
+      },
       transferList: [channel.port2],
       // A small young generation: the thread holds one batch at a time, and memory is part of
       // the app's budget (each isolate's default would grow to tens of MB under a backlog).
       resourceLimits: { maxYoungGenerationSizeMb: 8 },
     };
-    this.worker = source.kind === 'bundle' ? new Worker(source.url, options) : new Worker(source.code, { ...options, eval: true });
+    this.worker =
+      source.kind === 'bundle' ? new Worker(source.url, options) : new Worker(source.code, { ...options, eval: true });
     // A live writer must not keep a process alive on its own; pending work is replayed anyway.
     this.worker.unref();
     this.worker.on('message', (out: WriterOutput) => o.onOutput(out));
-    this.worker.on('error', (err) => { if (!this.closing) o.onCrash(err); });
-    this.worker.on('exit', (code) => { if (!this.closing) o.onCrash(new Error(`the store writer thread exited (code ${code})`)); });
+    this.worker.on('error', (err) => {
+      if (!this.closing) o.onCrash(err);
+    });
+    this.worker.on('exit', (code) => {
+      if (!this.closing) o.onCrash(new Error(`the store writer thread exited (code ${code})`));
+    });
   }
 
   post(input: RawFrame | Extract<WriterInput, { type: 'drop' | 'watched' }>): void {
     if (this.closing) return;
-    if (input.type !== 'raw-frame') { this.worker.postMessage(input); return; }
+    if (input.type !== 'raw-frame') {
+      this.worker.postMessage(input);
+      return;
+    }
     if (input.raw) {
       // Hand the bytes over without copying them twice; a view into a shared pool is copied first.
-      const raw = input.raw.byteOffset === 0 && input.raw.byteLength === input.raw.buffer.byteLength && input.raw.buffer instanceof ArrayBuffer
-        ? input.raw
-        : new Uint8Array(input.raw);
+      const raw =
+        input.raw.byteOffset === 0 &&
+        input.raw.byteLength === input.raw.buffer.byteLength &&
+        input.raw.buffer instanceof ArrayBuffer
+          ? input.raw
+          : new Uint8Array(input.raw);
       this.frames.postMessage({ ...input, raw }, [raw.buffer as ArrayBuffer]);
     } else {
       this.frames.postMessage(input);
@@ -127,8 +152,14 @@ class WorkerStoreWriter implements StoreWriter {
     this.closing = true;
     return new Promise<void>((resolve) => {
       // The writer finishes the transaction it is in, closes its connection and ends.
-      const timer = setTimeout(() => { void this.worker.terminate().then(() => resolve()); }, 5_000);
-      this.worker.once('exit', () => { clearTimeout(timer); this.frames.close(); resolve(); });
+      const timer = setTimeout(() => {
+        void this.worker.terminate().then(() => resolve());
+      }, 5_000);
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        this.frames.close();
+        resolve();
+      });
       this.worker.postMessage({ type: 'close' } satisfies WriterInput);
     });
   }
@@ -150,7 +181,10 @@ class MainThreadStoreWriter implements StoreWriter {
       this.writer = new BatchWriter(store, Math.min(o.maxEvents, 250), emit);
     } catch (err) {
       const code = (err as { code?: unknown })?.code;
-      this.writer = new BatchWriter(null, o.maxEvents, emit, { message: (err as Error).message, code: typeof code === 'string' ? code : null });
+      this.writer = new BatchWriter(null, o.maxEvents, emit, {
+        message: (err as Error).message,
+        code: typeof code === 'string' ? code : null,
+      });
     }
     const opened = store;
     this.loop = new WriterLoop(this.writer, opened ? () => opened.db.pragma('wal_checkpoint(PASSIVE)') : null, o.log);

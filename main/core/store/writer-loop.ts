@@ -46,7 +46,11 @@ export class WriterLoop {
       this.checkpointTimer = null;
       if (this.closed || this.writer.hasWork || !this.unCheckpointed || !this.checkpoint) return;
       this.unCheckpointed = false;
-      try { this.checkpoint(); } catch (err) { this.log(`[sync] checkpoint failed: ${(err as Error).message}`); }
+      try {
+        this.checkpoint();
+      } catch (err) {
+        this.log(`[sync] checkpoint failed: ${(err as Error).message}`);
+      }
     }, CHECKPOINT_AFTER_IDLE_MS);
     this.checkpointTimer.unref();
   }

@@ -17,10 +17,18 @@ export class FrameTap {
     this.server = net.createServer((client) => {
       this.connections++;
       const upstream = net.connect(this.targetPort, '127.0.0.1');
-      for (const s of [client, upstream]) { this.sockets.add(s); s.on('close', () => this.sockets.delete(s)); }
-      const end = () => { client.destroy(); upstream.destroy(); };
-      client.on('error', end); upstream.on('error', end);
-      client.on('close', end); upstream.on('close', end);
+      for (const s of [client, upstream]) {
+        this.sockets.add(s);
+        s.on('close', () => this.sockets.delete(s));
+      }
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+      };
+      client.on('error', end);
+      upstream.on('error', end);
+      client.on('close', end);
+      upstream.on('close', end);
       client.pipe(upstream);
       upstream.pipe(client);
       upstream.on('data', this.reader());
@@ -30,8 +38,12 @@ export class FrameTap {
     return this;
   }
 
-  get url(): string { return `http://127.0.0.1:${this.port}`; }
-  get largestFrame(): number { return this.textFrames.reduce((m, n) => Math.max(m, n), 0); }
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  get largestFrame(): number {
+    return this.textFrames.reduce((m, n) => Math.max(m, n), 0);
+  }
 
   /** Reads one server → client byte stream: the HTTP upgrade answer, then frame headers, skipping payloads. */
   private reader(): (chunk: Buffer) => void {
@@ -49,14 +61,26 @@ export class FrameTap {
         pending = Buffer.alloc(0);
       }
       while (buf.length > 0) {
-        if (skip > 0) { const n = Math.min(skip, buf.length); skip -= n; buf = buf.subarray(n); continue; }
+        if (skip > 0) {
+          const n = Math.min(skip, buf.length);
+          skip -= n;
+          buf = buf.subarray(n);
+          continue;
+        }
         pending = Buffer.concat([pending, buf]);
         buf = Buffer.alloc(0);
         if (pending.length < 2) return;
         let len = pending[1] & 0x7f;
         let offset = 2;
-        if (len === 126) { if (pending.length < 4) return; len = pending.readUInt16BE(2); offset = 4; }
-        else if (len === 127) { if (pending.length < 10) return; len = Number(pending.readBigUInt64BE(2)); offset = 10; }
+        if (len === 126) {
+          if (pending.length < 4) return;
+          len = pending.readUInt16BE(2);
+          offset = 4;
+        } else if (len === 127) {
+          if (pending.length < 10) return;
+          len = Number(pending.readBigUInt64BE(2));
+          offset = 10;
+        }
         if (pending[1] & 0x80) offset += 4;
         if (pending.length < offset) return;
         if ((pending[0] & 0x0f) === 1) this.textFrames.push(len);

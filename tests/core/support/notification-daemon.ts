@@ -5,9 +5,20 @@ import { execFileSync } from 'node:child_process';
 // @ts-expect-error plain ESM script without types
 import { startDesktopSession } from '../../../scripts/desktop-session.mjs';
 
-const has = (cmd: string) => { try { execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }); return true; } catch { return false; } };
+const has = (cmd: string) => {
+  try {
+    execFileSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+};
 
-export const canWatchNotifications = process.platform === 'linux' && has('notify-send') && has('dbus-monitor') && (!!process.env.DBUS_SESSION_BUS_ADDRESS || has('dbus-launch'));
+export const canWatchNotifications =
+  process.platform === 'linux' &&
+  has('notify-send') &&
+  has('dbus-monitor') &&
+  (!!process.env.DBUS_SESSION_BUS_ADDRESS || has('dbus-launch'));
 
 /** Starts a desktop session unless one is there; the returned function stops what it started. */
 export async function ensureDesktopSession(): Promise<() => void> {

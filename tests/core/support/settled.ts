@@ -6,11 +6,20 @@ import type { Harness } from './core-harness';
 import type { RealServer } from './real-server';
 import { until } from '../../support/eventually';
 
-export async function settled(h: Harness, rs: RealServer, email = 'rita@converse.demo', timeoutMs = 10_000): Promise<void> {
+export async function settled(
+  h: Harness,
+  rs: RealServer,
+  email = 'rita@converse.demo',
+  timeoutMs = 10_000,
+): Promise<void> {
   const head = await rs.headSeq(email);
-  await until(async () => rs.ackedSeq(email) >= head && (await h.call<ConnectionState>('connection.get')).outboxSize === 0, {
-    timeoutMs, what: `${email}'s head seq ${head} acknowledged by the desktop and an empty outbox`,
-  });
+  await until(
+    async () => rs.ackedSeq(email) >= head && (await h.call<ConnectionState>('connection.get')).outboxSize === 0,
+    {
+      timeoutMs,
+      what: `${email}'s head seq ${head} acknowledged by the desktop and an empty outbox`,
+    },
+  );
 }
 
 let markers = 0;
@@ -23,7 +32,13 @@ let markers = 0;
 export async function sendsDrained(h: Harness, rs: RealServer, sends: string[], timeoutMs = 10_000): Promise<void> {
   await settled(h, rs, 'rita@converse.demo', timeoutMs);
   const body = `drain marker ${++markers}`;
-  await h.call('messages.send', { clientId: `drain-marker-${process.pid}-${markers}`, leadId: rs.maria.id, channel: 'sms', to: null, body });
+  await h.call('messages.send', {
+    clientId: `drain-marker-${process.pid}-${markers}`,
+    leadId: rs.maria.id,
+    channel: 'sms',
+    to: null,
+    body,
+  });
   await until(() => sends.includes(body), { timeoutMs, what: `the marker send "${body}" at the provider` });
 }
 
@@ -36,5 +51,8 @@ export async function nudgesDrained(h: Harness, rs: RealServer, timeoutMs = 10_0
   await settled(h, rs, 'rita@converse.demo', timeoutMs);
   const body = `nudge marker ${++markers}`;
   await rs.mariaWrites(body);
-  await until(() => h.nudgeResults.some((r) => r.nudge.body === body), { timeoutMs, what: `the marker nudge "${body}" offered` });
+  await until(() => h.nudgeResults.some((r) => r.nudge.body === body), {
+    timeoutMs,
+    what: `the marker nudge "${body}" offered`,
+  });
 }

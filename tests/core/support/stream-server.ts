@@ -8,7 +8,15 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  ClientFrame, CloseCode, MAX_EVENTS_PER_FRAME, MAX_FRAME_BYTES, STREAM_PATH, type SequencedEvent, type StreamEvent, type ServerFrame, type SendRequest,
+  ClientFrame,
+  CloseCode,
+  MAX_EVENTS_PER_FRAME,
+  MAX_FRAME_BYTES,
+  STREAM_PATH,
+  type SequencedEvent,
+  type StreamEvent,
+  type ServerFrame,
+  type SendRequest,
 } from '../../../shared/stream-protocol';
 import { conversationIdOf, type MessageView, type MessageError } from '../../../shared/domain';
 
@@ -30,7 +38,13 @@ export interface StreamServerOptions {
   onAck?: (seq: number) => void;
 }
 
-interface Client { ws: WebSocket; sent: number; acked: number; deviceId: string; draining?: boolean }
+interface Client {
+  ws: WebSocket;
+  sent: number;
+  acked: number;
+  deviceId: string;
+  draining?: boolean;
+}
 
 export class StreamServer {
   readonly log: SequencedEvent[] = [];
@@ -58,12 +72,21 @@ export class StreamServer {
   }
 
   async start(port = 0): Promise<this> {
-    this.http = createServer((req, res) => { res.statusCode = 404; res.end(); });
+    this.http = createServer((req, res) => {
+      res.statusCode = 404;
+      res.end();
+    });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 256 * 1024 });
     this.http.on('upgrade', (req, socket, head) => {
-      if (req.url !== STREAM_PATH) { socket.destroy(); return; }
+      if (req.url !== STREAM_PATH) {
+        socket.destroy();
+        return;
+      }
       this.wss.handleUpgrade(req, socket, head, (ws) => {
-        if (req.headers.authorization !== `Bearer ${this.token}`) { ws.close(CloseCode.UNAUTHORIZED, 'invalid token'); return; }
+        if (req.headers.authorization !== `Bearer ${this.token}`) {
+          ws.close(CloseCode.UNAUTHORIZED, 'invalid token');
+          return;
+        }
         this.accept(ws);
       });
     });
@@ -72,8 +95,12 @@ export class StreamServer {
     return this;
   }
 
-  get headSeq(): number { return this.log.length === 0 ? 0 : this.log[this.log.length - 1].seq; }
-  get connections(): number { return this.clients.size; }
+  get headSeq(): number {
+    return this.log.length === 0 ? 0 : this.log[this.log.length - 1].seq;
+  }
+  get connections(): number {
+    return this.clients.size;
+  }
 
   /** Append events to the user's log and push them to connected desktops. */
   append(...events: StreamEvent[]): SequencedEvent[] {
@@ -82,16 +109,23 @@ export class StreamServer {
 
   /** Append as if logged at `at` (a backlog that waited while the desktop was away). */
   appendAt(at: string, ...events: StreamEvent[]): SequencedEvent[] {
-    const added = events.map((event) => ({ seq: this.headSeq + 1, at, event }))
+    const added = events
+      .map((event) => ({ seq: this.headSeq + 1, at, event }))
       .map((e, i) => ({ ...e, seq: this.headSeq + 1 + i }));
-    for (const e of added) { this.log.push(e); this.json.push(JSON.stringify(e)); }
+    for (const e of added) {
+      this.log.push(e);
+      this.json.push(JSON.stringify(e));
+    }
     for (const c of this.clients) this.pump(c);
     return added;
   }
 
   /** Load a recorded log (the ingest benchmark). */
   load(events: SequencedEvent[]): void {
-    for (const e of events) { this.log.push(e); this.json.push(JSON.stringify(e)); }
+    for (const e of events) {
+      this.log.push(e);
+      this.json.push(JSON.stringify(e));
+    }
   }
 
   /** Cut every link abruptly (no close frame), as a dropped Wi-Fi would. */
@@ -102,7 +136,10 @@ export class StreamServer {
 
   /** Stop reading and answering on every link (a server that hangs: pings go unanswered). */
   freeze(): void {
-    for (const c of this.clients) { (c.ws as unknown as { _socket: { pause(): void } })._socket.pause(); this.frozen.push(c.ws); }
+    for (const c of this.clients) {
+      (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+      this.frozen.push(c.ws);
+    }
     this.clients.clear();
   }
 
@@ -125,7 +162,14 @@ export class StreamServer {
       let frame: ClientFrame;
       try {
         const r = ClientFrame.safeParse(JSON.parse(data.toString()));
-        if (!r.success) { this.sendFrame(ws, { type: 'error', code: 'invalid_frame', message: r.error.issues[0]?.message ?? 'invalid' }); return; }
+        if (!r.success) {
+          this.sendFrame(ws, {
+            type: 'error',
+            code: 'invalid_frame',
+            message: r.error.issues[0]?.message ?? 'invalid',
+          });
+          return;
+        }
         frame = r.data;
       } catch {
         this.sendFrame(ws, { type: 'error', code: 'malformed_json', message: 'not JSON' });
@@ -136,11 +180,19 @@ export class StreamServer {
         this.o.onHello?.(frame.lastSeq);
         client = { ws, sent: frame.lastSeq, acked: frame.lastSeq, deviceId: frame.deviceId };
         this.clients.add(client);
-        this.sendFrame(ws, { type: 'welcome', userId: this.userId, headSeq: this.headSeq, serverTime: new Date().toISOString() });
+        this.sendFrame(ws, {
+          type: 'welcome',
+          userId: this.userId,
+          headSeq: this.headSeq,
+          serverTime: new Date().toISOString(),
+        });
         this.pump(client);
         return;
       }
-      if (!client) { this.sendFrame(ws, { type: 'error', code: 'hello_required', message: 'say hello first' }); return; }
+      if (!client) {
+        this.sendFrame(ws, { type: 'error', code: 'hello_required', message: 'say hello first' });
+        return;
+      }
       switch (frame.type) {
         case 'ack':
           this.acks.push(frame.seq);
@@ -148,31 +200,56 @@ export class StreamServer {
           client.acked = Math.max(client.acked, frame.seq);
           this.pump(client);
           break;
-        case 'send': this.onSend(ws, frame.send); break;
+        case 'send':
+          this.onSend(ws, frame.send);
+          break;
         case 'read':
           this.reads.push({ conversationId: frame.conversationId, readUpTo: frame.readUpTo });
           this.append({ type: 'conversation.read', conversationId: frame.conversationId, readUpTo: frame.readUpTo });
           break;
-        case 'ping': this.sendFrame(ws, { type: 'pong', t: frame.t }); break;
+        case 'ping':
+          this.sendFrame(ws, { type: 'pong', t: frame.t });
+          break;
       }
     });
-    ws.on('close', () => { if (client) this.clients.delete(client); });
+    ws.on('close', () => {
+      if (client) this.clients.delete(client);
+    });
     ws.on('error', () => {});
   }
 
   private onSend(ws: WebSocket, send: SendRequest): void {
     const known = this.messageIds.get(send.clientId);
-    if (known) { this.sendFrame(ws, { type: 'send.accepted', clientId: send.clientId, messageId: known }); return; }
+    if (known) {
+      this.sendFrame(ws, { type: 'send.accepted', clientId: send.clientId, messageId: known });
+      return;
+    }
     const error = this.o.judge?.(send) ?? null;
-    if (error) { this.sendFrame(ws, { type: 'send.rejected', clientId: send.clientId, error }); return; }
+    if (error) {
+      this.sendFrame(ws, { type: 'send.rejected', clientId: send.clientId, error });
+      return;
+    }
     const id = `msg-${randomUUID()}`;
     this.messageIds.set(send.clientId, id);
     this.deliveries.set(send.clientId, (this.deliveries.get(send.clientId) ?? 0) + 1);
     const now = new Date().toISOString();
     const message: MessageView = {
-      id, clientId: send.clientId, conversationId: conversationIdOf(send.leadId, send.channel), leadId: send.leadId, channel: send.channel,
-      direction: 'outbound', body: send.body, phoneHandle: send.to, templateName: null, attachment: null, caption: send.caption ?? null,
-      status: 'sent', error: null, authorUserId: this.userId, createdAt: now, updatedAt: now,
+      id,
+      clientId: send.clientId,
+      conversationId: conversationIdOf(send.leadId, send.channel),
+      leadId: send.leadId,
+      channel: send.channel,
+      direction: 'outbound',
+      body: send.body,
+      phoneHandle: send.to,
+      templateName: null,
+      attachment: null,
+      caption: send.caption ?? null,
+      status: 'sent',
+      error: null,
+      authorUserId: this.userId,
+      createdAt: now,
+      updatedAt: now,
     };
     this.sendFrame(ws, { type: 'send.accepted', clientId: send.clientId, messageId: id });
     this.append({ type: 'message.upserted', message });
@@ -181,13 +258,20 @@ export class StreamServer {
   private pump(c: Client): void {
     const byBuffer = this.o.maxBufferedBytes;
     if (byBuffer !== undefined && c.draining) return;
-    while (c.sent < this.headSeq && (byBuffer !== undefined || c.sent - c.acked < this.window) && c.ws.readyState === c.ws.OPEN) {
+    while (
+      c.sent < this.headSeq &&
+      (byBuffer !== undefined || c.sent - c.acked < this.window) &&
+      c.ws.readyState === c.ws.OPEN
+    ) {
       if (byBuffer !== undefined && c.ws.bufferedAmount > byBuffer) {
         // As the gateway's replay loop: wait (polling, 5 ms) until the socket has drained below the bound.
         c.draining = true;
         const check = () => {
           if (c.ws.readyState !== c.ws.OPEN) return;
-          if (c.ws.bufferedAmount > byBuffer) { setTimeout(check, 5); return; }
+          if (c.ws.bufferedAmount > byBuffer) {
+            setTimeout(check, 5);
+            return;
+          }
           c.draining = false;
           this.pump(c);
         };
@@ -197,7 +281,10 @@ export class StreamServer {
       // The log is contiguous from its first sequence, so the next event's index is arithmetic.
       const start = c.sent - this.log[0].seq + 1;
       if (start < 0 || start >= this.log.length) return;
-      const room = byBuffer !== undefined ? MAX_EVENTS_PER_FRAME : Math.min(MAX_EVENTS_PER_FRAME, this.window - (c.sent - c.acked));
+      const room =
+        byBuffer !== undefined
+          ? MAX_EVENTS_PER_FRAME
+          : Math.min(MAX_EVENTS_PER_FRAME, this.window - (c.sent - c.acked));
       // Fill the frame up to the count limit and under MAX_FRAME_BYTES, as the real gateway does.
       const parts: string[] = [];
       let bytes = 30;

@@ -16,7 +16,10 @@ export class TcpProxy {
 
   async start(port = 0): Promise<this> {
     this.server = net.createServer((client) => {
-      if (!this.accepting) { client.destroy(); return; }
+      if (!this.accepting) {
+        client.destroy();
+        return;
+      }
       this.connections++;
       const upstream = net.connect(this.targetPort, '127.0.0.1');
       const pair: [net.Socket, net.Socket] = [client, upstream];
@@ -24,9 +27,15 @@ export class TcpProxy {
       client.pipe(upstream);
       this.sniffFirstFrame(client);
       upstream.pipe(client);
-      const end = () => { client.destroy(); upstream.destroy(); this.pairs.delete(pair); };
-      client.on('error', end); upstream.on('error', end);
-      client.on('close', end); upstream.on('close', end);
+      const end = () => {
+        client.destroy();
+        upstream.destroy();
+        this.pairs.delete(pair);
+      };
+      client.on('error', end);
+      upstream.on('error', end);
+      client.on('close', end);
+      upstream.on('close', end);
     });
     await new Promise<void>((r) => this.server.listen(port, '127.0.0.1', () => r()));
     this.port = (this.server.address() as net.AddressInfo).port;
@@ -42,14 +51,21 @@ export class TcpProxy {
       if (!headerDone) {
         const end = buf.indexOf('\r\n\r\n');
         if (end < 0) return;
-        if (!buf.subarray(0, end).toString().toLowerCase().includes('upgrade: websocket')) { client.off('data', onData); return; }
+        if (!buf.subarray(0, end).toString().toLowerCase().includes('upgrade: websocket')) {
+          client.off('data', onData);
+          return;
+        }
         headerDone = true;
         buf = buf.subarray(end + 4);
       }
       if (buf.length < 2) return;
       let len = buf[1] & 0x7f;
       let offset = 2;
-      if (len === 126) { if (buf.length < 4) return; len = buf.readUInt16BE(2); offset = 4; }
+      if (len === 126) {
+        if (buf.length < 4) return;
+        len = buf.readUInt16BE(2);
+        offset = 4;
+      }
       if (buf.length < offset + 4 + len) return;
       const mask = buf.subarray(offset, offset + 4);
       const payload = Buffer.from(buf.subarray(offset + 4, offset + 4 + len));
@@ -63,22 +79,36 @@ export class TcpProxy {
     client.on('data', onData);
   }
 
-  get url(): string { return `http://127.0.0.1:${this.port}`; }
-  get open(): number { return this.pairs.size; }
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  get open(): number {
+    return this.pairs.size;
+  }
 
   /** Drop every link at once, no close frames (a dropped network). */
   cut(): void {
-    for (const [a, b] of this.pairs) { a.destroy(); b.destroy(); }
+    for (const [a, b] of this.pairs) {
+      a.destroy();
+      b.destroy();
+    }
     this.pairs.clear();
   }
 
   /** Keep the sockets open but let nothing through (a half-dead link after sleep). */
   freeze(): void {
-    for (const [a, b] of this.pairs) { a.unpipe(b); b.unpipe(a); a.pause(); b.pause(); }
+    for (const [a, b] of this.pairs) {
+      a.unpipe(b);
+      b.unpipe(a);
+      a.pause();
+      b.pause();
+    }
   }
 
   /** Refuse new links (the network is down) or accept them again. */
-  setAccepting(accepting: boolean): void { this.accepting = accepting; }
+  setAccepting(accepting: boolean): void {
+    this.accepting = accepting;
+  }
 
   async stop(): Promise<void> {
     this.cut();

@@ -14,7 +14,11 @@ export async function signIn(page: Page, email: string, password = DEMO_PASSWORD
 async function api<T>(serverUrl: string, pathname: string, init: RequestInit & { token?: string } = {}): Promise<T> {
   const res = await fetch(`${serverUrl}/api/v1${pathname}`, {
     ...init,
-    headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers ?? {}) },
+    headers: {
+      'content-type': 'application/json',
+      ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
+      ...(init.headers ?? {}),
+    },
   });
   const body = await res.json();
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${pathname}: ${res.status} ${JSON.stringify(body)}`);
@@ -22,18 +26,29 @@ async function api<T>(serverUrl: string, pathname: string, init: RequestInit & {
 }
 
 export async function apiToken(serverUrl: string, email: string, password = DEMO_PASSWORD): Promise<string> {
-  const r = await api<{ token: string }>(serverUrl, '/auth/sign-in', { method: 'POST', body: JSON.stringify({ email, password }) });
+  const r = await api<{ token: string }>(serverUrl, '/auth/sign-in', {
+    method: 'POST',
+    body: JSON.stringify({ email, password }),
+  });
   return r.token;
 }
 
 export async function leadIdByName(serverUrl: string, token: string, name: string): Promise<string> {
-  const r = await api<{ leads: { id: string; firstName: string }[] }>(serverUrl, `/leads?q=${encodeURIComponent(name)}`, { token });
+  const r = await api<{ leads: { id: string; firstName: string }[] }>(
+    serverUrl,
+    `/leads?q=${encodeURIComponent(name)}`,
+    { token },
+  );
   const lead = r.leads.find((l) => l.firstName === name) ?? r.leads[0];
   if (!lead) throw new Error(`no lead named ${name}`);
   return lead.id;
 }
 
 /** Make a demo lead "reply" through the sandbox connector, as a lead's phone would. */
-export async function sandboxReply(serverUrl: string, token: string, msg: { leadId: string; channel: 'sms' | 'whatsapp'; body: string }): Promise<void> {
+export async function sandboxReply(
+  serverUrl: string,
+  token: string,
+  msg: { leadId: string; channel: 'sms' | 'whatsapp'; body: string },
+): Promise<void> {
   await api(serverUrl, '/sandbox/inbound', { method: 'POST', token, body: JSON.stringify(msg) });
 }

@@ -3,11 +3,17 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { eventually, until } from '../../support/eventually';
 
-export interface SeenNotification { summary: string; body: string; appName: string; appIcon: string }
+export interface SeenNotification {
+  summary: string;
+  body: string;
+  appName: string;
+  appIcon: string;
+}
 
 /** Notify(app_name, replaces_id, app_icon, summary, body, …): summary and body are the 3rd and 4th strings. */
 export function parseNotifyCalls(monitorOutput: string): SeenNotification[] {
-  return monitorOutput.split(/\n(?=method call)/)
+  return monitorOutput
+    .split(/\n(?=method call)/)
     .filter((call) => call.includes('member=Notify'))
     .map((call) => [...call.matchAll(/^\s*string "((?:[^"\\]|\\.)*)"/gm)].map((m) => m[1]))
     .filter((s) => s.length >= 4)
@@ -19,17 +25,29 @@ export class NotificationWatch {
   private output = '';
 
   constructor() {
-    if (!process.env.DBUS_SESSION_BUS_ADDRESS) throw new Error('DBUS_SESSION_BUS_ADDRESS is not set: run under scripts/test.mjs or start a session bus.');
-    this.proc = spawn('dbus-monitor', ['--session', "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    if (!process.env.DBUS_SESSION_BUS_ADDRESS)
+      throw new Error('DBUS_SESSION_BUS_ADDRESS is not set: run under scripts/test.mjs or start a session bus.');
+    this.proc = spawn(
+      'dbus-monitor',
+      ['--session', "type='method_call',interface='org.freedesktop.Notifications',member='Notify'"],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     this.proc.stdout!.setEncoding('utf8');
-    this.proc.stdout!.on('data', (chunk: string) => { this.output += chunk; });
+    this.proc.stdout!.on('data', (chunk: string) => {
+      this.output += chunk;
+    });
   }
 
-  get seen(): SeenNotification[] { return parseNotifyCalls(this.output); }
+  get seen(): SeenNotification[] {
+    return parseNotifyCalls(this.output);
+  }
 
   /** dbus-monitor prints a NameAcquired signal once it is attached to the bus. */
   async ready(timeoutMs = 5_000): Promise<void> {
-    await until(() => this.output.includes('NameAcquired'), { timeoutMs, what: 'dbus-monitor attached to the session bus (NameAcquired)' });
+    await until(() => this.output.includes('NameAcquired'), {
+      timeoutMs,
+      what: 'dbus-monitor attached to the session bus (NameAcquired)',
+    });
   }
 
   async waitFor(match: (n: SeenNotification) => boolean, timeoutMs = 15_000): Promise<SeenNotification> {
@@ -40,5 +58,7 @@ export class NotificationWatch {
     }
   }
 
-  stop() { this.proc.kill(); }
+  stop() {
+    this.proc.kill();
+  }
 }

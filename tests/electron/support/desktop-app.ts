@@ -43,29 +43,41 @@ export interface ShellProbe {
   sqliteBinding(): string;
 }
 
-export interface Exit { code: number | null; signal: NodeJS.Signals | null }
+export interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
 
 /** The Electron binary (run.mjs passes it; in Node, require('electron') is its path). */
 export function electronBinary(): string {
   let found: unknown = process.env.CONVERSE_ELECTRON_PATH;
   if (!found) {
-    try { found = createRequire(import.meta.url)('electron'); } catch { found = null; }
+    try {
+      found = createRequire(import.meta.url)('electron');
+    } catch {
+      found = null;
+    }
   }
   if (typeof found !== 'string' || !existsSync(found)) {
-    throw new Error('No Electron binary on this machine (installed with ELECTRON_SKIP_BINARY_DOWNLOAD?): run `node tests/electron/run.mjs`, which says so.');
+    throw new Error(
+      'No Electron binary on this machine (installed with ELECTRON_SKIP_BINARY_DOWNLOAD?): run `node tests/electron/run.mjs`, which says so.',
+    );
   }
   return found;
 }
 
 /** What a child process's exit looks like once it has happened (at once if it already has). */
 function exitOf(child: ChildProcess): Promise<Exit> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
 function within<T>(promise: Promise<T>, ms: number, what: () => string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_resolve, reject) => { timer = setTimeout(() => reject(new Error(what())), ms); });
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(what())), ms);
+  });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
@@ -84,7 +96,9 @@ class OutputTail {
       });
     }
   }
-  text(): string { return this.lines.join('\n'); }
+  text(): string {
+    return this.lines.join('\n');
+  }
 }
 
 /** The env every instance of the app gets; inherited variables that would change how it starts are dropped. */
@@ -96,7 +110,13 @@ function appEnv(dataDir: string): Record<string, string> {
   delete env.ELECTRON_RUN_AS_NODE;
   delete env.CONVERSE_SERVER_URL;
   delete env.NODE_OPTIONS;
-  return { ...env, CONVERSE_E2E: '1', CONVERSE_DATA_DIR: dataDir, CONVERSE_EMBEDDED_PORT: '0', ELECTRON_ENABLE_LOGGING: '1' };
+  return {
+    ...env,
+    CONVERSE_E2E: '1',
+    CONVERSE_DATA_DIR: dataDir,
+    CONVERSE_EMBEDDED_PORT: '0',
+    ELECTRON_ENABLE_LOGGING: '1',
+  };
 }
 
 export class DesktopApp {
@@ -116,11 +136,21 @@ export class DesktopApp {
     const env = appEnv(dataDir);
     let app: ElectronApplication;
     try {
-      app = await _electron.launch({ executablePath: electron, args: [...SANDBOX_ARGS, '.'], cwd: REPO_ROOT, env, chromiumSandbox: !NO_OS_SANDBOX, locale: 'en-US', timeout: START_WITHIN_MS });
+      app = await _electron.launch({
+        executablePath: electron,
+        args: [...SANDBOX_ARGS, '.'],
+        cwd: REPO_ROOT,
+        env,
+        chromiumSandbox: !NO_OS_SANDBOX,
+        locale: 'en-US',
+        timeout: START_WITHIN_MS,
+      });
     } catch (err) {
       rmSync(dataDir, { recursive: true, force: true });
       const asRoot = process.platform === 'linux' && process.getuid?.() === 0 && !NO_OS_SANDBOX;
-      throw new Error(`Electron did not start: ${(err as Error).message}${asRoot ? '\nRunning as root: Chromium refuses its OS sandbox as root; set CONVERSE_E2E_NO_SANDBOX=1.' : ''}`);
+      throw new Error(
+        `Electron did not start: ${(err as Error).message}${asRoot ? '\nRunning as root: Chromium refuses its OS sandbox as root; set CONVERSE_E2E_NO_SANDBOX=1.' : ''}`,
+      );
     }
     const tail = new OutputTail();
     tail.attach(app.process());
@@ -128,19 +158,27 @@ export class DesktopApp {
       await app.evaluate(({ shell }) => {
         const opened: string[] = [];
         (globalThis as Record<string, unknown>).__e2eOpenedExternally = opened;
-        shell.openExternal = async (url: string) => { opened.push(url); };
+        shell.openExternal = async (url: string) => {
+          opened.push(url);
+        };
       });
       const page = await app.firstWindow({ timeout: START_WITHIN_MS });
       page.on('pageerror', (e) => console.error('page error:', e.message));
       const desktop = new DesktopApp(app, page, dataDir, electron, env, tail);
-      await desktop.until(() => app.evaluate(() => '__converseShell' in globalThis), 'the shell to finish starting', START_WITHIN_MS);
+      await desktop.until(
+        () => app.evaluate(() => '__converseShell' in globalThis),
+        'the shell to finish starting',
+        START_WITHIN_MS,
+      );
       await page.waitForLoadState('domcontentloaded');
       return desktop;
     } catch (err) {
       const exit = app.process().exitCode;
       await within(app.close(), 15_000, () => 'close timed out').catch(() => app.process().kill('SIGKILL'));
       rmSync(dataDir, { recursive: true, force: true });
-      throw new Error(`The app did not start${exit !== null ? ` (it exited with code ${exit})` : ''}: ${(err as Error).message}\n--- its output ---\n${tail.text()}`);
+      throw new Error(
+        `The app did not start${exit !== null ? ` (it exited with code ${exit})` : ''}: ${(err as Error).message}\n--- its output ---\n${tail.text()}`,
+      );
     }
   }
 
@@ -152,13 +190,20 @@ export class DesktopApp {
   /** Waits on a fact of the running app; fails at once, with its output, when the app has exited. */
   async until(fact: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
     await waitUntil(fact, {
-      timeoutMs, what,
-      failFast: () => (this.running ? null : `The app exited (code ${this.app.process().exitCode}) while waiting for ${what}.\n--- its output ---\n${this.output.text()}`),
+      timeoutMs,
+      what,
+      failFast: () =>
+        this.running
+          ? null
+          : `The app exited (code ${this.app.process().exitCode}) while waiting for ${what}.\n--- its output ---\n${this.output.text()}`,
     });
   }
 
   probe<K extends keyof ShellProbe>(name: K): Promise<ReturnType<ShellProbe[K]>> {
-    return this.app.evaluate((_electron, n) => ((globalThis as Record<string, unknown>).__converseShell as Record<string, () => unknown>)[n](), name) as Promise<ReturnType<ShellProbe[K]>>;
+    return this.app.evaluate(
+      (_electron, n) => ((globalThis as Record<string, unknown>).__converseShell as Record<string, () => unknown>)[n](),
+      name,
+    ) as Promise<ReturnType<ShellProbe[K]>>;
   }
 
   chat(): Promise<ReturnType<ShellProbe['chat']>> {
@@ -167,12 +212,18 @@ export class DesktopApp {
 
   /** Every window the app has, as the main process sees it. */
   windows(): Promise<Array<{ destroyed: boolean; visible: boolean }>> {
-    return this.app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ destroyed: w.isDestroyed(), visible: w.isVisible() })));
+    return this.app.evaluate(({ BrowserWindow }) =>
+      BrowserWindow.getAllWindows().map((w) => ({ destroyed: w.isDestroyed(), visible: w.isVisible() })),
+    );
   }
 
   /** Shows and focuses the chat window, as a click on it would, and waits until the OS says so. */
   async showFocused(): Promise<void> {
-    await this.app.evaluate(({ BrowserWindow }) => { const w = BrowserWindow.getAllWindows()[0]; w.show(); w.focus(); });
+    await this.app.evaluate(({ BrowserWindow }) => {
+      const w = BrowserWindow.getAllWindows()[0];
+      w.show();
+      w.focus();
+    });
     await expect.poll(() => this.chat(), { timeout: 10_000 }).toMatchObject({ visible: true, focused: true });
   }
 
@@ -196,20 +247,30 @@ export class DesktopApp {
       const nudges: ElectronNotification[] = [];
       g.__e2eNudges = nudges;
       const show = Notification.prototype.show;
-      Notification.prototype.show = function (this: ElectronNotification) { nudges.push(this); return show.call(this); };
+      Notification.prototype.show = function (this: ElectronNotification) {
+        nudges.push(this);
+        return show.call(this);
+      };
     });
   }
 
   /** The captured notifications whose body contains `text`. */
   nudges(text: string): Promise<Array<{ title: string; body: string }>> {
-    return this.app.evaluate((_electron, t) => ((globalThis as { __e2eNudges?: ElectronNotification[] }).__e2eNudges ?? [])
-      .filter((n) => n.body.includes(t)).map((n) => ({ title: n.title, body: n.body })), text);
+    return this.app.evaluate(
+      (_electron, t) =>
+        ((globalThis as { __e2eNudges?: ElectronNotification[] }).__e2eNudges ?? [])
+          .filter((n) => n.body.includes(t))
+          .map((n) => ({ title: n.title, body: n.body })),
+      text,
+    );
   }
 
   /** Clicks the first captured notification whose body contains `text`: Electron emits 'click' on it. */
   clickNudge(text: string): Promise<boolean> {
     return this.app.evaluate((_electron, t) => {
-      const note = ((globalThis as { __e2eNudges?: ElectronNotification[] }).__e2eNudges ?? []).find((n) => n.body.includes(t));
+      const note = ((globalThis as { __e2eNudges?: ElectronNotification[] }).__e2eNudges ?? []).find((n) =>
+        n.body.includes(t),
+      );
       return note ? note.emit('click', {}) : false;
     }, text);
   }
@@ -242,9 +303,16 @@ export class DesktopApp {
    */
   secondInstance(extraArgs: string[]): Promise<Exit & { output: string }> {
     const tail = new OutputTail();
-    const child = spawn(this.electron, [...SANDBOX_ARGS, '.', ...extraArgs], { cwd: REPO_ROOT, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(this.electron, [...SANDBOX_ARGS, '.', ...extraArgs], {
+      cwd: REPO_ROOT,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     tail.attach(child);
-    const exited = new Promise<Exit>((resolve, reject) => { child.once('error', reject); void exitOf(child).then(resolve); });
+    const exited = new Promise<Exit>((resolve, reject) => {
+      child.once('error', reject);
+      void exitOf(child).then(resolve);
+    });
     return within(exited, SECOND_INSTANCE_EXITS_WITHIN_MS, () => {
       child.kill('SIGKILL');
       return `The second instance (${extraArgs.join(' ') || 'no arguments'}) did not exit within ${SECOND_INSTANCE_EXITS_WITHIN_MS / 1000} s.\n--- its output ---\n${tail.text()}`;
@@ -255,15 +323,26 @@ export class DesktopApp {
   async quit(withinMs: number): Promise<Exit> {
     const exited = exitOf(this.app.process());
     // Quit after this call has answered, so the answer is not lost with the process.
-    await this.app.evaluate(({ app }) => { setImmediate(() => app.quit()); });
-    return within(exited, withinMs, () => `The app did not exit within ${withinMs / 1000} s of app.quit().\n--- its output ---\n${this.output.text()}`);
+    await this.app.evaluate(({ app }) => {
+      setImmediate(() => app.quit());
+    });
+    return within(
+      exited,
+      withinMs,
+      () =>
+        `The app did not exit within ${withinMs / 1000} s of app.quit().\n--- its output ---\n${this.output.text()}`,
+    );
   }
 
   /** For a failed test: the app's last output, and a picture of the window when it has one. */
   async explainFailure(testName: string): Promise<void> {
     console.error(`--- Converse Desktop's last output (${testName}) ---\n${this.output.text()}`);
     if (this.running) {
-      await within(screenshot(this.page, `electron-failed-${testName.replace(/\W+/g, '-').slice(0, 40)}`), 5_000, () => 'no screenshot').catch(() => undefined);
+      await within(
+        screenshot(this.page, `electron-failed-${testName.replace(/\W+/g, '-').slice(0, 40)}`),
+        5_000,
+        () => 'no screenshot',
+      ).catch(() => undefined);
     }
   }
 

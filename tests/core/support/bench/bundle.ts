@@ -14,7 +14,10 @@ export async function bundleChild(entry: string, name: string): Promise<string> 
   mkdirSync(outDir, { recursive: true });
   const outfile = path.join(outDir, `${name}.mjs`);
   const options: BuildOptions = {
-    bundle: true, platform: 'node', format: 'esm', target: 'node20',
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
     external: ['better-sqlite3', 'node-notifier', 'bufferutil', 'utf-8-validate'],
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
     logLevel: 'warning',
@@ -22,7 +25,11 @@ export async function bundleChild(entry: string, name: string): Promise<string> 
   await Promise.all([
     build({ ...options, entryPoints: [path.join(root, entry)], outfile }),
     // The store writer's thread, beside the bundle, as scripts/build.mjs ships it.
-    build({ ...options, entryPoints: [path.join(root, 'main/core/store/writer-worker.ts')], outfile: path.join(outDir, WRITER_BUNDLE_NAME) }),
+    build({
+      ...options,
+      entryPoints: [path.join(root, 'main/core/store/writer-worker.ts')],
+      outfile: path.join(outDir, WRITER_BUNDLE_NAME),
+    }),
   ]);
   return outfile;
 }

@@ -11,10 +11,23 @@ let saved: { serverUrl: string; token: string } | null = { serverUrl, token };
 const core = createDesktopCore({
   dataDir: path.join(dataDir),
   notifier: { show: async () => ({ status: 'shown' }) },
-  credentials: { load: async () => saved, save: async (v) => { saved = v; }, clear: async () => { saved = null; } },
+  credentials: {
+    load: async () => saved,
+    save: async (v) => {
+      saved = v;
+    },
+    clear: async () => {
+      saved = null;
+    },
+  },
   shell: {
-    setExpanded: async (e) => e, toggle: async () => true, showWindow: () => {}, openExternal: async () => false,
-    shortcutStatus: () => ({ accelerator: 'Alt+M', registered: false, error: null }), setUnreadCount: () => {}, setLaunchAtLogin: () => {},
+    setExpanded: async (e) => e,
+    toggle: async () => true,
+    showWindow: () => {},
+    openExternal: async () => false,
+    shortcutStatus: () => ({ accelerator: 'Alt+M', registered: false, error: null }),
+    setUnreadCount: () => {},
+    setLaunchAtLogin: () => {},
   },
 });
 const rssAtStartMb = process.memoryUsage().rss / 1024 / 1024;
@@ -26,9 +39,21 @@ process.on('message', (m: { type: string }) => {
   if (m.type !== 'report') return;
   delay.disable();
   const mem = process.memoryUsage();
-  process.send!({
-    type: 'report',
-    p99Ms: delay.percentile(99) / 1e6, maxMs: delay.max / 1e6, meanMs: delay.mean / 1e6,
-    rssMb: mem.rss / 1024 / 1024, heapMb: mem.heapUsed / 1024 / 1024, externalMb: mem.external / 1024 / 1024, rssAtStartMb, heapTotalMb: mem.heapTotal / 1024 / 1024, arrayBuffersMb: mem.arrayBuffers / 1024 / 1024,
-  }, () => { void core.stop().then(() => process.exit(0)); });
+  process.send!(
+    {
+      type: 'report',
+      p99Ms: delay.percentile(99) / 1e6,
+      maxMs: delay.max / 1e6,
+      meanMs: delay.mean / 1e6,
+      rssMb: mem.rss / 1024 / 1024,
+      heapMb: mem.heapUsed / 1024 / 1024,
+      externalMb: mem.external / 1024 / 1024,
+      rssAtStartMb,
+      heapTotalMb: mem.heapTotal / 1024 / 1024,
+      arrayBuffersMb: mem.arrayBuffers / 1024 / 1024,
+    },
+    () => {
+      void core.stop().then(() => process.exit(0));
+    },
+  );
 });
