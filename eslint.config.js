@@ -1,8 +1,8 @@
 // Lint, and the folder boundaries of architecture.md: each folder may import only what its
 // "may import" column allows, so a wrong import fails `npm test` rather than a user's machine.
-// `npm test` runs it through scripts/lint.mjs, which fails on any error or warning except the
-// size warnings (max-lines, complexity) it lists. tests/import-boundaries.test.ts proves the
-// boundary and `.only` rules fire.
+// `npm test` runs it through scripts/lint.mjs, which fails on any error or warning, the size
+// rules (max-lines, complexity) included. tests/import-boundaries.test.ts proves the boundary,
+// size and `.only` rules fire.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
@@ -26,6 +26,22 @@ const nodeOnlyPackages = [
 // The app itself, as opposed to tests/, bench/ and scripts/: where the size rules apply.
 const productionFolders = '{shared,main,preload,renderer,server}';
 const testCode = ['**/*.test.{ts,tsx}', 'renderer/test-support/**'];
+
+// The size limits of production code: a file reads in one sitting, a function's paths can be
+// followed in one's head. (sqlite.ts is exempt from max-lines: the scale-out work splits it.)
+const MAX_LINES = 400;
+const MAX_COMPLEXITY = 15;
+
+// Documented exceptions to the size limits. None today: when the limits became errors (issue 14)
+// every production file and function was already within them. An entry names the file (and
+// function), its figure, and why; the figure is its ceiling, so the code may shrink but not grow.
+// ESLint cannot scope a rule to one function from here, so a complexity entry caps every function
+// of its file at that figure. Add one only with a reason a reviewer accepts, and take it out once
+// the code is cut; anything else over a limit fails the lint gate.
+/** @type {{ file: string; lines: number; why: string }[]} */
+const longFiles = [];
+/** @type {{ file: string; fn: string; complexity: number; why: string }[]} */
+const branchyFunctions = [];
 
 const banned = (names, why) => names.map((name) => ({ name, message: why }));
 const bannedPatterns = (group, why) => ({ group, message: why });
@@ -217,18 +233,22 @@ export default tseslint.config(
     },
   },
   {
-    // Size: production modules stay small enough to read in one sitting. Warnings for now:
-    // `scripts/lint.mjs` reports them without failing until the formatter pass settles the
-    // line counts. sqlite.ts is split by the scale-out work.
+    // Size: counted on the formatted text, blank lines and comments included.
     files: [`${productionFolders}/**/*.{ts,tsx}`],
     ignores: [...testCode, 'server/storage/sqlite.ts'],
-    rules: { 'max-lines': ['warn', { max: 400, skipBlankLines: false, skipComments: false }] },
+    rules: { 'max-lines': ['error', { max: MAX_LINES, skipBlankLines: false, skipComments: false }] },
   },
   {
     files: [`${productionFolders}/**/*.{ts,tsx}`],
     ignores: testCode,
-    rules: { complexity: ['warn', 15] },
+    rules: { complexity: ['error', MAX_COMPLEXITY] },
   },
+  // The exceptions above, each capped at its figure (a later entry overrides an earlier one).
+  ...longFiles.map(({ file, lines }) => ({
+    files: [file],
+    rules: { 'max-lines': ['error', { max: lines, skipBlankLines: false, skipComments: false }] },
+  })),
+  ...branchyFunctions.map(({ file, complexity }) => ({ files: [file], rules: { complexity: ['error', complexity] } })),
   {
     // A `.only` left in makes CI run that test alone and skip the rest of its file unnoticed.
     rules: {

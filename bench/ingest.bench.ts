@@ -4,7 +4,7 @@
 // measured in the same run; plus the core's event-loop delay during the sync and its RSS after.
 import { fork } from 'node:child_process';
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StreamServer } from '../tests/core/support/stream-server';
@@ -104,6 +104,34 @@ function rawInsertRate(dir: string, messages: MessageView[]): number {
   return rows.length / seconds;
 }
 
+/** Debug: the child's resident memory by kind of mapping (Linux only), in MB, largest first. */
+function residentByMapping(pid: number | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  let smaps: string;
+  try {
+    smaps = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return out;
+  }
+  let kind = 'anon';
+  for (const line of smaps.split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      const name = head[1].trim();
+      kind = name === '' ? 'anon' : name.startsWith('/') ? `file ${path.basename(name)}` : name;
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (rss) out[kind] = (out[kind] ?? 0) + Number(rss[1]) / 1024;
+  }
+  return Object.fromEntries(
+    Object.entries(out)
+      .filter(([, mb]) => mb >= 0.5)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, mb]) => [k, Math.round(mb * 10) / 10]),
+  );
+}
+
 const bench: Benchmark = {
   name: 'ingest (100,000-message backlog over WebSocket)',
   async run(): Promise<Figure[]> {
@@ -165,11 +193,12 @@ const bench: Benchmark = {
       (resolve, reject) => {
         child.on('message', (m: { type: string } & Record<string, number>) => {
           if (m.type === 'report') {
-            if (process.env.CONVERSE_BENCH_DEBUG) console.error(m);
+            if (process.env.CONVERSE_BENCH_DEBUG) console.error(m, resident);
             resolve(m as never);
           }
         });
         child.on('exit', (code) => reject(new Error(`ingest child exited (${code}) before reporting`)));
+        const resident = process.env.CONVERSE_BENCH_DEBUG ? residentByMapping(child.pid) : null;
         child.send({ type: 'report' });
       },
     );

@@ -36,11 +36,11 @@ export interface ScrubOptions {
 
 const digitCount = (s: string): number => (s.match(/\p{Nd}/gu) ?? []).length;
 
-/** The text with every phone number in it replaced by {@link SCRUBBED_NUMBER}. */
-export function scrubPhoneNumbers(text: string, options: ScrubOptions = {}): string {
-  if (!text || digitCount(text) < MIN_DIGITS) return text;
-  const normalised = text.replace(EXOTIC_SEPARATORS, (ch) => (ch === '_' ? '-' : ' '));
-  const spans: [number, number][] = [];
+type Span = [start: number, end: number];
+
+/** First pass: the numbers libphonenumber-js finds. */
+function parsedNumberSpans(normalised: string, options: ScrubOptions): Span[] {
+  const spans: Span[] = [];
   // `extended`: numbers that are possible, not only valid (a 555 number is not valid, and still a number).
   for (const m of findPhoneNumbersInText(normalised, {
     defaultCountry: options.defaultCountry ?? 'US',
@@ -51,18 +51,27 @@ export function scrubPhoneNumbers(text: string, options: ScrubOptions = {}): str
     const pause = m.number.ext ? /\s*[,;]\s*\p{Nd}+$/u.exec(normalised.slice(m.startsAt, m.endsAt)) : null;
     spans.push([m.startsAt, pause ? m.startsAt + pause.index : m.endsAt]);
   }
-  // Second pass on a copy where the first pass's numbers and the dates are blanked (same length,
-  // with a character that is neither a digit, a separator nor a letter).
+  return spans;
+}
+
+/** Second pass, on a copy where the first pass's numbers and the dates are blanked (same length,
+ * with a character that is neither a digit, a separator nor a letter): the remaining digit runs. */
+function digitRunSpans(normalised: string, found: readonly Span[]): Span[] {
   const blank = (s: string) => s.replace(/./gsu, (c) => '#'.repeat(c.length));
   let rest = normalised;
-  for (const [a, b] of spans) rest = rest.slice(0, a) + blank(rest.slice(a, b)) + rest.slice(b);
+  for (const [a, b] of found) rest = rest.slice(0, a) + blank(rest.slice(a, b)) + rest.slice(b);
   for (const d of DATES) rest = rest.replace(d, blank);
+  const spans: Span[] = [];
   for (const m of rest.matchAll(DIGIT_RUN)) {
     if (digitCount(m[0]) < MIN_DIGITS) continue;
     if (NOT_A_NUMBER_BEFORE.test(rest.slice(Math.max(0, m.index - 2), m.index))) continue;
     spans.push([m.index, m.index + m[0].length]);
   }
-  if (spans.length === 0) return text;
+  return spans;
+}
+
+/** The text with each span (overlapping ones merged into the first) replaced by {@link SCRUBBED_NUMBER}. */
+function replaceSpans(text: string, spans: Span[]): string {
   spans.sort((x, y) => x[0] - y[0]);
   let out = '';
   let at = 0;
@@ -72,4 +81,13 @@ export function scrubPhoneNumbers(text: string, options: ScrubOptions = {}): str
     at = b;
   }
   return out + text.slice(at);
+}
+
+/** The text with every phone number in it replaced by {@link SCRUBBED_NUMBER}. */
+export function scrubPhoneNumbers(text: string, options: ScrubOptions = {}): string {
+  if (!text || digitCount(text) < MIN_DIGITS) return text;
+  const normalised = text.replace(EXOTIC_SEPARATORS, (ch) => (ch === '_' ? '-' : ' '));
+  const parsed = parsedNumberSpans(normalised, options);
+  const spans = [...parsed, ...digitRunSpans(normalised, parsed)];
+  return spans.length === 0 ? text : replaceSpans(text, spans);
 }

@@ -90,51 +90,99 @@ const refusal = (code: SendRefusalCode, message: string, values?: Record<string,
   ...(values ? { values } : {}),
 });
 
+/** A draft with a number to send to: every rule after the first may rely on it. */
+type AddressedDraft = SendDraft & { to: SendNumber };
+type SendRule = (d: AddressedDraft) => SendRefusal | null;
+
+const smsReachesNumber: SendRule = (d) =>
+  d.channel === 'sms' && !canReach(d.to, 'sms')
+    ? refusal(ErrorCode.NOT_US_NUMBER, 'SMS is available for US numbers only; this number is not a US number.')
+    : null;
+
+const whatsAppReachesNumber: SendRule = (d) =>
+  d.channel === 'whatsapp' && !canReach(d.to, 'whatsapp')
+    ? refusal(ErrorCode.INVALID_NUMBER, 'This is not a valid phone number.')
+    : null;
+
+const smsNotOptedOut: SendRule = (d) =>
+  d.channel === 'sms' && d.to.smsOptedOut
+    ? refusal(
+        ErrorCode.OPTED_OUT,
+        'This number has opted out of SMS from us (it replied STOP). It can opt back in by texting START.',
+      )
+    : null;
+
+const isWhatsAppTemplate = (d: SendDraft): boolean => d.channel === 'whatsapp' && d.template;
+
+/** Outside the 24-hour window only an approved template may go. */
+const whatsAppWindowOpen: SendRule = (d) =>
+  d.channel === 'whatsapp' && !isWhatsAppTemplate(d) && d.windowOpen === false
+    ? refusal(
+        ErrorCode.WHATSAPP_WINDOW_CLOSED,
+        'The 24-hour WhatsApp window is closed: the lead has not written in the last 24 hours. Send an approved template instead.',
+      )
+    : null;
+
+const templateAlone: SendRule = (d) =>
+  isWhatsAppTemplate(d) && d.attachment
+    ? refusal(ErrorCode.INVALID_REQUEST, 'A template is sent on its own, without an attachment.')
+    : null;
+
+/** Type and size, only where the connector and both facts are known. */
+const attachmentAccepted: SendRule = ({ attachment, connector }) => {
+  if (!attachment || !connector || attachment.mimeType === undefined || attachment.size === undefined) return null;
+  const check = checkAttachment(connector, attachment.mimeType, attachment.size);
+  return check.ok ? null : refusal(check.code, check.message);
+};
+
+const captionFits: SendRule = ({ caption, attachment }) => {
+  if (!caption) return null;
+  if (!attachment) return refusal(ErrorCode.CAPTION_NOT_ALLOWED, 'A caption needs an image or video.');
+  if (!captionAllowed(attachment.kind))
+    return refusal(ErrorCode.CAPTION_NOT_ALLOWED, 'Captions go with images and videos only.');
+  if (caption.length > CAPTION_MAX_CHARS)
+    return refusal(ErrorCode.BODY_TOO_LONG, `A caption can have at most ${CAPTION_MAX_CHARS} characters.`, {
+      max: CAPTION_MAX_CHARS,
+      length: caption.length,
+    });
+  return null;
+};
+
+const somethingToSend: SendRule = (d) =>
+  !d.body.trim() && !d.attachment && !d.template
+    ? refusal(ErrorCode.EMPTY_MESSAGE, 'Type a message, pick a template or attach a file.')
+    : null;
+
+const bodyFits: SendRule = (d) => {
+  const max = maxBodyChars(d.channel);
+  if (d.body.length <= max) return null;
+  return refusal(
+    ErrorCode.BODY_TOO_LONG,
+    `${d.channel === 'sms' ? 'SMS' : 'WhatsApp'} messages can have at most ${max} characters; this one has ${d.body.length}.`,
+    { max, length: d.body.length },
+  );
+};
+
+/** The rules in the order they are told: the number first, then the channel, then the content. */
+const SEND_RULES: readonly SendRule[] = [
+  smsReachesNumber,
+  whatsAppReachesNumber,
+  smsNotOptedOut,
+  whatsAppWindowOpen,
+  templateAlone,
+  attachmentAccepted,
+  captionFits,
+  somethingToSend,
+  bodyFits,
+];
+
 /** The first rule this send breaks, or null when it may go. */
 export function refuseSend(d: SendDraft): SendRefusal | null {
   if (!d.to) return refusal(ErrorCode.NO_PHONE, 'This lead has no phone number.');
-  if (d.channel === 'sms' && !canReach(d.to, 'sms'))
-    return refusal(ErrorCode.NOT_US_NUMBER, 'SMS is available for US numbers only; this number is not a US number.');
-  if (d.channel === 'whatsapp' && !canReach(d.to, 'whatsapp'))
-    return refusal(ErrorCode.INVALID_NUMBER, 'This is not a valid phone number.');
-  if (d.channel === 'sms' && d.to.smsOptedOut) {
-    return refusal(
-      ErrorCode.OPTED_OUT,
-      'This number has opted out of SMS from us (it replied STOP). It can opt back in by texting START.',
-    );
-  }
-  const waTemplate = d.channel === 'whatsapp' && d.template;
-  if (d.channel === 'whatsapp' && !waTemplate && d.windowOpen === false) {
-    return refusal(
-      ErrorCode.WHATSAPP_WINDOW_CLOSED,
-      'The 24-hour WhatsApp window is closed: the lead has not written in the last 24 hours. Send an approved template instead.',
-    );
-  }
-  if (waTemplate && d.attachment)
-    return refusal(ErrorCode.INVALID_REQUEST, 'A template is sent on its own, without an attachment.');
-  if (d.attachment && d.connector && d.attachment.mimeType !== undefined && d.attachment.size !== undefined) {
-    const check = checkAttachment(d.connector, d.attachment.mimeType, d.attachment.size);
-    if (!check.ok) return refusal(check.code, check.message);
-  }
-  if (d.caption) {
-    if (!d.attachment) return refusal(ErrorCode.CAPTION_NOT_ALLOWED, 'A caption needs an image or video.');
-    if (!captionAllowed(d.attachment.kind))
-      return refusal(ErrorCode.CAPTION_NOT_ALLOWED, 'Captions go with images and videos only.');
-    if (d.caption.length > CAPTION_MAX_CHARS)
-      return refusal(ErrorCode.BODY_TOO_LONG, `A caption can have at most ${CAPTION_MAX_CHARS} characters.`, {
-        max: CAPTION_MAX_CHARS,
-        length: d.caption.length,
-      });
-  }
-  if (!d.body.trim() && !d.attachment && !d.template)
-    return refusal(ErrorCode.EMPTY_MESSAGE, 'Type a message, pick a template or attach a file.');
-  const max = maxBodyChars(d.channel);
-  if (d.body.length > max) {
-    return refusal(
-      ErrorCode.BODY_TOO_LONG,
-      `${d.channel === 'sms' ? 'SMS' : 'WhatsApp'} messages can have at most ${max} characters; this one has ${d.body.length}.`,
-      { max, length: d.body.length },
-    );
+  const addressed: AddressedDraft = { ...d, to: d.to };
+  for (const rule of SEND_RULES) {
+    const refused = rule(addressed);
+    if (refused) return refused;
   }
   return null;
 }

@@ -3,36 +3,36 @@
 // the template's `params`. A masked field fills with its masked display value, never the real one.
 import type { LeadView, TemplateView } from './domain';
 
-/** Lead fields a template may name, by their placeholder names. */
+/** A placeholder or custom field name as compared: case, spaces, "_" and "-" do not count. */
+const fieldKey = (name: string): string => name.toLowerCase().replace(/[\s_-]/g, '');
+
+const fullName = (lead: LeadView): string => `${lead.firstName} ${lead.lastName}`.trim();
+const email = (lead: LeadView): string => lead.email ?? '';
+const primaryPhone = (lead: LeadView): string => (lead.phones.find((p) => p.primary) ?? lead.phones[0])?.display ?? '';
+const ownerName = (lead: LeadView): string => lead.ownerName ?? '';
+
+/** The built-in lead fields, by every name a template may give them. */
+const LEAD_FIELDS: Readonly<Record<string, (lead: LeadView) => string>> = {
+  firstname: (lead) => lead.firstName,
+  lastname: (lead) => lead.lastName,
+  name: fullName,
+  fullname: fullName,
+  email,
+  emailaddress: email,
+  phone: primaryPhone,
+  phonenumber: primaryPhone,
+  mobile: primaryPhone,
+  owner: ownerName,
+  ownername: ownerName,
+};
+
+/** Lead fields a template may name, by their placeholder names; any other name is a custom field. */
 export function leadFieldValue(lead: LeadView, field: string): string {
-  const key = field
-    .trim()
-    .toLowerCase()
-    .replace(/[\s_-]/g, '');
-  const primary = lead.phones.find((p) => p.primary) ?? lead.phones[0];
-  switch (key) {
-    case 'firstname':
-      return lead.firstName;
-    case 'lastname':
-      return lead.lastName;
-    case 'name':
-    case 'fullname':
-      return `${lead.firstName} ${lead.lastName}`.trim();
-    case 'email':
-    case 'emailaddress':
-      return lead.email ?? '';
-    case 'phone':
-    case 'phonenumber':
-    case 'mobile':
-      return primary?.display ?? '';
-    case 'owner':
-    case 'ownername':
-      return lead.ownerName ?? '';
-    default: {
-      const custom = Object.entries(lead.customFields).find(([k]) => k.toLowerCase().replace(/[\s_-]/g, '') === key);
-      return custom ? custom[1] : '';
-    }
-  }
+  const key = fieldKey(field.trim());
+  const builtIn = Object.hasOwn(LEAD_FIELDS, key) ? LEAD_FIELDS[key] : undefined;
+  if (builtIn) return builtIn(lead);
+  const custom = Object.entries(lead.customFields).find(([k]) => fieldKey(k) === key);
+  return custom ? custom[1] : '';
 }
 
 /** The values of a WhatsApp template's body parameters for a lead, in order. */

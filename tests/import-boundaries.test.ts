@@ -77,3 +77,35 @@ describe('focused tests', () => {
     ).toEqual([]);
   });
 });
+
+describe('size limits of production code', () => {
+  /** A function whose cyclomatic complexity is `n`: one path, plus one per `if`. */
+  const branchy = (n: number) =>
+    `export function f(a: number): number {\n${Array.from({ length: n - 1 }, (_, i) => `  if (a === ${i}) return ${i};\n`).join('')}  return -1;\n}\n`;
+  /** A module of exactly `n` lines. */
+  const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const x${i} = ${i};\n`).join('');
+  /** The size rules are errors, not warnings: the lint gate fails on them. */
+  async function sizeSeverities(filePath: string, code: string): Promise<number[]> {
+    const [result] = await eslint.lintText(code, { filePath });
+    return result.messages.filter((m) => m.ruleId === 'complexity' || m.ruleId === 'max-lines').map((m) => m.severity);
+  }
+
+  it('reports a size breach as an error', async () => {
+    expect(await sizeSeverities('server/any.ts', branchy(16))).toEqual([2]);
+    expect(await sizeSeverities('renderer/any.ts', lines(401))).toEqual([2]);
+  });
+
+  it('lint refuses a production function over complexity 15, and lets one of 15 through', async () => {
+    expect(await ruleErrors('server/any.ts', branchy(16), ['complexity'])).not.toEqual([]);
+    expect(await ruleErrors('server/any.ts', branchy(15), ['complexity'])).toEqual([]);
+  });
+
+  it('lint refuses a production file over 400 lines, and lets one of 400 through', async () => {
+    expect(await ruleErrors('renderer/any.ts', lines(401), ['max-lines'])).not.toEqual([]);
+    expect(await ruleErrors('renderer/any.ts', lines(400), ['max-lines'])).toEqual([]);
+  });
+
+  it('leaves tests out of the size limits', async () => {
+    expect(await ruleErrors('tests/any.test.ts', branchy(16) + lines(401), ['complexity', 'max-lines'])).toEqual([]);
+  });
+});

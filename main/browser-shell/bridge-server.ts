@@ -1,33 +1,30 @@
 // The browser shell's HTTP + WebSocket server on 127.0.0.1: serves the built renderer (with
-// the web bridge injected and a strict CSP) and carries the preload API over a WebSocket.
+// the web bridge injected and a strict CSP: renderer-http.ts) and carries the preload API over a
+// WebSocket.
 //
 // Who may talk to it: a request must name this server as Host (defeats DNS rebinding); a
 // socket must come from this server's own Origin (another site open in the same browser cannot
 // connect) and present the access token. Every call is validated before the core sees it.
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
-import { readFile } from 'node:fs/promises';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { IpcEvents, type IpcCallName, type IpcEventName } from '../../shared/ipc';
 import {
-  BRIDGE_CHECK_PATH,
   BRIDGE_PROTOCOL,
-  BRIDGE_SCRIPT_PATH,
   BRIDGE_SOCKET_PATH,
   BridgeBytesError,
   CallFrame,
   CLOSE_SHUTTING_DOWN,
   MAX_BRIDGE_BYTES,
   MAX_FRAME_BYTES,
-  TOKEN_HEADER,
   TOKEN_PROTOCOL_PREFIX,
   reviveBytes,
 } from '../../preload/bridge-protocol';
 import { dispatchIpcCall, type CallableCore, type IpcAnswer } from '../shell-policy/ipc-dispatch';
 import { contentSecurityPolicy } from '../shell-policy/content-security-policy';
-import { contentTypeOf, resolveRendererFile } from '../shell-policy/renderer-files';
 import { newAccessToken, tokenMatches } from './access-token';
-import { answerAttachment, attachmentIdFromPath, type AttachmentFile } from '../shell-policy/attachment-response';
+import type { AttachmentFile } from '../shell-policy/attachment-response';
+import { rendererHttp } from './renderer-http';
 import type { PreviewCapability } from './preview-capability';
 import { CallErrorCode, ErrorCode, FrameErrorCode } from '../../shared/error-codes';
 
@@ -79,131 +76,20 @@ export async function startBridgeServer(opts: BridgeServerOptions): Promise<Brid
   const allowedOrigins = () => new Set([`http://${HOST}:${port}`, `http://localhost:${port}`]);
   let csp = '';
 
-  const server = http.createServer((req, res) => {
-    void serveHttp(req, res).catch((err) => {
-      if (!res.headersSent) sendText(res, 500, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
-      else res.destroy();
-    });
-  });
+  const server = http.createServer(
+    rendererHttp({
+      rendererDir: opts.rendererDir,
+      bridgeScript: opts.bridgeScript,
+      token,
+      faviconFile: opts.faviconFile,
+      previews: opts.previews,
+      core: opts.core,
+      allowedHosts,
+      csp: () => csp,
+    }),
+  );
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
-
-  async function serveHttp(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (!allowedHosts().has(req.headers.host ?? ''))
-      return sendText(res, 421, 'Wrong Host: open the address the shell printed.');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'Method not allowed.');
-    const pathname = (req.url ?? '/').split('?')[0];
-
-    const attachmentId = attachmentIdFromPath(pathname);
-    if (attachmentId !== null || pathname.startsWith('/attachments/')) {
-      return serveAttachment(req, res, attachmentId);
-    }
-
-    if (pathname === BRIDGE_CHECK_PATH) {
-      res.writeHead(tokenMatches(token, req.headers[TOKEN_HEADER]) ? 204 : 401, { 'Cache-Control': 'no-store' });
-      return void res.end();
-    }
-    if (pathname === BRIDGE_SCRIPT_PATH) {
-      return send(res, req, 200, opts.bridgeScript, 'text/javascript; charset=utf-8', 'no-cache');
-    }
-    const file = resolveRendererFile(opts.rendererDir, pathname);
-    if (!file) return sendText(res, 400, 'Bad path.');
-    if (pathname === '/favicon.ico' && opts.faviconFile) {
-      const icon = await readFile(file)
-        .catch(() => readFile(opts.faviconFile!))
-        .catch(() => null);
-      if (icon) return send(res, req, 200, icon, 'image/png', 'public, max-age=86400');
-    }
-    let body: Buffer;
-    try {
-      body = await readFile(file);
-    } catch {
-      if (file.endsWith('index.html'))
-        return sendText(
-          res,
-          503,
-          'The renderer is not built yet: run `npm run build:renderer` (npm run web does it for you).',
-        );
-      return sendText(res, 404, 'Not found.');
-    }
-    if (file.endsWith('index.html')) {
-      return send(res, req, 200, injectBridge(body.toString('utf8')), 'text/html; charset=utf-8', 'no-store');
-    }
-    const immutable = /\/assets\/[^/]+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/.test(pathname);
-    return send(
-      res,
-      req,
-      200,
-      body,
-      contentTypeOf(file),
-      immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
-    );
-  }
-
-  // A preview: only with the capability issued for exactly this id (the page's own <img> sends
-  // no bridge token), through the core, with the nosniff / sandbox headers of attachment-response.
-  async function serveAttachment(
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    attachmentId: string | null,
-  ): Promise<void> {
-    const cap = new URL(req.url ?? '/', 'http://x').searchParams.get('cap');
-    if (attachmentId === null) return sendText(res, 400, 'Bad attachment id.');
-    if (!opts.previews || !opts.previews.allows(attachmentId, cap))
-      return sendText(res, 403, 'This preview link is not valid (it lasts until the shell restarts).');
-    const core = opts.core;
-    const fetchFile = core.fetchAttachment ? (id: string) => core.fetchAttachment!(id) : undefined;
-    const range = req.headers.range;
-    const answer = await answerAttachment(
-      { attachmentId, method: req.method ?? 'GET', range: typeof range === 'string' ? range : null },
-      fetchFile,
-    );
-    res.writeHead(answer.status, answer.headers);
-    res.end(
-      req.method === 'HEAD'
-        ? undefined
-        : Buffer.from(answer.body.buffer, answer.body.byteOffset, answer.body.byteLength),
-    );
-  }
-
-  function securityHeaders(): Record<string, string> {
-    return {
-      'Content-Security-Policy': csp,
-      'X-Content-Type-Options': 'nosniff',
-      'Referrer-Policy': 'no-referrer',
-      'X-Frame-Options': 'DENY',
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
-    };
-  }
-  function send(
-    res: http.ServerResponse,
-    req: http.IncomingMessage,
-    status: number,
-    body: string | Buffer,
-    type: string,
-    cache: string,
-  ): void {
-    const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-    res.writeHead(status, {
-      ...securityHeaders(),
-      'Content-Type': type,
-      'Content-Length': buf.length,
-      'Cache-Control': cache,
-    });
-    res.end(req.method === 'HEAD' ? undefined : buf);
-  }
-  function sendText(res: http.ServerResponse, status: number, text: string): void {
-    const buf = Buffer.from(text + '\n', 'utf8');
-    res.writeHead(status, {
-      ...securityHeaders(),
-      'Content-Type': 'text/plain; charset=utf-8',
-      'Content-Length': buf.length,
-      'Cache-Control': 'no-store',
-    });
-    res.end(buf);
-  }
 
   // --- the bridge socket ---
   const wss = new WebSocketServer({
@@ -417,11 +303,4 @@ function decodeBase64(b64: string): Uint8Array {
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }
 
-/** Put the bridge script first in <head>: a classic script runs before the app's deferred modules. */
-export function injectBridge(html: string): string {
-  const tag = `<script src="${BRIDGE_SCRIPT_PATH}"></script>`;
-  if (html.includes(tag)) return html;
-  const head = /<head[^>]*>/i.exec(html);
-  if (head) return html.slice(0, head.index + head[0].length) + tag + html.slice(head.index + head[0].length);
-  return tag + html;
-}
+export { injectBridge } from './renderer-http';

@@ -1,7 +1,8 @@
-// The desktop core's lifecycle and wiring: the local store, the link to the server and what
-// follows each frame (sync, outbox, unread counts, nudges). Each job with a state of its own lives
-// beside it: the session (session-owner.ts), nudges and their replay guard (desktop-nudges.ts),
-// a damaged store's recovery (store-recovery.ts), events (core-events.ts). The renderer's calls
+// The desktop core's lifecycle and wiring: the local store, sync, outbox, unread counts and
+// nudges, and what follows each committed batch. Each job with a state of its own lives beside
+// it: the link to the server and its frames (server-link.ts), the session (session-owner.ts),
+// nudges and their replay guard (desktop-nudges.ts), a damaged store's recovery
+// (store-recovery.ts), events (core-events.ts). The renderer's calls
 // (ipc-calls.ts) see it only through CallContext (call-context.ts).
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -12,7 +13,8 @@ import type { CallContext } from './call-context';
 import type { ClientFrame } from '../../shared/stream-protocol';
 import { LocalStore } from './store/local-store';
 import { DEVICE_KEY, StoreRecovery } from './store-recovery';
-import { Connection, connectionStateOf, type IncomingFrame, type LinkStatus } from './connection';
+import { connectionStateOf } from './connection';
+import { ServerLink } from './server-link';
 import { SyncEngine } from './sync';
 import { Outbox, waitingFileMessageId } from './outbox';
 import { UnreadCounts } from './unread';
@@ -64,8 +66,7 @@ export class CoreState implements CallContext {
   private counts!: UnreadCounts;
   private readonly nudges: DesktopNudges;
   private readonly sessions: SessionOwner;
-  private connection: Connection | null = null;
-  private link: LinkStatus = { status: 'offline', retryAt: null, reason: 'not signed in' };
+  private readonly server: ServerLink;
   private focus = { conversationId: null as string | null, windowFocused: false };
   private deviceId = '';
   private running = false;
@@ -103,8 +104,8 @@ export class CoreState implements CallContext {
       store: () => this.store,
       exclusive: (change) => this.sync.exclusive(change),
       emit: (event, payload) => this.emit(event, payload),
-      closeLink: () => this.closeLink(),
-      openLink: () => this.openLink(),
+      closeLink: () => this.server.close(),
+      openLink: () => this.server.open(),
       forget: ({ nudges }) => {
         this.attachments.clear();
         if (nudges) this.nudges.cancel();
@@ -113,11 +114,11 @@ export class CoreState implements CallContext {
         this.unread.reload();
         this.emit('conversations.changed', { conversationIds: [] });
       },
-      ended: (message) => this.setLink({ status: 'signed-out', reason: message }),
+      ended: (message) => this.server.set({ status: 'signed-out', reason: message }),
       outboxRestored: () => this.publishLink(),
       startedOver: () => {
         this.unread.reload();
-        this.connection?.wake('another user');
+        this.server.wake('another user');
       },
     });
     this.recovery = new StoreRecovery({
@@ -129,7 +130,20 @@ export class CoreState implements CallContext {
       running: () => this.running,
       deviceId: () => this.deviceId,
       replaced: (store, movedTo) => this.storeReplaced(store, movedTo),
-      retryLater: (reason) => this.connection?.reconnectLater(reason),
+      retryLater: (reason) => this.server.reconnectLater(reason),
+    });
+    this.server = new ServerLink({
+      session: () => this.session,
+      deviceId: () => this.deviceId,
+      store: () => this.store,
+      sync: () => this.sync,
+      outbox: () => this.sends,
+      welcomed: (userId) => this.sessions.welcomed(userId),
+      connected: () => void this.nudges.connected(),
+      sessionExpired: (message) => void this.endSession('expired', message),
+      changed: () => this.publishLink(),
+      tuning: o.tuning,
+      log: this.log,
     });
     this.nudges = new DesktopNudges({
       notifier: o.notifier,
@@ -189,7 +203,7 @@ export class CoreState implements CallContext {
     if (saved) {
       this.sessions.resume(saved);
     } else {
-      this.setLink({ status: 'offline', retryAt: null, reason: 'not signed in' });
+      this.server.set({ status: 'offline', retryAt: null, reason: 'not signed in' });
     }
     this.unread.reload();
   }
@@ -197,8 +211,7 @@ export class CoreState implements CallContext {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.running = false;
-    this.connection?.stop();
-    this.connection = null;
+    this.server.stop();
     this.nudges.cancel();
     for (const c of this.uploads.values()) c.abort();
     this.uploads.clear();
@@ -220,18 +233,18 @@ export class CoreState implements CallContext {
       // A recovered store's new engine goes on handing back what the windows show.
       watched: this.sync?.watchedConversations,
       ack: (seq, link) => {
-        this.connection?.send({ type: 'ack', seq }, link);
+        this.server.send({ type: 'ack', seq }, link);
       },
-      isLive: (link) => this.connection?.currentLink === link,
+      isLive: (link) => this.server.isLive(link),
       onApplied: (outcome) => this.afterBatch(outcome),
       onError: (err) => this.recovery.onStoreError(err),
-      pause: () => this.connection?.pause(),
-      resume: () => this.connection?.resume(),
+      pause: () => this.server.pause(),
+      resume: () => this.server.resume(),
       log: this.log,
     });
     this.sends = new Outbox({
       store,
-      sendFrame: (frame) => this.connection?.send(frame) ?? false,
+      sendFrame: (frame) => this.server.send(frame),
       now: this.now,
       authorUserId: () => this.session?.user?.id ?? null,
       onMessages: (conversationId, messages) => {
@@ -241,7 +254,7 @@ export class CoreState implements CallContext {
       onSizeChanged: () => this.publishLink(),
       upload: (channel, fileName, mimeType, bytes) =>
         this.api().upload(channel, fileName, mimeType, bytes, () => undefined, new AbortController().signal),
-      linkUp: () => this.link.status === 'connected' && this.session !== null,
+      linkUp: () => this.server.status.status === 'connected' && this.session !== null,
       log: this.log,
     });
     this.counts = new UnreadCounts({
@@ -265,10 +278,10 @@ export class CoreState implements CallContext {
     this.attachStore(store);
     this.announceRecovery(movedTo);
     this.unread.reload();
-    this.connection?.wake('database recovered');
+    this.server.wake('database recovered');
   }
 
-  // ---- session and link ---------------------------------------------------------------
+  // ---- session ---------------------------------------------------------------
 
   // The session is the SessionOwner's; these answer the renderer's calls (CallContext).
   private get session(): ActiveSession | null {
@@ -299,94 +312,6 @@ export class CoreState implements CallContext {
       return Promise.resolve({ bytes: waiting.bytes, mimeType: waiting.mimeType, fileName: waiting.fileName });
     const api = this.api();
     return this.attachments.getWithin(attachmentId, maxBytes, () => api.download(attachmentId, maxBytes));
-  }
-
-  private openLink(): void {
-    if (!this.session) return;
-    const t = this.o.tuning;
-    const conn = new Connection({
-      serverUrl: this.session.serverUrl,
-      token: this.session.token,
-      deviceId: this.deviceId,
-      lastSeq: () => this.store.state.committedSeq(),
-      onStatus: (s) => {
-        if (conn !== this.connection) return;
-        if (s.status === 'signed-out') {
-          void this.endSession(
-            'expired',
-            `Your session ended (${s.reason}). Sign in again to keep receiving messages.`,
-          );
-          return;
-        }
-        this.setLink(s);
-      },
-      onFrame: (frame, link) => this.onFrame(frame, link),
-      onDrop: (link) => {
-        this.sync.dropLink(link);
-        this.outbox.linkChanged();
-      },
-      heartbeatMs: t?.heartbeatMs,
-      heartbeatTimeoutMs: t?.heartbeatTimeoutMs,
-      backoff: t?.backoff,
-      random: t?.random,
-      log: this.log,
-    });
-    this.connection = conn;
-    conn.start();
-  }
-
-  private closeLink(): void {
-    const c = this.connection;
-    this.connection = null;
-    c?.stop();
-  }
-
-  private onFrame(frame: IncomingFrame, link: number): void {
-    switch (frame.type) {
-      case 'welcome':
-        this.onWelcome(frame.userId, frame.headSeq);
-        break;
-      case 'events':
-        this.sync.enqueue(frame.events, link);
-        break;
-      case 'unparsed':
-        this.sync.enqueueUnparsed(frame.data, link);
-        break;
-      case 'send.accepted':
-        this.outbox.accepted(frame.clientId, frame.messageId);
-        break;
-      case 'send.rejected':
-        this.log(`[outbox] send ${frame.clientId} refused by the server: ${frame.error.code}`, 'warn');
-        this.outbox.rejected(frame.clientId, frame.error);
-        break;
-      case 'error':
-        this.log(`[connection] the server refused a frame: ${frame.code} ${frame.message}`, 'warn');
-        break;
-      case 'pong':
-        break;
-    }
-  }
-
-  private onWelcome(userId: string, headSeq: number): void {
-    if (!this.sessions.welcomed(userId)) return;
-    if (headSeq < this.store.state.committedSeq()) {
-      // The server's log is behind ours (restored from a backup): replay it all; upserts are idempotent.
-      this.log(
-        `[sync] server head ${headSeq} is behind our cursor ${this.store.state.committedSeq()}: resyncing from 0`,
-        'warn',
-      );
-      void this.sync
-        .exclusive(() => this.store.state.setCommittedSeq(0))
-        .then(() => this.connection?.wake('server log restored'));
-      return;
-    }
-    this.outbox.linkChanged();
-    this.outbox.flush();
-    void this.nudges.connected();
-    for (const r of this.store.conversations.pendingReads()) {
-      if (this.connection?.send({ type: 'read', conversationId: r.conversationId, readUpTo: r.readUpTo }))
-        this.store.conversations.clearPendingRead(r.conversationId, r.readUpTo);
-    }
   }
 
   /** What follows a committed batch: the windows shown what changed, counts and the outbox size
@@ -423,14 +348,14 @@ export class CoreState implements CallContext {
   // ---- state for the renderer and the policy ------------------------------------------
 
   sendFrame(frame: ClientFrame): boolean {
-    return this.connection?.send(frame) ?? false;
+    return this.server.send(frame);
   }
   watch(conversationId: string): void {
     this.sync.watch(conversationId);
   }
   /** Resume from sleep, a network change: reconnect at once. */
   wake(reason: string): void {
-    this.connection?.wake(reason);
+    this.server.wake(reason);
   }
   setFocus(conversationId: string | null, windowFocused: boolean): void {
     this.focus = { conversationId, windowFocused };
@@ -449,18 +374,7 @@ export class CoreState implements CallContext {
   }
 
   connectionState(): ConnectionState {
-    return connectionStateOf(this.link, this.started ? this.outbox.size : 0);
-  }
-
-  private setLink(s: LinkStatus): void {
-    // Each change of the link is a line in the log: when a rep says a message never came, the
-    // log shows whether and when the desktop was offline.
-    const reason = 'reason' in s ? s.reason : null;
-    if (s.status !== this.link.status || reason !== ('reason' in this.link ? this.link.reason : null)) {
-      this.log(`[connection] ${s.status}${reason ? `: ${reason}` : ''}`, s.status === 'offline' ? 'warn' : 'info');
-    }
-    this.link = s;
-    this.publishLink();
+    return connectionStateOf(this.server.status, this.started ? this.outbox.size : 0);
   }
 
   private publishLink(): void {

@@ -42,6 +42,44 @@ function RetryButton({ message }: { message: MessageView }) {
   );
 }
 
+/** Under the text: the lead's number, the time and, for what the rep sent, its status tick. */
+function MessageMeta({ message, number }: { message: MessageView; number: string | null }) {
+  const { t } = useTranslation();
+  const outbound = message.direction === 'outbound';
+  return (
+    <footer className="meta">
+      {number && (
+        <span className="bubble-number" dir="ltr">
+          {t(outbound ? 'conversation.toNumber' : 'conversation.fromNumber', { number })}
+        </span>
+      )}
+      <time dateTime={message.createdAt} title={formatDateTime(message.createdAt)}>
+        {formatTime(message.createdAt)}
+      </time>
+      {outbound && <StatusTick status={message.status} />}
+    </footer>
+  );
+}
+
+/** Why a message failed, and the way to send it again. */
+function MessageFailure({ message }: { message: MessageView }) {
+  const { t } = useTranslation();
+  return (
+    <div className="failure">
+      {message.error ? (
+        <ErrorText
+          code={message.error.code}
+          detail={message.error.message}
+          frame={(reason) => t('status.failedReason', { reason })}
+        />
+      ) : (
+        <span className="error-text">{t('status.failed')}</span>
+      )}
+      <RetryButton message={message} />
+    </div>
+  );
+}
+
 /** `number`: the lead's number it went to or came from, when the lead has several. */
 export const MessageBubble = memo(function MessageBubble({
   message,
@@ -76,31 +114,8 @@ export const MessageBubble = memo(function MessageBubble({
           {message.body}
         </p>
       )}
-      <footer className="meta">
-        {number && (
-          <span className="bubble-number" dir="ltr">
-            {t(outbound ? 'conversation.toNumber' : 'conversation.fromNumber', { number })}
-          </span>
-        )}
-        <time dateTime={message.createdAt} title={formatDateTime(message.createdAt)}>
-          {formatTime(message.createdAt)}
-        </time>
-        {outbound && <StatusTick status={message.status} />}
-      </footer>
-      {failed && (
-        <div className="failure">
-          {message.error ? (
-            <ErrorText
-              code={message.error.code}
-              detail={message.error.message}
-              frame={(reason) => t('status.failedReason', { reason })}
-            />
-          ) : (
-            <span className="error-text">{t('status.failed')}</span>
-          )}
-          <RetryButton message={message} />
-        </div>
-      )}
+      <MessageMeta message={message} number={number} />
+      {failed && <MessageFailure message={message} />}
       {!failed && message.error && outbound && (
         <div className="hint">
           <ErrorText code={message.error.code} detail={message.error.message} className="" />

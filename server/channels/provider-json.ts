@@ -9,54 +9,88 @@ const ID_FIELD = /^(id|ids|.*Ids?|.*_ids?)$/;
 
 const isDigit = (c: string) => c >= '0' && c <= '9';
 
+/** An open container, and for arrays the field they are the value of (their elements' key). */
+interface Open {
+  array: boolean;
+  key: string | null;
+}
+
+/** The index of the closing quote of the string whose opening quote is at `i` (or the text's end). */
+function stringEnd(text: string, i: number): number {
+  let j = i + 1;
+  while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+  return j;
+}
+
+/** The index just after the number that starts at `i`. */
+function numberEnd(text: string, i: number): number {
+  let j = i + 1;
+  while (j < text.length && /[0-9.eE+-]/.test(text[j])) j++;
+  return j;
+}
+
+/** Whether a number token is an integer given as the value of an id field. */
+const isIdInteger = (key: string | null, token: string) => key !== null && ID_FIELD.test(key) && /^-?\d+$/.test(token);
+
+/**
+ * The field whose value comes next after the structural character `c` (a `:` after a key, or
+ * being in an array), keeping `stack` in step with the containers it opens and closes.
+ */
+function keyAfter(c: string, key: string | null, lastString: string | null, stack: Open[]): string | null {
+  switch (c) {
+    case ':':
+      return lastString;
+    case '{':
+      stack.push({ array: false, key: null });
+      return null;
+    case '[':
+      stack.push({ array: true, key });
+      return key;
+    case '}':
+    case ']':
+      stack.pop();
+      return null;
+    case ',': {
+      const top = stack[stack.length - 1];
+      return top?.array ? top.key : null;
+    }
+    default:
+      return key;
+  }
+}
+
 /**
  * The text with integer id values quoted; everything else untouched. Malformed JSON is returned
  * unchanged (JSON.parse then reports it as usual).
  */
 export function quoteIdNumbers(text: string): string {
-  // Each open container, and for arrays the field they are the value of (their elements' key).
-  const stack: { array: boolean; key: string | null }[] = [];
+  const stack: Open[] = [];
   let out = '';
   let copiedTo = 0;
   let lastString: string | null = null;
-  /** The field whose value comes next (set by a `:` after a key, or by being in an array). */
+  /** The field whose value comes next. */
   let key: string | null = null;
   let i = 0;
   while (i < text.length) {
     const c = text[i];
     if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const j = stringEnd(text, i);
       lastString = text.slice(i + 1, j);
       key = null;
       i = j + 1;
-      continue;
-    }
-    if (c === ':') key = lastString;
-    else if (c === '{') {
-      stack.push({ array: false, key: null });
-      key = null;
-    } else if (c === '[') {
-      stack.push({ array: true, key });
-    } else if (c === '}' || c === ']') {
-      stack.pop();
-      key = null;
-    } else if (c === ',') {
-      const top = stack[stack.length - 1];
-      key = top?.array ? top.key : null;
     } else if (c === '-' || isDigit(c)) {
-      let j = i + 1;
-      while (j < text.length && /[0-9.eE+-]/.test(text[j])) j++;
+      const j = numberEnd(text, i);
       const token = text.slice(i, j);
-      if (key !== null && ID_FIELD.test(key) && /^-?\d+$/.test(token)) {
+      if (isIdInteger(key, token)) {
         out += `${text.slice(copiedTo, i)}"${token}"`;
         copiedTo = j;
       }
       key = null;
       i = j;
-      continue;
+    } else {
+      key = keyAfter(c, key, lastString, stack);
+      i++;
     }
-    i++;
   }
   return copiedTo === 0 ? text : out + text.slice(copiedTo);
 }

@@ -92,11 +92,20 @@ export function statusFromRecord(record: z.infer<typeof MessageRecord>, fallback
   return update;
 }
 
+/** The provider's error code and message of an error body: its first listed error first, then the top level. */
+function rcErrorOf(body: unknown): { providerCode?: string; message?: string } {
+  const parsed = RcError.safeParse(body);
+  if (!parsed.success) return {};
+  const first = parsed.data.errors?.[0];
+  return {
+    providerCode: first?.errorCode ?? parsed.data.errorCode,
+    message: first?.message ?? parsed.data.message,
+  };
+}
+
 async function failureFrom(response: Response): Promise<Extract<SendOutcome, { ok: false }>> {
-  const parsed = RcError.safeParse(await readJson(response));
-  const err = parsed.success ? parsed.data : undefined;
-  const providerCode = err?.errors?.[0]?.errorCode ?? err?.errorCode;
-  const detail = err?.errors?.[0]?.message ?? err?.message ?? `HTTP ${response.status}`;
+  const { providerCode, message } = rcErrorOf(await readJson(response));
+  const detail = message ?? `HTTP ${response.status}`;
   return {
     ok: false,
     // CMN-301: request rate exceeded (RingCentral also answers 429 then).

@@ -2,7 +2,7 @@
 // Shapes are the Cloud API's documented ones (providers.md): POST {base}/{PHONE_NUMBER_ID}/messages
 // with a bearer token; media is uploaded first to {base}/{PHONE_NUMBER_ID}/media and sent by id.
 import { z } from 'zod';
-import type { Connector, OutboundMessage, SendOutcome } from './connector';
+import type { Connector, OutboundMedia, OutboundMessage, SendOutcome } from './connector';
 import type { WhatsAppSettings } from './settings';
 import {
   callProvider,
@@ -13,6 +13,7 @@ import {
   refuse,
   blobOf,
   type Fetch,
+  type SendFailure,
 } from './http';
 import { ErrorCode } from '../../shared/error-codes';
 import { captionAllowed } from '../../shared/attachment-policy';
@@ -70,6 +71,40 @@ async function failureFrom(response: Response, what: string): Promise<Extract<Se
   };
 }
 
+/** The Cloud API template object of a template send: its body parameters, when it has any. */
+function templateObject(template: NonNullable<OutboundMessage['template']>): Record<string, unknown> {
+  const components =
+    template.params.length > 0
+      ? [{ type: 'body', parameters: template.params.map((text) => ({ type: 'text', text })) }]
+      : undefined;
+  return { name: template.name, language: { code: template.language }, ...(components ? { components } : {}) };
+}
+
+/**
+ * Why the text sent with a file cannot ride as its caption, or null when it can. The text that
+ * travels with a file is its caption. A rep's caption is for images and videos only (the seed's
+ * rule); text typed beside a document still rides as the document's caption, which the Cloud API
+ * allows; audio has nowhere to carry text.
+ */
+function captionRefusal(msg: OutboundMessage, media: OutboundMedia, caption: string): SendFailure | null {
+  if (msg.caption?.trim() && !captionAllowed(media.kind))
+    return refuse(
+      ErrorCode.CAPTION_NOT_ALLOWED,
+      `Captions go with images and videos only, not with ${media.kind} files.`,
+    );
+  if (caption && media.kind === 'audio')
+    return refuse(
+      ErrorCode.CAPTION_NOT_ALLOWED,
+      'WhatsApp carries no text with an audio file; send the text as its own message.',
+    );
+  if (caption.length > WHATSAPP_CAPTION_MAX)
+    return refuse(
+      ErrorCode.BODY_TOO_LONG,
+      `A WhatsApp caption holds at most ${WHATSAPP_CAPTION_MAX} characters; this one has ${caption.length}.`,
+    );
+  return null;
+}
+
 export interface WhatsAppCloudConnector extends Connector {
   readonly provider: 'whatsapp';
   /** Download an inbound media file: the media id gives a short-lived URL, the URL gives the bytes. */
@@ -116,44 +151,12 @@ export function createWhatsAppConnector(
     msg: OutboundMessage,
   ): Promise<{ ok: true; payload: Record<string, unknown> } | Extract<SendOutcome, { ok: false }>> {
     const base = { messaging_product: 'whatsapp', recipient_type: 'individual', to: toWhatsAppId(msg.to) };
-    if (msg.template) {
-      const components =
-        msg.template.params.length > 0
-          ? [{ type: 'body', parameters: msg.template.params.map((text) => ({ type: 'text', text })) }]
-          : undefined;
-      return {
-        ok: true,
-        payload: {
-          ...base,
-          type: 'template',
-          template: {
-            name: msg.template.name,
-            language: { code: msg.template.language },
-            ...(components ? { components } : {}),
-          },
-        },
-      };
-    }
+    if (msg.template)
+      return { ok: true, payload: { ...base, type: 'template', template: templateObject(msg.template) } };
     if (msg.media) {
-      // The text that travels with a file is its caption. A rep's caption is for images and
-      // videos only (the seed's rule); text typed beside a document still rides as the document's
-      // caption, which the Cloud API allows; audio has nowhere to carry text.
       const caption = textWithMedia(msg);
-      if (msg.caption?.trim() && !captionAllowed(msg.media.kind))
-        return refuse(
-          ErrorCode.CAPTION_NOT_ALLOWED,
-          `Captions go with images and videos only, not with ${msg.media.kind} files.`,
-        );
-      if (caption && msg.media.kind === 'audio')
-        return refuse(
-          ErrorCode.CAPTION_NOT_ALLOWED,
-          'WhatsApp carries no text with an audio file; send the text as its own message.',
-        );
-      if (caption.length > WHATSAPP_CAPTION_MAX)
-        return refuse(
-          ErrorCode.BODY_TOO_LONG,
-          `A WhatsApp caption holds at most ${WHATSAPP_CAPTION_MAX} characters; this one has ${caption.length}.`,
-        );
+      const refused = captionRefusal(msg, msg.media, caption);
+      if (refused) return refused;
       const uploaded = await upload(msg.media);
       if (!uploaded.ok) return uploaded;
       const media: Record<string, string> = { id: uploaded.id };

@@ -8,11 +8,12 @@
 import { countMessage } from '../reports/count-usage';
 import type { AttachmentFiles } from '../attachments/files';
 import { leadFileFacts } from '../channels/lead-file';
-import type { Store, UserRecord } from '../storage/store';
+import type { LeadRecord, Store, UserRecord } from '../storage/store';
 import type { Publisher } from '../domain/publisher';
 import type { Workspace } from '../domain/workspace';
 import { DEMO_ACCOUNTS, DEMO_LEADS, DEMO_MASKING_TEMPLATE, DEMO_PASSWORD } from './accounts';
 import { demoFloorPlanPng, demoRequirementsPdf } from './sample-files';
+import { DEMO_FIRST_NAMES, DEMO_LAST_NAMES, DEMO_TEMPLATES } from './demo-data';
 
 /** The files Maria has sent on WhatsApp (name, bytes, caption), after "About 12 people." */
 export const DEMO_RECEIVED_FILES = [
@@ -25,107 +26,6 @@ export const DEMO_RECEIVED_FILES = [
   { fileName: 'team-requirements.pdf', bytes: demoRequirementsPdf, caption: null, minutesAgo: 92 },
 ] as const;
 
-const FIRST = [
-  'Liam',
-  'Olivia',
-  'Noah',
-  'Emma',
-  'Ava',
-  'Elijah',
-  'Sophia',
-  'Lucas',
-  'Mia',
-  'Mateo',
-  'Amelia',
-  'Ethan',
-  'Harper',
-  'Aiden',
-  'Camila',
-  'Chloé',
-  'Zoë',
-  'Benjamin',
-  'Isabella',
-  'Henry',
-  'Luna',
-  'Sebastián',
-  'Aaliyah',
-  'Jack',
-  'Priya',
-  'Wei',
-  'Kenji',
-  'Fatima',
-  'Omar',
-  'Ingrid',
-  'Dmitri',
-  'Ana',
-  'Grace',
-  'Hugo',
-  'Leila',
-  'Marco',
-  'Nora',
-  'Owen',
-  'Pilar',
-  'Quinn',
-  'Rosa',
-  'Tomás',
-  'Uma',
-  'Victor',
-  'Willa',
-  'Xavier',
-  'Yara',
-  'Zane',
-];
-const LAST = [
-  'Smith',
-  'Johnson',
-  'Williams',
-  'Brown',
-  'Jones',
-  'Miller',
-  'Davis',
-  'Rodríguez',
-  'Martínez',
-  'Hernández',
-  'López',
-  'Wilson',
-  'Anderson',
-  'Thomas',
-  'Taylor',
-  'Moore',
-  'Jackson',
-  'Martin',
-  'Lee',
-  'Pérez',
-  'Thompson',
-  'White',
-  'Harris',
-  'Sánchez',
-  'Clark',
-  'Patel',
-  'Chen',
-  'Tanaka',
-  'Khan',
-  'Haddad',
-  'Larsen',
-  'Ivanov',
-  'Silva',
-  'Kim',
-  'Dubois',
-  'Nasser',
-  'Rossi',
-  'Berg',
-  'Walsh',
-  'Ortega',
-  'Reyes',
-  'Díaz',
-  'Costa',
-  'Rao',
-  'Novak',
-  'Young',
-  'Mendes',
-  'Okafor',
-];
-
 export interface SeedDeps {
   store: Store;
   publisher: Publisher;
@@ -135,7 +35,44 @@ export interface SeedDeps {
   files?: AttachmentFiles;
 }
 
-export async function seedDemo({ store, publisher, workspace, now, files }: SeedDeps): Promise<void> {
+/** The demo's people: Ada (admin), Rita (rep) and Sam (rep whose template masks phone numbers). */
+interface DemoPeople {
+  ada: UserRecord;
+  rita: UserRecord;
+  sam: UserRecord;
+}
+
+/** A line is [minutes ago, direction, text]; an inbound line may name a file Maria sent (by index in DEMO_RECEIVED_FILES). */
+type HistoryLine = [number, 'in' | 'out', string] | [number, 'in', string, number];
+
+interface DemoConversation {
+  lead: LeadRecord;
+  channel: 'sms' | 'whatsapp';
+  author: UserRecord;
+  lines: HistoryLine[];
+}
+
+export async function seedDemo(deps: SeedDeps): Promise<void> {
+  const { workspace } = deps;
+  const people = await seedPeople(deps);
+  for (const t of DEMO_TEMPLATES) await workspace.saveTemplate(t);
+  // The demo leads came in a month ago, before their conversations (Activity History is newest first).
+  const leadsCreatedAt = new Date(deps.now().getTime() - 30 * 24 * 60 * 60_000).toISOString();
+  const { maria, jose } = await seedNamedLeads(workspace, people, leadsCreatedAt);
+  const owners: UserRecord[] = [people.rita, people.sam, people.ada];
+  const created = [];
+  for (let i = 0; i < 48; i++)
+    created.push(await workspace.createLead(generatedLead(i, owners[i % 3]), { nudge: false, at: leadsCreatedAt }));
+
+  let n = 0;
+  const nextId = () => n++;
+  for (const c of demoConversations(people, maria, jose, created, !!deps.files))
+    await seedConversation(deps, c, nextId);
+  // Sam also sees one of Ada's leads through an assigned conversation.
+  await workspace.assignConversation(`${created[2].id}:whatsapp`, people.sam.id, { nudge: false });
+}
+
+async function seedPeople({ store, workspace }: SeedDeps): Promise<DemoPeople> {
   const mask = await store.createPermissionTemplate(DEMO_MASKING_TEMPLATE.name, [
     ...DEMO_MASKING_TEMPLATE.maskedFields,
   ]);
@@ -146,94 +83,15 @@ export async function seedDemo({ store, publisher, workspace, now, files }: Seed
     password: DEMO_PASSWORD,
     permissionTemplateId: mask.id,
   });
+  return { ada, rita, sam };
+}
 
-  const templates = [
-    {
-      channel: 'sms' as const,
-      name: 'Intro',
-      body: 'Hi {{FirstName}}, this is {{Owner}} from Converse. Do you have a minute to talk about your enquiry?',
-      params: [],
-      category: null,
-      language: null,
-      status: null,
-      availableInConverse: true,
-    },
-    {
-      channel: 'sms' as const,
-      name: 'Follow-up',
-      body: 'Hi {{FirstName}}, just following up on our last conversation. Any questions I can answer?',
-      params: [],
-      category: null,
-      language: null,
-      status: null,
-      availableInConverse: true,
-    },
-    {
-      channel: 'sms' as const,
-      name: 'Appointment reminder',
-      body: 'Reminder: your appointment with {{Owner}} is tomorrow. Reply STOP to opt out.',
-      params: [],
-      category: null,
-      language: null,
-      status: null,
-      availableInConverse: true,
-    },
-    {
-      channel: 'whatsapp' as const,
-      name: 'welcome_lead',
-      body: 'Hello {{1}}! Thanks for your interest. {{2}} will help you from here.',
-      params: ['FirstName', 'Owner'],
-      category: 'MARKETING' as const,
-      language: 'en_US',
-      status: 'APPROVED' as const,
-      availableInConverse: true,
-    },
-    {
-      channel: 'whatsapp' as const,
-      name: 'follow_up',
-      body: 'Hi {{1}}, are you still interested? Reply to continue the conversation.',
-      params: ['FirstName'],
-      category: 'UTILITY' as const,
-      language: 'en_US',
-      status: 'APPROVED' as const,
-      availableInConverse: true,
-    },
-    {
-      channel: 'whatsapp' as const,
-      name: 'seasonal_offer',
-      body: 'Hi {{1}}, our seasonal offer ends soon!',
-      params: ['FirstName'],
-      category: 'MARKETING' as const,
-      language: 'en_US',
-      status: 'PENDING' as const,
-      availableInConverse: true,
-    },
-    {
-      channel: 'whatsapp' as const,
-      name: 'internal_only',
-      body: 'Hi {{1}}, this template is approved but hidden from Converse.',
-      params: ['FirstName'],
-      category: 'UTILITY' as const,
-      language: 'en_US',
-      status: 'APPROVED' as const,
-      availableInConverse: false,
-    },
-    {
-      channel: 'whatsapp' as const,
-      name: 'old_promo',
-      body: 'Hi {{1}}, this promotion was rejected.',
-      params: ['FirstName'],
-      category: 'MARKETING' as const,
-      language: 'en_US',
-      status: 'REJECTED' as const,
-      availableInConverse: true,
-    },
-  ];
-  for (const t of templates) await workspace.saveTemplate(t);
-
-  const owners: UserRecord[] = [rita, sam, ada];
-  // The demo leads came in a month ago, before their conversations (Activity History is newest first).
-  const leadsCreatedAt = new Date(now().getTime() - 30 * 24 * 60 * 60_000).toISOString();
+/** Maria Garcia (two numbers) and José Núñez, both Rita's: the leads the README names. */
+async function seedNamedLeads(
+  workspace: Workspace,
+  { rita }: DemoPeople,
+  at: string,
+): Promise<{ maria: LeadRecord; jose: LeadRecord }> {
   const maria = await workspace.createLead(
     {
       firstName: DEMO_LEADS.maria.firstName,
@@ -246,7 +104,7 @@ export async function seedDemo({ store, publisher, workspace, now, files }: Seed
         { e164: DEMO_LEADS.maria.phones[1], label: 'Work' },
       ],
     },
-    { nudge: false, at: leadsCreatedAt },
+    { nudge: false, at },
   );
   const jose = await workspace.createLead(
     {
@@ -257,54 +115,49 @@ export async function seedDemo({ store, publisher, workspace, now, files }: Seed
       customFields: { Source: 'Referral' },
       phones: [{ e164: DEMO_LEADS.jose.phones[0], label: 'Mobile', primary: true }],
     },
-    { nudge: false, at: leadsCreatedAt },
+    { nudge: false, at },
   );
+  return { maria, jose };
+}
 
-  const created = [];
-  for (let i = 0; i < 48; i++) {
-    const owner = owners[i % 3];
-    // 555-01xx numbers are reserved for fiction.
-    const phones = [{ e164: `+1212555${String(100 + i).padStart(4, '0')}`, label: 'Mobile', primary: true }];
-    if (i % 5 === 0)
-      phones.push({ e164: `+1646555${String(100 + i).padStart(4, '0')}`, label: 'Work', primary: false });
-    if (i % 16 === 7) {
-      // A few international leads: WhatsApp works, SMS is refused (US only). 07700 900xxx is Ofcom's drama range.
-      phones[0].primary = false;
-      phones.unshift({ e164: `+447700900${String(100 + i).slice(-3)}`, label: 'UK mobile', primary: true });
-    }
-    created.push(
-      await workspace.createLead(
-        {
-          firstName: FIRST[i],
-          lastName: LAST[i],
-          email: `${FIRST[i]
-            .toLowerCase()
-            .normalize('NFD')
-            .replace(/\p{Diacritic}/gu, '')}.${LAST[i]
-            .toLowerCase()
-            .normalize('NFD')
-            .replace(/\p{Diacritic}/gu, '')}@example.com`,
-          ownerId: owner.id,
-          customFields: { Source: ['Website', 'Referral', 'Trade show', 'Ad campaign'][i % 4] },
-          phones,
-        },
-        { nudge: false, at: leadsCreatedAt },
-      ),
-    );
+const asciiLower = (name: string) =>
+  name
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '');
+
+/** The i-th generated lead: every fifth has a work number, a few are international. */
+function generatedLead(i: number, owner: UserRecord): Parameters<Workspace['createLead']>[0] {
+  // 555-01xx numbers are reserved for fiction.
+  const phones = [{ e164: `+1212555${String(100 + i).padStart(4, '0')}`, label: 'Mobile', primary: true }];
+  if (i % 5 === 0) phones.push({ e164: `+1646555${String(100 + i).padStart(4, '0')}`, label: 'Work', primary: false });
+  if (i % 16 === 7) {
+    // A few international leads: WhatsApp works, SMS is refused (US only). 07700 900xxx is Ofcom's drama range.
+    phones[0].primary = false;
+    phones.unshift({ e164: `+447700900${String(100 + i).slice(-3)}`, label: 'UK mobile', primary: true });
   }
+  return {
+    firstName: DEMO_FIRST_NAMES[i],
+    lastName: DEMO_LAST_NAMES[i],
+    email: `${asciiLower(DEMO_FIRST_NAMES[i])}.${asciiLower(DEMO_LAST_NAMES[i])}@example.com`,
+    ownerId: owner.id,
+    customFields: { Source: ['Website', 'Referral', 'Trade show', 'Ad campaign'][i % 4] },
+    phones,
+  };
+}
 
-  // Existing conversations.
-  const t = (minutesAgo: number) => new Date(now().getTime() - minutesAgo * 60_000).toISOString();
-  // A line is [minutes ago, direction, text]; an inbound line may name a file Maria sent (by index in DEMO_RECEIVED_FILES).
-  const fileLines = files
+/** The existing conversations; Maria's WhatsApp one ends with the files she sent when there is a file store. */
+function demoConversations(
+  { ada, rita, sam }: DemoPeople,
+  maria: LeadRecord,
+  jose: LeadRecord,
+  created: LeadRecord[],
+  withFiles: boolean,
+): DemoConversation[] {
+  const fileLines = withFiles
     ? DEMO_RECEIVED_FILES.map((f, i): [number, 'in', string, number] => [f.minutesAgo, 'in', '', i])
     : [];
-  const history: {
-    lead: typeof maria;
-    channel: 'sms' | 'whatsapp';
-    author: UserRecord;
-    lines: ([number, 'in' | 'out', string] | [number, 'in', string, number])[];
-  }[] = [
+  return [
     {
       lead: maria,
       channel: 'whatsapp',
@@ -354,70 +207,76 @@ export async function seedDemo({ store, publisher, workspace, now, files }: Seed
       ],
     },
   ];
-  let n = 0;
-  for (const h of history) {
-    const phone = h.lead.phones.find((p) => p.primary)!;
-    for (const [ago, dir, body, fileIndex] of h.lines) {
-      const at = t(ago);
-      const file =
-        files && fileIndex !== undefined
-          ? await keepReceivedFile(store, files, DEMO_RECEIVED_FILES[fileIndex], at)
-          : null;
-      const res =
-        dir === 'in'
-          ? await store.createInbound({
-              leadId: h.lead.id,
-              channel: h.channel,
-              body,
-              phoneId: phone.id,
-              provider: 'sandbox',
-              providerMessageId: `seed_in_${n++}`,
-              attachmentId: file?.id ?? null,
-              caption: file?.caption ?? null,
-              at,
-            })
-          : await store.createOutbound({
-              clientId: `seed-out-${n++}`,
-              leadId: h.lead.id,
-              channel: h.channel,
-              body,
-              phoneId: phone.id,
-              templateId: null,
-              templateName: null,
-              attachmentId: null,
-              caption: null,
-              authorUserId: h.author.id,
-              provider: 'sandbox',
-              connector: h.channel === 'sms' ? 'sandbox-sms' : 'sandbox-whatsapp',
-              at,
-            });
-      let m = res.message;
-      if (dir === 'out') {
-        await store.setProviderId(m.id, `seed_${m.id}`);
-        m = (await store.applyStatus(m.id, 'sent', at, null))!.message;
-        m = (await store.applyStatus(m.id, ago < 200 ? 'delivered' : 'read', at, null))!.message;
-      }
-      // Counted like live traffic, so usage reports agree with the messages table from the start.
-      await countMessage(store, {
-        at: new Date(at),
-        provider: 'sandbox',
-        channel: h.channel,
-        direction: dir === 'in' ? 'inbound' : 'outbound',
-        userId: dir === 'in' ? h.lead.ownerId : h.author.id,
-      });
-      await publisher.message(m);
-    }
-    await store.addActivity({
-      leadId: h.lead.id,
-      type: 'conversation.started',
-      summary: `${h.channel === 'sms' ? 'SMS' : 'WhatsApp'} conversation started.`,
-      at: t(h.lines[0][0]),
-      messageId: null,
-    });
-    await publisher.conversation(`${h.lead.id}:${h.channel}`);
+}
+
+/** One conversation's messages in order, counted and published like live traffic, then its "started" activity. */
+async function seedConversation(deps: SeedDeps, c: DemoConversation, nextId: () => number): Promise<void> {
+  const { store, publisher, now } = deps;
+  const t = (minutesAgo: number) => new Date(now().getTime() - minutesAgo * 60_000).toISOString();
+  for (const line of c.lines) await seedMessage(deps, c, line, t(line[0]), nextId());
+  await store.addActivity({
+    leadId: c.lead.id,
+    type: 'conversation.started',
+    summary: `${c.channel === 'sms' ? 'SMS' : 'WhatsApp'} conversation started.`,
+    at: t(c.lines[0][0]),
+    messageId: null,
+  });
+  await publisher.conversation(`${c.lead.id}:${c.channel}`);
+}
+
+async function seedMessage(
+  { store, publisher, files }: SeedDeps,
+  c: DemoConversation,
+  [ago, dir, body, fileIndex]: HistoryLine,
+  at: string,
+  n: number,
+): Promise<void> {
+  const phone = c.lead.phones.find((p) => p.primary)!;
+  const file =
+    files && fileIndex !== undefined ? await keepReceivedFile(store, files, DEMO_RECEIVED_FILES[fileIndex], at) : null;
+  const res =
+    dir === 'in'
+      ? await store.createInbound({
+          leadId: c.lead.id,
+          channel: c.channel,
+          body,
+          phoneId: phone.id,
+          provider: 'sandbox',
+          providerMessageId: `seed_in_${n}`,
+          attachmentId: file?.id ?? null,
+          caption: file?.caption ?? null,
+          at,
+        })
+      : await store.createOutbound({
+          clientId: `seed-out-${n}`,
+          leadId: c.lead.id,
+          channel: c.channel,
+          body,
+          phoneId: phone.id,
+          templateId: null,
+          templateName: null,
+          attachmentId: null,
+          caption: null,
+          authorUserId: c.author.id,
+          provider: 'sandbox',
+          connector: c.channel === 'sms' ? 'sandbox-sms' : 'sandbox-whatsapp',
+          at,
+        });
+  let m = res.message;
+  if (dir === 'out') {
+    await store.setProviderId(m.id, `seed_${m.id}`);
+    m = (await store.applyStatus(m.id, 'sent', at, null))!.message;
+    m = (await store.applyStatus(m.id, ago < 200 ? 'delivered' : 'read', at, null))!.message;
   }
-  // Sam also sees one of Ada's leads through an assigned conversation.
-  await workspace.assignConversation(`${created[2].id}:whatsapp`, sam.id, { nudge: false });
+  // Counted like live traffic, so usage reports agree with the messages table from the start.
+  await countMessage(store, {
+    at: new Date(at),
+    provider: 'sandbox',
+    channel: c.channel,
+    direction: dir === 'in' ? 'inbound' : 'outbound',
+    userId: dir === 'in' ? c.lead.ownerId : c.author.id,
+  });
+  await publisher.message(m);
 }
 
 /** A file a lead sent, kept as the sink keeps one: bytes on disk, facts (type, name, verdict) from the bytes. */

@@ -13,21 +13,13 @@ import { optKeyword } from '../../shared/sms';
 import type { Channel, MessageError } from '../../shared/domain';
 import { canonicalMimeType } from '../../shared/attachment-policy';
 import { leadFileName } from '../../shared/file-name';
-import type {
-  InboundArrival,
-  InboundOutcome,
-  InboundReceipt,
-  MessageRecord,
-  Store,
-  UserRecord,
-} from '../storage/store';
+import type { InboundArrival, InboundReceipt, MessageRecord, Store } from '../storage/store';
 import type { Publisher } from '../domain/publisher';
 import type { ConnectorSet } from './send-pipeline';
 import type { AttachmentFiles } from '../attachments/files';
 import { leadFileFacts } from '../channels/lead-file';
-import { leadName, nudgeView, scrubDigits } from '../domain/views';
-import { usageRowsOf } from '../reports/count-usage';
-import { usageMonthOf } from '../reports/usage-month';
+import { scrubDigits } from '../domain/views';
+import { inboundOutcome } from './inbound-outcome';
 import { roundRobinOwner } from '../domain/round-robin';
 
 /** Headers never kept in the webhook inbox. */
@@ -140,119 +132,16 @@ export class ServerChannelSink implements ChannelSink {
     if (receipt.applied) return { duplicate: true, messageId };
     const appended = await this.o.store.applyInboundOutcome(
       messageId,
-      await this.outcomeOf(receipt, msg),
+      await inboundOutcome(
+        this.o,
+        receipt,
+        this.optOutOf(receipt.message.channel, receipt.message.body, msg?.to ?? null),
+      ),
       this.o.now().toISOString(),
     );
     this.o.checkpoint?.('outcome-applied');
     if (appended) this.o.publisher.deliver(appended);
     return { duplicate: receipt.duplicate, messageId };
-  }
-
-  /** Everything an inbound message changes besides itself: activities, usage count, events, nudges. */
-  private async outcomeOf(receipt: InboundReceipt, msg: InboundMessage | null): Promise<InboundOutcome> {
-    const { store, publisher, now } = this.o;
-    const { message, lead, leadCreated } = receipt;
-    const at = message.createdAt;
-    const channelName = message.channel === 'whatsapp' ? 'WhatsApp' : 'SMS';
-    const activities: InboundOutcome['activities'] = [];
-    if (leadCreated) {
-      const owner = lead.ownerId ? await store.getUser(lead.ownerId) : null;
-      activities.push({
-        leadId: lead.id,
-        type: 'lead.created',
-        summary: `Lead created from a ${channelName} message from an unknown number${owner ? `; assigned to ${owner.name}` : ''}.`,
-        at,
-        messageId: message.id,
-      });
-    }
-    if (receipt.conversationStarted) {
-      activities.push({
-        leadId: lead.id,
-        type: 'conversation.started',
-        summary: `${channelName} conversation started by the lead.`,
-        at,
-        messageId: message.id,
-      });
-    }
-    const optOut = this.optOutOf(message.channel, message.body, msg?.to ?? null);
-    if (optOut) {
-      const phone = lead.phones.find((p) => p.id === message.phoneId);
-      // The number itself never goes into activity text: it may be masked for some readers.
-      const label = phone?.label ? `${phone.label} number` : 'number';
-      activities.push({
-        leadId: lead.id,
-        type: optOut.optedOut ? 'sms.opted_out' : 'sms.opted_in',
-        at,
-        messageId: message.id,
-        summary: optOut.optedOut
-          ? `The lead's ${label} opted out of SMS (replied ${optOut.keyword}).`
-          : `The lead's ${label} opted back in to SMS (replied ${optOut.keyword}).`,
-      });
-    }
-
-    const tz = await store.workspaceTimeZone();
-    // Counted in the month the message arrived, whenever its outcome is committed.
-    const usage = usageRowsOf(
-      {
-        at: new Date(message.createdAt),
-        provider: message.provider ?? 'sandbox',
-        channel: message.channel,
-        direction: 'inbound',
-        userId: lead.ownerId,
-      },
-      tz,
-    );
-    const events = [
-      ...(leadCreated || optOut ? await publisher.leadEvents(lead.id) : []),
-      ...(await publisher.messageWithConversationEvents(message)),
-    ];
-
-    const nudgedAt = now();
-    const month = usageMonthOf(nudgedAt, tz);
-    const conv = await store.getConversation(message.conversationId);
-    const viewers = new Map<string, UserRecord>();
-    const nudges: InboundOutcome['nudges'] = [];
-    for (const userId of new Set([lead.ownerId, conv?.assigneeId].filter((id): id is string => !!id))) {
-      const viewer = await store.getUser(userId);
-      if (!viewer || !viewer.active) continue;
-      viewers.set(userId, viewer);
-      const name = leadName(lead, viewer);
-      const base = {
-        userId,
-        entityType: 'lead' as const,
-        leadId: lead.id,
-        conversationId: message.conversationId,
-        taskId: null,
-        createdAt: nudgedAt.toISOString(),
-      };
-      if (leadCreated)
-        nudges.push({
-          month,
-          nudge: {
-            ...base,
-            kind: 'assignment',
-            title: 'New lead assigned to you',
-            body: `${name} wrote on ${channelName}.`,
-          },
-        });
-      const preview = message.body || message.caption || '📎 Attachment';
-      nudges.push({
-        month,
-        nudge: {
-          ...base,
-          kind: 'message',
-          title: name,
-          body: preview.length > 140 ? `${preview.slice(0, 139)}…` : preview,
-        },
-      });
-    }
-    return {
-      activities,
-      usage,
-      events,
-      nudges,
-      nudgeEvent: (n) => ({ type: 'nudge', nudge: nudgeView(n, viewers.get(n.userId)!) }),
-    };
   }
 
   /**

@@ -56,61 +56,61 @@ export function parseLeadsCsv(text: string): { rows: ParsedRow[]; problems: Impo
     return { rows, problems: [{ line: e.lines ?? 1, message: `The file is not valid CSV: ${e.message}` }] };
   }
   for (const { record, info } of records) {
-    const line = info.lines;
-    const get = (...names: string[]) => {
-      for (const [h, v] of Object.entries(record)) if (names.includes(key(h)) && v) return v.trim();
-      return '';
-    };
-    const firstName = get('firstname');
-    if (!firstName) {
-      problems.push({ line, message: 'first name is empty' });
-      continue;
-    }
-    const lastName = get('lastname');
-    if (Math.max(firstName.length, lastName.length) > LEAD_LIMITS.nameChars) {
-      problems.push({ line, message: `a name is at most ${LEAD_LIMITS.nameChars} characters` });
-      continue;
-    }
-    const email = get('email') || null;
-    if (email && (email.length > LEAD_LIMITS.emailChars || !Email.safeParse(email).success)) {
-      problems.push({ line, message: `"${email.slice(0, 80)}" is not an email address` });
-      continue;
-    }
-    const rawPhones = [get('phone', 'phones', 'phone1', 'mobile'), get('phone2'), get('phone3')]
-      .flatMap((p) => p.split(';'))
-      .map((p) => p.trim())
-      .filter(Boolean);
-    const phones: NewLead['phones'] = [];
-    let bad: string | null = null;
-    for (const [i, raw] of rawPhones.entries()) {
-      const n = normalisePhone(raw);
-      if (!n.ok) {
-        bad = n.message;
-        break;
-      }
-      if (!phones.some((p) => p.e164 === n.e164)) phones.push({ e164: n.e164, primary: i === 0 });
-    }
-    if (bad) {
-      problems.push({ line, message: bad });
-      continue;
-    }
-    if (phones.length > LEAD_LIMITS.phones) {
-      problems.push({ line, message: `a lead has at most ${LEAD_LIMITS.phones} phone numbers` });
-      continue;
-    }
-    const customFields: Record<string, string> = {};
-    for (const [h, v] of Object.entries(record))
-      if (!KNOWN.has(key(h)) && key(h) !== 'firstname' && v) customFields[h.trim()] = v.trim();
-    const fields = LeadCustomFields.safeParse(customFields);
-    if (!fields.success) {
-      problems.push({ line, message: fields.error.issues[0]?.message ?? 'the custom fields are too large' });
-      continue;
-    }
-    rows.push({
-      line,
-      lead: { firstName, lastName, email, phones, customFields },
-      ownerEmail: get('owner', 'owneremail') || null,
-    });
+    const parsed = parseRow(record, info.lines);
+    if ('message' in parsed) problems.push(parsed);
+    else rows.push(parsed);
   }
   return { rows, problems };
+}
+
+// One CSV row checked field by field; the first problem found is the row's problem.
+function parseRow(record: Record<string, string>, line: number): ParsedRow | ImportProblem {
+  const get = (...names: string[]) => {
+    for (const [h, v] of Object.entries(record)) if (names.includes(key(h)) && v) return v.trim();
+    return '';
+  };
+  const problem = (message: string): ImportProblem => ({ line, message });
+  const firstName = get('firstname');
+  if (!firstName) return problem('first name is empty');
+  const lastName = get('lastname');
+  if (Math.max(firstName.length, lastName.length) > LEAD_LIMITS.nameChars)
+    return problem(`a name is at most ${LEAD_LIMITS.nameChars} characters`);
+  const email = get('email') || null;
+  if (email && (email.length > LEAD_LIMITS.emailChars || !Email.safeParse(email).success))
+    return problem(`"${email.slice(0, 80)}" is not an email address`);
+  const phones = parsePhones([get('phone', 'phones', 'phone1', 'mobile'), get('phone2'), get('phone3')]);
+  if (typeof phones === 'string') return problem(phones);
+  if (phones.length > LEAD_LIMITS.phones) return problem(`a lead has at most ${LEAD_LIMITS.phones} phone numbers`);
+  const customFields = customFieldsOf(record);
+  const fields = LeadCustomFields.safeParse(customFields);
+  if (!fields.success) return problem(fields.error.issues[0]?.message ?? 'the custom fields are too large');
+  return {
+    line,
+    lead: { firstName, lastName, email, phones, customFields },
+    ownerEmail: get('owner', 'owneremail') || null,
+  };
+}
+
+// The row's phone cells (each may hold several numbers separated by ";") normalised and
+// deduplicated, the first one primary; or the message for the first number that is not a phone.
+function parsePhones(cells: string[]): NewLead['phones'] | string {
+  const rawPhones = cells
+    .flatMap((p) => p.split(';'))
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const phones: NewLead['phones'] = [];
+  for (const [i, raw] of rawPhones.entries()) {
+    const n = normalisePhone(raw);
+    if (!n.ok) return n.message;
+    if (!phones.some((p) => p.e164 === n.e164)) phones.push({ e164: n.e164, primary: i === 0 });
+  }
+  return phones;
+}
+
+// Every column that is not a known one becomes a custom field.
+function customFieldsOf(record: Record<string, string>): Record<string, string> {
+  const customFields: Record<string, string> = {};
+  for (const [h, v] of Object.entries(record))
+    if (!KNOWN.has(key(h)) && key(h) !== 'firstname' && v) customFields[h.trim()] = v.trim();
+  return customFields;
 }
