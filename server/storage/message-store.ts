@@ -37,7 +37,6 @@ export interface MessageStore {
   getMessage(id: string): Promise<MessageRecord | null>;
   /** Outbound messages still pending with no provider id: their send was interrupted by a stop. */
   interruptedSends(): Promise<MessageRecord[]>;
-  inboundMessageId(provider: ProviderName, providerMessageId: string): Promise<string | null>;
   messagesPage(conversationId: string, beforeSeq: number | null, limit: number): Promise<MessageRecord[]>;
   /** Store the provider's id for our message and apply statuses that arrived before it. */
   setProviderId(messageId: string, providerMessageId: string): Promise<void>;

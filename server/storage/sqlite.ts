@@ -776,15 +776,6 @@ export class SqliteStore implements Store {
       `${this.messageSql} WHERE m.direction = 'outbound' AND m.status = 'pending' AND m.provider_message_id IS NULL ORDER BY m.seq`,
     ).map((r) => this.messageFrom(r));
   }
-  async inboundMessageId(provider: ProviderName, providerMessageId: string) {
-    return (
-      this.get<{ id: string }>(
-        'SELECT id FROM messages WHERE provider = ? AND provider_message_id = ?',
-        provider,
-        providerMessageId,
-      )?.id ?? null
-    );
-  }
   async messageByClientId(clientId: string) {
     const r = this.get(`${this.messageSql} WHERE m.client_id = ?`, clientId);
     return r ? this.messageFrom(r) : null;

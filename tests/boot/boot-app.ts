@@ -11,6 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { eventually } from '../support/eventually';
 
 const root = path.resolve(__dirname, '../..');
 const standIn = path.join(__dirname, 'electron-stand-in');
@@ -167,23 +168,14 @@ export class BootedApp {
     });
   }
 
-  /** Asks `probe` again (after each record the app sends, and at most every 100 ms) until it returns a value. */
-  async eventually<T>(probe: () => Promise<T | undefined | null>, what: string, ms = 20_000): Promise<T> {
-    const end = Date.now() + ms;
-    for (;;) {
-      const value = await probe();
-      if (value !== undefined && value !== null) return value;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, 100);
-        this.waiters.add(done);
-      });
-    }
+  /** Asks `probe` again until it returns a value (tests/support/eventually.ts); gives up at once if the app exits. */
+  eventually<T>(probe: () => Promise<T | undefined | null>, what: string, ms = 20_000): Promise<NonNullable<T>> {
+    return eventually(probe, {
+      timeoutMs: ms,
+      what,
+      failFast: () =>
+        this.child.exitCode !== null ? `the app exited (code ${this.child.exitCode}) before ${what}` : null,
+    }) as Promise<NonNullable<T>>;
   }
 
   /** An IPC call as the page makes it through the preload. */
