@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     globals: true,
     include: ['{shared,main,preload,renderer,server,tests,scripts}/**/*.test.{ts,tsx}'],
-    exclude: ['node_modules/**', 'dist/**', 'tests/e2e/**', 'tests/electron/**'],
+    exclude: ['node_modules/**', 'dist/**', 'tests/e2e/**', 'tests/electron/**', 'tests/cluster/**'],
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -102,7 +102,7 @@ const bench: Benchmark = {
         const id = `fan-${n}`;
         const t0 = performance.now();
         // The webhook's durable write, then processing, as a provider webhook would go.
-        const saved = sink.saveWebhook('sandbox', Buffer.from(JSON.stringify({ id, from: u.phone })), {
+        const saved = await sink.saveWebhook('sandbox', Buffer.from(JSON.stringify({ id, from: u.phone })), {
           'content-type': 'application/json',
         });
         sentAt.set(id, t0);

@@ -5,7 +5,11 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { startDesktopSession } from './desktop-session.mjs';
+import { checkServices } from './services-check.mjs';
 
+const services = await checkServices();
+console.log(services.line);
+if (!services.ok) process.exit(1);
 const session = await startDesktopSession();
 const env = { ...process.env, ...session.env };
 mkdirSync('test-artifacts', { recursive: true });
@@ -28,6 +32,24 @@ const steps = [
   // shared/, preload/ and main/shell-policy/ again with noUncheckedIndexedAccess.
   { name: 'type-check (indexed access)', cmd: 'npx', args: ['tsc', '-p', 'tsconfig.indexed-access.json', '--noEmit'] },
   { name: 'unit and integration', cmd: 'npx', args: vitest('unit', []), counts: vitestJson('unit') },
+  // The same server suites again with the server on PostgreSQL (a schema per server): every route,
+  // the stream, sends, webhooks and reports on the second engine (tests/server/support.ts).
+  {
+    name: 'server suites on PostgreSQL',
+    cmd: 'npx',
+    args: vitest('server-postgres', ['tests/server', 'tests/channels', 'tests/reports']),
+    counts: vitestJson('server-postgres'),
+    env: { CONVERSE_TEST_SERVER_DATABASE: 'postgres' },
+    needs: 'postgres',
+  },
+  // The server on many nodes: three processes over PostgreSQL and Redis, one node SIGKILLed, Redis
+  // and PostgreSQL links cut mid-burst (tests/cluster/); alone, as it runs several servers at once.
+  {
+    name: 'cluster (kill test)',
+    cmd: 'npx',
+    args: vitest('cluster', ['--config', 'tests/cluster/vitest.config.ts']),
+    counts: vitestJson('cluster'),
+  },
   // The app as `npm start` builds it: main, writer, embedded server, preload bundles and the renderer.
   { name: 'build', cmd: 'node', args: ['scripts/build.mjs'] },
   // The built Electron main bundle under Node with the electron stand-in (tests/boot/).
@@ -73,7 +95,11 @@ for (const step of steps) {
   console.log(`\n=== ${step.name}: ${step.cmd} ${step.args.join(' ')}`);
   if (step.counts) rmSync(step.counts, { force: true });
   const started = performance.now();
-  const r = spawnSync(step.cmd, step.args, { stdio: 'inherit', env });
+  if (step.needs && !services[step.needs]) {
+    console.log(`=== ${step.name}: skipped (${step.needs} not reachable)`);
+    continue;
+  }
+  const r = spawnSync(step.cmd, step.args, { stdio: 'inherit', env: { ...env, ...step.env } });
   const ms = performance.now() - started;
   times.push({ name: step.name, ms, ok: r.status === 0 });
   console.log(`=== ${step.name}: ${r.status === 0 ? 'passed' : 'failed'} in ${seconds(ms)}`);
@@ -91,6 +117,7 @@ for (const t of times)
 console.log(`  ${'total'.padEnd(width)}  ${seconds(times.reduce((n, t) => n + t.ms, 0)).padStart(8)}`);
 if (failed) console.error(`\nnpm test failed at: ${failed}`);
 else console.log('\nnpm test: every step passed');
+console.log(services.line);
 console.log(
   `tests: ${total.passed} passed, ${total.failed} failed${total.skipped ? `, ${total.skipped} skipped` : ''}`,
 );

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import Fastify from 'fastify';
 import type { Channel } from '../shared/domain';
-import { SqliteStore } from './storage/sqlite';
+import { deploymentFrom, joinCluster, openDeploymentStore, sessionHooks, type DeploymentSettings } from './deployment';
 import type { Store } from './storage/store';
 import { Sessions } from './auth/sessions';
 import { Hub } from './stream/hub';
@@ -15,26 +15,30 @@ import { ServerChannelSink, type InboundStep } from './messaging/channel-sink';
 import { AttachmentFiles } from './attachments/files';
 import { SandboxConnector } from './channels/sandbox';
 import type { Connector } from './channels/connector';
-import {
-  createConnectors,
-  readChannelSettings,
-  registerWebhookRoutes,
-  processPendingWebhooks,
-  type ChannelConnectors,
-} from './channels/index';
+import { createConnectors, readChannelSettings, registerWebhookRoutes, type ChannelConnectors } from './channels/index';
 import { installErrorHandler } from './http/errors';
 import { userRoutes } from './http/routes-user';
 import { attachmentRoutes } from './http/routes-attachments';
 import { adminRoutes } from './http/routes-admin';
 import type { ApiContext } from './http/context';
 import { seedDemo } from './demo/seed';
-import { effectiveEnv, logLevelFrom, msSetting, portFrom, uploadRulesFrom, type LogLevel } from './settings';
-import { CloseCode } from '../shared/stream-protocol';
+import {
+  effectiveEnv,
+  logLevelFrom,
+  msSetting,
+  NODE_LEASES,
+  nodeIdFrom,
+  portFrom,
+  uploadRulesFrom,
+  type LogLevel,
+  type NodeLeases,
+} from './settings';
 import { SettingsError } from './settings';
 import { isTimeZone } from './reports/usage-month';
 import { createReminderScheduler, systemClock, type SchedulerClock } from './nudges/reminder-scheduler';
 import { fireTaskReminder } from './nudges/task-reminders';
 import { registerEventsRoute } from './http/routes-events';
+import { readinessRoute } from './http/routes-ready';
 import { crmEventHandlers } from './nudges/crm-events';
 import { ensureWorkspaceApiKey } from './auth/api-keys';
 import { loggerOptions, RequestLog, serverLog, type LogDestination } from './log';
@@ -74,22 +78,40 @@ export interface StartOptions {
   mediaRetryDelaysMs?: number[];
   /** The task-reminder scheduler's clock (tests); default: `now` with real timers. */
   reminderClock?: SchedulerClock;
+  /** This node's id among the nodes sharing the database (the owner of its leases); default CONVERSE_NODE_ID, else 'local'. */
+  nodeId?: string;
+  /** Lease lengths and how often this node renews and sweeps (tests, the cluster's kill test); default NODE_LEASES. */
+  leases?: Partial<NodeLeases>;
 }
 
 export interface RunningServer {
   url: string;
   port: number;
   close(): Promise<void>;
+  /**
+   * Leave the cluster in good order (SIGTERM): GET /api/v1/ready answers 503 at once, every stream
+   * is closed with 1001 "going away" (its desktop reconnects, to another node), new streams are
+   * refused, then after `graceMs` (a load balancer's time to see the 503) in-flight work finishes
+   * and the server closes.
+   */
+  drain(graceMs?: number): Promise<void>;
   /** For the CLI, tests and benchmarks in this process. */
   internals: {
+    nodeId: string;
     store: Store;
     sink: ServerChannelSink;
     workspace: Workspace;
     connectors: ConnectorSet;
     sandbox: { sms: SandboxConnector | null; whatsapp: SandboxConnector | null };
     gateway: StreamGateway;
-    /** Resolves when webhooks answered so far are processed. */
+    /** Resolves when webhooks answered so far, and those the start-up sweep took, are processed. */
     webhooksIdle(): Promise<void>;
+    /** One webhook sweep now (what the timer does): claims and processes webhooks nobody holds; resolves to how many. */
+    sweepWebhooks(): Promise<number>;
+    /** One send sweep now (what the timer does): fails sends whose lease ran out; resolves to how many. */
+    sweepSends(): Promise<number>;
+    /** Renews this node's leases on the sends under way (what the timer does); resolves to how many. */
+    renewSendLeases(): Promise<number>;
     /** Fires the task reminders due now; resolves to how many fired. */
     runDueReminders(): Promise<number>;
     /** Deletes the unsent uploads that have expired now; resolves to how many went. */
@@ -115,9 +137,15 @@ export async function startServer(opts: StartOptions): Promise<RunningServer> {
   const logLevel: LogLevel =
     opts.log === false ? 'silent' : opts.log === true ? 'info' : (opts.log ?? logLevelFrom(env.CONVERSE_LOG_LEVEL));
   const uploads = uploadRulesFrom(env);
-  const store = new SqliteStore(path.join(opts.dataDir, 'converse.db'), { nativeBinding: opts.sqliteBinding });
+  const nodeId = nodeIdFrom(opts.nodeId ?? env.CONVERSE_NODE_ID);
+  const deployment = deploymentFrom(env);
+  const store = await openDeploymentStore(env, {
+    dataDir: opts.dataDir,
+    sqliteBinding: opts.sqliteBinding,
+    log: (m) => console.error(m),
+  });
   try {
-    return await assemble(opts, env, now, host, port, store, channelSettings, logLevel, uploads);
+    return await assemble(opts, env, now, host, port, store, channelSettings, logLevel, uploads, nodeId, deployment);
   } catch (err) {
     await store.close().catch(() => undefined);
     throw err;
@@ -130,10 +158,12 @@ async function assemble(
   now: () => Date,
   host: string,
   port: number,
-  store: SqliteStore,
+  store: Store,
   channelSettings: ReturnType<typeof readChannelSettings>,
   logLevel: LogLevel,
   uploads: UploadRules,
+  nodeId: string,
+  deployment: DeploymentSettings,
 ): Promise<RunningServer> {
   // The logger comes first: everything below reports its background failures through it.
   const app = Fastify({
@@ -142,8 +172,10 @@ async function assemble(
     bodyLimit: 1024 * 1024,
   });
   const log = serverLog(app);
+  const leases: NodeLeases = { ...NODE_LEASES, ...opts.leases };
   const hub = new Hub();
-  const publisher = new Publisher(store, hub, now);
+  const cluster = await joinCluster(deployment, { nodeId, hub, store, log });
+  const publisher = new Publisher(store, cluster?.delivery ?? hub, now);
   const files = new AttachmentFiles(path.join(opts.dataDir, 'attachments'));
 
   // Connectors and sink refer to each other (a sandbox reports statuses to the sink; the sink asks
@@ -164,6 +196,7 @@ async function assemble(
     onError: report,
     checkpoint: opts.checkpoints?.inbound,
     mediaRetryDelaysMs: opts.mediaRetryDelaysMs,
+    node: { id: nodeId, webhookLeaseMs: leases.webhookMs },
   });
 
   const sandbox: { sms: SandboxConnector | null; whatsapp: SandboxConnector | null } = { sms: null, whatsapp: null };
@@ -191,23 +224,22 @@ async function assemble(
     now,
     retryDelaysMs: opts.retryDelaysMs,
     onError: report,
+    node: {
+      id: nodeId,
+      sendLeaseMs: leases.sendMs,
+      renewEveryMs: leases.sendRenewEveryMs,
+      sweepEveryMs: leases.sendSweepEveryMs,
+    },
   });
   // Task reminders: rows in the database, fired by this scheduler (started after listen).
-  const firing = new Set<Promise<void>>();
-  const fire = fireTaskReminder({ store, publisher });
   const reminders = createReminderScheduler({
     store: store.reminders,
     clock: opts.reminderClock ?? { ...systemClock, now },
-    onFire: (r) => {
-      const p = fire(r);
-      firing.add(p);
-      return p.finally(() => firing.delete(p));
-    },
+    fire: fireTaskReminder({ store, publisher }),
     onError: (err, r) => report(`task reminder${r ? ` ${r.taskId}` : 's'}: ${(err as Error).message}`),
   });
   const workspace = new Workspace(store, publisher, now, reminders);
-  const revokeSessions = (ids: string[]) =>
-    hub.closeSessions(new Set(ids), CloseCode.SESSION_REVOKED, 'This session was signed out.');
+  const { revokeSessions, signInLimits } = sessionHooks(cluster, hub, opts.signInLimits);
   workspace.onSessionsRevoked = revokeSessions;
 
   const timeZone = env.CONVERSE_TIME_ZONE?.trim(); // validated in startServer
@@ -217,6 +249,8 @@ async function assemble(
   await sends.failInterrupted();
 
   installErrorHandler(app);
+  let draining = false;
+  readinessRoute(app, { draining: () => draining, storeAnswers: () => store.workspaceTimeZone() });
   const ctx: ApiContext = {
     store,
     sessions,
@@ -228,7 +262,7 @@ async function assemble(
     sandbox,
     now,
     revokeSessions,
-    signInLimits: opts.signInLimits,
+    signInLimits,
     uploads,
     fetchInboundMedia: (id: string) => sink.fetchMediaNow(id),
   };
@@ -289,48 +323,62 @@ async function assemble(
   }
   const address = app.server.address();
   const boundPort = typeof address === 'object' && address ? address.port : port;
-  // Webhooks answered before a crash but not processed are processed now.
   // Reminders that fell due while the server was down fire now, once.
-  reminders.start();
+  await reminders.start();
   uploadSweep.start();
-  // Inbound messages stored before a stop get their outcome first, then pending webhooks run.
-  void sink
+  sends.startLeaseTimers();
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    closing ??= (async () => {
+      await reminders.stop();
+      await uploadSweep.stop();
+      await webhooks.stopSweeps();
+      await gateway.close();
+      await app.close();
+      await sends.close();
+      await webhooks.idle().catch(() => undefined);
+      await sink.close();
+      await connectors?.close();
+      await sink.settled();
+      await cluster?.close();
+      await store.close();
+    })();
+    return closing;
+  };
+  // Inbound messages stored before a stop get their outcome first; then the webhook sweep starts:
+  // webhooks nobody holds (answered before a stop, or by a node that died) are processed.
+  const backgroundStart = sink
     .resume()
     .catch((err: Error) => log.error(`inbound outcomes: ${err.message}`))
-    .then(() => processPendingWebhooks(webhookDeps))
-    .catch((err: Error) => log.error(`pending webhooks: ${err.message}`));
+    .then(() => {
+      if (!closing) webhooks.startSweeps(leases.webhookSweepEveryMs, leases.webhookRenewEveryMs);
+    });
 
-  let closing: Promise<void> | null = null;
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`,
     port: boundPort,
     internals: {
+      nodeId,
       store,
       sink,
       workspace,
       connectors: connectorSet,
       sandbox,
       gateway,
-      webhooksIdle: () => webhooks.idle(),
+      webhooksIdle: () => backgroundStart.then(() => webhooks.idle()),
+      sweepWebhooks: () => webhooks.sweep(),
+      sweepSends: () => sends.sweepInterrupted(),
+      renewSendLeases: () => sends.renewLeases(),
       runDueReminders: () => reminders.runDue(),
       sweepUploads: () => uploadSweep.runOnce(),
     },
     createdApiKey: createdKey,
-    close() {
-      closing ??= (async () => {
-        reminders.stop();
-        await uploadSweep.stop();
-        await Promise.allSettled([...firing]);
-        await gateway.close();
-        await app.close();
-        await sends.close();
-        await webhooks.idle().catch(() => undefined);
-        await sink.close();
-        await connectors?.close();
-        await sink.settled();
-        await store.close();
-      })();
-      return closing;
+    async drain(graceMs = 0) {
+      draining = true;
+      await gateway.close();
+      if (graceMs > 0) await new Promise((r) => setTimeout(r, graceMs));
+      await close();
     },
+    close,
   };
 }

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import envPaths from 'env-paths';
-import { SqliteStore } from './storage/sqlite';
+import { openDeploymentStore } from './deployment';
+import { effectiveEnv } from './settings';
 import { Hub } from './stream/hub';
 import { Publisher } from './domain/publisher';
 import { Workspace } from './domain/workspace';
@@ -24,18 +25,22 @@ const program = new Command()
   .description('Converse server operator commands')
   .option('--data-dir <dir>', "the server's data directory (default: CONVERSE_DATA_DIR or the user data directory)");
 
-function open() {
+// The server's database: the SQLite file in the data directory, or CONVERSE_DATABASE_URL's PostgreSQL.
+async function open() {
   const dataDir = program.opts().dataDir ?? process.env.CONVERSE_DATA_DIR ?? envPaths('converse', { suffix: '' }).data;
-  const store = new SqliteStore(path.join(dataDir, 'converse.db'));
+  const store = await openDeploymentStore(effectiveEnv(process.env, dataDir), {
+    dataDir,
+    log: (m) => console.error(m),
+  });
   const now = () => new Date();
   const publisher = new Publisher(store, new Hub(), now);
   return { store, workspace: new Workspace(store, publisher, now) };
 }
 
-async function run(fn: (o: ReturnType<typeof open>) => Promise<void>) {
-  let o: ReturnType<typeof open> | null = null;
+async function run(fn: (o: Awaited<ReturnType<typeof open>>) => Promise<void>) {
+  let o: Awaited<ReturnType<typeof open>> | null = null;
   try {
-    o = open();
+    o = await open();
     await fn(o);
   } catch (err) {
     console.error(`error: ${(err as Error).message}`);

@@ -80,3 +80,35 @@ export function logLevelFrom(raw: string | undefined): LogLevel {
   if ((LOG_LEVELS as readonly string[]).includes(v)) return v as LogLevel;
   throw new SettingsError(`CONVERSE_LOG_LEVEL is "${raw}"; it must be one of ${LOG_LEVELS.join(', ')}.`);
 }
+
+/**
+ * CONVERSE_NODE_ID: this server's name among the nodes sharing one database; it owns the leases on
+ * the work it takes (webhooks, sends). The embedded single node is 'local' in every run, so a
+ * restarted node knows the sends it left pending as its own and fails them at once.
+ */
+export function nodeIdFrom(raw: string | undefined): string {
+  const v = (raw ?? '').trim();
+  if (v === '') return 'local';
+  if (!/^[A-Za-z0-9._:-]{1,64}$/.test(v))
+    throw new SettingsError(
+      `CONVERSE_NODE_ID is "${raw}"; it must be 1–64 letters, digits, dots, dashes, colons or underscores.`,
+    );
+  return v;
+}
+
+/**
+ * How long a node's claim on shared work holds, and how often it renews its claims and sweeps up
+ * the work of nodes whose claims ran out (they died or stopped). A send's lease is renewed three
+ * times within its length, so a live node never loses one to a sweep.
+ */
+export const NODE_LEASES = {
+  // Short, and renewed while a webhook is processed: a dead node's answered webhooks are taken
+  // over within about 12 s (lease + a sweep), while a slow media download keeps its claim.
+  webhookMs: 10_000,
+  webhookRenewEveryMs: 3_000,
+  webhookSweepEveryMs: 2_000,
+  sendMs: 30_000,
+  sendRenewEveryMs: 10_000,
+  sendSweepEveryMs: 10_000,
+} as const;
+export type NodeLeases = { -readonly [K in keyof typeof NODE_LEASES]: number };

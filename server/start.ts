@@ -2,12 +2,14 @@
 // keeps its data in the user's data directory, seeds the demo workspace on first start.
 import envPaths from 'env-paths';
 import { startServer } from './app';
+import { msSetting } from './settings';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './demo/accounts';
 
 const dataDir = process.env.CONVERSE_DATA_DIR || envPaths('converse', { suffix: '' }).data;
 const demo = !/^(0|false|no|off)$/i.test(process.env.CONVERSE_DEMO ?? 'true');
 
 try {
+  const drainGraceMs = msSetting(process.env.CONVERSE_DRAIN_GRACE_MS, 0) ?? 0;
   // Logs JSON lines on stdout at CONVERSE_LOG_LEVEL (info unless set), beside the lines below.
   const server = await startServer({ dataDir, demo });
   console.log(`Converse server listening on ${server.url}`);
@@ -25,8 +27,13 @@ try {
   const stop = () => {
     void server.close().then(() => process.exit(0));
   };
+  // SIGTERM (an orchestrator replacing this node): drain, so streams move to other nodes and
+  // work under way finishes; CONVERSE_DRAIN_GRACE_MS keeps answering 503 on /api/v1/ready meanwhile.
+  const drain = () => {
+    void server.drain(drainGraceMs).then(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.once('SIGTERM', drain);
 } catch (err) {
   console.error(`Converse server could not start: ${(err as Error).message}`);
   process.exit(1);

@@ -64,3 +64,34 @@ export class AttemptLimiter {
     for (const [k, v] of this.hits) if (!v.some((f) => f.at > now - this.windowMs)) this.hits.delete(k);
   }
 }
+
+/**
+ * Where one count of failures is kept, asked asynchronously so that several nodes can share it
+ * (server/cluster/redis-attempts.ts keeps it in Redis). The same sliding window and bound per key
+ * as AttemptLimiter, which is the default: one node, in memory.
+ */
+export interface AttemptLog {
+  /** Failures of this key still inside the window, leaving out those tagged `except`. */
+  count(key: string, now: number, except?: string): Promise<number>;
+  /** How long until the key is allowed again (0: allowed now). */
+  retryAfterMs(key: string, now: number): Promise<number>;
+  failed(key: string, now: number, tag?: string): Promise<void>;
+  /** Forget the key's failures (only those tagged `tag` when given). */
+  reset(key: string, tag?: string): Promise<void>;
+}
+
+/** Makes one named count (`name` tells counts apart in a shared store) of at most `max` failures per key. */
+export type AttemptLogFactory = (name: string, max: number, windowMs: number) => AttemptLog;
+
+/** An AttemptLimiter as an AttemptLog: the counts of one node, in its memory. */
+export function memoryAttemptLog(max: number, windowMs: number): AttemptLog {
+  const limiter = new AttemptLimiter(max, windowMs);
+  return {
+    count: async (key, now, except) => limiter.count(key, now, except),
+    retryAfterMs: async (key, now) => limiter.retryAfterMs(key, now),
+    failed: async (key, now, tag) => limiter.failed(key, now, tag),
+    reset: async (key, tag) => limiter.reset(key, tag),
+  };
+}
+
+export const inMemoryAttempts: AttemptLogFactory = (_name, max, windowMs) => memoryAttemptLog(max, windowMs);

@@ -9,7 +9,9 @@
 //   the same way (an office behind one address keeps signing in while someone there sprays).
 // The wait comes before the check, whatever the password: an answer that came sooner for the
 // right one would tell a guesser which it was.
-import { AttemptLimiter } from './rate-limit';
+// The counts live in memory (one node) unless `attempts` keeps them where every node sees them
+// (Redis: server/cluster/redis-attempts.ts), so a guesser gains nothing by spreading over nodes.
+import { inMemoryAttempts, type AttemptLog, type AttemptLogFactory } from './rate-limit';
 
 export interface SignInLimitOptions {
   windowMs: number;
@@ -25,6 +27,8 @@ export interface SignInLimitOptions {
   now: () => number;
   /** How a wait is spent (tests pass one that records it and returns at once). */
   wait: (ms: number) => Promise<void>;
+  /** Where the three counts are kept (default: this node's memory). */
+  attempts: AttemptLogFactory;
 }
 
 export const DEFAULT_SIGN_IN_LIMITS: Omit<SignInLimitOptions, 'now'> = {
@@ -35,34 +39,37 @@ export const DEFAULT_SIGN_IN_LIMITS: Omit<SignInLimitOptions, 'now'> = {
   firstWaitMs: 1000,
   maxWaitMs: 10_000,
   wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  attempts: inMemoryAttempts,
 };
 
 export type Admission = { ok: true; waitMs: number } | { ok: false; retryAfterMs: number };
 
 export class SignInLimits {
   private readonly o: SignInLimitOptions;
-  private readonly pairs: AttemptLimiter;
-  private readonly accounts: AttemptLimiter;
-  private readonly addresses: AttemptLimiter;
+  private readonly pairs: AttemptLog;
+  private readonly accounts: AttemptLog;
+  private readonly addresses: AttemptLog;
 
   constructor(o: Partial<SignInLimitOptions> & { now: () => number }) {
     this.o = { ...DEFAULT_SIGN_IN_LIMITS, ...o };
-    this.pairs = new AttemptLimiter(this.o.perPair, this.o.windowMs);
+    this.pairs = this.o.attempts('pairs', this.o.perPair, this.o.windowMs);
     // Counts past the point where the wait stops growing change nothing, so they are not kept
     // (beyond one source's own failures, which the counts leave out).
     const cap = (after: number) =>
       after + this.o.perPair + Math.ceil(Math.log2(this.o.maxWaitMs / this.o.firstWaitMs)) + 1;
-    this.accounts = new AttemptLimiter(cap(this.o.accountWaitAfter), this.o.windowMs);
-    this.addresses = new AttemptLimiter(cap(this.o.addressWaitAfter), this.o.windowMs);
+    this.accounts = this.o.attempts('accounts', cap(this.o.accountWaitAfter), this.o.windowMs);
+    this.addresses = this.o.attempts('addresses', cap(this.o.addressWaitAfter), this.o.windowMs);
   }
 
   /** Whether an attempt on `email` from `address` is heard, and how long it waits first. */
-  admit(email: string, address: string): Admission {
+  async admit(email: string, address: string): Promise<Admission> {
     const now = this.o.now();
-    const pair = pairKey(email, address);
-    if (!this.pairs.allowed(pair, now)) return { ok: false, retryAfterMs: this.pairs.retryAfterMs(pair, now) };
-    const fromElsewhere = this.accounts.count(email, now, address);
-    const onOtherAccounts = this.addresses.count(address, now, email);
+    const [retryAfterMs, fromElsewhere, onOtherAccounts] = await Promise.all([
+      this.pairs.retryAfterMs(pairKey(email, address), now),
+      this.accounts.count(email, now, address),
+      this.addresses.count(address, now, email),
+    ]);
+    if (retryAfterMs > 0) return { ok: false, retryAfterMs };
     return {
       ok: true,
       waitMs: Math.max(
@@ -76,18 +83,22 @@ export class SignInLimits {
     return ms > 0 ? this.o.wait(ms) : Promise.resolve();
   }
 
-  failed(email: string, address: string): void {
+  async failed(email: string, address: string): Promise<void> {
     const now = this.o.now();
-    this.pairs.failed(pairKey(email, address), now);
-    this.accounts.failed(email, now, address);
-    this.addresses.failed(address, now, email);
+    await Promise.all([
+      this.pairs.failed(pairKey(email, address), now),
+      this.accounts.failed(email, now, address),
+      this.addresses.failed(address, now, email),
+    ]);
   }
 
   /** The owner's own typos from this address are forgiven; others' failures still count. */
-  succeeded(email: string, address: string): void {
-    this.pairs.reset(pairKey(email, address));
-    this.accounts.reset(email, address);
-    this.addresses.reset(address, email);
+  async succeeded(email: string, address: string): Promise<void> {
+    await Promise.all([
+      this.pairs.reset(pairKey(email, address)),
+      this.accounts.reset(email, address),
+      this.addresses.reset(address, email),
+    ]);
   }
 
   private waitFor(failures: number, after: number): number {

@@ -87,16 +87,31 @@ export interface StatusUpdate {
 }
 
 /**
- * Implemented by the server's storage layer. saveWebhook is a durable, synchronous write: a
- * webhook is answered 2xx only after it, and processed after the answer, so a crash right after
- * answering loses nothing (pendingWebhooks are processed again on start).
+ * An inbound message that can never be stored as it is (its sender number is not a number):
+ * processing its webhook again would give the same answer, so the webhook is done, with the reason.
+ * Any other failure (the database unreachable for a moment) leaves the webhook to be processed again.
+ */
+export class InboundRefused extends Error {}
+
+/**
+ * Implemented by the server's storage layer. saveWebhook is a durable write: a webhook is
+ * answered 2xx only after it resolves, and processed after the answer, so a crash right after
+ * answering loses nothing. The webhook is saved claimed by this node for a lease; a webhook whose
+ * lease ran out (its node died or stopped) is taken by any node's claimPendingWebhooks.
  */
 export interface ChannelSink {
-  saveWebhook(provider: ProviderName, body: Buffer, headers: Record<string, string>): SavedWebhook;
-  pendingWebhooks(): SavedWebhook[];
-  markWebhookProcessed(id: string, error?: string): void;
+  saveWebhook(provider: ProviderName, body: Buffer, headers: Record<string, string>): Promise<SavedWebhook>;
+  /** Claim, for this node's lease, up to `limit` unprocessed webhooks nobody holds, oldest first. */
+  claimPendingWebhooks(limit: number, includeOwnEarlier?: boolean): Promise<SavedWebhook[]>;
+  /** Extend this node's claims on webhooks it is still processing. */
+  renewWebhookLeases(ids: string[]): Promise<number>;
+  markWebhookProcessed(id: string, error?: string): Promise<void>;
   /** Store an inbound message once (deduped on provider + providerMessageId). Media is fetched by the sink. */
   inbound(msg: InboundMessage): Promise<{ duplicate: boolean; messageId: string }>;
-  /** Apply a status by the rank rule; kept for later when the provider id is not known yet. */
-  status(update: StatusUpdate): void;
+  /**
+   * Apply a status by the rank rule; kept for later when the provider id is not known yet. Statuses
+   * apply in the order handed in; resolves once this one is stored (a webhook is marked processed
+   * only then), rejects when it could not be (also reported through the sink's onError).
+   */
+  status(update: StatusUpdate): Promise<void>;
 }

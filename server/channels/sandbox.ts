@@ -92,12 +92,14 @@ export class SandboxConnector implements Connector {
       return { ok: false, retryable: true, code: ErrorCode.PROVIDER_ERROR, message: 'The sandbox is shutting down.' };
     const providerMessageId = `sbx_${randomUUID()}`;
     const now = this.o.now ?? (() => new Date());
-    this.later(this.o.sentAfterMs ?? 300, () =>
-      this.o.sink().status({ provider: 'sandbox', providerMessageId, status: 'sent', at: now() }),
-    );
-    this.later(this.o.deliveredAfterMs ?? 900, () =>
-      this.o.sink().status({ provider: 'sandbox', providerMessageId, status: 'delivered', at: now() }),
-    );
+    // A status that cannot be stored is reported by the sink (its onError); nothing more to do here.
+    const report = (status: 'sent' | 'delivered') =>
+      this.o
+        .sink()
+        .status({ provider: 'sandbox', providerMessageId, status, at: now() })
+        .catch(() => undefined);
+    this.later(this.o.sentAfterMs ?? 300, () => void report('sent'));
+    this.later(this.o.deliveredAfterMs ?? 900, () => void report('delivered'));
     const after = this.o.autoReplyAfterMs;
     if (after !== null && after !== undefined && !msg.template) {
       this.later(

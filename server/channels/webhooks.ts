@@ -1,11 +1,12 @@
 // The providers' webhooks. Each request is: verified (on the raw bytes, before anything is
-// parsed) → saved durably through the sink → answered 200 at once → processed afterwards.
-// A crash after the answer loses nothing (pending webhooks are processed again on start), and
-// a webhook delivered twice changes nothing the second time (the sink dedupes inbound messages
-// on the provider id, and statuses only move up the rank).
+// parsed) → saved durably through the sink, claimed by this node for a lease → answered 200 →
+// processed afterwards. A crash after the answer loses nothing: once the lease runs out, the
+// sweep of any node sharing the database claims the webhook and processes it. A webhook processed
+// or delivered twice changes nothing the second time (the sink dedupes inbound messages on the
+// provider id, and statuses only move up the rank).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ChannelSink, ProviderName, SavedWebhook } from './connector';
+import { InboundRefused, type ChannelSink, type ProviderName, type SavedWebhook } from './connector';
 import type { ChannelSettings } from './settings';
 import type { WhatsAppCloudConnector } from './whatsapp';
 import type { RingCentralConnector } from './ringcentral';
@@ -35,15 +36,30 @@ export interface WebhookDeps {
 }
 
 export interface WebhookProcessing {
-  /** Resolves when every webhook answered so far has been processed (tests; orderly shutdown). */
+  /** Resolves when every webhook answered or swept so far has been processed (tests; orderly shutdown). */
   idle(): Promise<void>;
+  /** Claim and process every webhook nobody holds (saved before a stop, or a dead node's); resolves to how many. */
+  sweep(): Promise<number>;
+  /**
+   * Sweep now — the first sweep also takes back what this node (its id) held in an earlier run —
+   * and then every `everyMs` (an unref'd timer) until stop; meanwhile renew this node's claims on
+   * the webhooks it is processing every `renewEveryMs`, so a slow one is not taken by another node.
+   */
+  startSweeps(everyMs: number, renewEveryMs: number): void;
+  /** No more sweeps; a sweep under way finishes. */
+  stopSweeps(): Promise<void>;
 }
+
+/** Webhooks claimed per read: a long outage's backlog is taken in bites, not all at once. */
+const CLAIM_BATCH = 50;
 
 export interface ProcessResult {
   inbound: number;
   duplicates: number;
   statuses: number;
   error: string | null;
+  /** A failure that another pass may not meet (the database was unreachable): the webhook was left unprocessed. */
+  retry: boolean;
 }
 
 /** Providers' webhook bodies are small (a WhatsApp batch is kilobytes); far larger is not theirs. */
@@ -119,8 +135,13 @@ async function eventsOf(saved: SavedWebhook, deps: WebhookDeps): Promise<Webhook
  * processed (with what could not be applied, if anything). Never throws.
  */
 export async function processWebhook(saved: SavedWebhook, deps: WebhookDeps): Promise<ProcessResult> {
-  const result: ProcessResult = { inbound: 0, duplicates: 0, statuses: 0, error: null };
+  const result: ProcessResult = { inbound: 0, duplicates: 0, statuses: 0, error: null, retry: false };
   const problems: string[] = [];
+  // What the content itself causes is the webhook's final answer; anything else may pass next time.
+  const failed = (what: string, err: unknown) => {
+    problems.push(`${what}: ${(err as Error)?.message ?? String(err)}`);
+    if (!(err instanceof InboundRefused)) result.retry = true;
+  };
   try {
     const events = await eventsOf(saved, deps);
     problems.push(...events.problems);
@@ -130,55 +151,83 @@ export async function processWebhook(saved: SavedWebhook, deps: WebhookDeps): Pr
         if (r.duplicate) result.duplicates++;
         else result.inbound++;
       } catch (err) {
-        problems.push(`storing message ${msg.providerMessageId}: ${(err as Error).message}`);
+        failed(`storing message ${msg.providerMessageId}`, err);
       }
     }
     for (const update of events.statuses) {
       try {
-        deps.sink.status(update);
+        await deps.sink.status(update);
         result.statuses++;
       } catch (err) {
-        problems.push(`applying ${update.status} to ${update.providerMessageId}: ${(err as Error).message}`);
+        failed(`applying ${update.status} to ${update.providerMessageId}`, err);
       }
     }
   } catch (err) {
-    problems.push(`unexpected: ${(err as Error).message}`);
+    failed('unexpected', err);
   }
   result.error = problems.length ? problems.join(' | ').slice(0, 2000) : null;
+  if (result.retry) {
+    // Left claimed, not processed: when this node's claim runs out, a sweep (any node's) takes it
+    // again; what was stored already is deduplicated then. Nothing the provider sent is dropped.
+    deps.log?.warn(`${saved.provider} webhook ${saved.id}: ${result.error}; it will be processed again`);
+    return result;
+  }
   if (result.error) deps.log?.warn(`${saved.provider} webhook ${saved.id}: ${result.error}`);
   try {
-    deps.sink.markWebhookProcessed(saved.id, result.error ?? undefined);
+    await deps.sink.markWebhookProcessed(saved.id, result.error ?? undefined);
   } catch (err) {
     deps.log?.warn(`${saved.provider} webhook ${saved.id} could not be marked processed: ${(err as Error).message}`);
   }
   return result;
 }
 
-/** On start: process, in arrival order, every webhook saved but not processed before a stop. */
-export async function processPendingWebhooks(deps: WebhookDeps): Promise<ProcessResult[]> {
+/**
+ * Claim, in batches and in arrival order, every webhook saved but not processed whose claim is
+ * absent or ran out (a stop, a dead node), and process each. A claimed webhook is ours for the
+ * lease, so the next batch never takes it again, even when marking it processed failed.
+ */
+export async function processPendingWebhooks(
+  deps: WebhookDeps,
+  o: { batch?: number; includeOwnEarlier?: boolean; process?: (saved: SavedWebhook) => Promise<ProcessResult> } = {},
+): Promise<ProcessResult[]> {
+  const batch = o.batch ?? CLAIM_BATCH;
+  const process = o.process ?? ((saved: SavedWebhook) => processWebhook(saved, deps));
   const results: ProcessResult[] = [];
-  for (const saved of deps.sink.pendingWebhooks()) results.push(await processWebhook(saved, deps));
-  return results;
+  for (let first = true; ; first = false) {
+    const claimed = await deps.sink.claimPendingWebhooks(batch, first && o.includeOwnEarlier === true);
+    for (const saved of claimed) results.push(await process(saved));
+    if (claimed.length < batch) return results;
+  }
 }
 
 /** Register the webhook routes in their own scope, where every body arrives as raw bytes. */
 export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookDeps): WebhookProcessing {
   const inFlight = new Set<Promise<unknown>>();
   const { sink, settings } = deps;
+  // The webhooks this node is processing now: their claims are renewed until they are done.
+  const processing = new Set<string>();
+  const process = (saved: SavedWebhook) => {
+    processing.add(saved.id);
+    return processWebhook(saved, deps).finally(() => processing.delete(saved.id));
+  };
+
+  const track = <T>(job: Promise<T>) => {
+    inFlight.add(job);
+    void job.finally(() => inFlight.delete(job)).catch(() => undefined);
+    return job;
+  };
 
   /** Save durably, answer, then process after the answer has gone. */
-  function accept(provider: ProviderName, req: FastifyRequest, reply: FastifyReply) {
+  async function accept(provider: ProviderName, req: FastifyRequest, reply: FastifyReply) {
     let saved: SavedWebhook;
     try {
-      saved = sink.saveWebhook(provider, rawBody(req), storableHeaders(req));
+      saved = await sink.saveWebhook(provider, rawBody(req), storableHeaders(req));
     } catch (err) {
       // Not stored: a 5xx makes the provider deliver it again later.
       deps.log?.warn(`${provider} webhook could not be saved: ${(err as Error).message}`);
       return apiError(reply, 503, ErrorCode.INTERNAL, 'The webhook could not be stored; please retry.');
     }
-    const job = new Promise<void>((resolve) => setImmediate(resolve)).then(() => processWebhook(saved, deps));
-    inFlight.add(job);
-    void job.finally(() => inFlight.delete(job));
+    void track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => process(saved)));
     return reply.code(200).type('text/plain').send('OK');
   }
 
@@ -248,9 +297,69 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookDeps): 
     });
   });
 
+  return { idle: () => idle(inFlight), ...webhookSweeps(deps, track, process, processing) };
+}
+
+async function idle(inFlight: Set<Promise<unknown>>) {
+  while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+}
+
+/**
+ * The sweeps: one at a time, each a fresh claim after the one before (so a sweep asked for sees
+ * what is claimable now), tracked like the webhooks answered here. A timer's turn is skipped while
+ * a sweep is still under way, so a slow backlog never piles sweeps up.
+ */
+function webhookSweeps(
+  deps: WebhookDeps,
+  track: <T>(job: Promise<T>) => Promise<T>,
+  process: (saved: SavedWebhook) => Promise<ProcessResult>,
+  processing: Set<string>,
+): Omit<WebhookProcessing, 'idle'> {
+  let chain: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  let timer: NodeJS.Timeout | null = null;
+  let renewTimer: NodeJS.Timeout | null = null;
+  let swept = false;
+  const sweep = () => {
+    const includeOwnEarlier = !swept;
+    swept = true;
+    const p = track(chain.then(() => processPendingWebhooks(deps, { process, includeOwnEarlier }))).then(
+      (r) => r.length,
+    );
+    chain = p.catch(() => undefined);
+    return p;
+  };
+  const renew = () => {
+    if (processing.size === 0) return;
+    deps.sink
+      .renewWebhookLeases([...processing])
+      .catch((err: Error) => deps.log?.warn(`webhook lease renewal: ${err.message}`));
+  };
+  const timerTurn = () => {
+    if (busy) return;
+    busy = true;
+    void sweep()
+      .catch((err: Error) => deps.log?.warn(`webhook sweep: ${err.message}`))
+      .finally(() => {
+        busy = false;
+      });
+  };
   return {
-    async idle() {
-      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    sweep,
+    startSweeps(everyMs, renewEveryMs) {
+      if (timer) return;
+      timerTurn();
+      timer = setInterval(timerTurn, everyMs);
+      timer.unref();
+      renewTimer = setInterval(renew, renewEveryMs);
+      renewTimer.unref();
+    },
+    async stopSweeps() {
+      if (timer) clearInterval(timer);
+      if (renewTimer) clearInterval(renewTimer);
+      timer = null;
+      renewTimer = null;
+      await chain;
     },
   };
 }

@@ -261,6 +261,8 @@ async function seedMessage(
           provider: 'sandbox',
           connector: c.channel === 'sms' ? 'sandbox-sms' : 'sandbox-whatsapp',
           at,
+          // Given its provider id on the next line: a seeded message is never a send under way.
+          sendLease: { owner: 'seed', until: at },
         });
   let m = res.message;
   if (dir === 'out') {

@@ -5,8 +5,8 @@ import type { ReminderInput } from '../storage/reminders';
 
 /** What task changes need: the running scheduler (re-arms its timer) or, in the CLI, the table alone. */
 export interface TaskReminders {
-  schedule(input: ReminderInput): unknown;
-  cancel(taskId: string): void;
+  schedule(input: ReminderInput): Promise<unknown>;
+  cancel(taskId: string): Promise<void>;
 }
 
 /** For processes that do not run the scheduler (the CLI): write the reminder; the server's scheduler

@@ -265,7 +265,7 @@ export class Workspace {
     if (t.leadId && !(await this.store.getLead(t.leadId)))
       throw new WorkspaceError(ErrorCode.NOT_FOUND, 'No such lead.', 404);
     const task = await this.store.createTask(t);
-    this.reminders.schedule(reminderOf(task));
+    await this.reminders.schedule(reminderOf(task));
     if (t.leadId)
       await this.store.addActivity({
         leadId: t.leadId,
@@ -297,14 +297,14 @@ export class Workspace {
     const task = await this.store.updateTask(id, patch);
     if (!task) throw new WorkspaceError(ErrorCode.NOT_FOUND, 'No such task.', 404);
     // Same fire time: the reminder keeps its "fired" mark; a new time arms it again.
-    this.reminders.schedule(reminderOf(task));
+    await this.reminders.schedule(reminderOf(task));
     return task;
   }
 
   async deleteTask(id: string) {
     const task = await this.store.getTask(id);
     if (!task) throw new WorkspaceError(ErrorCode.NOT_FOUND, 'No such task.', 404);
-    this.reminders.cancel(id);
+    await this.reminders.cancel(id);
     await this.store.deleteTask(id);
     if (task.leadId)
       await this.store.addActivity({

@@ -30,7 +30,7 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
     const body = parse(SignIn, req.body, 'sign-in');
     const email = body.email.toLowerCase();
     // req.ip follows Fastify's trustProxy setting: the socket's address unless a proxy is trusted.
-    const admission = limits.admit(email, req.ip);
+    const admission = await limits.admit(email, req.ip);
     if (!admission.ok) {
       const minutes = Math.max(1, Math.ceil(admission.retryAfterMs / 60_000));
       reply.header('retry-after', String(Math.ceil(admission.retryAfterMs / 1000)));
@@ -43,10 +43,10 @@ export function userRoutes(app: FastifyInstance, ctx: ApiContext) {
     await limits.wait(admission.waitMs);
     const res = await ctx.sessions.signIn(email, body.password);
     if (!res) {
-      limits.failed(email, req.ip);
+      await limits.failed(email, req.ip);
       throw new ApiFailure(401, ErrorCode.UNAUTHORIZED, 'The email or password is wrong.');
     }
-    limits.succeeded(email, req.ip);
+    await limits.succeeded(email, req.ip);
     reply.header('cache-control', 'no-store');
     return { token: res.token, expiresAt: res.expiresAt, user: userView(res.user) };
   });

@@ -1,5 +1,6 @@
 // The server's side of the connector seam: what providers push back (inbound messages and
 // statuses) lands here, durably and exactly once.
+import { InboundRefused } from '../channels/connector';
 import type {
   ChannelSink,
   InboundMedia,
@@ -14,7 +15,9 @@ import type { Channel, MessageError } from '../../shared/domain';
 import { canonicalMimeType } from '../../shared/attachment-policy';
 import { leadFileName } from '../../shared/file-name';
 import type { InboundArrival, InboundReceipt, MessageRecord, Store } from '../storage/store';
+import type { WebhookLease } from '../storage/webhook-inbox-store';
 import type { Publisher } from '../domain/publisher';
+import { publishCurrent, untilStored } from './durable-outcome';
 import type { ConnectorSet } from './send-pipeline';
 import type { AttachmentFiles } from '../attachments/files';
 import { leadFileFacts } from '../channels/lead-file';
@@ -43,6 +46,8 @@ export interface SinkOptions {
   checkpoint?: (step: InboundStep) => void;
   /** Waits between download retries (tests); default MEDIA_RETRY_DELAYS_MS. */
   mediaRetryDelaysMs?: number[];
+  /** This node (its id) and how long its claim on a webhook it takes holds. */
+  node: { id: string; webhookLeaseMs: number };
 }
 
 export class ServerChannelSink implements ChannelSink {
@@ -53,21 +58,38 @@ export class ServerChannelSink implements ChannelSink {
 
   constructor(private readonly o: SinkOptions) {}
 
-  saveWebhook(provider: ProviderName, body: Buffer, headers: Record<string, string>): SavedWebhook {
+  saveWebhook(provider: ProviderName, body: Buffer, headers: Record<string, string>): Promise<SavedWebhook> {
     const kept = Object.fromEntries(Object.entries(headers).filter(([k]) => !SECRET_HEADERS.has(k.toLowerCase())));
-    return this.o.store.saveWebhookSync(provider, body, kept, this.o.now().toISOString());
+    const now = this.o.now();
+    return this.o.store.saveWebhook(provider, body, kept, now.toISOString(), this.webhookLease(now));
   }
-  pendingWebhooks(): SavedWebhook[] {
-    return this.o.store.pendingWebhooksSync();
+  claimPendingWebhooks(limit: number, includeOwnEarlier = false): Promise<SavedWebhook[]> {
+    const now = this.o.now();
+    return this.o.store.claimPendingWebhooks(
+      now.toISOString(),
+      this.webhookLease(now),
+      limit,
+      includeOwnEarlier ? this.o.node.id : null,
+    );
   }
-  markWebhookProcessed(id: string, error?: string): void {
-    this.o.store.markWebhookProcessedSync(id, this.o.now().toISOString(), error);
+  renewWebhookLeases(ids: string[]): Promise<number> {
+    const now = this.o.now();
+    return this.o.store.renewWebhookLeases(this.o.node.id, ids, this.webhookLease(now).until);
+  }
+  markWebhookProcessed(id: string, error?: string): Promise<void> {
+    return this.o.store.markWebhookProcessed(id, this.o.now().toISOString(), error);
+  }
+  /** This node's claim on a webhook, from `now`. */
+  private webhookLease(now: Date): WebhookLease {
+    return { owner: this.o.node.id, until: new Date(now.getTime() + this.o.node.webhookLeaseMs).toISOString() };
   }
 
   inbound(msg: InboundMessage): Promise<{ duplicate: boolean; messageId: string }> {
     const n = normalisePhone(msg.from);
     if (!n.ok)
-      return Promise.reject(new Error(`Inbound message ${msg.providerMessageId} has an invalid sender number.`));
+      return Promise.reject(
+        new InboundRefused(`Inbound message ${msg.providerMessageId} has an invalid sender number.`),
+      );
     const prev = this.perNumber.get(n.e164) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(() => this.inboundNow(msg, n.e164));
     this.perNumber.set(n.e164, next);
@@ -281,12 +303,13 @@ export class ServerChannelSink implements ChannelSink {
     await this.mediaRun;
   }
 
-  status(update: StatusUpdate): void {
+  status(update: StatusUpdate): Promise<void> {
     const next = this.statusChain.then(() => this.applyStatus(update));
     // A failure is reported and does not stop later statuses (nor crash the process).
     this.statusChain = next.catch((err: Error) =>
       this.o.onError?.(`status ${update.providerMessageId}: ${err.message}`),
     );
+    return next.then(() => undefined);
   }
 
   /** Resolves when every status handed in so far is applied (tests and shutdown). */
@@ -312,7 +335,13 @@ export class ServerChannelSink implements ChannelSink {
       error,
     );
     if (!res || !res.changed) return;
-    await publisher.message(res.message);
+    // Applied now, so a redelivery of this status changes nothing and publishes nothing: publish
+    // it now, through a database that is away for a moment, or the desktops never learn it.
+    await untilStored(() => publishCurrent(store, publisher, res.message), {
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms).unref()),
+      stopped: () => this.closed,
+      report: (m) => this.o.onError?.(`status ${update.providerMessageId}: ${m}`),
+    });
   }
 }
 

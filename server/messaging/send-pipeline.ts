@@ -1,7 +1,9 @@
 // A rep's send, from the `send` frame to the provider: dedupe on the client id, every channel
 // rule checked here on the server (the client's checks only warn early), stored as pending,
 // handed to the connector, the outcome applied by the rank rule, retried with backoff when the
-// provider says the error is retryable.
+// provider says the error is retryable. Each pending send is leased to the node sending it; the
+// node renews its leases while the send is under way, and any node's sweep fails a send whose
+// lease ran out (its node died) instead of sending it again.
 import { readFile } from 'node:fs/promises';
 import type { Channel, MessageError } from '../../shared/domain';
 import { ErrorCode } from '../../shared/error-codes';
@@ -13,7 +15,8 @@ import type { AttachmentRecord, MessageRecord, PhoneRecord, Store, UserRecord } 
 import type { Publisher } from '../domain/publisher';
 import { canSeeLead } from '../domain/access';
 import { scrubNumber } from '../domain/views';
-import { countMessage } from '../reports/count-usage';
+import { usageRowsOf } from '../reports/count-usage';
+import { publishCurrent, untilStored } from './durable-outcome';
 import {
   checkSend,
   contentOf,
@@ -45,7 +48,16 @@ export interface SendPipelineOptions {
   retryDelaysMs?: number[];
   /** Where background failures are reported. */
   onError?: (message: string) => void;
+  /** This node (its id), how long its lease on a send holds, and how often it renews them and sweeps. */
+  node: { id: string; sendLeaseMs: number; renewEveryMs: number; sweepEveryMs: number };
 }
+
+/** What the rep reads on a send whose node stopped or died before the provider answered. */
+const INTERRUPTED: MessageError = {
+  code: ErrorCode.PROVIDER_ERROR,
+  message:
+    'The server stopped before the provider confirmed this message; it may not have been sent. Send it again if needed.',
+};
 
 /** A send every check passed: what is stored and handed to the connector. */
 interface AcceptedSend {
@@ -99,6 +111,9 @@ export class SendPipeline {
   private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private closed = false;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Ids of the messages this node is sending (provider call or backoff): its leases to renew, never swept. */
+  private readonly underWay = new Set<string>();
+  private leaseTimers: NodeJS.Timeout[] = [];
 
   constructor(private readonly o: SendPipelineOptions) {}
 
@@ -169,18 +184,34 @@ export class SendPipeline {
       provider: connector.provider,
       connector: connector.name,
       at: this.o.now().toISOString(),
+      sendLease: this.sendLease(),
     });
     if (duplicate) return { ok: true, messageId: message.id, duplicate: true };
-    await this.o.publisher.messageWithConversation(message);
-    const outbound = await outboundOf(message.id, send);
-    this.track(this.deliver(connector, message, outbound, send.e164, user.id, 0));
+    this.underWay.add(message.id);
+    try {
+      // Stored, so no resend under this client id will send it: its events must reach the log too.
+      await this.stored(() => this.o.publisher.messageWithConversation(message));
+      const outbound = await outboundOf(message.id, send);
+      this.track(message.id, this.deliver(connector, message, outbound, send.e164, user.id, 0));
+    } catch (err) {
+      this.underWay.delete(message.id);
+      throw err;
+    }
     return { ok: true, messageId: message.id, duplicate: false };
   }
 
-  private track(p: Promise<void>) {
+  /** This node's lease on a send, from now. */
+  private sendLease() {
+    return { owner: this.o.node.id, until: new Date(this.o.now().getTime() + this.o.node.sendLeaseMs).toISOString() };
+  }
+
+  private track(messageId: string, p: Promise<void>) {
     const tracked = p
       .catch((err: Error) => this.o.onError?.(`send failed in the background: ${err.message}`))
-      .finally(() => this.inFlight.delete(tracked));
+      .finally(() => {
+        this.inFlight.delete(tracked);
+        this.underWay.delete(messageId);
+      });
     this.inFlight.add(tracked);
   }
 
@@ -213,19 +244,25 @@ export class SendPipeline {
     authorId: string,
   ) {
     const { store, publisher, now } = this.o;
-    await store.setProviderId(message.id, providerMessageId);
-    let latest = (await store.applyStatus(message.id, status, now().toISOString(), null))?.message ?? message;
-    for (const early of await store.takeEarlyStatuses(connector.provider, providerMessageId)) {
-      latest = (await store.applyStatus(message.id, early.status, early.at, early.error))?.message ?? latest;
-    }
-    await countMessage(store, {
-      at: now(),
-      provider: connector.provider,
-      channel: message.channel,
-      direction: 'outbound',
-      userId: authorId,
-    });
-    await publisher.message(latest);
+    const at = now();
+    // One transaction: the id, the status, the statuses that raced ahead of this answer, the usage count.
+    const timeZone = await this.stored(() => store.workspaceTimeZone());
+    const latest =
+      (await this.stored(() =>
+        store.recordProviderAcceptance({
+          messageId: message.id,
+          provider: connector.provider,
+          providerMessageId,
+          status,
+          at: at.toISOString(),
+          usage: usageRowsOf(
+            { at, provider: connector.provider, channel: message.channel, direction: 'outbound', userId: authorId },
+            timeZone,
+          ),
+        }),
+      )) ?? message;
+    // Stored: nothing will apply this status again, so this is the only chance to publish it.
+    await this.stored(() => publishCurrent(store, publisher, latest));
   }
 
   /** The provider refused for good: the rep reads its reason, never the lead's number. */
@@ -235,8 +272,24 @@ export class SendPipeline {
       message: scrubNumber(outcome.message, e164),
       providerCode: outcome.providerCode,
     };
-    const res = await this.o.store.applyStatus(message.id, 'failed', this.o.now().toISOString(), error);
-    if (res) await this.o.publisher.message(res.message);
+    const res = await this.stored(() =>
+      this.o.store.applyStatus(message.id, 'failed', this.o.now().toISOString(), error),
+    );
+    if (res) await this.stored(() => publishCurrent(this.o.store, this.o.publisher, res.message));
+  }
+
+  /**
+   * A provider's answer is stored even when the database is away for a moment (a failover, a
+   * dropped connection): dropping it would leave the send pending, to be failed as interrupted
+   * although the provider has it. The events of a stored change too: a change applies once, so
+   * its events are appended then or never (twice is harmless: an upsert). Renewed lease meanwhile.
+   */
+  private stored<T>(write: () => Promise<T>): Promise<T> {
+    return untilStored(write, {
+      sleep: (ms) => this.sleep(ms),
+      stopped: () => this.closed,
+      report: (m) => this.o.onError?.(`a send: ${m}`),
+    });
   }
 
   /** The wait before the next attempt; null when the failure is final or the attempts are used up. */
@@ -259,28 +312,58 @@ export class SendPipeline {
   }
 
   /**
-   * On start: sends a previous run stopped before the provider answered are marked failed rather
-   * than sent again, because the provider may have accepted them (sending twice is worse than
-   * asking the rep to resend).
+   * On start: sends a previous run of this node stopped before the provider answered, and sends of
+   * nodes whose leases ran out, are marked failed rather than sent again, because the provider may
+   * have accepted them (sending twice is worse than asking the rep to resend).
    */
   async failInterrupted(): Promise<number> {
+    return this.failStuck(await this.o.store.interruptedSends(this.o.now().toISOString(), this.o.node.id));
+  }
+
+  /** The periodic sweep: sends whose node stopped renewing their lease (it died) are failed and reported. */
+  async sweepInterrupted(): Promise<number> {
+    const stuck = await this.o.store.interruptedSends(this.o.now().toISOString(), null);
+    // Ours are never swept while under way (a renewal that came late is not a death).
+    return this.failStuck(stuck.filter((m) => !this.underWay.has(m.id)));
+  }
+
+  /** Extend the leases of the sends under way here; resolves to how many were renewed. */
+  async renewLeases(): Promise<number> {
+    if (this.underWay.size === 0) return 0;
+    return this.o.store.renewSendLeases(this.o.node.id, this.sendLease().until);
+  }
+
+  private async failStuck(stuck: MessageRecord[]): Promise<number> {
     const { store, publisher, now } = this.o;
-    const stuck = await store.interruptedSends();
     for (const m of stuck) {
-      const res = await store.applyStatus(m.id, 'failed', now().toISOString(), {
-        code: ErrorCode.PROVIDER_ERROR,
-        message:
-          'The server stopped before the provider confirmed this message; it may not have been sent. Send it again if needed.',
-      });
-      if (res?.changed) await publisher.message(res.message);
+      const res = await store.applyStatus(m.id, 'failed', now().toISOString(), INTERRUPTED);
+      // Failed now, so no later sweep finds it: publish it now or never.
+      if (res?.changed) await this.stored(() => publishCurrent(store, publisher, res.message));
     }
     return stuck.length;
   }
 
+  /** Renew this node's leases and sweep up dead nodes' sends on their timers (unref'd) until close. */
+  startLeaseTimers(): void {
+    if (this.closed || this.leaseTimers.length) return;
+    const every = (ms: number, what: string, job: () => Promise<number>) => {
+      const t = setInterval(() => {
+        job().catch((err: Error) => this.o.onError?.(`${what}: ${err.message}`));
+      }, ms);
+      t.unref();
+      this.leaseTimers.push(t);
+    };
+    every(this.o.node.renewEveryMs, 'renewing send leases', () => this.renewLeases());
+    every(this.o.node.sweepEveryMs, 'sweeping interrupted sends', () => this.sweepInterrupted());
+  }
+
   /** Stop retrying; waits (up to waitMs) for provider calls already under way. Their outcome is not stored
-   * after this, so such a message stays pending and the next start marks it failed (failInterrupted). */
+   * after this, so such a message stays pending; once its lease runs out another node's sweep marks it
+   * failed, and this node's next start does at once (failInterrupted). */
   async close(waitMs = 2000) {
     this.closed = true;
+    for (const t of this.leaseTimers) clearInterval(t);
+    this.leaseTimers = [];
     for (const [t, wake] of this.timers) {
       clearTimeout(t);
       wake();

@@ -1,33 +1,26 @@
 // Task reminders: a reminder fires at the task's due time minus its reminder offset. The
-// schedule lives in SQLite, not in timers, so a reminder that fell due while the server was
-// down is found and fired after start. "Fired" is claimed with a conditional UPDATE whose
-// change count says who won, so a reminder fires once even across restarts or two schedulers
-// on one database file. A synchronous onFire runs inside the claim's transaction (its writes
-// commit with the claim; if it throws, both roll back). An asynchronous onFire runs after the
-// claim commits; if it rejects, the claim is released for a later retry.
+// schedule lives in the database, not in timers, so a reminder that fell due while the server was
+// down is found and fired after start. Firing is one transaction in the store (Store.fireReminder:
+// the "fired" claim, the nudge, its usage count and its event together), so a reminder fires once
+// even across restarts or many nodes sweeping one database; a failure before the commit leaves it
+// due, and it is tried again after retryDelayMs.
 import type { ReminderInput, ReminderStore, TaskReminder } from '../storage/reminders';
 
-// The reminder rows and their SQL live in storage (it owns every statement); re-exported for the scheduler's callers.
-export {
-  ReminderInput,
-  SqliteReminderStore,
-  TASK_REMINDERS_SQL,
-  type FireOutcome,
-  type ReminderStore,
-  type TaskReminder,
-} from '../storage/reminders';
+// The reminder rows live in storage (it owns every statement); their types are re-exported for the scheduler's callers.
+export { ReminderInput, type ReminderStore, type TaskReminder } from '../storage/reminders';
 
 /** Time and timers, injected so tests move the clock instead of waiting. */
 export interface SchedulerClock {
   now(): Date;
-  setTimer(fn: () => void, ms: number): unknown;
+  /** `fn` resolves when the timer's work is done (a test clock awaits it; real timers do not). */
+  setTimer(fn: () => Promise<void>, ms: number): unknown;
   clearTimer(handle: unknown): void;
 }
 
 export const systemClock: SchedulerClock = {
   now: () => new Date(),
   setTimer: (fn, ms) => {
-    const t = setTimeout(fn, ms);
+    const t = setTimeout(() => void fn(), ms);
     t.unref?.();
     return t;
   },
@@ -37,31 +30,31 @@ export const systemClock: SchedulerClock = {
 export interface ReminderSchedulerOptions {
   store: ReminderStore;
   /**
-   * Creates the nudge. Synchronous: runs inside the claim's transaction, so write the nudge
-   * (its usage counter, its event-log entry) on the same connection and they commit together;
-   * throwing rolls the claim back. Asynchronous (returns a promise): runs after the claim
-   * commits; a rejection releases the claim. Either way a failure is retried after retryDelayMs.
+   * Fires one due reminder at `at`, exactly once (Store.fireReminder). Resolves true when this call
+   * fired it, false when it was fired already (another node, an earlier run) or is gone. A
+   * rejection leaves the reminder due: it is reported and tried again after retryDelayMs.
    */
-  onFire: (reminder: TaskReminder) => void | Promise<unknown>;
+  fire: (reminder: TaskReminder, at: Date) => Promise<boolean>;
   clock?: SchedulerClock;
-  /** Longest sleep between checks, so a wall-clock jump or a missed timer is noticed. */
+  /** Longest sleep between checks, so a wall-clock jump, a missed timer or another node's new task is noticed. */
   maxSleepMs?: number;
-  /** Wait after a failed onFire before trying again. */
+  /** Wait after a failed fire before trying again. */
   retryDelayMs?: number;
   /** Reminders handled per pass, so a long outage's backlog never blocks the event loop. */
   batchSize?: number;
-  /** A reminder's onFire failed (reminder given) or the store failed (null). */
+  /** A reminder's fire failed (reminder given) or the store failed (null). */
   onError?: (err: unknown, reminder: TaskReminder | null) => void;
 }
 
 export interface ReminderScheduler {
-  /** Fires what fell due while the server was down, then keeps a timer on the next reminder. */
-  start(): void;
-  stop(): void;
+  /** Fires what fell due while the server was down (resolves after that pass), then keeps a timer on the next reminder. */
+  start(): Promise<void>;
+  /** No more timers; resolves once a pass under way has finished. */
+  stop(): Promise<void>;
   /** A task was created or changed. */
-  schedule(input: ReminderInput): TaskReminder;
+  schedule(input: ReminderInput): Promise<TaskReminder>;
   /** A task was completed or deleted. */
-  cancel(taskId: string): void;
+  cancel(taskId: string): Promise<void>;
   /** One pass over what is due now (up to batchSize; start and timers call it). Resolves to how many fired. */
   runDue(): Promise<number>;
 }
@@ -70,152 +63,115 @@ export function createReminderScheduler(opts: ReminderSchedulerOptions): Reminde
   const clock = opts.clock ?? systemClock;
   const maxSleepMs = opts.maxSleepMs ?? 60_000;
   const retryDelayMs = opts.retryDelayMs ?? 30_000;
-  const batchSize = opts.batchSize ?? 100;
   let timer: unknown = null;
   let running = false;
-  // Reminders whose onFire failed: not retried before this time.
+  // Reminders whose fire failed: not retried before this time.
   const backoffUntil = new Map<string, number>();
+  // One pass at a time: a timer's pass and runDue() never overlap.
+  let passes: Promise<unknown> = Promise.resolve();
 
   const disarm = () => {
     if (timer !== null) clock.clearTimer(timer);
     timer = null;
   };
 
-  const arm = (delayMs?: number) => {
-    disarm();
+  /** Until the next reminder, or until the soonest backoff ends when something due is waiting one out. */
+  async function waitFor(): Promise<number> {
+    const next = await opts.store.nextFireAt();
+    const now = clock.now().getTime();
+    const wait = next === null ? maxSleepMs : next.getTime() - now;
+    if (wait > 0) return wait;
+    const pending = [...backoffUntil.values()].map((t) => t - now).filter((d) => d > 0);
+    return pending.length ? Math.min(...pending) : 0;
+  }
+
+  async function arm(delayMs?: number) {
     if (!running) return;
-    let wait = delayMs;
-    if (wait === undefined) {
-      const now = clock.now().getTime();
-      const next = opts.store.nextFireAt();
-      wait = next === null ? maxSleepMs : next.getTime() - now;
-      if (wait <= 0) {
-        // Something is due yet unfired: it is waiting out a failure's backoff.
-        const pending = [...backoffUntil.values()].map((t) => t - now).filter((d) => d > 0);
-        wait = pending.length ? Math.min(...pending) : 0;
-      }
-    }
+    const wait = delayMs ?? (await waitFor());
+    if (!running) return;
+    // The last arm wins: arms that raced each other leave one timer.
+    disarm();
     timer = clock.setTimer(tick, Math.min(Math.max(0, wait), maxSleepMs));
-  };
-
-  const failed = (reminder: TaskReminder, at: Date, err: unknown) => {
-    backoffUntil.set(reminder.taskId, at.getTime() + retryDelayMs);
-    opts.onError?.(err, reminder);
-  };
-
-  /**
-   * One pass over what is due. `more`: a full batch was handled and more may wait. `settled`
-   * resolves, with how many fired, once every asynchronous onFire of the pass has finished.
-   */
-  function pass(): { more: boolean; awaiting: boolean; settled: Promise<number> } {
-    let fired = 0;
-    let handled = 0;
-    const inFlight: Promise<void>[] = [];
-    const now = clock.now();
-    const limit = batchSize + backoffUntil.size + 1;
-    const waiting = opts.store.due(now, limit);
-    if (waiting.length < limit) {
-      // Forget failures for reminders no longer waiting (fired elsewhere, cancelled).
-      const still = new Set(waiting.map((r) => r.taskId));
-      for (const id of backoffUntil.keys()) if (!still.has(id)) backoffUntil.delete(id);
-    }
-    let more = false;
-    for (const reminder of waiting) {
-      const retryAt = backoffUntil.get(reminder.taskId);
-      if (retryAt !== undefined && retryAt > now.getTime()) continue;
-      if (handled === batchSize) {
-        more = true;
-        break;
-      }
-      handled++;
-      let result: unknown;
-      try {
-        const outcome = opts.store.fireOnce(reminder.taskId, now, (r) => {
-          result = opts.onFire(r);
-        });
-        if (outcome !== 'fired') {
-          backoffUntil.delete(reminder.taskId);
-          continue;
-        }
-      } catch (err) {
-        failed(reminder, now, err);
-        continue;
-      }
-      if (result && typeof (result as PromiseLike<unknown>).then === 'function') {
-        inFlight.push(
-          Promise.resolve(result).then(
-            () => {
-              fired++;
-              backoffUntil.delete(reminder.taskId);
-            },
-            (err) => {
-              try {
-                opts.store.release(reminder.taskId, now);
-              } catch (releaseErr) {
-                opts.onError?.(releaseErr, reminder);
-              }
-              failed(reminder, now, err);
-            },
-          ),
-        );
-      } else {
-        fired++;
-        backoffUntil.delete(reminder.taskId);
-      }
-    }
-    return { more, awaiting: inFlight.length > 0, settled: Promise.all(inFlight).then(() => fired) };
   }
 
   /** The store itself failed (disk full, database closed under us): a timer callback must
    * not crash the server, so report it and look again later. */
   const storeFailed = (err: unknown) => {
     opts.onError?.(err, null);
-    if (running && timer === null) timer = clock.setTimer(tick, retryDelayMs);
+    if (!running) return;
+    disarm();
+    timer = clock.setTimer(tick, retryDelayMs);
   };
 
-  function tick() {
+  async function fireOne(reminder: TaskReminder, now: Date): Promise<boolean> {
+    try {
+      const fired = await opts.fire(reminder, now);
+      backoffUntil.delete(reminder.taskId);
+      return fired;
+    } catch (err) {
+      backoffUntil.set(reminder.taskId, now.getTime() + retryDelayMs);
+      opts.onError?.(err, reminder);
+      return false;
+    }
+  }
+
+  /** One pass over what is due. `more`: a full batch was handled and more may wait. */
+  async function pass(): Promise<{ fired: number; more: boolean }> {
+    const batchSize = opts.batchSize ?? 100;
+    const now = clock.now();
+    const limit = batchSize + backoffUntil.size + 1;
+    const waiting = await opts.store.due(now, limit);
+    if (waiting.length < limit) {
+      // Forget failures for reminders no longer waiting (fired elsewhere, cancelled).
+      const still = new Set(waiting.map((r) => r.taskId));
+      for (const id of backoffUntil.keys()) if (!still.has(id)) backoffUntil.delete(id);
+    }
+    const ready = waiting.filter((r) => (backoffUntil.get(r.taskId) ?? 0) <= now.getTime());
+    let fired = 0;
+    for (const reminder of ready.slice(0, batchSize)) if (await fireOne(reminder, now)) fired++;
+    return { fired, more: ready.length > batchSize };
+  }
+
+  const onePass = () => {
+    const p = passes.then(pass);
+    passes = p.catch(() => undefined);
+    return p;
+  };
+
+  async function tick() {
     timer = null;
     if (!running) return;
     try {
-      const { more, awaiting, settled } = pass();
-      // A full batch may have more behind it: come back at once, through the timer so other
-      // work gets a turn. With asynchronous nudges in flight, re-arm once they have settled,
-      // so a failure's backoff is known.
-      const rearm = () => {
-        try {
-          if (running && timer === null) arm(more ? 0 : undefined);
-        } catch (err) {
-          storeFailed(err);
-        }
-      };
-      if (awaiting) void settled.then(rearm);
-      else rearm();
+      // A full batch may have more behind it: come back at once, through the timer so other work gets a turn.
+      const { more } = await onePass();
+      await arm(more ? 0 : undefined);
     } catch (err) {
       storeFailed(err);
     }
   }
 
   return {
-    start() {
+    async start() {
       if (running) return;
       running = true;
-      tick();
+      await tick();
     },
-    stop() {
+    async stop() {
       running = false;
       disarm();
+      await passes;
     },
-    schedule(input) {
-      const reminder = opts.store.upsert(input);
+    async schedule(input) {
+      const reminder = await opts.store.upsert(input);
       backoffUntil.delete(reminder.taskId);
-      if (running) arm();
+      await arm().catch(storeFailed);
       return reminder;
     },
-    cancel(taskId) {
-      opts.store.cancel(taskId);
+    async cancel(taskId) {
+      await opts.store.cancel(taskId);
       backoffUntil.delete(taskId);
-      if (running) arm();
+      await arm().catch(storeFailed);
     },
-    runDue: () => pass().settled,
+    runDue: async () => (await onePass()).fired,
   };
 }

@@ -1,6 +1,7 @@
 // A lead's Activity History, tasks and their reminders, and a rep's nudge (Carter) settings: one
 // part of the storage seam (server/storage/store.ts).
-import type { ActivityRecord, HistoryCursor, HistoryEntry, TaskRecord } from './records';
+import type { StreamEvent } from '../../shared/stream-protocol';
+import type { ActivityRecord, AppendedEvent, HistoryCursor, HistoryEntry, NudgeRecord, TaskRecord } from './records';
 import type { ReminderStore } from './reminders';
 
 export interface ActivityStore {
@@ -24,4 +25,18 @@ export interface ActivityStore {
   deleteTask(id: string): Promise<boolean>;
   /** Task reminders (server/nudges/reminder-scheduler.ts), in this database. */
   readonly reminders: ReminderStore;
+  /**
+   * Fire a task reminder exactly once, in ONE transaction: mark it fired at `at` if it is still
+   * unfired with this `fireAt` (a moved reminder is a new one), add the nudge (null: nobody to
+   * nudge, the reminder only counts as handled) and append `nudgeEvent(stored nudge)` to the
+   * nudge's user's log. Null when it was fired already or is gone. A node that dies before the
+   * commit leaves the reminder due, and the next node's sweep fires it.
+   */
+  fireReminder(
+    taskId: string,
+    fireAt: string,
+    at: string,
+    nudge: { nudge: Omit<NudgeRecord, 'id'>; month: string } | null,
+    nudgeEvent: (nudge: NudgeRecord) => StreamEvent,
+  ): Promise<AppendedEvent[] | null>;
 }

@@ -16,6 +16,8 @@ export interface EventLogStore {
     maxChars?: number,
   ): Promise<{ seq: number; json: string }[]>;
   headSeq(userId: string): Promise<number>;
+  /** Heads of many users in one read (a node's periodic check that no doorbell was lost); users with no events are 0. */
+  headSeqs(userIds: string[]): Promise<Map<string, number>>;
   /** Lead ids that lead.upserted events in this user's log carry. */
   leadIdsInLog(userId: string): Promise<string[]>;
   /** Rewrite this user's lead.upserted events, and nudges about those leads, as the given views (null: lead.removed), keeping seqs. */

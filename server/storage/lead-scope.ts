@@ -16,16 +16,47 @@ export function leadScope(viewer: { id: string; role: Role }): LeadScope {
 /** Every lead: for admin screens and the operator CLI, which are admin by construction. */
 export const wholeWorkspace = (): LeadScope => WORKSPACE;
 
-/** The rule as a WHERE fragment over a lead aliased `l`, with the arguments it binds. */
-export function leadScopeSql(scope: LeadScope): { sql: string; args: string[] } {
-  if (scope.kind === 'workspace') return { sql: '1', args: [] };
+/**
+ * How an engine writes the rule's SQL: SQLite binds each `?` in turn and reads `1` as true;
+ * PostgreSQL numbers its parameters (`$1`, used as often as needed) and wants TRUE.
+ */
+export interface SqlDialect {
+  /** The placeholder of parameter `n` (1-based); `?` ignores it. */
+  param(n: number): string;
+  readonly true: string;
+  /** Whether one numbered parameter may appear twice (else the value is bound once per use). */
+  readonly numbered: boolean;
+}
+export const SQLITE_DIALECT: SqlDialect = { param: () => '?', true: '1', numbered: false };
+export const POSTGRES_DIALECT: SqlDialect = { param: (n) => `$${n}`, true: 'TRUE', numbered: true };
+
+/** The rule as a WHERE fragment over a lead aliased `l`, with the arguments it binds (from parameter `first`). */
+export function leadScopeSql(
+  scope: LeadScope,
+  dialect: SqlDialect = SQLITE_DIALECT,
+  first = 1,
+): { sql: string; args: string[] } {
+  if (scope.kind === 'workspace') return { sql: dialect.true, args: [] };
+  const p = dialect.param(first);
   return {
-    sql: '(l.owner_id = ? OR EXISTS (SELECT 1 FROM conversations c WHERE c.lead_id = l.id AND c.assignee_id = ?))',
-    args: [scope.userId, scope.userId],
+    sql: `(l.owner_id = ${p} OR EXISTS (SELECT 1 FROM conversations c WHERE c.lead_id = l.id AND c.assignee_id = ${p}))`,
+    args: dialect.numbered ? [scope.userId] : [scope.userId, scope.userId],
   };
 }
 
-/** The rule read backwards: the active users who see lead `?` (binds the lead id twice). Three indexed lookups rather than a scan of every user. */
-export const LEAD_AUDIENCE_SQL = `SELECT id FROM users WHERE role = 'admin' AND active = 1
-      UNION SELECT u.id FROM leads l JOIN users u ON u.id = l.owner_id WHERE l.id = ? AND u.active = 1
-      UNION SELECT u.id FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.lead_id = ? AND u.active = 1`;
+/**
+ * The rule read backwards: the active users who see one lead (bound as parameter 1: once with
+ * numbered parameters, twice with `?`). Three indexed lookups rather than a scan of every user.
+ */
+export function leadAudienceSql(dialect: SqlDialect = SQLITE_DIALECT): {
+  sql: string;
+  args: (leadId: string) => string[];
+} {
+  const p = dialect.param(1);
+  return {
+    sql: `SELECT id FROM users WHERE role = 'admin' AND active = 1
+      UNION SELECT u.id FROM leads l JOIN users u ON u.id = l.owner_id WHERE l.id = ${p} AND u.active = 1
+      UNION SELECT u.id FROM conversations c JOIN users u ON u.id = c.assignee_id WHERE c.lead_id = ${p} AND u.active = 1`,
+    args: (leadId) => (dialect.numbered ? [leadId] : [leadId, leadId]),
+  };
+}

@@ -12,6 +12,7 @@ import type {
   NewInbound,
   NewOutbound,
   StatusApplyResult,
+  UsageCounterRow,
 } from './records';
 import type { ProviderName } from './saved-webhooks';
 
@@ -35,8 +36,14 @@ export interface MessageStore {
   /** Inbound messages stored whose outcome is not in (a stop came between the two). */
   unappliedInbound(): Promise<string[]>;
   getMessage(id: string): Promise<MessageRecord | null>;
-  /** Outbound messages still pending with no provider id: their send was interrupted by a stop. */
-  interruptedSends(): Promise<MessageRecord[]>;
+  /**
+   * Outbound messages still pending with no provider id whose send lease has expired at `at` (the
+   * node sending them died or stopped), plus, at a node's start, those `previousOwner` held (this
+   * node's id in an earlier run: nothing of its own is under way yet).
+   */
+  interruptedSends(at: string, previousOwner: string | null): Promise<MessageRecord[]>;
+  /** Extend the lease of every send `owner` still has under way (pending, no provider id); returns how many. */
+  renewSendLeases(owner: string, until: string): Promise<number>;
   messagesPage(conversationId: string, beforeSeq: number | null, limit: number): Promise<MessageRecord[]>;
   /** Store the provider's id for our message and apply statuses that arrived before it. */
   setProviderId(messageId: string, providerMessageId: string): Promise<void>;
@@ -55,6 +62,20 @@ export interface MessageStore {
     at: string,
     error: MessageError | null,
   ): Promise<StatusApplyResult | null>;
+  /**
+   * The provider took our message: in ONE transaction store its id, apply `status` and every status
+   * that raced ahead of the response (kept as early), and count the message for usage (`usage`
+   * rows). A node that dies after the provider answered either committed all of it or none (then
+   * the send is interrupted and reported failed, never counted).
+   */
+  recordProviderAcceptance(a: {
+    messageId: string;
+    provider: ProviderName;
+    providerMessageId: string;
+    status: MessageStatus;
+    at: string;
+    usage: Omit<UsageCounterRow, 'count'>[];
+  }): Promise<MessageRecord | null>;
   /** Statuses kept for this provider id (drained). */
   takeEarlyStatuses(
     provider: ProviderName,

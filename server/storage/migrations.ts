@@ -323,4 +323,18 @@ export const MIGRATIONS: string[] = [
     updated_at TEXT NOT NULL
   ) WITHOUT ROWID;
   `,
+
+  // issue 15 — work shared by nodes is leased: a kept webhook is claimed by one node until its
+  // lease runs out, and an outbound send is held by the node sending it (renewed while under way),
+  // so a send whose node died is told apart from one still in flight. NULL leases (rows from
+  // before) count as expired. Every node sweeps the sends under way: a partial index keeps that
+  // read to those few rows (the inbox's pending index already does it for webhooks).
+  `
+  ALTER TABLE webhook_inbox ADD COLUMN claimed_by TEXT;
+  ALTER TABLE webhook_inbox ADD COLUMN lease_until TEXT;
+  ALTER TABLE messages ADD COLUMN send_owner TEXT;
+  ALTER TABLE messages ADD COLUMN send_lease_until TEXT;
+  CREATE INDEX IF NOT EXISTS messages_sends_under_way ON messages(send_owner)
+    WHERE direction = 'outbound' AND status = 'pending' AND provider_message_id IS NULL;
+  `,
 ];

@@ -167,6 +167,8 @@ export interface NewOutbound {
   provider: ProviderName;
   connector: string;
   at: string;
+  /** The node sending it (a node id) and until when its lease holds; the node renews it while the send is under way. */
+  sendLease: { owner: string; until: string };
 }
 
 export interface NewInbound {

@@ -1,9 +1,38 @@
-// The webhook inbox, durable and synchronous (a provider gets its 2xx only after the webhook is
-// kept): one part of the storage seam (server/storage/store.ts).
+// The webhook inbox: a provider gets its 2xx only after its webhook is kept, and each kept webhook
+// is processed once across every node. The node that answered claims it for a lease; a webhook
+// whose lease ran out (its node died) is claimed by the next node that sweeps. One part of the
+// storage seam (server/storage/store.ts).
 import type { ProviderName, SavedWebhook } from './saved-webhooks';
 
+/** Who processes a webhook (a node id) and until when (ISO time) no other node may take it. */
+export interface WebhookLease {
+  owner: string;
+  until: string;
+}
+
 export interface WebhookInboxStore {
-  saveWebhookSync(provider: ProviderName, body: Buffer, headers: Record<string, string>, at: string): SavedWebhook;
-  pendingWebhooksSync(): SavedWebhook[];
-  markWebhookProcessedSync(id: string, at: string, error?: string): void;
+  /** Keep a webhook durably (before the provider's 2xx), claimed by `lease.owner` until `lease.until`. */
+  saveWebhook(
+    provider: ProviderName,
+    body: Buffer,
+    headers: Record<string, string>,
+    at: string,
+    lease: WebhookLease,
+  ): Promise<SavedWebhook>;
+  /**
+   * Claim up to `limit` unprocessed webhooks, oldest first, whose claim is absent or expired at
+   * `at` (on PostgreSQL with FOR UPDATE SKIP LOCKED, so two nodes never take the same one), or
+   * held by `previousOwner` (at a node's start, its own id: what it held in an earlier run is
+   * nobody's now, so it need not wait for the lease to run out).
+   */
+  claimPendingWebhooks(
+    at: string,
+    lease: WebhookLease,
+    limit: number,
+    previousOwner?: string | null,
+  ): Promise<SavedWebhook[]>;
+  /** Extend `owner`'s claims on these webhooks while it is still processing them (a slow media download); returns how many. */
+  renewWebhookLeases(owner: string, ids: string[], until: string): Promise<number>;
+  /** The webhook is processed (or failed for good, with `error`): never claimed again. */
+  markWebhookProcessed(id: string, at: string, error?: string): Promise<void>;
 }

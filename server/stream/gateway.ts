@@ -38,11 +38,14 @@ export class StreamGateway {
   }
 
   private async upgrade(req: IncomingMessage, socket: Duplex, head: Buffer) {
-    let auth: Awaited<ReturnType<Sessions['authenticate']>> = null;
+    let auth: Awaited<ReturnType<Sessions['authenticate']>> | 'unchecked' = null;
     try {
       auth = await this.o.sessions.authenticate(bearerToken(req.headers.authorization));
-    } catch {
-      auth = null;
+    } catch (err) {
+      // The sign-in could not be checked (the database was away): not UNAUTHORIZED, which would
+      // sign the rep out, but GOING_AWAY, after which the desktop reconnects.
+      this.o.log?.(`stream: a sign-in could not be checked: ${(err as Error)?.message ?? String(err)}`);
+      auth = 'unchecked';
     }
     if (socket.destroyed) return;
     try {
@@ -56,10 +59,14 @@ export class StreamGateway {
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
-    auth: Awaited<ReturnType<Sessions['authenticate']>>,
+    auth: Awaited<ReturnType<Sessions['authenticate']>> | 'unchecked',
   ) {
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       // Completing the upgrade first lets the client read a documented close code.
+      if (auth === 'unchecked') {
+        ws.close(CloseCode.GOING_AWAY, 'The server could not check the sign-in; reconnect.');
+        return;
+      }
       if (!auth) {
         ws.close(CloseCode.UNAUTHORIZED, 'Sign in again: the token is missing, invalid or expired.');
         return;

@@ -148,14 +148,30 @@ export class StreamConnection implements LiveConnection {
     if (frame.type !== 'hello' && this.deviceId === null)
       return this.error(FrameErrorCode.HELLO_REQUIRED, 'Say hello first.');
     // Frames of one connection are handled in order.
-    this.work = this.work
-      .then(() => this.handle(frame))
-      .catch((err: unknown) => {
-        this.o.log?.(
-          `stream: a ${frame.type} frame of user ${this.userId} failed: ${(err as Error)?.message ?? String(err)}`,
-        );
-        this.send({ type: 'error', code: ErrorCode.INTERNAL, message: 'The server could not handle this frame.' });
+    this.work = this.work.then(() => this.handle(frame)).catch((err: unknown) => this.failed(frame, err));
+  }
+
+  /**
+   * A frame the server could not handle (its database was away for a moment). A `hello` or a
+   * `send` must not be left unanswered: the desktop waits for `welcome`, and resends a send only
+   * on a new link, so the connection is closed GOING_AWAY and the desktop reconnects, resumes and
+   * sends again under the same client id (the server dedupes on it). Anything else (an ack, a
+   * read mark) gets an error frame; its next frame covers it.
+   */
+  private failed(frame: ClientFrame, err: unknown) {
+    const why = (err as Error)?.message ?? String(err);
+    const what = frame.type === 'send' ? `send ${frame.send.clientId}` : `${frame.type} frame`;
+    this.o.log?.(`stream: a ${what} of user ${this.userId} failed: ${why}`);
+    if (frame.type === 'hello' || frame.type === 'send') {
+      this.send({
+        type: 'error',
+        code: ErrorCode.INTERNAL,
+        message: `The server could not handle this ${what}; reconnect and send it again.`,
       });
+      this.close(CloseCode.GOING_AWAY, 'The server could not handle a frame; reconnect and resend.');
+      return;
+    }
+    this.send({ type: 'error', code: ErrorCode.INTERNAL, message: 'The server could not handle this frame.' });
   }
 
   private async handle(frame: ClientFrame) {
@@ -235,6 +251,19 @@ export class StreamConnection implements LiveConnection {
       return;
     }
     this.sendEvents(fresh.map(serialiseEvent));
+  }
+
+  /** The log reached `seq` (a doorbell from another node, or a head check): past what was sent,
+   * read the log the way a gap does. A replay already running reads again before going live. */
+  ring(seq: number): boolean {
+    if (this.closed || this.deviceId === null || seq <= this.sentUpTo) return false;
+    if (this.replaying) {
+      this.missedWhileReplaying = true;
+      return true;
+    }
+    this.replaying = true;
+    void this.replay();
+    return true;
   }
 
   /** Events in seq order, following sentUpTo, in frames bounded by bytes (event-frames.ts). */

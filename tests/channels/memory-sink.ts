@@ -1,4 +1,5 @@
-// An in-memory ChannelSink for channel tests: it really stores webhooks, dedupes inbound
+// An in-memory ChannelSink for channel tests: it really stores webhooks (claimed for a lease by
+// the node that saved them, as the server's inbox does), dedupes inbound
 // messages on (provider, provider id), fetches their media, and applies statuses with the shared
 // rank rule — including statuses that arrive before the send's response stored the provider id.
 import { randomUUID } from 'node:crypto';
@@ -26,17 +27,24 @@ export interface StoredOutbound {
 }
 
 export class MemorySink implements ChannelSink {
-  readonly webhooks = new Map<string, { saved: SavedWebhook; processed: boolean; error: string | null }>();
+  readonly webhooks = new Map<
+    string,
+    { saved: SavedWebhook; processed: boolean; error: string | null; claimedUntil: number }
+  >();
+  /** How long this node's claim on a webhook holds. */
+  readonly leaseMs = 60_000;
   readonly inboundMessages = new Map<string, StoredInbound>();
   readonly outbound = new Map<string, StoredOutbound>();
   /** Statuses for provider ids not known yet (the send's response has not come back). */
   readonly early = new Map<string, StatusUpdate[]>();
   /** Make the next saveWebhook calls fail (a full disk, a locked database). */
   failSaves = false;
+  /** What storing an inbound message throws (a refusal of the message, or the database away); null: it stores. */
+  inboundFailure: Error | null = null;
 
   private key = (provider: ProviderName, id: string) => `${provider}:${id}`;
 
-  saveWebhook(provider: ProviderName, body: Buffer, headers: Record<string, string>): SavedWebhook {
+  async saveWebhook(provider: ProviderName, body: Buffer, headers: Record<string, string>): Promise<SavedWebhook> {
     if (this.failSaves) throw new Error('disk full');
     const saved: SavedWebhook = {
       id: randomUUID(),
@@ -45,15 +53,42 @@ export class MemorySink implements ChannelSink {
       headers: { ...headers },
       receivedAt: new Date(),
     };
-    this.webhooks.set(saved.id, { saved, processed: false, error: null });
+    this.webhooks.set(saved.id, { saved, processed: false, error: null, claimedUntil: Date.now() + this.leaseMs });
     return saved;
   }
 
-  pendingWebhooks(): SavedWebhook[] {
+  async claimPendingWebhooks(limit: number): Promise<SavedWebhook[]> {
+    const now = Date.now();
+    const free = [...this.webhooks.values()].filter((w) => !w.processed && w.claimedUntil <= now).slice(0, limit);
+    for (const w of free) w.claimedUntil = now + this.leaseMs;
+    return free.map((w) => w.saved);
+  }
+
+  /** One node in memory: renewing extends every unprocessed claim named. */
+  async renewWebhookLeases(ids: string[]): Promise<number> {
+    const until = Date.now() + this.leaseMs;
+    let n = 0;
+    for (const id of ids) {
+      const w = this.webhooks.get(id);
+      if (w && !w.processed) {
+        w.claimedUntil = until;
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The node that saved the webhooks stopped before processing them: every claim has run out. */
+  expireClaims(): void {
+    for (const w of this.webhooks.values()) w.claimedUntil = 0;
+  }
+
+  /** Webhooks not processed yet, claimed or not. */
+  unprocessed(): SavedWebhook[] {
     return [...this.webhooks.values()].filter((w) => !w.processed).map((w) => w.saved);
   }
 
-  markWebhookProcessed(id: string, error?: string): void {
+  async markWebhookProcessed(id: string, error?: string): Promise<void> {
     const w = this.webhooks.get(id);
     if (!w) throw new Error(`unknown webhook ${id}`);
     w.processed = true;
@@ -61,6 +96,7 @@ export class MemorySink implements ChannelSink {
   }
 
   async inbound(msg: InboundMessage): Promise<{ duplicate: boolean; messageId: string }> {
+    if (this.inboundFailure) throw this.inboundFailure;
     const k = this.key(msg.provider, msg.providerMessageId);
     const existing = this.inboundMessages.get(k);
     if (existing) return { duplicate: true, messageId: existing.id };
@@ -80,7 +116,7 @@ export class MemorySink implements ChannelSink {
     return { duplicate: false, messageId: stored.id };
   }
 
-  status(update: StatusUpdate): void {
+  async status(update: StatusUpdate): Promise<void> {
     const k = this.key(update.provider, update.providerMessageId);
     const msg = this.outbound.get(k);
     if (!msg) {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { startHarness, type Harness } from './harness';
 import { processPendingWebhooks, processWebhook } from '../../server/channels/webhooks';
+import { InboundRefused } from '../../server/channels/connector';
 import {
   unixSeconds,
   waEnvelope,
@@ -225,6 +226,32 @@ describe('inbound messages', () => {
   });
 });
 
+describe('a message that cannot be stored', () => {
+  it('ends the webhook with its reason when the message itself is refused', async () => {
+    h.sink.inboundFailure = new InboundRefused('Inbound message wamid.bad has an invalid sender number.');
+    await post(waTextMessage({ from: LEAD, id: 'wamid.bad', body: 'x' }));
+    expect([...h.sink.webhooks.values()][0]).toMatchObject({
+      processed: true,
+      error: 'storing message wamid.bad: Inbound message wamid.bad has an invalid sender number.',
+    });
+  });
+
+  it('leaves the webhook to be processed again when storing failed for another reason, and then stores it', async () => {
+    h.sink.inboundFailure = Object.assign(new Error('terminating connection due to administrator command'), {
+      code: '57P01',
+    });
+    await post(waTextMessage({ from: LEAD, id: 'wamid.later', body: 'kept' }));
+    expect([...h.sink.webhooks.values()][0]).toMatchObject({ processed: false, error: null });
+    expect(h.sink.inboundMessages.size).toBe(0);
+    // The database is back; the claim runs out; a sweep processes it.
+    h.sink.inboundFailure = null;
+    h.sink.expireClaims();
+    await processPendingWebhooks(h.deps);
+    expect([...h.sink.inboundMessages.keys()]).toEqual(['whatsapp:wamid.later']);
+    expect([...h.sink.webhooks.values()][0]).toMatchObject({ processed: true, error: null });
+  });
+});
+
 describe('malformed payloads', () => {
   it('are answered 200, recorded as processed with an error, and never crash', async () => {
     expect((await post('this is not json')).status).toBe(200);
@@ -249,7 +276,7 @@ describe('malformed payloads', () => {
     expect(w.error).not.toMatch(/status 2/);
   });
 
-  it('a failing media download is recorded, the rest of the batch still lands', async () => {
+  it('a failing media download leaves the webhook to be processed again, and the rest of the batch still lands', async () => {
     const bad = waMediaMessage({
       from: LEAD,
       id: 'wamid.nomedia',
@@ -264,8 +291,11 @@ describe('malformed payloads', () => {
     );
     await post(bad);
     expect([...h.sink.inboundMessages.keys()]).toEqual(['whatsapp:wamid.fine']);
-    expect([...h.sink.webhooks.values()][0].error).toMatch(/storing message wamid.nomedia: WhatsApp media 123/);
-    expect(h.warnings.length).toBe(1);
+    // Not the message's fault: the webhook stays unprocessed, claimed until its lease runs out, then swept again.
+    expect([...h.sink.webhooks.values()][0]).toMatchObject({ processed: false, error: null });
+    expect(h.warnings).toEqual([
+      expect.stringMatching(/storing message wamid.nomedia: WhatsApp media 123.*processed again/),
+    ]);
   });
 });
 
@@ -276,23 +306,26 @@ describe('durability', () => {
     expect(h.sink.inboundMessages.size).toBe(0);
   });
 
-  it('processes on start what was saved but not processed before a stop', async () => {
+  it('processes, in batches, what was saved but not processed before a stop, once the claims have run out', async () => {
     const body = Buffer.from(
       JSON.stringify(waTextMessage({ from: LEAD, id: 'wamid.crash', body: 'before the crash' })),
     );
-    h.sink.saveWebhook('whatsapp', body, {});
-    h.sink.saveWebhook('whatsapp', body, {});
-    const results = await processPendingWebhooks(h.deps);
+    for (let i = 0; i < 3; i++) await h.sink.saveWebhook('whatsapp', body, {});
+    // Still claimed by the node that saved them: a sweep leaves them alone.
+    expect(await processPendingWebhooks(h.deps, { batch: 2 })).toEqual([]);
+    h.sink.expireClaims();
+    const results = await processPendingWebhooks(h.deps, { batch: 2 });
     expect(results.map((r) => [r.inbound, r.duplicates])).toEqual([
       [1, 0],
       [0, 1],
+      [0, 1],
     ]);
-    expect(h.sink.pendingWebhooks()).toEqual([]);
+    expect(h.sink.unprocessed()).toEqual([]);
     expect(h.sink.inboundMessages.size).toBe(1);
   });
 
   it('a webhook of a provider that is no longer configured is marked with an error', async () => {
-    const saved = h.sink.saveWebhook('ctm', Buffer.from('{}'), {});
+    const saved = await h.sink.saveWebhook('ctm', Buffer.from('{}'), {});
     const r = await processWebhook(saved, h.deps);
     expect(r.error).toMatch(/ctm connector is not configured/);
     expect(h.sink.webhooks.get(saved.id)?.processed).toBe(true);

@@ -70,6 +70,7 @@ describe('the access gate on a real store', () => {
       provider: 'sandbox',
       connector: 'sandbox',
       at,
+      sendLease: { owner: 'test', until: at },
     });
     await store.assignConversation(`${assignedToSam.id}:sms`, sam.id);
   });
@@ -151,7 +152,12 @@ describe('the access gate on a real store', () => {
 describe('the rule is written once', () => {
   it('has its SQL (owner or assignee) only in storage/lead-scope.ts', () => {
     const writers = sources()
-      .filter((s) => /owner_id = \?[^'`]*assignee_id = \?/.test(s.text) || /\? IS NULL OR l\.owner_id/.test(s.text))
+      // A placeholder in any engine's dialect: `?`, `$1`, or one built in a template (`${p}`, `$${n}`).
+      .filter(
+        (s) =>
+          /owner_id = (\?|\$\d+|\$?\$\{\w+\})[^'`]*assignee_id = (\?|\$\d+|\$?\$\{\w+\})/.test(s.text) ||
+          /\? IS NULL OR l\.owner_id/.test(s.text),
+      )
       .map((s) => s.file);
     expect(writers).toEqual(['storage/lead-scope.ts']);
   });

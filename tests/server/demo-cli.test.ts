@@ -5,12 +5,13 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { api, clientId, connect, signIn, startTestServer } from './support';
+import { api, clientId, connect, databaseEnvOf, signIn, startTestServer } from './support';
 
 const run = promisify(execFile);
 const cli = (dataDir: string, ...args: string[]) =>
   run(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--data-dir', dataDir, ...args], {
     cwd: path.resolve(__dirname, '../..'),
+    env: { ...process.env, ...databaseEnvOf(dataDir) },
     timeout: 20_000,
   }).then(
     (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
@@ -131,14 +132,14 @@ describe('demo and CLI', () => {
         const zoe = await signIn(again, 'zoe@converse.demo', 'another-password');
         expect((await api(again, 'GET', '/leads?q=andric', zoe)).body.leads).toHaveLength(1);
         expect((await api(again, 'GET', '/nudges', zoe)).body.nudges.some((n: any) => n.kind === 'task')).toBe(true);
-        expect(again.internals.store.reminders.nextFireAt()?.toISOString()).toBe('2030-01-02T08:30:00.000Z');
+        expect((await again.internals.store.reminders.nextFireAt())?.toISOString()).toBe('2030-01-02T08:30:00.000Z');
         const events = await fetch(`${again.url}/api/v1/events`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-api-key': key },
           body: JSON.stringify({ type: 'task', eventId: 'cli-1', action: 'deleted', task: { id: taskId } }),
         });
         expect(events.status).toBe(202);
-        expect(again.internals.store.reminders.nextFireAt()).toBeNull();
+        expect(await again.internals.store.reminders.nextFireAt()).toBeNull();
       } finally {
         await again.close();
       }

@@ -155,8 +155,7 @@ describe('channel sink', () => {
     });
     sms.send = async () => {
       // The provider's webhook races ahead of its own send response.
-      sink.status({ provider: 'sandbox', providerMessageId: 'early-1', status: 'delivered', at: new Date() });
-      await sink.settled();
+      await sink.status({ provider: 'sandbox', providerMessageId: 'early-1', status: 'delivered', at: new Date() });
       await gate;
       return { ok: true, providerMessageId: 'early-1', status: 'sent' };
     };
@@ -165,15 +164,15 @@ describe('channel sink', () => {
       release();
       await c.until(() => latest(r.messageId)?.message.status === 'delivered', 5000, 'early status applied');
       // Out of order and duplicates change nothing; failed after delivered keeps delivered.
-      sink.status({ provider: 'sandbox', providerMessageId: 'early-1', status: 'sent', at: new Date() });
-      sink.status({
+      void sink.status({ provider: 'sandbox', providerMessageId: 'early-1', status: 'sent', at: new Date() });
+      void sink.status({
         provider: 'sandbox',
         providerMessageId: 'early-1',
         status: 'failed',
         at: new Date(),
         error: { code: 'provider_error', message: 'late failure' },
       });
-      sink.status({ provider: 'sandbox', providerMessageId: 'early-1', status: 'read', at: new Date() });
+      void sink.status({ provider: 'sandbox', providerMessageId: 'early-1', status: 'read', at: new Date() });
       await sink.settled();
       expect((await store.getMessage(r.messageId))!.status).toBe('read');
     } finally {
@@ -217,15 +216,22 @@ describe('channel sink', () => {
   });
 
   it('keeps webhooks durably and processes each provider message once', async () => {
-    const sink = server.internals.sink;
-    const saved = sink.saveWebhook('sandbox', Buffer.from('{"x":1}'), {
+    const { sink, store } = server.internals;
+    const saved = await sink.saveWebhook('sandbox', Buffer.from('{"x":1}'), {
       'content-type': 'application/json',
       authorization: 'secret',
     });
-    expect(sink.pendingWebhooks().map((w) => w.id)).toContain(saved.id);
-    expect(sink.pendingWebhooks().find((w) => w.id === saved.id)!.headers.authorization).toBeUndefined();
-    sink.markWebhookProcessed(saved.id);
-    expect(sink.pendingWebhooks().map((w) => w.id)).not.toContain(saved.id);
+    // Claimed by this node: no sweep takes it while the lease holds; once it has run out, one does.
+    expect((await sink.claimPendingWebhooks(10)).map((w) => w.id)).not.toContain(saved.id);
+    const later = new Date(Date.now() + 2 * 60_000).toISOString();
+    const claimed = await store.claimPendingWebhooks(later, { owner: 'another-node', until: later }, 10);
+    expect(claimed.map((w) => w.id)).toContain(saved.id);
+    expect(claimed.find((w) => w.id === saved.id)!.headers.authorization).toBeUndefined();
+    await sink.markWebhookProcessed(saved.id);
+    const muchLater = new Date(Date.now() + 10 * 60_000).toISOString();
+    expect(
+      (await store.claimPendingWebhooks(muchLater, { owner: 'another-node', until: muchLater }, 10)).map((w) => w.id),
+    ).not.toContain(saved.id);
     const msg = {
       provider: 'sandbox' as const,
       channel: 'sms' as const,

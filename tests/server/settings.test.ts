@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { effectiveEnv, msSetting, portFrom, SettingsError } from '../../server/settings';
+import { effectiveEnv, msSetting, nodeIdFrom, portFrom, SettingsError } from '../../server/settings';
 import { startServer } from '../../server/app';
 
 describe('settings', () => {
@@ -33,6 +33,21 @@ describe('settings', () => {
     expect(msSetting('on', 2500)).toBe(2500);
     expect(msSetting('1200', null)).toBe(1200);
     expect(() => msSetting('soon', null)).toThrow(/milliseconds/);
+  });
+
+  it('names the node "local" unless CONVERSE_NODE_ID says otherwise, and refuses a name that is not one', async () => {
+    expect(nodeIdFrom(undefined)).toBe('local');
+    expect(nodeIdFrom(' node-2.eu:a_1 ')).toBe('node-2.eu:a_1');
+    expect(() => nodeIdFrom('node 2')).toThrow(/CONVERSE_NODE_ID is "node 2"/);
+    expect(() => nodeIdFrom('x'.repeat(65))).toThrow(SettingsError);
+    const dir = mkdtempSync(path.join(tmpdir(), 'converse-settings-'));
+    try {
+      await expect(startServer({ dataDir: dir, port: 0, env: { CONVERSE_NODE_ID: 'a/b' } })).rejects.toThrow(
+        /CONVERSE_NODE_ID/,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses to start with a bad connector setting, naming it', async () => {

@@ -10,10 +10,35 @@ import { startServer, type RunningServer, type StartOptions } from '../../server
 import { DEMO_PASSWORD } from '../../server/demo/accounts';
 import { ServerFrame, type SequencedEvent } from '../../shared/stream-protocol';
 import { eventually } from '../support/eventually';
+import { freshSchema, TEST_DATABASE_URL } from '../support/services';
 
 export interface TestServer extends RunningServer {
   dataDir: string;
   stop(): Promise<void>;
+}
+
+/**
+ * CONVERSE_TEST_SERVER_DATABASE=postgres runs the server suites on PostgreSQL (a schema per data
+ * directory, so a test that restarts a server on its directory finds its data again); unset, on
+ * the SQLite file, as a desktop's embedded server does.
+ */
+const onPostgres = process.env.CONVERSE_TEST_SERVER_DATABASE === 'postgres';
+const schemaOfDataDir = new Map<string, Awaited<ReturnType<typeof freshSchema>>>();
+
+async function databaseEnv(dataDir: string): Promise<Record<string, string>> {
+  if (!onPostgres) return {};
+  let schema = schemaOfDataDir.get(dataDir);
+  if (!schema) {
+    schema = await freshSchema('server');
+    schemaOfDataDir.set(dataDir, schema);
+  }
+  return { CONVERSE_DATABASE_URL: TEST_DATABASE_URL, CONVERSE_DATABASE_SCHEMA: schema.schema };
+}
+
+/** The database settings of the server started on `dataDir`, for a CLI run beside it (empty on SQLite). */
+export function databaseEnvOf(dataDir: string): Record<string, string> {
+  const schema = schemaOfDataDir.get(dataDir);
+  return schema ? { CONVERSE_DATABASE_URL: TEST_DATABASE_URL, CONVERSE_DATABASE_SCHEMA: schema.schema } : {};
 }
 
 export async function startTestServer(opts: Partial<StartOptions> = {}): Promise<TestServer> {
@@ -24,8 +49,12 @@ export async function startTestServer(opts: Partial<StartOptions> = {}): Promise
     port: 0,
     dataDir,
     log: false,
-    env: { SANDBOX_AUTO_REPLY: 'off', SANDBOX_SENT_MS: '20', SANDBOX_DELIVERED_MS: '40', ...opts.env },
     ...opts,
+    // A test's own env replaces the sandbox timings (as it always has); the database goes with either.
+    env: {
+      ...(await databaseEnv(dataDir)),
+      ...(opts.env ?? { SANDBOX_AUTO_REPLY: 'off', SANDBOX_SENT_MS: '20', SANDBOX_DELIVERED_MS: '40' }),
+    },
   });
   return {
     ...server,
@@ -33,6 +62,8 @@ export async function startTestServer(opts: Partial<StartOptions> = {}): Promise
     async stop() {
       await server.close();
       rmSync(dataDir, { recursive: true, force: true });
+      await schemaOfDataDir.get(dataDir)?.drop();
+      schemaOfDataDir.delete(dataDir);
     },
   };
 }

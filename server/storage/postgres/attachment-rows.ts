@@ -1,0 +1,30 @@
+// An attachment row as its record: read by attachments.ts and, joined to a message, by messages.ts.
+import type { AttachmentRecord, UnfetchedMedia } from '../store';
+import type { Row } from './db';
+
+/** An attachment's download state: null once its file is here. */
+export const unfetchedFrom = (
+  source: string | null,
+  attempts: number | null,
+  nextFetchAt: string | null,
+): UnfetchedMedia | null =>
+  source
+    ? {
+        source: JSON.parse(source) as UnfetchedMedia['source'],
+        attempts: attempts ?? 0,
+        nextFetchAt: nextFetchAt ?? null,
+      }
+    : null;
+
+export const attachmentFrom = (r: Row): AttachmentRecord => ({
+  id: r.id,
+  fileName: r.file_name,
+  mimeType: r.mime_type,
+  size: r.size,
+  kind: r.kind,
+  path: r.path,
+  uploadedBy: r.uploaded_by ?? null,
+  createdAt: r.created_at,
+  unfetched: unfetchedFrom(r.fetch_source, r.fetch_attempts, r.next_fetch_at),
+  blocked: r.blocked ?? null,
+});

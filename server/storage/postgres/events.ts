@@ -1,0 +1,151 @@
+// Each user's event log on PostgreSQL: the EventLogStore part of the seam. A user's sequence is
+// the `user_heads` row, bumped with INSERT … ON CONFLICT DO UPDATE … RETURNING inside the
+// transaction that appends; the row stays locked until that transaction ends, so the next append
+// for the user waits, takes the next numbers and commits after it: seq order is commit order and
+// a reader never sees seq N without N−1. Rows are locked in user-id order, so two transactions
+// appending for the same users cannot deadlock. Replay reads text columns as arrays and frames
+// the JSON without parsing it.
+import type { LeadView } from '../../../shared/domain';
+import type { SequencedEvent, StreamEvent } from '../../../shared/stream-protocol';
+import type { AppendedEvent } from '../store';
+import type { EventLogStore } from '../event-log-store';
+import type { Db, Sql } from './db';
+
+/** Rows read by a replay's first round trip, and at most by any: a page bounds what a character
+ * budget can over-read, and pages that double keep a long resume to a few round trips. */
+const FIRST_PAGE = 500;
+const MAX_PAGE = 16_000;
+
+/** Each event framed as SequencedEvent JSON by PostgreSQL itself, the payload spliced in unparsed
+ * (`seq_text` is named apart from `seq`, which ORDER BY must read as the number). */
+const REPLAY_SQL = `SELECT seq::text AS seq_text, '{"seq":' || seq || ',"at":' || to_json(at)::text || ',"event":' || payload || '}'
+  FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
+
+/** Append events (in order) to their users' logs, inside the caller's transaction. */
+export async function appendIn(
+  s: Sql,
+  items: { userId: string; event: StreamEvent }[],
+  at: string,
+): Promise<AppendedEvent[]> {
+  if (items.length === 0) return [];
+  const counts = new Map<string, number>();
+  for (const { userId } of items) counts.set(userId, (counts.get(userId) ?? 0) + 1);
+  // One statement for every user; ORDER BY fixes the order in which their head rows are locked.
+  const heads = await s.rows<{ user_id: string; head_seq: number }>(
+    `INSERT INTO user_heads (user_id, head_seq)
+    SELECT u, n FROM unnest($1::text[], $2::bigint[]) AS b(u, n) ORDER BY u COLLATE "C"
+    ON CONFLICT (user_id) DO UPDATE SET head_seq = user_heads.head_seq + excluded.head_seq
+    RETURNING user_id, head_seq`,
+    [[...counts.keys()], [...counts.values()]],
+  );
+  // The first seq each user's events take in this batch.
+  const next = new Map(heads.map((h) => [h.user_id, h.head_seq - counts.get(h.user_id)! + 1]));
+  const out = items.map(({ userId, event }): AppendedEvent => {
+    const seq = next.get(userId)!;
+    next.set(userId, seq + 1);
+    return { userId, seq, at, event };
+  });
+  await s.run(
+    `INSERT INTO events (user_id, seq, at, payload)
+    SELECT u, q, $3, p FROM unnest($1::text[], $2::bigint[], $4::text[]) AS e(u, q, p)`,
+    [out.map((e) => e.userId), out.map((e) => e.seq), at, out.map((e) => JSON.stringify(e.event))],
+  );
+  return out;
+}
+
+/** The event a nudge or lead.upserted event becomes once the lead is shown as `views` says (null: untouched). */
+function rewritten(payload: string, views: Map<string, LeadView | null>): StreamEvent | null {
+  const old = JSON.parse(payload) as StreamEvent;
+  const id = old.type === 'lead.upserted' ? old.lead.id : old.type === 'nudge' ? old.nudge.leadId : null;
+  if (!id || !views.has(id)) return null;
+  // Nudges name the lead as it was shown then; they become the lead as it must be shown now.
+  const view = views.get(id);
+  return view ? { type: 'lead.upserted', lead: view } : { type: 'lead.removed', leadId: id };
+}
+
+export function eventLogStore(db: Db): EventLogStore {
+  return {
+    async appendEvents(items, at) {
+      if (items.length === 0) return [];
+      return db.tx((s) => appendIn(s, items, at));
+    },
+    async eventsAfter(userId, afterSeq, limit): Promise<SequencedEvent[]> {
+      const rows = await db.rows<{ seq: number; at: string; payload: string }>(
+        'SELECT seq, at, payload FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+        [userId, afterSeq, limit],
+      );
+      return rows.map((r) => ({ seq: r.seq, at: r.at, event: JSON.parse(r.payload) as StreamEvent }));
+    },
+    async eventsAfterJson(userId, afterSeq, limit, maxChars = Infinity) {
+      const out: { seq: number; json: string }[] = [];
+      let chars = 0;
+      let after = afterSeq;
+      let page = FIRST_PAGE;
+      // Page by page, so a run of large events is never loaded far past the budget.
+      while (out.length < limit) {
+        const want = Math.min(page, limit - out.length);
+        const rows = await db.arrays(REPLAY_SQL, [userId, after, want]);
+        for (const [seqText, json] of rows as [string, string][]) {
+          chars += json.length + 1;
+          if (out.length > 0 && chars > maxChars) return out;
+          out.push({ seq: Number(seqText), json });
+        }
+        if (rows.length < want) break;
+        after = out[out.length - 1]!.seq;
+        page = Math.min(page * 2, MAX_PAGE);
+      }
+      return out;
+    },
+    async headSeq(userId) {
+      return (await db.one<{ s: number }>('SELECT head_seq AS s FROM user_heads WHERE user_id = $1', [userId]))?.s ?? 0;
+    },
+    async headSeqs(userIds) {
+      const heads = new Map(userIds.map((id) => [id, 0]));
+      if (userIds.length === 0) return heads;
+      const rows = await db.rows<{ user_id: string; head_seq: number }>(
+        'SELECT user_id, head_seq FROM user_heads WHERE user_id = ANY($1)',
+        [userIds],
+      );
+      for (const r of rows) heads.set(r.user_id, r.head_seq);
+      return heads;
+    },
+    async leadIdsInLog(userId) {
+      const ids = new Set<string>();
+      for (const r of await db.rows<{ payload: string }>(
+        `SELECT payload FROM events WHERE user_id = $1 AND payload LIKE '{"type":"lead.upserted"%' ORDER BY seq`,
+        [userId],
+      ))
+        ids.add((JSON.parse(r.payload) as { lead: { id: string } }).lead.id);
+      return [...ids];
+    },
+    async rewriteLeadEvents(userId, views) {
+      return db.tx(async (s) => {
+        let n = 0;
+        const rows = await s.rows<{ seq: number; payload: string }>(
+          `SELECT seq, payload FROM events WHERE user_id = $1
+          AND (payload LIKE '{"type":"lead.upserted"%' OR payload LIKE '{"type":"nudge"%') ORDER BY seq FOR UPDATE`,
+          [userId],
+        );
+        for (const r of rows) {
+          const event = rewritten(r.payload, views);
+          if (!event) continue;
+          await s.run('UPDATE events SET payload = $1 WHERE user_id = $2 AND seq = $3', [
+            JSON.stringify(event),
+            userId,
+            r.seq,
+          ]);
+          n++;
+        }
+        return n;
+      });
+    },
+    async recordAck(userId, deviceId, seq, at) {
+      await db.run(
+        `INSERT INTO devices (user_id, device_id, acked_seq, last_seen_at) VALUES ($1, $2, $3, $4)
+        ON CONFLICT (user_id, device_id) DO UPDATE SET acked_seq = GREATEST(devices.acked_seq, excluded.acked_seq),
+        last_seen_at = excluded.last_seen_at`,
+        [userId, deviceId, seq, at],
+      );
+    },
+  };
+}

@@ -1,0 +1,163 @@
+// Inbound messages on PostgreSQL: the arrival (its lead, message and opt-out) in one transaction
+// under the sender number's advisory lock — two nodes receiving from one new number create one
+// lead, and one number's messages are stored one after the other — and its outcome (activities,
+// usage, events, nudges) in one more, once. Part of the MessageStore seam, mirroring sqlite.ts.
+import type { AppendedEvent, InboundArrival, InboundOutcome, InboundReceipt, NewInbound } from '../store';
+import type { MessageStore } from '../message-store';
+import type { ProviderName } from '../saved-webhooks';
+import { newId, type Db, type Sql } from './db';
+import { appendIn } from './events';
+import { createLeadIn, leadIn, lockNumber } from './leads';
+import { ensureConversation, messageIn, preview } from './messages';
+import { addActivityIn } from './activity';
+import { addNudgeIn, bumpUsageIn, setOptOutIn } from './usage';
+
+type InboundPart = Pick<
+  MessageStore,
+  'createInbound' | 'inboundReceipt' | 'receiveInbound' | 'applyInboundOutcome' | 'unappliedInbound'
+>;
+
+/** Inserts the message unless its provider id is known; returns its id, or null when it was there. */
+async function insertInboundIn(s: Sql, m: NewInbound): Promise<string | null> {
+  const conversationId = await ensureConversation(s, m.leadId, m.channel);
+  const id = newId('msg');
+  const inserted = await s.run(
+    `INSERT INTO messages (id, conversation_id, lead_id, channel, direction, body, phone_id, attachment_id, caption, status, provider,
+    provider_message_id, created_at, updated_at) VALUES ($1, $2, $3, $4, 'inbound', $5, $6, $7, $8, 'received', $9, $10, $11, $11)
+    ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING`,
+    [
+      id,
+      conversationId,
+      m.leadId,
+      m.channel,
+      m.body,
+      m.phoneId,
+      m.attachmentId,
+      m.caption,
+      m.provider,
+      m.providerMessageId,
+      m.at,
+    ],
+  );
+  if (inserted === 0) return null;
+  await s.run(
+    `UPDATE conversations SET last_message_at = GREATEST(coalesce(last_message_at, ''), $1), last_message_preview = $2,
+    last_inbound_at = GREATEST(coalesce(last_inbound_at, ''), $1) WHERE id = $3`,
+    [m.at, preview(m.body, m.caption, m.attachmentId), conversationId],
+  );
+  return id;
+}
+
+async function receiptIn(s: Sql, provider: ProviderName, providerMessageId: string): Promise<InboundReceipt | null> {
+  const r = await s.one<{
+    id: string;
+    lead_id: string;
+    lead_created: number | null;
+    conversation_started: number | null;
+    applied_at: string | null;
+    tracked: string | null;
+  }>(
+    `SELECT m.id, m.lead_id, o.lead_created, o.conversation_started, o.applied_at, o.message_id AS tracked FROM messages m
+     LEFT JOIN inbound_outcomes o ON o.message_id = m.id WHERE m.provider = $1 AND m.provider_message_id = $2`,
+    [provider, providerMessageId],
+  );
+  if (!r) return null;
+  return {
+    message: (await messageIn(s, r.id))!,
+    lead: (await leadIn(s, r.lead_id))!,
+    leadCreated: !!r.lead_created,
+    conversationStarted: !!r.conversation_started,
+    duplicate: true,
+    // A message stored before outcomes were tracked had its outcome applied the old way.
+    applied: !r.tracked || r.applied_at !== null,
+  };
+}
+
+async function receiveIn(s: Sql, a: InboundArrival): Promise<InboundReceipt> {
+  await lockNumber(s, a.from);
+  const known = await receiptIn(s, a.provider, a.providerMessageId);
+  if (known) return known;
+  const existing = await s.one<{ lead_id: string }>('SELECT lead_id FROM lead_phones WHERE e164 = $1', [a.from]);
+  const leadId = existing?.lead_id ?? (await createLeadIn(s, a.newLead(), a.at));
+  const phoneId = (await s.one<{ id: string }>('SELECT id FROM lead_phones WHERE lead_id = $1 AND e164 = $2', [
+    leadId,
+    a.from,
+  ]))!.id;
+  const conversationStarted = !(await s.one('SELECT 1 FROM conversations WHERE id = $1', [`${leadId}:${a.channel}`]));
+  const id = await insertInboundIn(s, {
+    leadId,
+    channel: a.channel,
+    body: a.body,
+    phoneId,
+    provider: a.provider,
+    providerMessageId: a.providerMessageId,
+    attachmentId: a.attachmentId,
+    caption: a.caption,
+    at: a.at,
+  });
+  // The number's lock serialises arrivals from it; one provider id from two numbers is a provider's bug.
+  if (id === null) throw new Error(`Provider message ${a.provider}/${a.providerMessageId} arrived from two numbers.`);
+  if (a.optOut) await setOptOutIn(s, a.optOut.businessNumber, a.from, a.optOut.optedOut, a.optOut.keyword, a.at);
+  await s.run('INSERT INTO inbound_outcomes (message_id, lead_created, conversation_started) VALUES ($1, $2, $3)', [
+    id,
+    existing ? 0 : 1,
+    conversationStarted ? 1 : 0,
+  ]);
+  return {
+    message: (await messageIn(s, id))!,
+    lead: (await leadIn(s, leadId))!,
+    leadCreated: !existing,
+    conversationStarted,
+    duplicate: false,
+    applied: false,
+  };
+}
+
+async function applyOutcomeIn(
+  s: Sql,
+  messageId: string,
+  outcome: InboundOutcome,
+  at: string,
+): Promise<AppendedEvent[] | null> {
+  // FOR UPDATE: of two nodes applying one outcome, the second waits and then finds it applied.
+  const row = await s.one<{ applied_at: string | null }>(
+    'SELECT applied_at FROM inbound_outcomes WHERE message_id = $1 FOR UPDATE',
+    [messageId],
+  );
+  if (!row || row.applied_at !== null) return null;
+  for (const a of outcome.activities) await addActivityIn(s, a);
+  for (const u of outcome.usage) await bumpUsageIn(s, u);
+  const items = [...outcome.events];
+  for (const { nudge, month } of outcome.nudges) {
+    const rec = await addNudgeIn(s, nudge, month);
+    items.push({ userId: rec.userId, event: outcome.nudgeEvent(rec) });
+  }
+  // One append for every event, so the users' heads are locked once, in order.
+  const appended = await appendIn(s, items, at);
+  await s.run('UPDATE inbound_outcomes SET applied_at = $1 WHERE message_id = $2', [at, messageId]);
+  return appended;
+}
+
+export function inboundStore(db: Db): InboundPart {
+  return {
+    createInbound(m) {
+      return db.tx(async (s) => {
+        const id = await insertInboundIn(s, m);
+        if (id !== null) return { message: (await messageIn(s, id))!, duplicate: false };
+        const existing = (await s.one<{ id: string }>(
+          'SELECT id FROM messages WHERE provider = $1 AND provider_message_id = $2',
+          [m.provider, m.providerMessageId],
+        ))!;
+        return { message: (await messageIn(s, existing.id))!, duplicate: true };
+      });
+    },
+    inboundReceipt: (provider, providerMessageId) => receiptIn(db, provider, providerMessageId),
+    receiveInbound: (a) => db.tx((s) => receiveIn(s, a)),
+    applyInboundOutcome: (messageId, outcome, at) => db.tx((s) => applyOutcomeIn(s, messageId, outcome, at)),
+    async unappliedInbound() {
+      return (
+        await db.rows<{ message_id: string }>('SELECT message_id FROM inbound_outcomes WHERE applied_at IS NULL')
+      ).map((r) => r.message_id);
+    },
+  };
+}

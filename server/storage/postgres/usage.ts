@@ -1,0 +1,115 @@
+// Nudges, the monthly usage counters and SMS opt-outs on PostgreSQL: the UsageStore and
+// OptOutStore parts of the seam, mirroring sqlite.ts. Counters are upserts, safe from any node.
+import type { NudgeEntity } from '../../../shared/domain';
+import type { NudgeRecord, UsageCounterRow } from '../store';
+import type { UsageStore } from '../usage-store';
+import type { OptOutStore } from '../opt-out-store';
+import { newId, type Db, type Row, type Sql } from './db';
+
+const nudgeFrom = (r: Row): NudgeRecord => ({
+  id: r.id,
+  userId: r.user_id,
+  kind: r.kind,
+  entityType: r.entity_type,
+  leadId: r.lead_id ?? null,
+  conversationId: r.conversation_id ?? null,
+  taskId: r.task_id ?? null,
+  title: r.title,
+  body: r.body,
+  createdAt: r.created_at,
+});
+
+export async function addNudgeIn(s: Sql, n: Omit<NudgeRecord, 'id'>, month: string): Promise<NudgeRecord> {
+  const id = newId('ndg');
+  await s.run(
+    `INSERT INTO nudges (id, user_id, kind, entity_type, lead_id, conversation_id, task_id, title, body, created_at, month)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+    [id, n.userId, n.kind, n.entityType, n.leadId, n.conversationId, n.taskId, n.title, n.body, n.createdAt, month],
+  );
+  return { id, ...n };
+}
+
+export async function bumpUsageIn(s: Sql, row: Omit<UsageCounterRow, 'count'>): Promise<void> {
+  await s.run(
+    `INSERT INTO usage_counters (month, user_id, provider, channel, direction, count) VALUES ($1, $2, $3, $4, $5, 1)
+    ON CONFLICT (month, user_id, provider, channel, direction) DO UPDATE SET count = usage_counters.count + 1`,
+    [row.month, row.userId, row.provider, row.channel, row.direction],
+  );
+}
+
+export async function setOptOutIn(
+  s: Sql,
+  businessNumber: string,
+  leadNumber: string,
+  optedOut: boolean,
+  keyword: string,
+  at: string,
+): Promise<void> {
+  await s.run(
+    `INSERT INTO opt_outs (business_number, lead_number, opted_out, keyword, updated_at) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (business_number, lead_number) DO UPDATE SET opted_out = excluded.opted_out, keyword = excluded.keyword,
+    updated_at = excluded.updated_at`,
+    [businessNumber, leadNumber, optedOut ? 1 : 0, keyword, at],
+  );
+}
+
+export function usageStore(db: Db): UsageStore & OptOutStore {
+  return {
+    addNudge: (n, month) => addNudgeIn(db, n, month),
+    async listNudges(userId, limit) {
+      return (
+        await db.rows('SELECT * FROM nudges WHERE user_id = $1 ORDER BY created_at DESC, n DESC LIMIT $2', [
+          userId,
+          limit,
+        ])
+      ).map(nudgeFrom);
+    },
+    async countNudges(months, userId) {
+      if (months.length === 0) return [];
+      const rows = await db.rows(
+        `SELECT month, entity_type, COUNT(*) AS n FROM nudges WHERE month = ANY($1) AND ($2::text IS NULL OR user_id = $2)
+        GROUP BY month, entity_type ORDER BY month, entity_type`,
+        [months, userId],
+      );
+      return rows.map((r) => ({
+        month: r.month as string,
+        entityType: r.entity_type as NudgeEntity,
+        count: r.n as number,
+      }));
+    },
+    bumpUsage: (row) => bumpUsageIn(db, row),
+    async usage(months, userId) {
+      if (months.length === 0) return [];
+      const rows = await db.rows(
+        // The key's order, as SQLite reads its WITHOUT ROWID table.
+        'SELECT * FROM usage_counters WHERE month = ANY($1) AND user_id = $2 ORDER BY month, provider, channel, direction',
+        [months, userId ?? ''],
+      );
+      return rows.map((r) => ({
+        month: r.month,
+        userId: r.user_id,
+        provider: r.provider,
+        channel: r.channel,
+        direction: r.direction,
+        count: r.count,
+      }));
+    },
+    setOptOut: (businessNumber, leadNumber, optedOut, keyword, at) =>
+      setOptOutIn(db, businessNumber, leadNumber, optedOut, keyword, at),
+    async isOptedOut(businessNumber, leadNumber) {
+      const r = await db.one<{ o: number }>(
+        'SELECT opted_out AS o FROM opt_outs WHERE business_number = $1 AND lead_number = $2',
+        [businessNumber, leadNumber],
+      );
+      return !!r?.o;
+    },
+    async optedOutNumbers(numbers) {
+      if (numbers.length === 0) return new Set<string>();
+      const rows = await db.rows<{ lead_number: string }>(
+        'SELECT DISTINCT lead_number FROM opt_outs WHERE opted_out = 1 AND lead_number = ANY($1)',
+        [numbers],
+      );
+      return new Set(rows.map((r) => r.lead_number));
+    },
+  };
+}
