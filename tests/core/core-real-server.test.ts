@@ -143,13 +143,22 @@ describe('desktop core with the real Converse server', () => {
     expect(stored).toBeGreaterThan(0);
     expect(stored).toBeLessThan(backlog);
 
+    // The window reads Maria's conversation before the link is up: were it read after, a fast
+    // machine could have synced the whole rest of the backlog first, and the messages handed over
+    // (what `replayed` counts) would be none.
+    rs.proxy.setAccepting(false);
     const third = track(makeCore({ dataDir: first.dataDir, serverUrl: rs.url, token: rs.token }));
     await third.core.start();
     await third.call('messages.page', { conversationId: conversationIdOf(rs.maria.id, 'sms') });
+    rs.proxy.setAccepting(true);
     await eventually(async () => (await bodiesWith(third, 'backlog ')).length === backlog, {
       timeoutMs: 20_000,
       what: 'backlog complete',
     });
+    // Stored is not yet announced: the writer thread commits, and its report of the batch reaches
+    // the core a moment later (a window can read the rows in between). The core acknowledges a batch
+    // in the same turn as it emits the batch's messages, so the head acknowledged means all were emitted.
+    await settled(third, rs);
     // The hello after the restart carried exactly what had been committed, and nothing committed came again.
     expect(rs.proxy.hellos.at(-1)?.lastSeq).toBe(seq);
     const replayed = third

@@ -1,6 +1,7 @@
 // The sync's writer on its own: frames in (raw bytes and parsed), one transaction per batch,
 // acks only after the commit, unreadable events skipped with the cursor moved past them, a
-// closed link's frames dropped, and `exclusive` keeping main-connection writes out of a batch.
+// closed link's frames dropped, `exclusive` keeping main-connection writes out of a batch, and a
+// closed writer writing nothing more.
 // Both ways it runs: the worker thread (loaded through tsx here, bundled in the app) and the
 // main-thread fallback.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -126,6 +127,61 @@ describe.each([
     expect(store.state.committedSeq()).toBe(2);
     expect(sync.invalidEvents).toBe(1);
     await sync.close();
+    store.close();
+  });
+
+  it('writes nothing once close resolves: what was handed over but not committed is replayed into the next writer', async () => {
+    const { store } = setup(inlineWriter);
+    const outcomes: BatchOutcome[] = [];
+    const errors: unknown[] = [];
+    let closing: Promise<void> | null = null;
+    const sync = new SyncEngine({
+      file: store.file,
+      inlineWriter,
+      maxBatchEvents: 20,
+      ack: () => {},
+      isLive: () => true,
+      onApplied: (o) => {
+        outcomes.push(o);
+        // Closed as soon as the first batch is committed, with the rest of the backlog handed over.
+        closing ??= sync.close();
+      },
+      onError: (err) => errors.push(err),
+    });
+    const total = 2_000;
+    for (let s = 1; s <= total; s += 20)
+      sync.enqueue(
+        Array.from({ length: 20 }, (_, i) => message(s + i)),
+        1,
+      );
+    await until(() => closing !== null, { what: 'the first batch committed' });
+    await closing;
+    const atClose = store.state.committedSeq();
+    expect(atClose).toBeGreaterThan(0);
+    expect(atClose).toBeLessThan(total);
+
+    // The server replays everything after the committed sequence to the next writer: had the
+    // closed one gone on committing, the replay would meet its rows (duplicates) or a cursor past it.
+    const next = new SyncEngine({
+      file: store.file,
+      inlineWriter,
+      ack: () => {},
+      isLive: () => true,
+      onApplied: (o) => outcomes.push(o),
+      onError: (err) => errors.push(err),
+    });
+    const closedWith = outcomes.length;
+    next.enqueue(
+      Array.from({ length: total - atClose }, (_, i) => message(atClose + 1 + i)),
+      1,
+    );
+    await next.idle();
+    expect(errors).toEqual([]);
+    const replayed = outcomes.slice(closedWith);
+    expect(replayed.reduce((n, o) => n + o.duplicates, 0)).toBe(0);
+    expect(store.state.committedSeq()).toBe(total);
+    expect((store.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n).toBe(total);
+    await next.close();
     store.close();
   });
 
