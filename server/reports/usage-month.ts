@@ -21,8 +21,17 @@ export function assertUsageMonth(value: unknown): UsageMonthKey {
   return value;
 }
 
+/** Zone names already checked: every counted message asks, and checking builds an Intl formatter each time. */
+const checkedZones = new Map<string, boolean>();
+
 export function isTimeZone(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && IANAZone.isValidZone(value);
+  if (typeof value !== 'string' || value.length === 0) return false;
+  let valid = checkedZones.get(value);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(value);
+    if (checkedZones.size < 1_000) checkedZones.set(value, valid);
+  }
+  return valid;
 }
 
 /** Throws for anything that is not an IANA time zone name ("America/New_York", "Asia/Kolkata", "UTC"). */
