@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
 import { startServer } from '../server/app';
 import { hashToken } from '../server/auth/sessions';
-import type { StreamEvent } from '../shared/stream-protocol';
+import { seedLog } from './cluster-store';
 import type { Benchmark, Figure } from './figures';
 import { wsEchoRate } from './ws-echo';
 
@@ -30,33 +30,8 @@ const bench: Benchmark = {
       const u = await store.createUser({ email: 'rep@bench.test', name: 'Rep', role: 'sales', passwordHash: 'x' });
       const token = randomBytes(32).toString('base64url');
       await store.createSession(u.id, hashToken(token), new Date(Date.now() + 3600_000).toISOString());
-      const at = new Date().toISOString();
-      // Realistic events: full messages, as a busy day of conversations would log them.
-      for (let i = 0; i < EVENTS; i += 1000) {
-        const batch: { userId: string; event: StreamEvent }[] = [];
-        for (let j = i; j < Math.min(EVENTS, i + 1000); j++) {
-          batch.push({
-            userId: u.id,
-            event: {
-              type: 'message.upserted',
-              message: {
-                id: `msg_${j}`,
-                clientId: null,
-                conversationId: `lead_${j % 50}:sms`,
-                leadId: `lead_${j % 50}`,
-                channel: 'sms',
-                direction: 'inbound',
-                body: `Message number ${j}: could you send me the details about the offer?`,
-                phoneHandle: `ph_${j % 50}`,
-                status: 'received',
-                createdAt: at,
-                updatedAt: at,
-              },
-            },
-          });
-        }
-        await store.appendEvents(batch, at);
-      }
+      // Realistic events: full messages, as a busy day of conversations would log them (shared with the cluster bench).
+      await seedLog(store, u.id, EVENTS);
       const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}/api/v1/stream`, {
         headers: { authorization: `Bearer ${token}` },
         perMessageDeflate: false,
