@@ -19,6 +19,8 @@ import type { Publisher } from '../domain/publisher';
 import { NotVisibleError, requireConversationAccess } from '../domain/access';
 import { packEventFrames, serialiseEvent, type SerialisedEvent } from './event-frames';
 
+/** Frames a replay reads from the log at once, room on the socket allowing. */
+const REPLAY_FRAMES_PER_READ = 5;
 export interface ConnectionOptions {
   store: Store;
   hub: Hub;
@@ -295,12 +297,22 @@ export class StreamConnection implements LiveConnection {
           continue;
         }
         this.missedWhileReplaying = false;
-        // A frame's worth of characters (1–3 bytes each): the packer splits it by bytes if need be.
+        // Up to REPLAY_FRAMES_PER_READ frames' worth per read, as much as the socket has room for
+        // below its bound (at least one frame): a database across the network (PostgreSQL) costs a
+        // round trip per read, so a long resume reads in bigger steps; the packer splits the rows
+        // into frames by bytes (characters are 1–3 bytes each).
+        const frames = Math.max(
+          1,
+          Math.min(
+            REPLAY_FRAMES_PER_READ,
+            Math.floor((highWater - this.ws.bufferedAmount) / EVENTS_FRAME_TARGET_BYTES),
+          ),
+        );
         const rows = await this.o.store.eventsAfterJson(
           this.userId,
           this.sentUpTo,
-          MAX_EVENTS_PER_FRAME,
-          EVENTS_FRAME_TARGET_BYTES,
+          MAX_EVENTS_PER_FRAME * frames,
+          EVENTS_FRAME_TARGET_BYTES * frames,
         );
         if (rows.length === 0) {
           if (this.missedWhileReplaying) continue;

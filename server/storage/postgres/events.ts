@@ -13,13 +13,18 @@ import type { Db, Sql } from './db';
 
 /** Rows read by a replay's first round trip, and at most by any: a page bounds what a character
  * budget can over-read, and pages that double keep a long resume to a few round trips. */
-const FIRST_PAGE = 500;
-const MAX_PAGE = 16_000;
-
 /** Each event framed as SequencedEvent JSON by PostgreSQL itself, the payload spliced in unparsed
- * (`seq_text` is named apart from `seq`, which ORDER BY must read as the number). */
-const REPLAY_SQL = `SELECT seq::text AS seq_text, '{"seq":' || seq || ',"at":' || to_json(at)::text || ',"event":' || payload || '}'
-  FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`;
+ * (`seq_text` is named apart from `seq`, which ORDER BY must read as the number), up to `$3`
+ * events and `$4` characters (one comma apiece counted), but always the first. */
+const REPLAY_SQL = `SELECT seq_text, json FROM (
+    SELECT seq, seq_text, json, row_number() OVER (ORDER BY seq) AS n, sum(length(json) + 1) OVER (ORDER BY seq) AS chars
+    FROM (
+      SELECT seq, seq::text AS seq_text, '{"seq":' || seq || ',"at":' || to_json(at)::text || ',"event":' || payload || '}' AS json
+      FROM events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3
+    ) framed
+  ) counted
+  WHERE n = 1 OR chars <= $4
+  ORDER BY seq`;
 
 /** Append events (in order) to their users' logs, inside the caller's transaction. */
 export async function appendIn(
@@ -77,24 +82,12 @@ export function eventLogStore(db: Db): EventLogStore {
       return rows.map((r) => ({ seq: r.seq, at: r.at, event: JSON.parse(r.payload) as StreamEvent }));
     },
     async eventsAfterJson(userId, afterSeq, limit, maxChars = Infinity) {
-      const out: { seq: number; json: string }[] = [];
-      let chars = 0;
-      let after = afterSeq;
-      let page = FIRST_PAGE;
-      // Page by page, so a run of large events is never loaded far past the budget.
-      while (out.length < limit) {
-        const want = Math.min(page, limit - out.length);
-        const rows = await db.arrays(REPLAY_SQL, [userId, after, want]);
-        for (const [seqText, json] of rows as [string, string][]) {
-          chars += json.length + 1;
-          if (out.length > 0 && chars > maxChars) return out;
-          out.push({ seq: Number(seqText), json });
-        }
-        if (rows.length < want) break;
-        after = out[out.length - 1]!.seq;
-        page = Math.min(page * 2, MAX_PAGE);
-      }
-      return out;
+      // One round trip: PostgreSQL frames each event and keeps a running count of characters, and
+      // the budget is cut in the same query (always the first event), so a resume of many events
+      // costs a read per few frames, not several.
+      const budget = Number.isFinite(maxChars) ? maxChars : Number.MAX_SAFE_INTEGER;
+      const rows = await db.arrays(REPLAY_SQL, [userId, afterSeq, limit, budget]);
+      return (rows as [string, string][]).map(([seqText, json]) => ({ seq: Number(seqText), json }));
     },
     async headSeq(userId) {
       return (await db.one<{ s: number }>('SELECT head_seq AS s FROM user_heads WHERE user_id = $1', [userId]))?.s ?? 0;
