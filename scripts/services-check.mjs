@@ -7,7 +7,7 @@ export const DATABASE_URL =
   process.env.CONVERSE_TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/converse_test';
 export const REDIS_URL = process.env.CONVERSE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-function answers(url, defaultPort) {
+export function answers(url, defaultPort) {
   const u = new URL(url);
   return new Promise((resolve) => {
     const s = net.connect({ host: u.hostname, port: Number(u.port || defaultPort), timeout: 1000 });

@@ -2,31 +2,14 @@
 // Where one is not reachable those suites are skipped (scripts/test.mjs says so in one line), so
 // a laptop without them still runs everything else.
 import { randomBytes } from 'node:crypto';
-import net from 'node:net';
 import pg from 'pg';
+import { answers, DATABASE_URL, REDIS_URL } from '../../scripts/services-check.mjs';
 
-/** CONVERSE_TEST_DATABASE_URL, else the database `.ci/run` creates. */
-export const TEST_DATABASE_URL =
-  process.env.CONVERSE_TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/converse_test';
-/** CONVERSE_TEST_REDIS_URL, else the Redis `.ci/run` starts. */
-export const TEST_REDIS_URL = process.env.CONVERSE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function portOpen(url: string): Promise<boolean> {
-  const u = new URL(url);
-  const port = Number(u.port || (u.protocol.startsWith('redis') ? 6379 : 5432));
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: u.hostname, port, timeout: 1000 });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-    socket.once('timeout', () => {
-      socket.destroy();
-      resolve(false);
-    });
-  });
-}
+/** CONVERSE_TEST_DATABASE_URL, else the database `.ci/run` creates; CONVERSE_TEST_REDIS_URL, else
+ * the Redis it starts (the addresses and the check are npm test's own, scripts/services-check.mjs). */
+export const TEST_DATABASE_URL = DATABASE_URL;
+export const TEST_REDIS_URL = REDIS_URL;
+const portOpen = (url: string) => answers(url, url.startsWith('redis') ? 6379 : 5432);
 
 let postgresChecked: Promise<boolean> | null = null;
 /** Whether the test database accepts a connection (checked once per test file). */
