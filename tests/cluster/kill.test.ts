@@ -5,10 +5,10 @@
 // the provider at most once and was reported; each reminder due in the burst fired once; usage
 // counts are exact. On SQLite the one node is killed and restarted on its file; on PostgreSQL +
 // Redis three nodes run and the killed one stays down (the others take over its work).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pgUp, redisUp } from '../support/services';
 import { killRedisConnectionsOf, terminatePostgresConnectionsOf } from './support/connections';
-import { burst, KEPT, openWindows, settle, startRun, verify, type Run } from './support/scenario';
+import { burst, KEPT, settle, useRun, verify } from './support/scenario';
 
 const TUNING = { SANDBOX_AUTO_REPLY: 'off' };
 // A dead node's work waits for its leases to run out (server/settings.ts NODE_LEASES: webhooks
@@ -16,24 +16,18 @@ const TUNING = { SANDBOX_AUTO_REPLY: 'off' };
 const AFTER_KILL_MS = 80_000;
 
 describe('one node on SQLite, SIGKILLed mid-burst and restarted', () => {
-  let run: Run;
-  beforeAll(async () => {
-    run = await startRun({
-      label: 'sqlite-kill',
-      kind: 'sqlite',
-      nodes: 1,
-      reps: 4,
-      leads: 8,
-      devicesPerRep: 2,
-      env: TUNING,
-    });
-    await openWindows(run);
-  }, 90_000);
-  afterAll(async () => {
-    await run?.close();
+  const runOf = useRun({
+    label: 'sqlite-kill',
+    kind: 'sqlite',
+    nodes: 1,
+    reps: 4,
+    leads: 8,
+    devicesPerRep: 2,
+    env: TUNING,
   });
 
   it('keeps every promise across the crash', async () => {
+    const run = runOf();
     const node = run.cluster.nodes[0];
     await burst(run, {
       tag: 'sqlite',
@@ -57,24 +51,18 @@ describe('one node on SQLite, SIGKILLed mid-burst and restarted', () => {
 });
 
 describe.skipIf(!pgUp || !redisUp)('three nodes on PostgreSQL + Redis', () => {
-  let run: Run;
-  beforeAll(async () => {
-    run = await startRun({
-      label: 'pg-kill',
-      kind: 'postgres',
-      nodes: 3,
-      reps: 6,
-      leads: 12,
-      devicesPerRep: 2,
-      env: TUNING,
-    });
-    await openWindows(run);
-  }, 90_000);
-  afterAll(async () => {
-    await run?.close();
+  const runOf = useRun({
+    label: 'pg-kill',
+    kind: 'postgres',
+    nodes: 3,
+    reps: 6,
+    leads: 12,
+    devicesPerRep: 2,
+    env: TUNING,
   });
 
   it('a node SIGKILLed mid-burst: the others deliver everything, once', async () => {
+    const run = runOf();
     const victim = run.cluster.nodes[1];
     const orphans = () => run.clients.filter((c) => c.client.connections >= 2).length;
     await burst(run, {
@@ -95,6 +83,7 @@ describe.skipIf(!pgUp || !redisUp)('three nodes on PostgreSQL + Redis', () => {
   }, 120_000);
 
   it('Redis links cut mid-burst: desktops still get everything', async () => {
+    const run = runOf();
     const live = run.cluster.nodes.filter((n) => n.alive);
     let killed = 0;
     await burst(run, {
@@ -119,6 +108,7 @@ describe.skipIf(!pgUp || !redisUp)('three nodes on PostgreSQL + Redis', () => {
   }, 60_000);
 
   it('PostgreSQL connections terminated mid-burst: clear errors, recovery without a restart', async () => {
+    const run = runOf();
     const live = run.cluster.nodes.filter((n) => n.alive);
     const pids = live.map((n) => n.pid);
     let terminated = 0;

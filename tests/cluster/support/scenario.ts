@@ -1,6 +1,7 @@
 // One cluster run: backend, provider, nodes, workspace and desktops; a burst of inbound webhooks
 // and sends with a disruption in the middle (a node SIGKILLed, Redis or PostgreSQL links cut);
 // then everything the run promised, checked against the log the backend holds.
+import { afterAll, beforeAll } from 'vitest';
 import { isDeepStrictEqual } from 'node:util';
 import type { SequencedEvent } from '../../../shared/stream-protocol';
 import type { MessageView, NudgeView } from '../../../shared/domain';
@@ -94,6 +95,22 @@ function latestMessages(events: SequencedEvent[]): Map<string, MessageView> {
 }
 
 /** One inbound per lead, so every lead's WhatsApp window is open before anyone sends. */
+/** A run for one describe block: started, with every desktop's window open, before its tests; closed after. */
+export function useRun(o: RunOptions): () => Run {
+  let run: Run | null = null;
+  beforeAll(async () => {
+    run = await startRun(o);
+    await openWindows(run);
+  }, 90_000);
+  afterAll(async () => {
+    await run?.close();
+  });
+  return () => {
+    if (!run) throw new Error(`the ${o.label} run did not start`);
+    return run;
+  };
+}
+
 export async function openWindows(run: Run): Promise<void> {
   await Promise.all(
     run.ws.leads.map((l, i) => {
