@@ -42,7 +42,7 @@ export async function openDeploymentStore(
   o: { dataDir: string; sqliteBinding?: string; log: (m: string) => void },
 ): Promise<Store> {
   try {
-    return (await openStore(env, o)).store;
+    return await openStore(env, o);
   } catch (err) {
     throw err instanceof StoreSettingError ? new SettingsError(err.message) : err;
   }

@@ -29,19 +29,17 @@ export function storeEngineOf(env: StoreSettings): StoreEngine {
 export async function openStore(
   env: StoreSettings,
   o: { dataDir: string; sqliteBinding?: string; log?: (m: string) => void },
-): Promise<{ store: Store; engine: StoreEngine }> {
-  const engine = storeEngineOf(env);
-  if (engine === 'sqlite')
-    return { store: new SqliteStore(path.join(o.dataDir, 'converse.db'), { nativeBinding: o.sqliteBinding }), engine };
+): Promise<Store> {
+  if (storeEngineOf(env) === 'sqlite')
+    return new SqliteStore(path.join(o.dataDir, 'converse.db'), { nativeBinding: o.sqliteBinding });
   const pool = env.CONVERSE_DATABASE_POOL?.trim();
   const poolSize = pool ? Number(pool) : undefined;
   if (poolSize !== undefined && !(Number.isInteger(poolSize) && poolSize >= 1 && poolSize <= 200))
     throw new StoreSettingError(`CONVERSE_DATABASE_POOL is "${pool}"; it must be a whole number from 1 to 200.`);
-  const store = await openPostgresStore({
+  return openPostgresStore({
     url: env.CONVERSE_DATABASE_URL!.trim(),
     schema: env.CONVERSE_DATABASE_SCHEMA?.trim() || undefined,
     poolSize,
     log: o.log,
   });
-  return { store, engine };
 }

@@ -1,5 +1,5 @@
 // Settings from the environment and the optional config file; bad values are named.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,6 +45,26 @@ describe('settings', () => {
       await expect(startServer({ dataDir: dir, port: 0, env: { CONVERSE_NODE_ID: 'a/b' } })).rejects.toThrow(
         /CONVERSE_NODE_ID/,
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a deployment that cannot work, naming the setting, before opening anything', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'converse-settings-'));
+    try {
+      const start = (env: Record<string, string>) => startServer({ dataDir: dir, port: 0, log: false, env });
+      await expect(start({ CONVERSE_DATABASE_URL: 'mysql://db/converse' })).rejects.toThrow(
+        /CONVERSE_DATABASE_URL must be a postgres:\/\//,
+      );
+      await expect(start({ CONVERSE_REDIS_URL: 'redis://127.0.0.1:6379' })).rejects.toThrow(
+        /CONVERSE_REDIS_URL is set but CONVERSE_DATABASE_URL is not/,
+      );
+      await expect(
+        start({ CONVERSE_DATABASE_URL: 'postgres://127.0.0.1:1/x', CONVERSE_REDIS_URL: 'http://bus' }),
+      ).rejects.toThrow(SettingsError);
+      // Nothing was opened: no SQLite file was made in the data directory.
+      expect(existsSync(path.join(dir, 'converse.db'))).toBe(false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
