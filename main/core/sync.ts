@@ -1,13 +1,15 @@
 // Applies the event stream to the local store. Frames are handed, as they came off the socket,
-// to the store writer (store/store-writer.ts: a worker thread with its own SQLite connection),
-// which parses, validates and applies whatever is waiting in one transaction that also moves
-// the committed sequence and fills the search index. Only after that commit does this engine
-// acknowledge the sequence and tell the rest of the core what changed. The main thread never
-// runs a sync transaction, so a 100,000-event backlog leaves the UI, pings and IPC free; while
-// many events wait, the socket is paused so memory stays bounded.
+// to a store writer (store/store-writer.ts), which parses, validates and applies whatever is
+// waiting in one transaction that also moves the committed sequence and fills the search index.
+// Only after that commit does this engine acknowledge the sequence and tell the rest of the core
+// what changed. A backlog is written by a worker thread with its own SQLite connection, so
+// 100,000 events leave the UI, pings and IPC free; a trickle of live events on the main thread
+// (sync-writers.ts says which). While many events wait, the socket is paused so memory stays
+// bounded.
 import type { BatchOutcome } from './store/local-store';
 import type { WriterOutput } from './store/batch-writer';
-import { startStoreWriter, type StoreWriter } from './store/store-writer';
+import type { StoreWriter } from './store/store-writer';
+import { SyncWriters } from './sync-writers';
 import { EVENTS_FRAME_TARGET_BYTES } from '../../shared/stream-protocol';
 
 export interface SyncOptions {
@@ -30,6 +32,9 @@ export interface SyncOptions {
   log?: (msg: string, level?: 'info' | 'warn' | 'error') => void;
   /** Write on the main thread instead of a worker (tests of the fallback). */
   inlineWriter?: boolean;
+  /** Tests: events waiting from which the writer thread writes (0: always), and its idle end. */
+  threadFromEvents?: number;
+  threadIdleEndMs?: number;
   /** The better-sqlite3 native module for the writer's connection (Electron's build). */
   sqliteBinding?: string;
   /** Conversations already watched (kept when a recovered store gets a new engine). */
@@ -53,7 +58,11 @@ const WATCHED_AT_MOST = 32;
 type Waiting = { link: number; raw?: Uint8Array; events?: unknown[]; weight: number };
 
 export class SyncEngine {
-  private writer: StoreWriter | null = null;
+  private readonly writers: SyncWriters;
+  /** The writer holding the frames in `posted` (one at a time, so frames commit in order). */
+  private holder: StoreWriter | null = null;
+  /** The writer that last took frames. */
+  private lastWriter: StoreWriter | null = null;
   private waiting: Waiting[] = [];
   /** Frames with the writer, by id: their weight in events. */
   private posted = new Map<number, number>();
@@ -74,6 +83,24 @@ export class SyncEngine {
 
   constructor(private readonly o: SyncOptions) {
     for (const id of o.watched ?? []) this.watched.add(id);
+    this.writers = new SyncWriters({
+      file: o.file,
+      maxEvents: o.maxBatchEvents ?? 6_000,
+      mainThreadOnly: o.inlineWriter,
+      threadFromEvents: o.threadFromEvents,
+      threadIdleEndMs: o.threadIdleEndMs,
+      nativeBinding: o.sqliteBinding,
+      log: (line) => this.o.log?.(line),
+      onOutput: (out) => this.onOutput(out),
+      onCrash: (err) => {
+        this.o.log?.(`[sync] ${err.message}`, 'error');
+        this.failAll();
+        this.o.onError(err);
+      },
+      started: (writer) => {
+        if (this.watched.size > 0) writer.post(this.watchedInput());
+      },
+    });
   }
 
   /**
@@ -92,7 +119,7 @@ export class SyncEngine {
       this.watched.delete(oldest);
     }
     this.watchedVersion++;
-    this.writer?.post(this.watchedInput());
+    this.writers.postAll(this.watchedInput());
   }
 
   /** The watched conversations, oldest first (handed to the engine that replaces this one). */
@@ -104,9 +131,9 @@ export class SyncEngine {
     return { type: 'watched' as const, version: this.watchedVersion, conversationIds: [...this.watched] };
   }
 
-  /** Which thread writes ('none' until the first frame). */
+  /** Which thread took the last frames ('none' until the first frame). */
   get writerKind(): 'worker' | 'main-thread' | 'none' {
-    return this.writer?.kind ?? 'none';
+    return this.lastWriter?.kind ?? 'none';
   }
 
   enqueue(events: unknown[], link: number): void {
@@ -131,7 +158,7 @@ export class SyncEngine {
       this.waitingWeight = this.waiting.reduce((n, w) => n + w.weight, 0);
       this.o.log?.(`[sync] dropped ${before - this.waiting.length} uncommitted frames of a closed link`);
     }
-    this.writer?.post({ type: 'drop', link, upToId: this.nextId - 1 });
+    this.writers.postAll({ type: 'drop', link, upToId: this.nextId - 1 });
     this.flowControl();
     this.settle();
   }
@@ -168,10 +195,9 @@ export class SyncEngine {
     this.waiting = [];
     this.posted.clear();
     this.postedWeight = this.waitingWeight = 0;
-    const w = this.writer;
-    this.writer = null;
+    this.holder = null;
     this.settle();
-    await w?.close();
+    await this.writers.close();
   }
 
   private add(frame: Waiting): void {
@@ -190,36 +216,25 @@ export class SyncEngine {
       this.waiting.length > 0 &&
       (this.posted.size === 0 || this.postedWeight < POSTED_AT_MOST)
     ) {
-      const frame = this.waiting.shift()!;
+      // A backlog behind a trickle: the thread takes over once the main thread's frames are in.
+      if (this.posted.size > 0 && this.writers.wantsThread(this.holder, this.waitingWeight)) break;
+      const frame = this.waiting[0];
+      if (!this.o.isLive(frame.link)) {
+        this.waiting.shift();
+        this.waitingWeight -= frame.weight;
+        continue;
+      }
+      const writer = this.posted.size === 0 || !this.holder ? this.writers.choose(this.waitingWeight) : this.holder;
+      this.waiting.shift();
       this.waitingWeight -= frame.weight;
-      if (!this.o.isLive(frame.link)) continue;
       const id = this.nextId++;
       this.posted.set(id, frame.weight);
       this.postedWeight += frame.weight;
-      this.ensureWriter().post({ type: 'raw-frame', id, link: frame.link, raw: frame.raw, events: frame.events });
+      this.holder = this.lastWriter = writer;
+      writer.post({ type: 'raw-frame', id, link: frame.link, raw: frame.raw, events: frame.events });
     }
     this.flowControl();
     this.settle();
-  }
-
-  private ensureWriter(): StoreWriter {
-    if (this.writer) return this.writer;
-    this.writer = startStoreWriter({
-      file: this.o.file,
-      maxEvents: this.o.maxBatchEvents ?? 6_000,
-      inline: this.o.inlineWriter,
-      nativeBinding: this.o.sqliteBinding,
-      log: (line) => this.o.log?.(line),
-      onOutput: (out) => this.onOutput(out),
-      onCrash: (err) => {
-        this.o.log?.(`[sync] ${err.message}`, 'error');
-        this.failAll();
-        this.writer = null;
-        this.o.onError(err);
-      },
-    });
-    if (this.watched.size > 0) this.writer.post(this.watchedInput());
-    return this.writer;
   }
 
   /** Forget every frame in flight: the caller reconnects and the server replays from the committed sequence. */
@@ -297,6 +312,10 @@ export class SyncEngine {
   }
 
   private settle(): void {
+    if (this.posted.size === 0) {
+      this.holder = null;
+      this.writers.drained();
+    }
     if (this.posted.size === 0 && this.drainWaiters.length > 0) {
       const drained = this.drainWaiters;
       this.drainWaiters = [];

@@ -32,6 +32,8 @@ function setup(inlineWriter: boolean) {
   const sync = new SyncEngine({
     file: store.file,
     inlineWriter,
+    // The thread's cases give it every frame, however small (sync-writers.ts gives a trickle to the main thread).
+    threadFromEvents: 0,
     ack: (seq, link) => acks.push({ seq, link }),
     isLive: (link) => live.has(link),
     onApplied: (o) => outcomes.push(o),
@@ -138,6 +140,7 @@ describe.each([
     const sync = new SyncEngine({
       file: store.file,
       inlineWriter,
+      threadFromEvents: 0,
       maxBatchEvents: 20,
       ack: () => {},
       isLive: () => true,
@@ -165,6 +168,7 @@ describe.each([
     const next = new SyncEngine({
       file: store.file,
       inlineWriter,
+      threadFromEvents: 0,
       ack: () => {},
       isLive: () => true,
       onApplied: (o) => outcomes.push(o),
@@ -323,4 +327,68 @@ it.each([
   });
   await sync.close();
   store.close();
+});
+
+describe('which writer writes: the main thread for a trickle, the thread for a backlog', () => {
+  function engine(o: { threadIdleEndMs?: number } = {}) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'converse-writers-'));
+    dirs.push(dir);
+    const store = LocalStore.open(path.join(dir, 'converse.db'));
+    const acks: number[] = [];
+    const errors: unknown[] = [];
+    const logs: string[] = [];
+    const sync = new SyncEngine({
+      file: store.file,
+      threadIdleEndMs: o.threadIdleEndMs,
+      ack: (seq) => acks.push(seq),
+      isLive: () => true,
+      onApplied: () => {},
+      onError: (err) => errors.push(err),
+      log: (line) => logs.push(line),
+    });
+    const count = () => (store.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+    return { store, sync, acks, errors, logs, count };
+  }
+  const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => message(from + i));
+
+  it('writes live events on the main thread, a backlog on the thread, which ends when idle and starts again', async () => {
+    const { store, sync, acks, errors, logs, count } = engine({ threadIdleEndMs: 50 });
+    sync.enqueue(range(1, 2), 1);
+    await sync.idle();
+    expect(sync.writerKind).toBe('main-thread');
+    sync.enqueueUnparsed(frameBytes(range(3, 300)), 1);
+    await sync.idle();
+    expect(sync.writerKind).toBe('worker');
+    // Nothing more to write: the thread ends; a live event after that is written on the main thread.
+    await until(() => logs.some((l) => l.includes('the writer thread ended')), { what: 'the idle thread to end' });
+    sync.enqueue(range(303, 1), 1);
+    await sync.idle();
+    expect(sync.writerKind).toBe('main-thread');
+    // The next backlog starts a thread again.
+    sync.enqueueUnparsed(frameBytes(range(304, 300)), 1);
+    await sync.idle();
+    expect(sync.writerKind).toBe('worker');
+    expect(errors).toEqual([]);
+    expect(store.state.committedSeq()).toBe(603);
+    expect(count()).toBe(603);
+    expect(acks).toEqual([...acks].sort((a, b) => a - b));
+    await sync.close();
+    store.close();
+  });
+
+  it('lets the main thread commit what it holds before the thread takes a backlog that came behind it', async () => {
+    const { store, sync, acks, errors, count } = engine();
+    // Live frames handed to the main thread, then a backlog while they are not yet committed.
+    for (let s = 1; s <= 20; s += 2) sync.enqueue(range(s, 2), 1);
+    for (let s = 21; s <= 2_020; s += 500) sync.enqueueUnparsed(frameBytes(range(s, 500)), 1);
+    await sync.idle();
+    expect(sync.writerKind).toBe('worker');
+    expect(errors).toEqual([]);
+    expect(store.state.committedSeq()).toBe(2_020);
+    expect(count()).toBe(2_020);
+    // Acknowledged in order: no batch of the thread overtook the main thread's.
+    expect(acks).toEqual([...acks].sort((a, b) => a - b));
+    await sync.close();
+    store.close();
+  });
 });
