@@ -132,6 +132,23 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
     }
   });
 
+  it('prepares each statement once per connection, and runs it again by name', async () => {
+    const db = new Db(openPool({ url: TEST_DATABASE_URL, schema: schema.schema, poolSize: 1 }));
+    try {
+      const prepared = await db.tx(async (s) => {
+        for (let i = 0; i < 3; i++) expect(await s.one('SELECT $1::int + 1 AS n', [i])).toEqual({ n: i + 1 });
+        return s.rows<{ name: string; statement: string }>(
+          `SELECT name, statement FROM pg_prepared_statements WHERE statement = 'SELECT $1::int + 1 AS n'`,
+        );
+      });
+      // One prepared statement for the three calls, under the store's name for that text.
+      expect(prepared).toHaveLength(1);
+      expect(prepared[0]!.name).toMatch(/^converse_\d+$/);
+    } finally {
+      await db.pool.end();
+    }
+  });
+
   it('says a taken number or template in the words the workspace and admin API turn into 409s', async () => {
     const e164 = `+1416${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}`;
     const lead = { firstName: 'Maria', lastName: 'Garcia', ownerId: null, phones: [{ e164 }] };

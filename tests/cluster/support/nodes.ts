@@ -59,7 +59,9 @@ export class ServerNode {
     if (this.alive) throw new Error(`node ${this.id} is already running`);
     this.exit = null;
     this.log.write(`\n=== ${new Date().toISOString()} start ${this.id} on ${this.url}\n`);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'server/start.ts'], {
+    // CONVERSE_CLUSTER_NODE_ARGS: extra Node options for every node, e.g. `--cpu-prof --cpu-prof-dir=…` to profile one under load.
+    const nodeArgs = (process.env.CONVERSE_CLUSTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'server/start.ts'], {
       cwd: SERVER_ROOT,
       env: { ...process.env, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
