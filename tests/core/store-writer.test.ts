@@ -346,13 +346,21 @@ describe('which writer writes: the main thread for a trickle, the thread for a b
       onError: (err) => errors.push(err),
       log: (line) => logs.push(line),
     });
-    const count = () => (store.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
-    return { store, sync, acks, errors, logs, count };
+    /** Every event up to `seq` committed once, acknowledged in order (no batch overtook another), then closed. */
+    const allCommittedInOrder = async (seq: number) => {
+      expect(errors).toEqual([]);
+      expect(store.state.committedSeq()).toBe(seq);
+      expect((store.db.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n).toBe(seq);
+      expect(acks).toEqual([...acks].sort((a, b) => a - b));
+      await sync.close();
+      store.close();
+    };
+    return { sync, logs, allCommittedInOrder };
   }
   const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => message(from + i));
 
   it('writes live events on the main thread, a backlog on the thread, which ends when idle and starts again', async () => {
-    const { store, sync, acks, errors, logs, count } = engine({ threadIdleEndMs: 50 });
+    const { sync, logs, allCommittedInOrder } = engine({ threadIdleEndMs: 50 });
     sync.enqueue(range(1, 2), 1);
     await sync.idle();
     expect(sync.writerKind).toBe('main-thread');
@@ -368,27 +376,16 @@ describe('which writer writes: the main thread for a trickle, the thread for a b
     sync.enqueueUnparsed(frameBytes(range(304, 300)), 1);
     await sync.idle();
     expect(sync.writerKind).toBe('worker');
-    expect(errors).toEqual([]);
-    expect(store.state.committedSeq()).toBe(603);
-    expect(count()).toBe(603);
-    expect(acks).toEqual([...acks].sort((a, b) => a - b));
-    await sync.close();
-    store.close();
+    await allCommittedInOrder(603);
   });
 
   it('lets the main thread commit what it holds before the thread takes a backlog that came behind it', async () => {
-    const { store, sync, acks, errors, count } = engine();
+    const { sync, allCommittedInOrder } = engine();
     // Live frames handed to the main thread, then a backlog while they are not yet committed.
     for (let s = 1; s <= 20; s += 2) sync.enqueue(range(s, 2), 1);
     for (let s = 21; s <= 2_020; s += 500) sync.enqueueUnparsed(frameBytes(range(s, 500)), 1);
     await sync.idle();
     expect(sync.writerKind).toBe('worker');
-    expect(errors).toEqual([]);
-    expect(store.state.committedSeq()).toBe(2_020);
-    expect(count()).toBe(2_020);
-    // Acknowledged in order: no batch of the thread overtook the main thread's.
-    expect(acks).toEqual([...acks].sort((a, b) => a - b));
-    await sync.close();
-    store.close();
+    await allCommittedInOrder(2_020);
   });
 });
