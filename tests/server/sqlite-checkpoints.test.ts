@@ -1,33 +1,97 @@
-// The server's SQLite file: the WAL is copied back into the database on a timer (a few
-// checkpoints a second), not by SQLite's own checkpoint every 100 pages, which fsynced hundreds
-// of times a second on the event loop under load (server/storage/sqlite/connection.ts).
+// The server's SQLite file: the WAL is copied back into the database a few times a second off the
+// event loop (a thread of its own, else a timer), not by SQLite's own checkpoint every 100 pages,
+// which fsynced hundreds of times a second on the event loop under load
+// (server/storage/sqlite/checkpoints.ts, connection.ts).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { SqliteStore } from '../../server/storage/sqlite';
+import { SqliteStore, openDatabase } from '../../server/storage/sqlite';
+import { startCheckpoints } from '../../server/storage/sqlite/checkpoints';
 import { until } from '../support/eventually';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'converse-checkpoints-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+const freshFile = () => path.join(dir, `converse-${++files}.db`);
 
-it('copies the WAL back on its timer while SQLite’s own checkpoint is only a distant bound', async () => {
-  const file = path.join(dir, 'converse.db');
+/** About 2 MB written in one turn of the event loop (so no checkpoint can run meanwhile), far below SQLite's own 40 MB bound. */
+function writeTwoMegabytes(db: ReturnType<typeof openDatabase>): void {
+  db.exec('CREATE TABLE IF NOT EXISTS filler (body BLOB)');
+  const insert = db.prepare('INSERT INTO filler (body) VALUES (?)');
+  for (let i = 0; i < 20; i++) insert.run(Buffer.alloc(100_000, 'x'));
+}
+
+const grown = (file: string, before: number) =>
+  until(() => statSync(file).size > before + 1_500_000, {
+    timeoutMs: 5_000,
+    what: 'a checkpoint to copy the WAL into the database file',
+  });
+
+it('copies the server’s WAL back on its own schedule, never in a commit', async () => {
+  const file = freshFile();
   const store = new SqliteStore(file);
   try {
     const before = statSync(file).size;
-    // About 2 MB of webhooks: far below the 40 MB bound, so only the timer can copy them back.
-    const body = Buffer.alloc(100_000, 'x');
     const at = new Date().toISOString();
-    // Within one turn of the event loop (each save is synchronous inside), so no timer runs meanwhile.
+    // Each save is synchronous inside, so the loop runs in one turn and no checkpoint runs meanwhile.
+    const body = Buffer.alloc(100_000, 'x');
     for (let i = 0; i < 20; i++) await store.saveWebhook('whatsapp', body, {}, at, { owner: 'n1', until: at });
     // No commit copied anything back (SQLite's own checkpoint, every 100 pages, would have, 5 times).
     expect(statSync(file).size).toBe(before);
-    await until(() => statSync(file).size > before + 1_500_000, {
-      timeoutMs: 3_000,
-      what: 'the timer’s checkpoint to copy the WAL into the database file',
-    });
+    await grown(file, before);
   } finally {
     await store.close();
   }
+});
+
+it('checkpoints on a thread of its own with its own connection', async () => {
+  const file = freshFile();
+  const db = openDatabase(file);
+  const checkpoints = startCheckpoints(db, { file, everyMs: 50 });
+  try {
+    await until(() => checkpoints.where === 'thread', { what: 'the checkpoint thread to open its connection' });
+    const before = statSync(file).size;
+    writeTwoMegabytes(db);
+    expect(statSync(file).size).toBe(before);
+    await grown(file, before);
+  } finally {
+    await checkpoints.stop();
+    db.close();
+  }
+});
+
+it('checkpoints on a timer on this thread when the thread cannot load the module', async () => {
+  const file = freshFile();
+  const db = openDatabase(file);
+  const checkpoints = startCheckpoints(db, { file, everyMs: 50, module: path.join(dir, 'no-such-module.js') });
+  try {
+    await until(() => checkpoints.where === 'timer', { what: 'the timer to take over from the failed thread' });
+    const before = statSync(file).size;
+    writeTwoMegabytes(db);
+    await grown(file, before);
+  } finally {
+    await checkpoints.stop();
+    db.close();
+  }
+});
+
+it('lets a process whose last work is closing the store finish it (the CLI’s case)', () => {
+  // The checkpoint thread does not hold a process open; closing waits for it, and must hold it
+  // open for that long, or Node ends the process with the close unsettled (exit code 13).
+  const script = `
+    import { SqliteStore } from './server/storage/sqlite.ts';
+    const store = new SqliteStore(${JSON.stringify(freshFile())});
+    await store.close();
+    console.log('closed');
+  `;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: path.resolve(__dirname, '../..'),
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(run.stdout.trim()).toBe('closed');
 });

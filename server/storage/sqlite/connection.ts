@@ -8,6 +8,7 @@ import path from 'node:path';
 import { DatabaseTooNewError, runMigrations, type DatabaseOwner } from '../../../shared/migrations';
 import { foldName } from '../../../shared/name-fold';
 import { MIGRATIONS } from '../migrations';
+import { startCheckpoints, type Checkpoints } from './checkpoints';
 
 export { DatabaseTooNewError };
 
@@ -32,8 +33,8 @@ export function openDatabase(
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  // The WAL is copied back on a timer (SqliteConnection); SQLite's own checkpoint stays only as the
-  // bound on the WAL when the timer cannot keep up, and the file shrinks back after it.
+  // The WAL is copied back off the event loop (checkpoints.ts); SQLite's own checkpoint stays only
+  // as the bound on the WAL when those cannot keep up, and the file shrinks back after it.
   db.pragma(`wal_autocheckpoint = ${WAL_BOUND_PAGES}`);
   db.pragma(`journal_size_limit = ${WAL_BOUND_PAGES * 4096}`);
   // The shared name-folding rule, for migrations that rebuild the stored name keys.
@@ -52,11 +53,10 @@ export function openDatabase(
 }
 
 /**
- * How often the WAL is copied back into the database, on this thread: PASSIVE, so it never waits
- * for a reader or a writer. A checkpoint fsyncs twice whatever it copies, so it is the number of
- * checkpoints that costs: SQLite's own, every 100 pages, ran about 200 times a second under 500
- * inbound messages/s, and one node fell seconds behind (cluster bench, SQLite node: p99 webhook →
- * event 5.1 s); on this timer the same load measured p99 31–43 ms.
+ * How often the WAL is copied back into the database (checkpoints.ts). A checkpoint fsyncs twice
+ * whatever it copies, so it is the number of checkpoints that costs: SQLite's own, every 100
+ * pages, ran about 200 times a second under 500 inbound messages/s on the event loop, and one
+ * node fell seconds behind (cluster bench, SQLite node: p99 webhook → event 5.1 s).
  */
 export const CHECKPOINT_EVERY_MS = 250;
 /** Pages (40 MB) after which a commit checkpoints on its own: reached only when the timer falls behind. */
@@ -80,20 +80,17 @@ export function inChunks<T>(ids: string[], read: (chunk: string[]) => T[]): T[] 
 /** One open database with its cached statements. Rows come back as the caller's row interface. */
 export class SqliteConnection {
   private readonly statements = new Map<string, Database.Statement>();
-  private readonly checkpoints: NodeJS.Timeout;
+  readonly checkpoints: Checkpoints;
 
-  constructor(readonly db: Database.Database) {
-    this.checkpoints = setInterval(() => this.checkpoint(), CHECKPOINT_EVERY_MS);
-    // A CLI command or a test ends when its work does, not when the next checkpoint is due.
-    this.checkpoints.unref();
-  }
-
-  private checkpoint(): void {
-    try {
-      this.db.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // Busy or closing: the next tick (or SQLite's own bound) copies what is left.
-    }
+  constructor(
+    readonly db: Database.Database,
+    o: { nativeBinding?: string } = {},
+  ) {
+    this.checkpoints = startCheckpoints(db, {
+      file: db.name,
+      everyMs: CHECKPOINT_EVERY_MS,
+      nativeBinding: o.nativeBinding,
+    });
   }
 
   /** A statement, prepared once per SQL text (fixed SQL only: an IN list of varying length uses `once`). */
@@ -136,8 +133,8 @@ export class SqliteConnection {
   txImmediate<T>(fn: () => T): T {
     return this.db.transaction(fn).immediate();
   }
-  close(): void {
-    clearInterval(this.checkpoints);
+  async close(): Promise<void> {
+    await this.checkpoints.stop();
     try {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch {}

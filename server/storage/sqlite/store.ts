@@ -36,7 +36,7 @@ export class SqliteStore implements Store {
   readonly reminders: SqliteReminderStore;
 
   constructor(file: string, opts: { nativeBinding?: string } = {}) {
-    const c = new SqliteConnection(openDatabase(file, undefined, opts.nativeBinding));
+    const c = new SqliteConnection(openDatabase(file, undefined, opts.nativeBinding), opts);
     this.connection = c;
     this.workspace = new SqliteWorkspace(c);
     this.users = new SqliteUsers(c);
@@ -61,7 +61,7 @@ export class SqliteStore implements Store {
   }
 
   async close() {
-    this.connection.close();
+    await this.connection.close();
   }
 
   // workspace
