@@ -8,18 +8,18 @@ import type { ProviderName } from '../saved-webhooks';
 import { newId, type Db, type Sql } from './db';
 import { appendIn } from './events';
 import { createLeadIn, leadIn, lockNumber } from './leads';
-import { ensureConversation, messageIn, preview } from './messages';
+import { messageIn, openConversation, preview } from './messages';
 import { addActivityIn } from './activity';
-import { addNudgeIn, bumpUsageIn, setOptOutIn } from './usage';
+import { addNudgeIn, bumpUsagesIn, setOptOutIn } from './usage';
 
 type InboundPart = Pick<
   MessageStore,
   'createInbound' | 'inboundReceipt' | 'receiveInbound' | 'applyInboundOutcome' | 'unappliedInbound'
 >;
 
-/** Inserts the message unless its provider id is known; returns its id, or null when it was there. */
-async function insertInboundIn(s: Sql, m: NewInbound): Promise<string | null> {
-  const conversationId = await ensureConversation(s, m.leadId, m.channel);
+/** Inserts the message unless its provider id is known (null then); says whether its conversation started with it. */
+async function insertInboundIn(s: Sql, m: NewInbound): Promise<{ id: string; conversationStarted: boolean } | null> {
+  const { id: conversationId, opened } = await openConversation(s, m.leadId, m.channel);
   const id = newId('msg');
   const inserted = await s.run(
     `INSERT INTO messages (id, conversation_id, lead_id, channel, direction, body, phone_id, attachment_id, caption, status, provider,
@@ -45,7 +45,7 @@ async function insertInboundIn(s: Sql, m: NewInbound): Promise<string | null> {
     last_inbound_at = GREATEST(coalesce(last_inbound_at, ''), $1) WHERE id = $3`,
     [m.at, preview(m.body, m.caption, m.attachmentId), conversationId],
   );
-  return id;
+  return { id, conversationStarted: opened };
 }
 
 async function receiptIn(s: Sql, provider: ProviderName, providerMessageId: string): Promise<InboundReceipt | null> {
@@ -77,14 +77,15 @@ async function receiveIn(s: Sql, a: InboundArrival): Promise<InboundReceipt> {
   await lockNumber(s, a.from);
   const known = await receiptIn(s, a.provider, a.providerMessageId);
   if (known) return known;
-  const existing = await s.one<{ lead_id: string }>('SELECT lead_id FROM lead_phones WHERE e164 = $1', [a.from]);
-  const leadId = existing?.lead_id ?? (await createLeadIn(s, a.newLead(), a.at));
-  const phoneId = (await s.one<{ id: string }>('SELECT id FROM lead_phones WHERE lead_id = $1 AND e164 = $2', [
-    leadId,
+  // A number belongs to one lead at most (lead_phones.e164 is unique).
+  const existing = await s.one<{ id: string; lead_id: string }>('SELECT id, lead_id FROM lead_phones WHERE e164 = $1', [
     a.from,
-  ]))!.id;
-  const conversationStarted = !(await s.one('SELECT 1 FROM conversations WHERE id = $1', [`${leadId}:${a.channel}`]));
-  const id = await insertInboundIn(s, {
+  ]);
+  const leadId = existing?.lead_id ?? (await createLeadIn(s, a.newLead(), a.at));
+  const phoneId =
+    existing?.id ??
+    (await s.one<{ id: string }>('SELECT id FROM lead_phones WHERE lead_id = $1 AND e164 = $2', [leadId, a.from]))!.id;
+  const stored = await insertInboundIn(s, {
     leadId,
     channel: a.channel,
     body: a.body,
@@ -96,7 +97,9 @@ async function receiveIn(s: Sql, a: InboundArrival): Promise<InboundReceipt> {
     at: a.at,
   });
   // The number's lock serialises arrivals from it; one provider id from two numbers is a provider's bug.
-  if (id === null) throw new Error(`Provider message ${a.provider}/${a.providerMessageId} arrived from two numbers.`);
+  if (stored === null)
+    throw new Error(`Provider message ${a.provider}/${a.providerMessageId} arrived from two numbers.`);
+  const { id, conversationStarted } = stored;
   if (a.optOut) await setOptOutIn(s, a.optOut.businessNumber, a.from, a.optOut.optedOut, a.optOut.keyword, a.at);
   await s.run('INSERT INTO inbound_outcomes (message_id, lead_created, conversation_started) VALUES ($1, $2, $3)', [
     id,
@@ -119,31 +122,30 @@ async function applyOutcomeIn(
   outcome: InboundOutcome,
   at: string,
 ): Promise<AppendedEvent[] | null> {
-  // FOR UPDATE: of two nodes applying one outcome, the second waits and then finds it applied.
-  const row = await s.one<{ applied_at: string | null }>(
-    'SELECT applied_at FROM inbound_outcomes WHERE message_id = $1 FOR UPDATE',
-    [messageId],
+  // Marked applied first: of two nodes applying one outcome, the second's UPDATE waits on the
+  // row, then finds it applied and changes nothing; a rollback takes the mark back with the rest.
+  const claimed = await s.run(
+    'UPDATE inbound_outcomes SET applied_at = $1 WHERE message_id = $2 AND applied_at IS NULL',
+    [at, messageId],
   );
-  if (!row || row.applied_at !== null) return null;
+  if (claimed === 0) return null;
   for (const a of outcome.activities) await addActivityIn(s, a);
-  for (const u of outcome.usage) await bumpUsageIn(s, u);
+  await bumpUsagesIn(s, outcome.usage);
   const items = [...outcome.events];
   for (const { nudge, month } of outcome.nudges) {
     const rec = await addNudgeIn(s, nudge, month);
     items.push({ userId: rec.userId, event: outcome.nudgeEvent(rec) });
   }
   // One append for every event, so the users' heads are locked once, in order.
-  const appended = await appendIn(s, items, at);
-  await s.run('UPDATE inbound_outcomes SET applied_at = $1 WHERE message_id = $2', [at, messageId]);
-  return appended;
+  return appendIn(s, items, at);
 }
 
 export function inboundStore(db: Db): InboundPart {
   return {
     createInbound(m) {
       return db.tx(async (s) => {
-        const id = await insertInboundIn(s, m);
-        if (id !== null) return { message: (await messageIn(s, id))!, duplicate: false };
+        const stored = await insertInboundIn(s, m);
+        if (stored !== null) return { message: (await messageIn(s, stored.id))!, duplicate: false };
         const existing = (await s.one<{ id: string }>(
           'SELECT id FROM messages WHERE provider = $1 AND provider_message_id = $2',
           [m.provider, m.providerMessageId],

@@ -8,7 +8,7 @@ import type { AttachmentRecord, ConversationRecord, MessageRecord, NewOutbound, 
 import type { MessageStore } from '../message-store';
 import { json, newId, type Db, type Row, type Sql } from './db';
 import { unfetchedFrom } from './attachment-rows';
-import { bumpUsageIn } from './usage';
+import { bumpUsagesIn } from './usage';
 
 export const MESSAGE_SQL = `SELECT m.*, a.id AS a_id, a.file_name AS a_file_name, a.mime_type AS a_mime_type, a.size AS a_size, a.kind AS a_kind,
   a.path AS a_path, a.uploaded_by AS a_uploaded_by, a.created_at AS a_created_at, a.fetch_source AS a_fetch_source, a.fetch_attempts AS a_fetch_attempts,
@@ -71,14 +71,22 @@ const convFrom = (r: Row): ConversationRecord => ({
   lastInboundAt: r.last_inbound_at ?? null,
 });
 
-export async function ensureConversation(s: Sql, leadId: string, channel: Channel): Promise<string> {
+/** The lead's conversation on a channel, made when missing; `opened` says it was made just now. */
+export async function openConversation(
+  s: Sql,
+  leadId: string,
+  channel: Channel,
+): Promise<{ id: string; opened: boolean }> {
   const id = `${leadId}:${channel}`;
-  await s.run('INSERT INTO conversations (id, lead_id, channel) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [
-    id,
-    leadId,
-    channel,
-  ]);
-  return id;
+  const made = await s.rows(
+    'INSERT INTO conversations (id, lead_id, channel) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id',
+    [id, leadId, channel],
+  );
+  return { id, opened: made.length === 1 };
+}
+
+export async function ensureConversation(s: Sql, leadId: string, channel: Channel): Promise<string> {
+  return (await openConversation(s, leadId, channel)).id;
 }
 
 export function preview(body: string, caption: string | null, attachment: string | null): string {
@@ -263,7 +271,7 @@ export function messageStore(db: Db): OutboundPart {
         let latest = (await applyStatusIn(s, a.messageId, a.status, a.at, null))?.message ?? null;
         for (const early of await takeEarlyIn(s, a.provider, a.providerMessageId))
           latest = (await applyStatusIn(s, a.messageId, early.status, early.at, early.error))?.message ?? latest;
-        for (const row of a.usage) await bumpUsageIn(s, row);
+        await bumpUsagesIn(s, a.usage);
         return latest;
       });
     },

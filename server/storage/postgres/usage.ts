@@ -37,6 +37,36 @@ export async function bumpUsageIn(s: Sql, row: Omit<UsageCounterRow, 'count'>): 
   );
 }
 
+/** Several counters bumped in one statement (an inbound message counts for the workspace and its owner). */
+export async function bumpUsagesIn(s: Sql, rows: Omit<UsageCounterRow, 'count'>[]): Promise<void> {
+  if (rows.length <= 1) {
+    if (rows[0]) await bumpUsageIn(s, rows[0]);
+    return;
+  }
+  // One row per counter: a statement may not update one row twice.
+  const byKey = new Map<string, { row: Omit<UsageCounterRow, 'count'>; n: number }>();
+  for (const row of rows) {
+    const key = JSON.stringify([row.month, row.userId, row.provider, row.channel, row.direction]);
+    const seen = byKey.get(key);
+    if (seen) seen.n++;
+    else byKey.set(key, { row, n: 1 });
+  }
+  const counters = [...byKey.values()];
+  await s.run(
+    `INSERT INTO usage_counters (month, user_id, provider, channel, direction, count)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+    ON CONFLICT (month, user_id, provider, channel, direction) DO UPDATE SET count = usage_counters.count + excluded.count`,
+    [
+      counters.map((c) => c.row.month),
+      counters.map((c) => c.row.userId),
+      counters.map((c) => c.row.provider),
+      counters.map((c) => c.row.channel),
+      counters.map((c) => c.row.direction),
+      counters.map((c) => c.n),
+    ],
+  );
+}
+
 export async function setOptOutIn(
   s: Sql,
   businessNumber: string,
