@@ -361,21 +361,18 @@ describe('which writer writes: the main thread for a trickle, the thread for a b
 
   it('writes live events on the main thread, a backlog on the thread, which ends when idle and starts again', async () => {
     const { sync, logs, allCommittedInOrder } = engine({ threadIdleEndMs: 50 });
-    sync.enqueue(range(1, 2), 1);
-    await sync.idle();
-    expect(sync.writerKind).toBe('main-thread');
-    sync.enqueueUnparsed(frameBytes(range(3, 300)), 1);
-    await sync.idle();
-    expect(sync.writerKind).toBe('worker');
+    const writtenOn = async (kind: 'main-thread' | 'worker', hand: () => void) => {
+      hand();
+      await sync.idle();
+      expect(sync.writerKind).toBe(kind);
+    };
+    await writtenOn('main-thread', () => sync.enqueue(range(1, 2), 1));
+    await writtenOn('worker', () => sync.enqueueUnparsed(frameBytes(range(3, 300)), 1));
     // Nothing more to write: the thread ends; a live event after that is written on the main thread.
     await until(() => logs.some((l) => l.includes('the writer thread ended')), { what: 'the idle thread to end' });
-    sync.enqueue(range(303, 1), 1);
-    await sync.idle();
-    expect(sync.writerKind).toBe('main-thread');
+    await writtenOn('main-thread', () => sync.enqueue(range(303, 1), 1));
     // The next backlog starts a thread again.
-    sync.enqueueUnparsed(frameBytes(range(304, 300)), 1);
-    await sync.idle();
-    expect(sync.writerKind).toBe('worker');
+    await writtenOn('worker', () => sync.enqueueUnparsed(frameBytes(range(304, 300)), 1));
     await allCommittedInOrder(603);
   });
 
