@@ -22,5 +22,14 @@ export interface EventLogStore {
   leadIdsInLog(userId: string): Promise<string[]>;
   /** Rewrite this user's lead.upserted events, and nudges about those leads, as the given views (null: lead.removed), keeping seqs. */
   rewriteLeadEvents(userId: string, views: Map<string, LeadView | null>): Promise<number>;
-  recordAck(userId: string, deviceId: string, seq: number, at: string): Promise<void>;
+  /** How far devices have acknowledged their users' logs (a device's seq never goes back; the same device twice keeps the highest). */
+  recordAcks(acks: readonly DeviceAck[]): Promise<void>;
+}
+
+/** A device's acknowledgement: it has committed its user's log up to `seq`. */
+export interface DeviceAck {
+  userId: string;
+  deviceId: string;
+  seq: number;
+  at: string;
 }

@@ -6,19 +6,26 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CloseCode, HEARTBEAT_MS, MAX_CLIENT_FRAME_BYTES, STREAM_PATH } from '../../shared/stream-protocol';
 import { bearerToken, type Sessions } from '../auth/sessions';
+import { AckRecorder } from './ack-recorder';
 import { StreamConnection, type ConnectionOptions } from './stream-connection';
 
-export interface GatewayOptions extends ConnectionOptions {
+export interface GatewayOptions extends Omit<ConnectionOptions, 'acks'> {
   sessions: Sessions;
   heartbeatMs?: number;
+  /** How long a device's ack waits to be written with the others (ack-recorder.ts). */
+  ackFlushMs?: number;
 }
 
 export class StreamGateway {
   private readonly wss: WebSocketServer;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly conns = new Set<StreamConnection>();
+  private readonly connection: ConnectionOptions;
+  private readonly acks: AckRecorder;
 
   constructor(private readonly o: GatewayOptions) {
+    this.acks = new AckRecorder(o.store, { flushMs: o.ackFlushMs, log: o.log });
+    this.connection = { ...o, acks: this.acks };
     // Client frames are small; the server's own frames are bounded by event-frames.ts.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
     this.heartbeat = setInterval(() => void this.beat(), o.heartbeatMs ?? HEARTBEAT_MS);
@@ -75,7 +82,7 @@ export class StreamGateway {
         ws.close(CloseCode.SESSION_REVOKED, 'This session was signed out.');
         return;
       }
-      const conn = new StreamConnection(ws, auth.user, auth.session.id, this.o);
+      const conn = new StreamConnection(ws, auth.user, auth.session.id, this.connection);
       this.conns.add(conn);
       ws.on('close', () => {
         this.conns.delete(conn);
@@ -108,6 +115,8 @@ export class StreamGateway {
     clearInterval(this.heartbeat);
     for (const c of [...this.conns]) c.close(CloseCode.GOING_AWAY, 'The server is shutting down.');
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    // What the desktops acknowledged last is written before the store closes.
+    await this.acks.close();
     // Sockets that do not finish the closing handshake are cut.
     setTimeout(() => {
       for (const c of this.conns) c.terminate();

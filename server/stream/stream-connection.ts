@@ -18,6 +18,7 @@ import type { SendPipeline } from '../messaging/send-pipeline';
 import type { Publisher } from '../domain/publisher';
 import { NotVisibleError, requireConversationAccess } from '../domain/access';
 import { packEventFrames, serialiseEvent, type SerialisedEvent } from './event-frames';
+import type { AckRecorder } from './ack-recorder';
 
 /** Frames a replay reads from the log at once, room on the socket allowing. */
 const REPLAY_FRAMES_PER_READ = 5;
@@ -36,6 +37,8 @@ export interface ConnectionOptions {
   maxBadFrames?: number;
   /** Where the gateway reports what an operator must know (an event too large to send). */
   log?: (msg: string) => void;
+  /** Where acks go to be written in batches (one per node, from the gateway). */
+  acks: AckRecorder;
 }
 
 const KNOWN_FRAME_TYPES = ['hello', 'ack', 'send', 'read', 'ping'];
@@ -197,7 +200,12 @@ export class StreamConnection implements LiveConnection {
         return;
       }
       case 'ack':
-        await store.recordAck(this.userId, this.deviceId!, Math.min(frame.seq, this.sentUpTo), now().toISOString());
+        this.o.acks.record({
+          userId: this.userId,
+          deviceId: this.deviceId!,
+          seq: Math.min(frame.seq, this.sentUpTo),
+          at: now().toISOString(),
+        });
         return;
       case 'send': {
         const res = await this.o.sends.send(this.user, frame.send);

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { STREAM_PATH } from '../../shared/stream-protocol';
 import { SqliteStore } from '../../server/storage/sqlite';
 import { Hub } from '../../server/stream/hub';
+import { AckRecorder } from '../../server/stream/ack-recorder';
 import { StreamConnection } from '../../server/stream/stream-connection';
 import { Publisher } from '../../server/domain/publisher';
 import { SendPipeline } from '../../server/messaging/send-pipeline';
@@ -44,9 +45,10 @@ describe('StreamConnection.ring', () => {
       node: { id: 'node-test', sendLeaseMs: 60_000, renewEveryMs: 20_000, sweepEveryMs: 5000 },
     });
     server = http.createServer();
+    const acks = new AckRecorder(store);
     wss = new WebSocketServer({ server, path: STREAM_PATH });
     wss.on('connection', (ws) => {
-      const conn = new StreamConnection(ws, user, 'ses_1', { store, hub, sends, publisher, now });
+      const conn = new StreamConnection(ws, user, 'ses_1', { store, hub, sends, publisher, now, acks });
       ws.on('close', () => conn.dispose());
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -174,13 +174,15 @@ forEachStore('event log', (s) => {
     expect(await store.rewriteLeadEvents(rita.id, new Map())).toBe(0);
   });
 
-  it('records a device’s ack, again and lower, without touching the log', async () => {
+  it('records devices’ acks, again and lower, one device twice in a batch, without touching the log', async () => {
     const store = s.store();
     const rita = await makeUser(store);
     await store.appendEvents([{ userId: rita.id, event: removed('a') }], at());
-    await expect(store.recordAck(rita.id, 'laptop', 1, at(1))).resolves.toBeUndefined();
-    await expect(store.recordAck(rita.id, 'laptop', 0, at(2))).resolves.toBeUndefined();
-    await expect(store.recordAck(rita.id, 'phone', 1, at(2))).resolves.toBeUndefined();
+    const ack = (deviceId: string, seq: number, t: number) => ({ userId: rita.id, deviceId, seq, at: at(t) });
+    await expect(store.recordAcks([ack('laptop', 1, 1)])).resolves.toBeUndefined();
+    await expect(store.recordAcks([ack('laptop', 0, 2), ack('phone', 1, 2)])).resolves.toBeUndefined();
+    await expect(store.recordAcks([ack('phone', 1, 3), ack('phone', 0, 4)])).resolves.toBeUndefined();
+    await expect(store.recordAcks([])).resolves.toBeUndefined();
     expect(await store.headSeq(rita.id)).toBe(1);
     expect(await store.eventsAfter(rita.id, 0, 10)).toEqual([{ seq: 1, at: at(), event: removed('a') }]);
   });

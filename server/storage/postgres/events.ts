@@ -8,7 +8,7 @@
 import type { LeadView } from '../../../shared/domain';
 import type { SequencedEvent, StreamEvent } from '../../../shared/stream-protocol';
 import type { AppendedEvent } from '../store';
-import type { EventLogStore } from '../event-log-store';
+import type { DeviceAck, EventLogStore } from '../event-log-store';
 import type { Db, Sql } from './db';
 
 /** Rows read by a replay's first round trip, and at most by any: a page bounds what a character
@@ -132,12 +132,22 @@ export function eventLogStore(db: Db): EventLogStore {
         return n;
       });
     },
-    async recordAck(userId, deviceId, seq, at) {
+    async recordAcks(acks) {
+      if (acks.length === 0) return;
+      // One row per device (a statement may not update a row twice): the highest seq, the latest time.
+      const byDevice = new Map<string, DeviceAck>();
+      for (const a of acks) {
+        const key = JSON.stringify([a.userId, a.deviceId]);
+        const seen = byDevice.get(key);
+        byDevice.set(key, seen ? { ...a, seq: Math.max(a.seq, seen.seq), at: a.at > seen.at ? a.at : seen.at } : a);
+      }
+      const rows = [...byDevice.values()];
       await db.run(
-        `INSERT INTO devices (user_id, device_id, acked_seq, last_seen_at) VALUES ($1, $2, $3, $4)
+        `INSERT INTO devices (user_id, device_id, acked_seq, last_seen_at)
+        SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
         ON CONFLICT (user_id, device_id) DO UPDATE SET acked_seq = GREATEST(devices.acked_seq, excluded.acked_seq),
         last_seen_at = excluded.last_seen_at`,
-        [userId, deviceId, seq, at],
+        [rows.map((a) => a.userId), rows.map((a) => a.deviceId), rows.map((a) => a.seq), rows.map((a) => a.at)],
       );
     },
   };

@@ -3,7 +3,7 @@
 // contiguous and in commit order. `appendSync` is for the other parts' transactions.
 import type { LeadView } from '../../../shared/domain';
 import type { SequencedEvent, StreamEvent } from '../../../shared/stream-protocol';
-import type { EventLogStore } from '../event-log-store';
+import type { DeviceAck, EventLogStore } from '../event-log-store';
 import type { AppendedEvent } from '../records';
 import { inChunks, placeholders, type SqliteConnection } from './connection';
 
@@ -107,14 +107,17 @@ export class SqliteEventLog implements EventLogStore {
     for (const r of rows) heads.set(r.id, r.s);
     return heads;
   }
-  async recordAck(userId: string, deviceId: string, seq: number, at: string) {
-    this.c.run(
-      `INSERT INTO devices (user_id, device_id, acked_seq, last_seen_at) VALUES (?, ?, ?, ?)
-      ON CONFLICT (user_id, device_id) DO UPDATE SET acked_seq = max(acked_seq, excluded.acked_seq), last_seen_at = excluded.last_seen_at`,
-      userId,
-      deviceId,
-      seq,
-      at,
-    );
+  async recordAcks(acks: readonly DeviceAck[]) {
+    this.c.tx(() => {
+      for (const a of acks)
+        this.c.run(
+          `INSERT INTO devices (user_id, device_id, acked_seq, last_seen_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT (user_id, device_id) DO UPDATE SET acked_seq = max(acked_seq, excluded.acked_seq), last_seen_at = excluded.last_seen_at`,
+          a.userId,
+          a.deviceId,
+          a.seq,
+          a.at,
+        );
+    });
   }
 }

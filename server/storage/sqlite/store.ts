@@ -177,7 +177,7 @@ export class SqliteStore implements Store {
   readonly headSeqs: Store['headSeqs'] = (...a) => this.eventLog.headSeqs(...a);
   readonly leadIdsInLog: Store['leadIdsInLog'] = (...a) => this.eventLog.leadIdsInLog(...a);
   readonly rewriteLeadEvents: Store['rewriteLeadEvents'] = (...a) => this.eventLog.rewriteLeadEvents(...a);
-  readonly recordAck: Store['recordAck'] = (...a) => this.eventLog.recordAck(...a);
+  readonly recordAcks: Store['recordAcks'] = (...a) => this.eventLog.recordAcks(...a);
   // webhook inbox
   readonly saveWebhook: Store['saveWebhook'] = (...a) => this.webhookInbox.saveWebhook(...a);
   readonly claimPendingWebhooks: Store['claimPendingWebhooks'] = (...a) => this.webhookInbox.claimPendingWebhooks(...a);
