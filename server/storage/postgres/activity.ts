@@ -4,7 +4,8 @@ import type { ActivityRecord, HistoryEntry, TaskRecord } from '../store';
 import type { ActivityStore } from '../activity-store';
 import { newId, type Db, type Row, type Sql } from './db';
 import { appendIn } from './events';
-import { MESSAGE_SQL, messageFrom, messageIn } from './messages';
+import { MESSAGE_SQL } from '../rows';
+import { messageFrom, messageIn } from './messages';
 import { PgReminderStore } from './reminders';
 import { addNudgeIn } from './usage';
 

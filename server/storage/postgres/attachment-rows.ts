@@ -1,20 +1,7 @@
 // An attachment row as its record: read by attachments.ts and, joined to a message, by messages.ts.
-import type { AttachmentRecord, UnfetchedMedia } from '../store';
+import type { AttachmentRecord } from '../store';
+import { unfetchedFrom } from '../rows';
 import type { Row } from './db';
-
-/** An attachment's download state: null once its file is here. */
-export const unfetchedFrom = (
-  source: string | null,
-  attempts: number | null,
-  nextFetchAt: string | null,
-): UnfetchedMedia | null =>
-  source
-    ? {
-        source: JSON.parse(source) as UnfetchedMedia['source'],
-        attempts: attempts ?? 0,
-        nextFetchAt: nextFetchAt ?? null,
-      }
-    : null;
 
 export const attachmentFrom = (r: Row): AttachmentRecord => ({
   id: r.id,

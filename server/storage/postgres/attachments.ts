@@ -3,7 +3,8 @@
 import type { AttachmentStore } from '../attachment-store';
 import type { Db, Sql } from './db';
 import { attachmentFrom } from './attachment-rows';
-import { MESSAGE_SQL, messageFrom } from './messages';
+import { MESSAGE_SQL } from '../rows';
+import { messageFrom } from './messages';
 
 async function messagesWithAttachment(s: Sql, id: string) {
   return (await s.rows(`${MESSAGE_SQL} WHERE m.attachment_id = $1 ORDER BY m.seq`, [id])).map(messageFrom);

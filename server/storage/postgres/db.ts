@@ -1,7 +1,6 @@
 // The PostgreSQL connection: one pool, the few query shapes every module uses, and `tx`, which
 // runs a unit of work on one client between BEGIN and COMMIT and runs it again when PostgreSQL
 // aborted it for a serialization failure or a deadlock (the work is whole or absent, never half).
-import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 
 /** What a module reads and writes through: the pool (autocommit) or a transaction's client. */
@@ -157,5 +156,4 @@ export function openPool(o: { url: string; schema?: string; poolSize?: number })
   return pool;
 }
 
-export const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
-export const json = <T>(s: string | null | undefined, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
+export { json, newId } from '../rows';

@@ -8,7 +8,8 @@ import type { ProviderName } from '../saved-webhooks';
 import { newId, type Db, type Sql } from './db';
 import { appendIn } from './events';
 import { createLeadIn, leadIn, lockNumber } from './leads';
-import { messageIn, openConversation, preview } from './messages';
+import { messagePreview } from '../rows';
+import { messageIn, openConversation } from './messages';
 import { addActivityIn } from './activity';
 import { addNudgeIn, bumpUsagesIn, setOptOutIn } from './usage';
 
@@ -43,7 +44,7 @@ async function insertInboundIn(s: Sql, m: NewInbound): Promise<{ id: string; con
   await s.run(
     `UPDATE conversations SET last_message_at = GREATEST(coalesce(last_message_at, ''), $1), last_message_preview = $2,
     last_inbound_at = GREATEST(coalesce(last_inbound_at, ''), $1) WHERE id = $3`,
-    [m.at, preview(m.body, m.caption, m.attachmentId), conversationId],
+    [m.at, messagePreview(m.body, m.caption, m.attachmentId), conversationId],
   );
   return { id, conversationStarted: opened };
 }

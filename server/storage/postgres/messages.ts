@@ -7,12 +7,8 @@ import type { Channel, MessageError, MessageStatus } from '../../../shared/domai
 import type { AttachmentRecord, ConversationRecord, MessageRecord, NewOutbound, StatusApplyResult } from '../store';
 import type { MessageStore } from '../message-store';
 import { json, newId, type Db, type Row, type Sql } from './db';
-import { unfetchedFrom } from './attachment-rows';
+import { MESSAGE_SQL, messagePreview, unfetchedFrom } from '../rows';
 import { bumpUsagesIn } from './usage';
-
-export const MESSAGE_SQL = `SELECT m.*, a.id AS a_id, a.file_name AS a_file_name, a.mime_type AS a_mime_type, a.size AS a_size, a.kind AS a_kind,
-  a.path AS a_path, a.uploaded_by AS a_uploaded_by, a.created_at AS a_created_at, a.fetch_source AS a_fetch_source, a.fetch_attempts AS a_fetch_attempts,
-  a.next_fetch_at AS a_next_fetch_at, a.blocked AS a_blocked FROM messages m LEFT JOIN attachments a ON a.id = m.attachment_id`;
 
 function attachmentOf(r: Row): AttachmentRecord | null {
   if (!r.a_id) return null;
@@ -89,11 +85,6 @@ export async function ensureConversation(s: Sql, leadId: string, channel: Channe
   return (await openConversation(s, leadId, channel)).id;
 }
 
-export function preview(body: string, caption: string | null, attachment: string | null): string {
-  const text = body || caption || (attachment ? '📎 Attachment' : '');
-  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
-}
-
 async function createOutboundIn(s: Sql, m: NewOutbound) {
   const conversationId = await ensureConversation(s, m.leadId, m.channel);
   const id = newId('msg');
@@ -129,7 +120,7 @@ async function createOutboundIn(s: Sql, m: NewOutbound) {
   await s.run('INSERT INTO message_status_history (message_id, status, at) VALUES ($1, $2, $3)', [id, 'pending', m.at]);
   await s.run('UPDATE conversations SET last_message_at = $1, last_message_preview = $2 WHERE id = $3', [
     m.at,
-    preview(m.body, m.caption, m.attachmentId),
+    messagePreview(m.body, m.caption, m.attachmentId),
     conversationId,
   ]);
   return { message: (await messageIn(s, id))!, duplicate: false };

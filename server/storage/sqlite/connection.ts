@@ -2,7 +2,6 @@
 // the statement cache, and the transaction helper. The parts share ONE connection so a method
 // that spans aggregates (an inbound message that creates its lead) is still one transaction.
 import Database from 'better-sqlite3';
-import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseTooNewError, runMigrations, type DatabaseOwner } from '../../../shared/migrations';
@@ -58,14 +57,11 @@ export function openDatabase(
  * pages, ran about 200 times a second under 500 inbound messages/s on the event loop, and one
  * node fell seconds behind (cluster bench, SQLite node: p99 webhook → event 5.1 s).
  */
-export const CHECKPOINT_EVERY_MS = 250;
+const CHECKPOINT_EVERY_MS = 250;
 /** Pages (40 MB) after which a commit checkpoints on its own: reached only when the timer falls behind. */
 const WAL_BOUND_PAGES = 10_000;
 
-export const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
-
-/** A JSON column, or `fallback` when it is NULL or empty. */
-export const json = <T>(s: string | null, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
+export { json, newId } from '../rows';
 
 /** `?, ?, ?` for an IN list of `n` values. */
 export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -80,7 +76,7 @@ export function inChunks<T>(ids: string[], read: (chunk: string[]) => T[]): T[] 
 /** One open database with its cached statements. Rows come back as the caller's row interface. */
 export class SqliteConnection {
   private readonly statements = new Map<string, Database.Statement>();
-  readonly checkpoints: Checkpoints;
+  private readonly checkpoints: Checkpoints;
 
   constructor(
     readonly db: Database.Database,

@@ -9,7 +9,8 @@ import { newId, type SqliteConnection } from './connection';
 import type { SqliteActivity } from './activity';
 import type { SqliteEventLog } from './event-log';
 import type { SqliteLeads } from './leads';
-import { messagePreview, readMessage } from './message-rows';
+import { messagePreview } from '../rows';
+import { readMessage } from './message-rows';
 import type { SqliteMessages } from './messages';
 import type { SqliteUsage } from './usage';
 

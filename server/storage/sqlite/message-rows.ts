@@ -8,9 +8,10 @@ import type {
   MessageError,
   MessageStatus,
 } from '../../../shared/domain';
-import type { AttachmentRecord, MessageRecord, UnfetchedMedia } from '../records';
+import type { AttachmentRecord, MessageRecord } from '../records';
 import type { ProviderName } from '../saved-webhooks';
-import { json, type SqliteConnection } from './connection';
+import { json, MESSAGE_SQL, unfetchedFrom } from '../rows';
+import type { SqliteConnection } from './connection';
 
 export interface AttachmentRow {
   id: string;
@@ -70,24 +71,6 @@ interface MessageWithAttachmentRow extends MessageRow {
   a_next_fetch_at: string | null;
   a_blocked: AttachmentBlockReason | null;
 }
-
-export const MESSAGE_SQL = `SELECT m.*, a.id AS a_id, a.file_name AS a_file_name, a.mime_type AS a_mime_type, a.size AS a_size, a.kind AS a_kind,
-    a.path AS a_path, a.uploaded_by AS a_uploaded_by, a.created_at AS a_created_at, a.fetch_source AS a_fetch_source, a.fetch_attempts AS a_fetch_attempts,
-    a.next_fetch_at AS a_next_fetch_at, a.blocked AS a_blocked FROM messages m LEFT JOIN attachments a ON a.id = m.attachment_id`;
-
-/** An attachment's download state: null once its file is here. */
-const unfetchedFrom = (
-  source: string | null,
-  attempts: number | null,
-  nextFetchAt: string | null,
-): UnfetchedMedia | null =>
-  source
-    ? {
-        source: JSON.parse(source) as UnfetchedMedia['source'],
-        attempts: attempts ?? 0,
-        nextFetchAt,
-      }
-    : null;
 
 export const attachmentFrom = (r: AttachmentRow): AttachmentRecord => ({
   id: r.id,
@@ -153,10 +136,4 @@ export function readMessage(c: SqliteConnection, id: string): MessageRecord | nu
 /** Messages matching `where` (over `m`, the message, and `a`, its attachment), e.g. `m.client_id = ?`. */
 export function readMessages(c: SqliteConnection, where: string, ...args: unknown[]): MessageRecord[] {
   return c.all<MessageWithAttachmentRow>(`${MESSAGE_SQL} WHERE ${where}`, ...args).map(messageFrom);
-}
-
-/** What a conversation list shows of its last message. */
-export function messagePreview(body: string, caption: string | null, attachment: string | null): string {
-  const text = body || caption || (attachment ? '📎 Attachment' : '');
-  return text.length > 140 ? `${text.slice(0, 139)}…` : text;
 }

@@ -4,7 +4,8 @@ import type { Channel } from '../../../shared/domain';
 import type { MessageStore } from '../message-store';
 import type { ConversationRecord, NewOutbound } from '../records';
 import { newId, type SqliteConnection } from './connection';
-import { messagePreview, readMessage, readMessages } from './message-rows';
+import { messagePreview } from '../rows';
+import { readMessage, readMessages } from './message-rows';
 
 interface ConversationRow {
   id: string;
