@@ -84,8 +84,13 @@ export class SyncWriters {
   }
 
   private start(onMainThread: boolean): StoreWriter {
+    const { file, maxEvents, nativeBinding, onOutput, log } = this.o;
     const writer: StoreWriter = startStoreWriter({
-      ...this.o,
+      file,
+      maxEvents,
+      nativeBinding,
+      onOutput,
+      log,
       inline: onMainThread,
       onCrash: (err) => {
         // A dead writer is forgotten; the next frames start another.

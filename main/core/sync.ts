@@ -59,7 +59,7 @@ type Waiting = { link: number; raw?: Uint8Array; events?: unknown[]; weight: num
 
 export class SyncEngine {
   private readonly writers: SyncWriters;
-  /** The writer holding the frames in `posted` (one at a time, so frames commit in order). */
+  /** The writer holding the frames in `posted`, null when none is (one at a time, so frames commit in order). */
   private holder: StoreWriter | null = null;
   /** The writer that last took frames. */
   private lastWriter: StoreWriter | null = null;
@@ -217,16 +217,12 @@ export class SyncEngine {
       (this.posted.size === 0 || this.postedWeight < POSTED_AT_MOST)
     ) {
       // A backlog behind a trickle: the thread takes over once the main thread's frames are in.
-      if (this.posted.size > 0 && this.writers.wantsThread(this.holder, this.waitingWeight)) break;
-      const frame = this.waiting[0];
-      if (!this.o.isLive(frame.link)) {
-        this.waiting.shift();
-        this.waitingWeight -= frame.weight;
-        continue;
-      }
-      const writer = this.posted.size === 0 || !this.holder ? this.writers.choose(this.waitingWeight) : this.holder;
-      this.waiting.shift();
+      if (this.writers.wantsThread(this.holder, this.waitingWeight)) break;
+      const waitingWithIt = this.waitingWeight;
+      const frame = this.waiting.shift()!;
       this.waitingWeight -= frame.weight;
+      if (!this.o.isLive(frame.link)) continue;
+      const writer = this.holder ?? this.writers.choose(waitingWithIt);
       const id = this.nextId++;
       this.posted.set(id, frame.weight);
       this.postedWeight += frame.weight;
@@ -241,6 +237,7 @@ export class SyncEngine {
   private failAll(): void {
     this.waiting = [];
     this.posted.clear();
+    this.holder = null;
     this.postedWeight = this.waitingWeight = 0;
     this.flowControl();
     this.settle();
@@ -256,6 +253,7 @@ export class SyncEngine {
       this.posted.delete(id);
       this.postedWeight -= weight;
     }
+    if (this.posted.size === 0) this.holder = null;
     return ours;
   }
 
@@ -312,10 +310,7 @@ export class SyncEngine {
   }
 
   private settle(): void {
-    if (this.posted.size === 0) {
-      this.holder = null;
-      this.writers.drained();
-    }
+    if (this.posted.size === 0) this.writers.drained();
     if (this.posted.size === 0 && this.drainWaiters.length > 0) {
       const drained = this.drainWaiters;
       this.drainWaiters = [];
