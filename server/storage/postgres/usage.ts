@@ -39,10 +39,7 @@ export async function bumpUsageIn(s: Sql, row: Omit<UsageCounterRow, 'count'>): 
 
 /** Several counters bumped in one statement (an inbound message counts for the workspace and its owner). */
 export async function bumpUsagesIn(s: Sql, rows: Omit<UsageCounterRow, 'count'>[]): Promise<void> {
-  if (rows.length <= 1) {
-    if (rows[0]) await bumpUsageIn(s, rows[0]);
-    return;
-  }
+  if (rows.length === 0) return;
   // One row per counter: a statement may not update one row twice.
   const byKey = new Map<string, { row: Omit<UsageCounterRow, 'count'>; n: number }>();
   for (const row of rows) {
