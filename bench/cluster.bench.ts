@@ -17,7 +17,8 @@ import WebSocket from 'ws';
 import { percentile, type Benchmark, type Figure } from './figures';
 import { openBackend, type Backend, type BackendKind } from '../tests/cluster/support/backend';
 import { startCluster, type Cluster } from '../tests/cluster/support/nodes';
-import { startProvider, whatsAppEnv, type Provider } from '../tests/cluster/support/provider';
+import { whatsAppEnvOf } from '../tests/fakes/whatsapp-graph';
+import { startProvider, type Provider } from '../tests/cluster/support/provider';
 import { postgresReachable, redisReachable } from '../tests/support/services';
 import { openBackendStore, seedLog, seedUsers, type BenchUser } from './cluster-store';
 import { connectDesktops, drive, sustained, type Desktops } from './cluster-load';
@@ -76,7 +77,7 @@ async function rig(kind: BackendKind, nodes: number, resumeEvents: number): Prom
       label: `bench-${kind}`,
       nodes,
       backend,
-      env: { ...whatsAppEnv(provider.fake), SANDBOX_AUTO_REPLY: 'off' },
+      env: { ...whatsAppEnvOf(provider.fake), SANDBOX_AUTO_REPLY: 'off' },
     });
     desktops = await connectDesktops(cluster, users);
     return { backend, provider, cluster, users, desktops, resumeUser, close };

@@ -10,19 +10,14 @@ import {
   waStatus,
   waStatuses,
   waTextMessage,
-  WA_APP_SECRET,
-  WA_PHONE_NUMBER_ID,
-  WA_TOKEN,
-  WA_VERIFY_TOKEN,
+  whatsAppEnvOf,
   type FakeWhatsApp,
 } from '../fakes/whatsapp-graph';
 import {
   startFakeRingCentral,
   rcInstantSms,
   rcMessageStoreEvent,
-  RC_FROM,
-  RC_TOKEN,
-  RC_VERIFICATION_TOKEN,
+  ringCentralEnvOf,
   type FakeRingCentral,
 } from '../fakes/ringcentral';
 import { conversationIdOf } from '../../shared/domain';
@@ -41,17 +36,8 @@ beforeAll(async () => {
     retryDelaysMs: [10, 10],
     env: {
       SANDBOX_AUTO_REPLY: 'off',
-      CONVERSE_WHATSAPP_CONNECTOR: 'whatsapp',
-      WHATSAPP_API_BASE_URL: wa.url,
-      WHATSAPP_PHONE_NUMBER_ID: WA_PHONE_NUMBER_ID,
-      WHATSAPP_ACCESS_TOKEN: WA_TOKEN,
-      WHATSAPP_APP_SECRET: WA_APP_SECRET,
-      WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
-      CONVERSE_SMS_CONNECTOR: 'ringcentral',
-      RINGCENTRAL_SERVER_URL: rc.url,
-      RINGCENTRAL_ACCESS_TOKEN: RC_TOKEN,
-      RINGCENTRAL_FROM_NUMBER: RC_FROM,
-      RINGCENTRAL_VERIFICATION_TOKEN: RC_VERIFICATION_TOKEN,
+      ...whatsAppEnvOf(wa),
+      ...ringCentralEnvOf(rc),
     },
   });
   rita = await signIn(server, 'rita@converse.demo');

@@ -74,6 +74,15 @@ const rcError = (status: number, errorCode: string, message: string): FakeAnswer
   json: { errorCode, message, errors: [{ errorCode, message }] },
 });
 
+/** The server's settings that point its SMS connector at this fake. */
+export const ringCentralEnvOf = (fake: { url: string }): Record<string, string> => ({
+  CONVERSE_SMS_CONNECTOR: 'ringcentral',
+  RINGCENTRAL_SERVER_URL: fake.url,
+  RINGCENTRAL_ACCESS_TOKEN: RC_TOKEN,
+  RINGCENTRAL_FROM_NUMBER: RC_FROM,
+  RINGCENTRAL_VERIFICATION_TOKEN: RC_VERIFICATION_TOKEN,
+});
+
 export interface FakeRingCentral extends HttpFake {
   records: Map<string, RcRecord>;
   /** Attachment files sent with MMS, by record id. */

@@ -119,6 +119,16 @@ export interface StoredMedia {
   fileName: string | null;
 }
 
+/** The server's settings that point its WhatsApp connector at this fake. */
+export const whatsAppEnvOf = (fake: { url: string }): Record<string, string> => ({
+  CONVERSE_WHATSAPP_CONNECTOR: 'whatsapp',
+  WHATSAPP_API_BASE_URL: fake.url,
+  WHATSAPP_PHONE_NUMBER_ID: WA_PHONE_NUMBER_ID,
+  WHATSAPP_ACCESS_TOKEN: WA_TOKEN,
+  WHATSAPP_APP_SECRET: WA_APP_SECRET,
+  WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
+});
+
 export interface FakeWhatsApp extends HttpFake {
   /** Messages accepted, in order, as sent. */
   sent: { id: string; body: GraphSendBody }[];

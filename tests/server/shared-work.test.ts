@@ -9,22 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { api, clientId, connect, signIn, startTestServer, StreamClient } from './support';
-import {
-  startFakeWhatsApp,
-  waTextMessage,
-  WA_APP_SECRET,
-  WA_PHONE_NUMBER_ID,
-  WA_TOKEN,
-  WA_VERIFY_TOKEN,
-  type FakeWhatsApp,
-} from '../fakes/whatsapp-graph';
-import {
-  startFakeRingCentral,
-  RC_FROM,
-  RC_TOKEN,
-  RC_VERIFICATION_TOKEN,
-  type FakeRingCentral,
-} from '../fakes/ringcentral';
+import { startFakeWhatsApp, waTextMessage, whatsAppEnvOf, type FakeWhatsApp } from '../fakes/whatsapp-graph';
+import { startFakeRingCentral, ringCentralEnvOf, type FakeRingCentral } from '../fakes/ringcentral';
 import { DEMO_LEADS } from '../../server/demo/accounts';
 import type { Store } from '../../server/storage/store';
 
@@ -46,19 +32,7 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const providerEnv = () => ({
-  CONVERSE_WHATSAPP_CONNECTOR: 'whatsapp',
-  WHATSAPP_API_BASE_URL: wa.url,
-  WHATSAPP_PHONE_NUMBER_ID: WA_PHONE_NUMBER_ID,
-  WHATSAPP_ACCESS_TOKEN: WA_TOKEN,
-  WHATSAPP_APP_SECRET: WA_APP_SECRET,
-  WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
-  CONVERSE_SMS_CONNECTOR: 'ringcentral',
-  RINGCENTRAL_SERVER_URL: rc.url,
-  RINGCENTRAL_ACCESS_TOKEN: RC_TOKEN,
-  RINGCENTRAL_FROM_NUMBER: RC_FROM,
-  RINGCENTRAL_VERIFICATION_TOKEN: RC_VERIFICATION_TOKEN,
-});
+const providerEnv = () => ({ ...whatsAppEnvOf(wa), ...ringCentralEnvOf(rc) });
 
 /** Two nodes on one database file, sharing a clock the test moves. */
 async function twoNodes() {

@@ -3,27 +3,9 @@
 // that behaves like Meta's: signed with the app secret, spread over the nodes as a load balancer
 // would, retried on anything but a 2xx, and never resent once a 2xx came back. After each send
 // it accepts, it reports `sent` and `delivered` by webhook, as the Cloud API does.
-import {
-  startFakeWhatsApp,
-  waStatus,
-  waStatuses,
-  waTextMessage,
-  WA_APP_SECRET,
-  WA_PHONE_NUMBER_ID,
-  WA_TOKEN,
-  WA_VERIFY_TOKEN,
-  type FakeWhatsApp,
-} from '../../fakes/whatsapp-graph';
+import { startFakeWhatsApp, waStatus, waStatuses, waTextMessage, type FakeWhatsApp } from '../../fakes/whatsapp-graph';
 
 /** The settings that point a node's WhatsApp connector at the fake. */
-export const whatsAppEnv = (fake: FakeWhatsApp): Record<string, string> => ({
-  CONVERSE_WHATSAPP_CONNECTOR: 'whatsapp',
-  WHATSAPP_API_BASE_URL: fake.url,
-  WHATSAPP_PHONE_NUMBER_ID: WA_PHONE_NUMBER_ID,
-  WHATSAPP_ACCESS_TOKEN: WA_TOKEN,
-  WHATSAPP_APP_SECRET: WA_APP_SECRET,
-  WHATSAPP_VERIFY_TOKEN: WA_VERIFY_TOKEN,
-});
 
 export interface Delivery {
   key: string;

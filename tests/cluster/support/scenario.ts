@@ -10,7 +10,8 @@ import { openBackend, type Backend, type BackendKind } from './backend';
 import { postgresLogViolations } from './postgres-log';
 import { explainUnsettled } from './diagnose';
 import { startCluster, type Cluster } from './nodes';
-import { startProvider, whatsAppEnv, type Provider } from './provider';
+import { whatsAppEnvOf } from '../../fakes/whatsapp-graph';
+import { startProvider, type Provider } from './provider';
 import { ClusterClient, readLog } from './clients';
 import { apiCall, createAdminWithCli, createDueTasks, seedWorkspace, type SeededUser, type Workspace } from './seed';
 
@@ -59,7 +60,7 @@ export async function startRun(o: RunOptions): Promise<Run> {
       label: o.label,
       nodes: o.nodes,
       backend,
-      env: { ...whatsAppEnv(provider.fake), ...o.env },
+      env: { ...whatsAppEnvOf(provider.fake), ...o.env },
     });
     const c = cluster;
     const ws = await seedWorkspace(c.nodes[0].url, { adminEmail: ADMIN_EMAIL, reps: o.reps, leads: o.leads });
