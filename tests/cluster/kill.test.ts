@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { pgUp, redisUp } from '../support/services';
 import { killRedisConnectionsOf, terminatePostgresConnectionsOf } from './support/connections';
-import { burst, KEPT, settle, useRun, verify } from './support/scenario';
+import { burst, KEPT, settle, useRun, verify, type Run } from './support/scenario';
 
 const TUNING = { SANDBOX_AUTO_REPLY: 'off' };
 // A dead node's work waits for its leases to run out (server/settings.ts NODE_LEASES: webhooks
@@ -84,25 +84,7 @@ describe.skipIf(!pgUp || !redisUp)('three nodes on PostgreSQL + Redis', () => {
 
   it('Redis links cut mid-burst: desktops still get everything', async () => {
     const run = runOf();
-    const live = run.cluster.nodes.filter((n) => n.alive);
-    let killed = 0;
-    await burst(run, {
-      tag: 'redis',
-      webhooks: 150,
-      sends: 30,
-      seconds: 2,
-      reminders: 0,
-      disrupt: {
-        at: 0.3,
-        run: async () => {
-          killed = await killRedisConnectionsOf(
-            run.backend.redisUrl!,
-            live.map((n) => n.pid!),
-          );
-        },
-      },
-    });
-    await settle(run, 30_000);
+    const killed = await burstCutting(run, 'redis', (pids) => killRedisConnectionsOf(run.backend.redisUrl!, pids));
     expect(killed).toBeGreaterThan(0);
     expect(await verify(run)).toEqual(KEPT);
   }, 60_000);
@@ -111,24 +93,9 @@ describe.skipIf(!pgUp || !redisUp)('three nodes on PostgreSQL + Redis', () => {
     const run = runOf();
     const live = run.cluster.nodes.filter((n) => n.alive);
     const pids = live.map((n) => n.pid);
-    let terminated = 0;
-    await burst(run, {
-      tag: 'pg',
-      webhooks: 150,
-      sends: 30,
-      seconds: 2,
-      reminders: 0,
-      disrupt: {
-        at: 0.3,
-        run: async () => {
-          terminated = await terminatePostgresConnectionsOf(
-            run.backend.databaseUrl!,
-            live.map((n) => n.pid!),
-          );
-        },
-      },
-    });
-    await settle(run, 30_000);
+    const terminated = await burstCutting(run, 'pg', (nodePids) =>
+      terminatePostgresConnectionsOf(run.backend.databaseUrl!, nodePids),
+    );
     expect(terminated).toBeGreaterThan(0);
     // The same processes, still serving.
     expect(live.map((n) => n.pid)).toEqual(pids);
@@ -136,3 +103,25 @@ describe.skipIf(!pgUp || !redisUp)('three nodes on PostgreSQL + Redis', () => {
     expect(await verify(run)).toEqual(KEPT);
   }, 60_000);
 });
+
+/** A short burst (150 webhooks, 30 sends over 2 s) that runs `cut` on the live nodes' processes
+ * 30% of the way in, then settles; how many connections `cut` ended. */
+async function burstCutting(run: Run, tag: string, cut: (pids: number[]) => Promise<number>): Promise<number> {
+  const pids = run.cluster.nodes.filter((n) => n.alive).map((n) => n.pid!);
+  let ended = 0;
+  await burst(run, {
+    tag,
+    webhooks: 150,
+    sends: 30,
+    seconds: 2,
+    reminders: 0,
+    disrupt: {
+      at: 0.3,
+      run: async () => {
+        ended = await cut(pids);
+      },
+    },
+  });
+  await settle(run, 30_000);
+  return ended;
+}
