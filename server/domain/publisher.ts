@@ -1,7 +1,15 @@
 // Turns a change into events in the log of every user who may see it, each event built for that
 // user's view (masking), then hands them to the hub for live delivery.
 import type { StreamEvent } from '../../shared/stream-protocol';
-import type { AppendedEvent, Store, UserRecord, LeadRecord, MessageRecord, NudgeRecord } from '../storage/store';
+import type {
+  AppendedEvent,
+  ConversationRecord,
+  Store,
+  UserRecord,
+  LeadRecord,
+  MessageRecord,
+  NudgeRecord,
+} from '../storage/store';
 import { conversationView, leadView, messageView, nudgeView } from './views';
 import type { NudgeEntity, NudgeKind } from '../../shared/domain';
 import { usageMonthOf } from '../reports/usage-month';
@@ -89,8 +97,9 @@ export class Publisher {
   }
 
   /** The events of messageWithConversation, not appended yet. */
-  async messageWithConversationEvents(m: MessageRecord) {
-    const c = await this.store.getConversation(m.conversationId);
+  /** `conversation`: the message's conversation when the caller has just read it (null: it has none). */
+  async messageWithConversationEvents(m: MessageRecord, conversation?: ConversationRecord | null) {
+    const c = conversation !== undefined ? conversation : await this.store.getConversation(m.conversationId);
     const items: { userId: string; event: StreamEvent }[] = [];
     for (const id of new Set(await this.store.leadAudience(m.leadId))) {
       const viewer = await this.store.getUser(id);

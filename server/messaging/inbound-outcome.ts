@@ -38,14 +38,15 @@ export async function inboundOutcome(
     },
     tz,
   );
+  // Read once: the events and the nudges (its assignee) both need it.
+  const conv = await store.getConversation(message.conversationId);
   const events = [
     ...(leadCreated || optOut ? await publisher.leadEvents(lead.id) : []),
-    ...(await publisher.messageWithConversationEvents(message)),
+    ...(await publisher.messageWithConversationEvents(message, conv)),
   ];
 
   const nudgedAt = now();
   const month = usageMonthOf(nudgedAt, tz);
-  const conv = await store.getConversation(message.conversationId);
   const viewers = new Map<string, UserRecord>();
   const nudges: Nudge[] = [];
   for (const userId of new Set([lead.ownerId, conv?.assigneeId].filter((id): id is string => !!id))) {
