@@ -8,6 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseTooNewError, openPostgresStore, type PostgresStore } from '../../server/storage/postgres';
 import { Db, openPool } from '../../server/storage/postgres/db';
+import { describeDatabase, migrate } from '../../server/storage/postgres/migrate';
+import { PG_MIGRATIONS } from '../../server/storage/postgres/schema';
 import type { InboundArrival, NudgeRecord, UserRecord } from '../../server/storage/store';
 import type { StreamEvent } from '../../shared/stream-protocol';
 import { freshSchema, pgUp, TEST_DATABASE_URL } from '../support/services';
@@ -75,7 +77,7 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
         Array.from({ length: 4 }, () => openPostgresStore({ url: TEST_DATABASE_URL, schema: name, poolSize: 2 })),
       );
       await Promise.all(racing.map((s) => s.close()));
-      expect(await sql(name, 'SELECT version FROM schema_version')).toEqual([{ version: 1 }]);
+      expect(await sql(name, 'SELECT version FROM schema_version')).toEqual([{ version: PG_MIGRATIONS.length }]);
       expect(await sql(name, 'SELECT id FROM workspace')).toEqual([{ id: 1 }]);
     } finally {
       await sql(schema.schema, `DROP SCHEMA IF EXISTS ${name} CASCADE`);
@@ -90,9 +92,50 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
       const opening = openPostgresStore({ url: TEST_DATABASE_URL, schema: name });
       await expect(opening).rejects.toBeInstanceOf(DatabaseTooNewError);
       await expect(opening).rejects.toThrow(
-        /^The database postgres:\/\/postgres@.* \(schema \S+\) was written by a newer Converse server \(schema version 99; this server knows up to 1\)\./,
+        new RegExp(
+          `^The database postgres://postgres@.* \\(schema \\S+\\) was written by a newer Converse server \\(schema version 99; this server knows up to ${PG_MIGRATIONS.length}\\)\\.`,
+        ),
       );
       expect(await sql(name, 'SELECT version FROM schema_version')).toEqual([{ version: 99 }]);
+    } finally {
+      await sql(schema.schema, `DROP SCHEMA IF EXISTS ${name} CASCADE`);
+    }
+  });
+
+  it('keeps the usage counts through the migration that shards them, and adds up bumps from every node', async () => {
+    const name = `${schema.schema}_usage`;
+    try {
+      // A schema as version 1 left it, with a count in it.
+      const pool = openPool({ url: TEST_DATABASE_URL, schema: name });
+      await migrate(pool, PG_MIGRATIONS.slice(0, 1), {
+        schema: name,
+        where: describeDatabase(TEST_DATABASE_URL, name),
+      });
+      await pool.query(
+        `INSERT INTO usage_counters (month, user_id, provider, channel, direction, count) VALUES ('2030-03', '', 'whatsapp', 'whatsapp', 'inbound', 7)`,
+      );
+      await pool.end();
+      const stores = await Promise.all(
+        Array.from({ length: NODES }, () => openPostgresStore({ url: TEST_DATABASE_URL, schema: name, poolSize: 4 })),
+      );
+      try {
+        const row = {
+          month: '2030-03',
+          userId: '',
+          provider: 'whatsapp',
+          channel: 'whatsapp',
+          direction: 'inbound',
+        } as const;
+        // 60 bumps at once from three nodes, spread over the shards.
+        await Promise.all(Array.from({ length: 60 }, (_, i) => stores[i % NODES]!.bumpUsage(row)));
+        expect(await stores[0]!.usage(['2030-03'], null)).toEqual([
+          { month: '2030-03', userId: '', provider: 'whatsapp', channel: 'whatsapp', direction: 'inbound', count: 67 },
+        ]);
+        const shards = await sql(name, 'SELECT count(*)::int AS n FROM usage_counters');
+        expect(shards[0]!.n).toBeGreaterThan(1);
+      } finally {
+        await Promise.all(stores.map((s) => s.close()));
+      }
     } finally {
       await sql(schema.schema, `DROP SCHEMA IF EXISTS ${name} CASCADE`);
     }

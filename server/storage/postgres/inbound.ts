@@ -131,12 +131,14 @@ async function applyOutcomeIn(
   );
   if (claimed === 0) return null;
   for (const a of outcome.activities) await addActivityIn(s, a);
-  await bumpUsagesIn(s, outcome.usage);
   const items = [...outcome.events];
   for (const { nudge, month } of outcome.nudges) {
     const rec = await addNudgeIn(s, nudge, month);
     items.push({ userId: rec.userId, event: outcome.nudgeEvent(rec) });
   }
+  // The rows other transactions also write (a usage shard, the users' heads) are taken last, so
+  // they stay locked for the shortest time before the commit.
+  await bumpUsagesIn(s, outcome.usage);
   // One append for every event, so the users' heads are locked once, in order.
   return appendIn(s, items, at);
 }

@@ -321,4 +321,13 @@ export const PG_MIGRATIONS: string[] = [
     updated_at ${T} NOT NULL
   );
   `,
+  // 2: the usage counters sharded. Every inbound message bumps the workspace's total, so with one
+  // row per counter every node's transactions queued on that row's lock, one commit at a time
+  // (seen under load: nearly every waiting backend waited on it). A bump now takes one of
+  // USAGE_SHARDS rows; a read adds them up. Existing counts stay in shard 0.
+  `
+  ALTER TABLE usage_counters ADD COLUMN shard SMALLINT NOT NULL DEFAULT 0;
+  ALTER TABLE usage_counters DROP CONSTRAINT usage_counters_pkey;
+  ALTER TABLE usage_counters ADD PRIMARY KEY (month, user_id, provider, channel, direction, shard);
+  `,
 ];

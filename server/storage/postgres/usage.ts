@@ -29,15 +29,22 @@ export async function addNudgeIn(s: Sql, n: Omit<NudgeRecord, 'id'>, month: stri
   return { id, ...n };
 }
 
-export async function bumpUsageIn(s: Sql, row: Omit<UsageCounterRow, 'count'>): Promise<void> {
-  await s.run(
-    `INSERT INTO usage_counters (month, user_id, provider, channel, direction, count) VALUES ($1, $2, $3, $4, $5, 1)
-    ON CONFLICT (month, user_id, provider, channel, direction) DO UPDATE SET count = usage_counters.count + 1`,
-    [row.month, row.userId, row.provider, row.channel, row.direction],
-  );
+/**
+ * How many rows each counter is spread over (migration 2): bumps from concurrent transactions
+ * mostly land on different rows, so they do not wait on each other's commits.
+ */
+export const USAGE_SHARDS = 16;
+const anyShard = () => Math.floor(Math.random() * USAGE_SHARDS);
+
+export function bumpUsageIn(s: Sql, row: Omit<UsageCounterRow, 'count'>): Promise<void> {
+  return bumpUsagesIn(s, [row]);
 }
 
-/** Several counters bumped in one statement (an inbound message counts for the workspace and its owner). */
+/**
+ * Counters bumped in one statement (an inbound message counts for the workspace and its owner),
+ * all in one shard picked at random. Callers bump last in their transaction: the row stays locked
+ * until the commit.
+ */
 export async function bumpUsagesIn(s: Sql, rows: Omit<UsageCounterRow, 'count'>[]): Promise<void> {
   if (rows.length === 0) return;
   // One row per counter: a statement may not update one row twice.
@@ -50,9 +57,10 @@ export async function bumpUsagesIn(s: Sql, rows: Omit<UsageCounterRow, 'count'>[
   }
   const counters = [...byKey.values()];
   await s.run(
-    `INSERT INTO usage_counters (month, user_id, provider, channel, direction, count)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
-    ON CONFLICT (month, user_id, provider, channel, direction) DO UPDATE SET count = usage_counters.count + excluded.count`,
+    `INSERT INTO usage_counters (month, user_id, provider, channel, direction, count, shard)
+    SELECT *, $7::smallint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+    ON CONFLICT (month, user_id, provider, channel, direction, shard)
+    DO UPDATE SET count = usage_counters.count + excluded.count`,
     [
       counters.map((c) => c.row.month),
       counters.map((c) => c.row.userId),
@@ -60,6 +68,7 @@ export async function bumpUsagesIn(s: Sql, rows: Omit<UsageCounterRow, 'count'>[
       counters.map((c) => c.row.channel),
       counters.map((c) => c.row.direction),
       counters.map((c) => c.n),
+      anyShard(),
     ],
   );
 }
@@ -108,8 +117,10 @@ export function usageStore(db: Db): UsageStore & OptOutStore {
     async usage(months, userId) {
       if (months.length === 0) return [];
       const rows = await db.rows(
-        // The key's order, as SQLite reads its WITHOUT ROWID table.
-        'SELECT * FROM usage_counters WHERE month = ANY($1) AND user_id = $2 ORDER BY month, provider, channel, direction',
+        // The shards added up, in the key's order, as SQLite reads its WITHOUT ROWID table.
+        `SELECT month, user_id, provider, channel, direction, SUM(count) AS count FROM usage_counters
+        WHERE month = ANY($1) AND user_id = $2 GROUP BY month, user_id, provider, channel, direction
+        ORDER BY month, provider, channel, direction`,
         [months, userId ?? ''],
       );
       return rows.map((r) => ({
