@@ -103,8 +103,10 @@ export class ServerChannelSink implements ChannelSink {
 
   private async inboundNow(msg: InboundMessage, from: string): Promise<{ duplicate: boolean; messageId: string }> {
     const { store } = this.o;
-    // A redelivery after a stop between the message and its outcome fills the outcome in.
-    const known = await store.inboundReceipt(msg.provider, msg.providerMessageId);
+    // A redelivery after a stop between the message and its outcome fills the outcome in. Asked
+    // first only when there is a file, not to fetch it twice: receiveInbound finds a known
+    // message itself, under its number's lock.
+    const known = msg.media ? await store.inboundReceipt(msg.provider, msg.providerMessageId) : null;
     if (known) return this.complete(known, msg);
 
     const attachmentId = msg.media ? await this.keepMedia(msg, msg.media) : null;

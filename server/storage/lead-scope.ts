@@ -60,3 +60,12 @@ export function leadAudienceSql(dialect: SqlDialect = SQLITE_DIALECT): {
     args: (leadId) => (dialect.numbered ? [leadId] : [leadId, leadId]),
   };
 }
+
+/**
+ * The same rule for many leads in one statement (PostgreSQL): rows of (lead_id, id) for the lead
+ * ids bound as a text[] in parameter 1. The rule's text is leadAudienceSql's, read per lead.
+ */
+export function leadsAudiencePostgresSql(): string {
+  const perLead = leadAudienceSql({ ...POSTGRES_DIALECT, param: () => 'k.lead_id' }).sql;
+  return `SELECT k.lead_id, a.id FROM unnest($1::text[]) AS k(lead_id) CROSS JOIN LATERAL (${perLead}) AS a`;
+}

@@ -8,9 +8,10 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatabaseTooNewError, openPostgresStore, type PostgresStore } from '../../server/storage/postgres';
 import { Db, openPool } from '../../server/storage/postgres/db';
+import { userStore, workspaceStore } from '../../server/storage/postgres/users';
 import { describeDatabase, migrate } from '../../server/storage/postgres/migrate';
 import { PG_MIGRATIONS } from '../../server/storage/postgres/schema';
-import type { InboundArrival, NudgeRecord, UserRecord } from '../../server/storage/store';
+import type { InboundArrival, InboundReceipt, NudgeRecord, UserRecord } from '../../server/storage/store';
 import type { StreamEvent } from '../../shared/stream-protocol';
 import { freshSchema, pgUp, TEST_DATABASE_URL } from '../support/services';
 
@@ -284,6 +285,165 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
     ]);
     const conversation = receipts[0]!.message.conversationId;
     expect(await nodes[0]!.messagesPage(conversation, null, 50)).toHaveLength(6);
+  });
+
+  it('receives a burst from many numbers in groups: a receipt each, in order, and a bad arrival fails alone', async () => {
+    const node = nodes[0]!;
+    const owner = await makeUser(node);
+    const tag = randomBytes(3).toString('hex');
+    const number = (i: number) => `+1646${tag.replace(/\D/g, '').padEnd(3, '7').slice(0, 3)}${String(1000 + i)}`;
+    // Ten numbers already have leads; twenty are new.
+    for (let i = 0; i < 10; i++)
+      await node.createLead(
+        { firstName: `Known${i}`, lastName: 'Lead', ownerId: owner.id, phones: [{ e164: number(i) }] },
+        AT,
+      );
+    const arrival = (i: number, providerMessageId = `pm-${tag}-${i}`): InboundArrival => ({
+      from: number(i),
+      channel: 'whatsapp',
+      body: `burst ${i}`,
+      provider: 'whatsapp',
+      providerMessageId,
+      attachmentId: null,
+      caption: null,
+      at: later(i),
+      newLead: () => ({ firstName: 'New', lastName: String(i), ownerId: owner.id, phones: [{ e164: number(i) }] }),
+      optOut: null,
+    });
+    const settled = await Promise.allSettled([
+      ...Array.from({ length: 30 }, (_, i) => node.receiveInbound(arrival(i))),
+      // A new number whose lead would take a number another lead has: refused on its own.
+      node.receiveInbound({
+        ...arrival(30),
+        newLead: () => ({
+          firstName: 'Bad',
+          lastName: 'Lead',
+          ownerId: owner.id,
+          phones: [{ e164: number(30) }, { e164: number(1) }],
+        }),
+      }),
+    ]);
+    expect(settled[30]!.status).toBe('rejected');
+    expect((settled[30] as PromiseRejectedResult).reason.message).toMatch(/UNIQUE constraint failed/);
+    const receipts = settled.slice(0, 30).map((r) => (r as PromiseFulfilledResult<InboundReceipt>).value);
+    receipts.forEach((r, i) => {
+      expect(r.message.body).toBe(`burst ${i}`);
+      expect(r.lead.phones.map((p) => p.e164)).toEqual([number(i)]);
+      expect([r.leadCreated, r.conversationStarted, r.duplicate, r.applied]).toEqual([i >= 10, true, false, false]);
+    });
+    // Stored, and numbered, in the order they arrived.
+    const seqs = receipts.map((r) => r.message.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    // Delivered again: the same messages, as duplicates.
+    const again = await Promise.all(Array.from({ length: 30 }, (_, i) => node.receiveInbound(arrival(i))));
+    expect(again.map((r) => [r.message.id, r.duplicate])).toEqual(receipts.map((r) => [r.message.id, true]));
+    expect(await sql(schema.schema, 'SELECT count(*)::int AS n FROM leads WHERE owner_id = $1', [owner.id])).toEqual([
+      { n: 30 },
+    ]);
+  });
+
+  it('applies a burst of outcomes in groups: once each, every user’s events contiguous, usage exact', async () => {
+    const node = nodes[1]!;
+    const users = [await makeUser(node), await makeUser(node)];
+    const tag = randomBytes(3).toString('hex');
+    const receipts = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        node.receiveInbound({
+          from: `+1718${tag.replace(/\D/g, '').padEnd(3, '5').slice(0, 3)}${String(1000 + i)}`,
+          channel: 'sms',
+          body: `outcome ${i}`,
+          provider: 'sandbox',
+          providerMessageId: `po-${tag}-${i}`,
+          attachmentId: null,
+          caption: null,
+          at: later(i),
+          newLead: () => ({
+            firstName: 'O',
+            lastName: String(i),
+            ownerId: users[i % 2]!.id,
+            phones: [{ e164: `+1718${tag.replace(/\D/g, '').padEnd(3, '5').slice(0, 3)}${String(1000 + i)}` }],
+          }),
+          optOut: null,
+        }),
+      ),
+    );
+    const month = `2031-${tag.slice(0, 2)}`;
+    const outcome = (i: number) => ({
+      activities: [
+        {
+          leadId: receipts[i]!.lead.id,
+          type: 'conversation.started' as const,
+          summary: `started ${i}`,
+          at: later(i),
+          messageId: receipts[i]!.message.id,
+        },
+      ],
+      usage: [{ month, userId: '', provider: 'sandbox', channel: 'sms' as const, direction: 'inbound' as const }],
+      events: users.map((u) => ({ userId: u.id, event: removed(`lead-${i}`) })),
+      nudges: [
+        {
+          month,
+          nudge: {
+            userId: users[i % 2]!.id,
+            kind: 'message' as const,
+            entityType: 'lead' as const,
+            leadId: receipts[i]!.lead.id,
+            conversationId: receipts[i]!.message.conversationId,
+            taskId: null,
+            title: 'New message',
+            body: `outcome ${i}`,
+            createdAt: later(i),
+          },
+        },
+      ],
+      nudgeEvent,
+    });
+    // Every outcome twice (a redelivery racing the first), from two nodes.
+    const applied = await Promise.all(
+      Array.from({ length: 80 }, (_, n) =>
+        nodes[n < 40 ? 1 : 2]!.applyInboundOutcome(receipts[n % 40]!.message.id, outcome(n % 40), later(n % 40)),
+      ),
+    );
+    expect(applied.filter((a) => a !== null)).toHaveLength(40);
+    // Each applied outcome's events: one per user and its nudge's.
+    for (const events of applied) if (events) expect(events).toHaveLength(3);
+    for (const u of users) {
+      const log = await node.eventsAfter(u.id, 0, 1000);
+      // Two events per outcome for each user, and a nudge for every other outcome.
+      expect(log).toHaveLength(40 + 20);
+      expect(log.map((e) => e.seq)).toEqual(Array.from({ length: 60 }, (_, k) => k + 1));
+    }
+    expect(await node.usage([month], null)).toEqual([
+      { month, userId: '', provider: 'sandbox', channel: 'sms', direction: 'inbound', count: 40 },
+    ]);
+    expect(
+      await sql(schema.schema, 'SELECT count(*)::int AS n FROM activities WHERE summary LIKE $1', ['started %']),
+    ).toEqual([{ n: 40 }]);
+  });
+
+  it('answers reads made at once with one statement each, every caller its own answer', async () => {
+    const users = await Promise.all(Array.from({ length: 5 }, () => makeUser(nodes[0]!)));
+    const pool = openPool({ url: TEST_DATABASE_URL, schema: schema.schema, poolSize: 2 });
+    try {
+      const db = new Db(pool);
+      const statements: string[] = [];
+      const query = pool.query.bind(pool);
+      pool.query = ((q: { text: string }, ...rest: unknown[]) => {
+        statements.push(q.text);
+        return (query as (...a: unknown[]) => unknown)(q, ...rest);
+      }) as typeof pool.query;
+      const store = { ...userStore(db), ...workspaceStore(db) };
+      const read = await Promise.all([
+        ...users.map((u) => store.getUser(u.id)),
+        store.getUser('usr_nobody'),
+        store.getUser(users[0]!.id),
+      ]);
+      expect(read.map((u) => u?.id ?? null)).toEqual([...users.map((u) => u.id), null, users[0]!.id]);
+      expect(await Promise.all([store.workspaceTimeZone(), store.workspaceTimeZone()])).toEqual(['UTC', 'UTC']);
+      expect(statements).toHaveLength(2);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('never gives two sweeping nodes the same webhook', async () => {

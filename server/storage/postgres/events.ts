@@ -26,10 +26,10 @@ const REPLAY_SQL = `SELECT seq_text, json FROM (
   WHERE n = 1 OR chars <= $4
   ORDER BY seq`;
 
-/** Append events (in order) to their users' logs, inside the caller's transaction. */
+/** Append events (in order) to their users' logs, inside the caller's transaction; `at` unless an item has its own. */
 export async function appendIn(
   s: Sql,
-  items: { userId: string; event: StreamEvent }[],
+  items: { userId: string; event: StreamEvent; at?: string }[],
   at: string,
 ): Promise<AppendedEvent[]> {
   if (items.length === 0) return [];
@@ -45,15 +45,15 @@ export async function appendIn(
   );
   // The first seq each user's events take in this batch.
   const next = new Map(heads.map((h) => [h.user_id, h.head_seq - counts.get(h.user_id)! + 1]));
-  const out = items.map(({ userId, event }): AppendedEvent => {
-    const seq = next.get(userId)!;
-    next.set(userId, seq + 1);
-    return { userId, seq, at, event };
+  const out = items.map((item): AppendedEvent => {
+    const seq = next.get(item.userId)!;
+    next.set(item.userId, seq + 1);
+    return { userId: item.userId, seq, at: item.at ?? at, event: item.event };
   });
   await s.run(
     `INSERT INTO events (user_id, seq, at, payload)
-    SELECT u, q, $3, p FROM unnest($1::text[], $2::bigint[], $4::text[]) AS e(u, q, p)`,
-    [out.map((e) => e.userId), out.map((e) => e.seq), at, out.map((e) => JSON.stringify(e.event))],
+    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[])`,
+    [out.map((e) => e.userId), out.map((e) => e.seq), out.map((e) => e.at), out.map((e) => JSON.stringify(e.event))],
   );
   return out;
 }

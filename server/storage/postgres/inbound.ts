@@ -1,164 +1,376 @@
 // Inbound messages on PostgreSQL: the arrival (its lead, message and opt-out) in one transaction
-// under the sender number's advisory lock — two nodes receiving from one new number create one
+// under the sender numbers' advisory locks — two nodes receiving from one new number create one
 // lead, and one number's messages are stored one after the other — and its outcome (activities,
-// usage, events, nudges) in one more, once. Part of the MessageStore seam, mirroring sqlite.ts.
-import type { AppendedEvent, InboundArrival, InboundOutcome, InboundReceipt, NewInbound } from '../store';
+// usage, events, nudges) in one more, once. Both are group-committed (group-commit.ts): the
+// arrivals, or outcomes, that wait while a group is written go together in the next one, with
+// one set-based statement per step however many there are. Part of the MessageStore seam,
+// mirroring sqlite.ts.
+import type {
+  AppendedEvent,
+  InboundArrival,
+  InboundOutcome,
+  InboundReceipt,
+  LeadRecord,
+  MessageRecord,
+  NewInbound,
+  NudgeRecord,
+} from '../store';
 import type { MessageStore } from '../message-store';
 import type { ProviderName } from '../saved-webhooks';
 import { newId, type Db, type Sql } from './db';
 import { appendIn } from './events';
-import { createLeadIn, leadIn, lockNumber } from './leads';
-import { messagePreview } from '../rows';
-import { messageIn, openConversation } from './messages';
-import { addActivityIn } from './activity';
-import { addNudgeIn, bumpUsagesIn, setOptOutIn } from './usage';
+import { createLeadIn, LEAD_SQL, leadsFrom, lockNumbers } from './leads';
+import { MESSAGE_SQL, messagePreview } from '../rows';
+import { messageFrom, messageIn } from './messages';
+import { bumpUsagesIn, setOptOutIn } from './usage';
+import { GroupCommit } from './group-commit';
 
 type InboundPart = Pick<
   MessageStore,
   'createInbound' | 'inboundReceipt' | 'receiveInbound' | 'applyInboundOutcome' | 'unappliedInbound'
 >;
 
-/** Inserts the message unless its provider id is known (null then); says whether its conversation started with it. */
-async function insertInboundIn(s: Sql, m: NewInbound): Promise<{ id: string; conversationStarted: boolean } | null> {
-  const { id: conversationId, opened } = await openConversation(s, m.leadId, m.channel);
-  const id = newId('msg');
-  const inserted = await s.run(
-    `INSERT INTO messages (id, conversation_id, lead_id, channel, direction, body, phone_id, attachment_id, caption, status, provider,
-    provider_message_id, created_at, updated_at) VALUES ($1, $2, $3, $4, 'inbound', $5, $6, $7, $8, 'received', $9, $10, $11, $11)
-    ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING`,
-    [
-      id,
-      conversationId,
-      m.leadId,
-      m.channel,
-      m.body,
-      m.phoneId,
-      m.attachmentId,
-      m.caption,
-      m.provider,
-      m.providerMessageId,
-      m.at,
-    ],
-  );
-  if (inserted === 0) return null;
-  await s.run(
-    `UPDATE conversations SET last_message_at = GREATEST(coalesce(last_message_at, ''), $1), last_message_preview = $2,
-    last_inbound_at = GREATEST(coalesce(last_inbound_at, ''), $1) WHERE id = $3`,
-    [m.at, messagePreview(m.body, m.caption, m.attachmentId), conversationId],
-  );
-  return { id, conversationStarted: opened };
+interface Tracked {
+  id: string;
+  leadId: string;
+  leadCreated: boolean;
+  conversationStarted: boolean;
+  applied: boolean;
 }
 
-async function receiptIn(s: Sql, provider: ProviderName, providerMessageId: string): Promise<InboundReceipt | null> {
-  const r = await s.one<{
+const keyOf = (provider: string, providerMessageId: string) => `${provider}\u0000${providerMessageId}`;
+
+/** Several calls for one key in a group would each see the group's single write as theirs. */
+function assertDistinct(keys: string[], what: string): void {
+  if (new Set(keys).size < keys.length) throw new Error(`One ${what} twice in a group.`);
+}
+
+/** The messages and leads of `ids`, read in two statements (three with the leads' phones). */
+async function recordsIn(s: Sql, messageIds: string[], leadIds: string[]) {
+  const messages = new Map<string, MessageRecord>();
+  for (const r of await s.rows(`${MESSAGE_SQL} WHERE m.id = ANY($1)`, [messageIds])) messages.set(r.id, messageFrom(r));
+  const leads = new Map<string, LeadRecord>();
+  const leadRows = await s.rows(`${LEAD_SQL} WHERE l.id = ANY($1)`, [[...new Set(leadIds)]]);
+  for (const lead of await leadsFrom(s, leadRows)) leads.set(lead.id, lead);
+  return { messages, leads };
+}
+
+/** What is stored of these provider messages, by key (provider + id). */
+async function trackedIn(s: Sql, keys: { provider: string; providerMessageId: string }[]) {
+  const rows = await s.rows<{
     id: string;
     lead_id: string;
+    provider: string;
+    provider_message_id: string;
     lead_created: number | null;
     conversation_started: number | null;
     applied_at: string | null;
     tracked: string | null;
   }>(
-    `SELECT m.id, m.lead_id, o.lead_created, o.conversation_started, o.applied_at, o.message_id AS tracked FROM messages m
-     LEFT JOIN inbound_outcomes o ON o.message_id = m.id WHERE m.provider = $1 AND m.provider_message_id = $2`,
-    [provider, providerMessageId],
+    `SELECT m.id, m.lead_id, m.provider, m.provider_message_id, o.lead_created, o.conversation_started, o.applied_at,
+    o.message_id AS tracked FROM unnest($1::text[], $2::text[]) AS k(provider, pid)
+    JOIN messages m ON m.provider = k.provider AND m.provider_message_id = k.pid
+    LEFT JOIN inbound_outcomes o ON o.message_id = m.id`,
+    [keys.map((k) => k.provider), keys.map((k) => k.providerMessageId)],
   );
-  if (!r) return null;
-  return {
-    message: (await messageIn(s, r.id))!,
-    lead: (await leadIn(s, r.lead_id))!,
-    leadCreated: !!r.lead_created,
-    conversationStarted: !!r.conversation_started,
-    duplicate: true,
-    // A message stored before outcomes were tracked had its outcome applied the old way.
-    applied: !r.tracked || r.applied_at !== null,
-  };
+  return new Map(
+    rows.map((r): [string, Tracked] => [
+      keyOf(r.provider, r.provider_message_id),
+      {
+        id: r.id,
+        leadId: r.lead_id,
+        leadCreated: !!r.lead_created,
+        conversationStarted: !!r.conversation_started,
+        // A message stored before outcomes were tracked had its outcome applied the old way.
+        applied: !r.tracked || r.applied_at !== null,
+      },
+    ]),
+  );
 }
 
-async function receiveIn(s: Sql, a: InboundArrival): Promise<InboundReceipt> {
-  await lockNumber(s, a.from);
-  const known = await receiptIn(s, a.provider, a.providerMessageId);
-  if (known) return known;
-  // A number belongs to one lead at most (lead_phones.e164 is unique).
-  const existing = await s.one<{ id: string; lead_id: string }>('SELECT id, lead_id FROM lead_phones WHERE e164 = $1', [
-    a.from,
-  ]);
-  const leadId = existing?.lead_id ?? (await createLeadIn(s, a.newLead(), a.at));
-  const phoneId =
-    existing?.id ??
-    (await s.one<{ id: string }>('SELECT id FROM lead_phones WHERE lead_id = $1 AND e164 = $2', [leadId, a.from]))!.id;
-  const stored = await insertInboundIn(s, {
-    leadId,
-    channel: a.channel,
-    body: a.body,
-    phoneId,
-    provider: a.provider,
-    providerMessageId: a.providerMessageId,
-    attachmentId: a.attachmentId,
-    caption: a.caption,
-    at: a.at,
-  });
-  // The number's lock serialises arrivals from it; one provider id from two numbers is a provider's bug.
-  if (stored === null)
-    throw new Error(`Provider message ${a.provider}/${a.providerMessageId} arrived from two numbers.`);
-  const { id, conversationStarted } = stored;
-  if (a.optOut) await setOptOutIn(s, a.optOut.businessNumber, a.from, a.optOut.optedOut, a.optOut.keyword, a.at);
-  await s.run('INSERT INTO inbound_outcomes (message_id, lead_created, conversation_started) VALUES ($1, $2, $3)', [
-    id,
-    existing ? 0 : 1,
-    conversationStarted ? 1 : 0,
-  ]);
-  return {
-    message: (await messageIn(s, id))!,
-    lead: (await leadIn(s, leadId))!,
-    leadCreated: !existing,
-    conversationStarted,
-    duplicate: false,
-    applied: false,
-  };
-}
-
-async function applyOutcomeIn(
+/**
+ * Inserts the messages whose provider id is not known yet, opening their conversations and
+ * moving each conversation's last message on; per input, its id and whether it started its
+ * conversation, or null when its provider id was known.
+ */
+async function insertInboundsIn(
   s: Sql,
-  messageId: string,
-  outcome: InboundOutcome,
-  at: string,
-): Promise<AppendedEvent[] | null> {
+  items: NewInbound[],
+): Promise<({ id: string; conversationStarted: boolean } | null)[]> {
+  const convIds = items.map((m) => `${m.leadId}:${m.channel}`);
+  const firstOfConv = new Map<string, number>();
+  convIds.forEach((c, i) => firstOfConv.set(c, firstOfConv.get(c) ?? i));
+  const opened = new Set(
+    (
+      await s.rows<{ id: string }>(
+        `INSERT INTO conversations (id, lead_id, channel) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+        ON CONFLICT (id) DO NOTHING RETURNING id`,
+        [
+          [...firstOfConv.keys()],
+          [...firstOfConv.values()].map((i) => items[i]!.leadId),
+          [...firstOfConv.values()].map((i) => items[i]!.channel),
+        ],
+      )
+    ).map((r) => r.id),
+  );
+  const ids = items.map(() => newId('msg'));
+  const col = <K extends keyof NewInbound>(k: K) => items.map((m) => m[k]);
+  // Rows are inserted, and numbered (seq), in the inputs' order.
+  const inserted = new Set(
+    (
+      await s.rows<{ id: string }>(
+        `INSERT INTO messages (id, conversation_id, lead_id, channel, direction, body, phone_id, attachment_id, caption, status,
+        provider, provider_message_id, created_at, updated_at)
+        SELECT id, conv, lead, channel, 'inbound', body, phone, att, caption, 'received', provider, pid, at, at
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+        $10::text[], $11::text[]) WITH ORDINALITY AS m(id, conv, lead, channel, body, phone, att, caption, provider, pid, at, n)
+        ORDER BY n
+        ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING RETURNING id`,
+        [
+          ids,
+          convIds,
+          col('leadId'),
+          col('channel'),
+          col('body'),
+          col('phoneId'),
+          col('attachmentId'),
+          col('caption'),
+          col('provider'),
+          col('providerMessageId'),
+          col('at'),
+        ],
+      )
+    ).map((r) => r.id),
+  );
+  // Each conversation moves to its last message of the group, as one message after another would.
+  const last = new Map<string, { at: string; preview: string }>();
+  items.forEach((m, i) => {
+    if (!inserted.has(ids[i]!)) return;
+    const seen = last.get(convIds[i]!);
+    last.set(convIds[i]!, {
+      at: seen && seen.at > m.at ? seen.at : m.at,
+      preview: messagePreview(m.body, m.caption, m.attachmentId),
+    });
+  });
+  if (last.size > 0)
+    await s.run(
+      `UPDATE conversations c SET last_message_at = GREATEST(coalesce(c.last_message_at, ''), u.at), last_message_preview = u.preview,
+      last_inbound_at = GREATEST(coalesce(c.last_inbound_at, ''), u.at)
+      FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, at, preview) WHERE c.id = u.id`,
+      [[...last.keys()], [...last.values()].map((v) => v.at), [...last.values()].map((v) => v.preview)],
+    );
+  return items.map((_, i) =>
+    inserted.has(ids[i]!)
+      ? { id: ids[i]!, conversationStarted: opened.has(convIds[i]!) && firstOfConv.get(convIds[i]!) === i }
+      : null,
+  );
+}
+
+/** The lead and phone of each sender number, creating a lead for a number nobody has. */
+async function sendersIn(s: Sql, arrivals: InboundArrival[]) {
+  const phones = new Map(
+    (
+      await s.rows<{ id: string; lead_id: string; e164: string }>(
+        'SELECT id, lead_id, e164 FROM lead_phones WHERE e164 = ANY($1)',
+        [arrivals.map((a) => a.from)],
+      )
+    ).map((r) => [r.e164, { phoneId: r.id, leadId: r.lead_id, created: false }]),
+  );
+  // A number belongs to one lead at most (lead_phones.e164 is unique); new numbers are few.
+  for (const a of arrivals) {
+    if (phones.has(a.from)) continue;
+    const leadId = await createLeadIn(s, a.newLead(), a.at);
+    const phone = (await s.one<{ id: string }>('SELECT id FROM lead_phones WHERE lead_id = $1 AND e164 = $2', [
+      leadId,
+      a.from,
+    ]))!;
+    phones.set(a.from, { phoneId: phone.id, leadId, created: true });
+  }
+  return phones;
+}
+
+async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<InboundReceipt[]> {
+  assertDistinct(
+    arrivals.map((a) => a.from),
+    'sender number',
+  );
+  await lockNumbers(
+    s,
+    arrivals.map((a) => a.from),
+  );
+  const known = await trackedIn(s, arrivals);
+  const fresh = arrivals.filter((a) => !known.has(keyOf(a.provider, a.providerMessageId)));
+  const senders = await sendersIn(s, fresh);
+  const stored = await insertInboundsIn(
+    s,
+    fresh.map((a) => ({
+      leadId: senders.get(a.from)!.leadId,
+      channel: a.channel,
+      body: a.body,
+      phoneId: senders.get(a.from)!.phoneId,
+      provider: a.provider,
+      providerMessageId: a.providerMessageId,
+      attachmentId: a.attachmentId,
+      caption: a.caption,
+      at: a.at,
+    })),
+  );
+  const tracked: Tracked[] = [];
+  fresh.forEach((a, i) => {
+    // The numbers' locks serialise arrivals from them; one provider id from two numbers is a provider's bug.
+    if (stored[i] === null)
+      throw new Error(`Provider message ${a.provider}/${a.providerMessageId} arrived from two numbers.`);
+    const t: Tracked = {
+      id: stored[i]!.id,
+      leadId: senders.get(a.from)!.leadId,
+      leadCreated: senders.get(a.from)!.created,
+      conversationStarted: stored[i]!.conversationStarted,
+      applied: false,
+    };
+    known.set(keyOf(a.provider, a.providerMessageId), t);
+    tracked.push(t);
+  });
+  for (const a of fresh)
+    if (a.optOut) await setOptOutIn(s, a.optOut.businessNumber, a.from, a.optOut.optedOut, a.optOut.keyword, a.at);
+  if (tracked.length > 0)
+    await s.run(
+      `INSERT INTO inbound_outcomes (message_id, lead_created, conversation_started)
+      SELECT * FROM unnest($1::text[], $2::int[], $3::int[])`,
+      [
+        tracked.map((t) => t.id),
+        tracked.map((t) => (t.leadCreated ? 1 : 0)),
+        tracked.map((t) => (t.conversationStarted ? 1 : 0)),
+      ],
+    );
+  const freshIds = new Set(tracked.map((t) => t.id));
+  const found = arrivals.map((a) => known.get(keyOf(a.provider, a.providerMessageId))!);
+  const { messages, leads } = await recordsIn(
+    s,
+    found.map((t) => t.id),
+    found.map((t) => t.leadId),
+  );
+  return found.map((t) => ({
+    message: messages.get(t.id)!,
+    lead: leads.get(t.leadId)!,
+    leadCreated: t.leadCreated,
+    conversationStarted: t.conversationStarted,
+    duplicate: !freshIds.has(t.id),
+    applied: t.applied,
+  }));
+}
+
+interface OutcomeToApply {
+  messageId: string;
+  outcome: InboundOutcome;
+  at: string;
+}
+
+async function applyAllIn(s: Sql, items: OutcomeToApply[]): Promise<(AppendedEvent[] | null)[]> {
+  assertDistinct(
+    items.map((i) => i.messageId),
+    'message outcome',
+  );
   // Marked applied first: of two nodes applying one outcome, the second's UPDATE waits on the
   // row, then finds it applied and changes nothing; a rollback takes the mark back with the rest.
-  const claimed = await s.run(
-    'UPDATE inbound_outcomes SET applied_at = $1 WHERE message_id = $2 AND applied_at IS NULL',
-    [at, messageId],
+  const claimed = new Set(
+    (
+      await s.rows<{ message_id: string }>(
+        `UPDATE inbound_outcomes o SET applied_at = u.at FROM unnest($1::text[], $2::text[]) AS u(id, at)
+        WHERE o.message_id = u.id AND o.applied_at IS NULL RETURNING o.message_id`,
+        [items.map((i) => i.messageId), items.map((i) => i.at)],
+      )
+    ).map((r) => r.message_id),
   );
-  if (claimed === 0) return null;
-  for (const a of outcome.activities) await addActivityIn(s, a);
-  const items = [...outcome.events];
-  for (const { nudge, month } of outcome.nudges) {
-    const rec = await addNudgeIn(s, nudge, month);
-    items.push({ userId: rec.userId, event: outcome.nudgeEvent(rec) });
-  }
+  const taken = items.filter((i) => claimed.has(i.messageId));
+  const activities = taken.flatMap((i) => i.outcome.activities);
+  if (activities.length > 0)
+    await s.run(
+      `INSERT INTO activities (id, lead_id, type, summary, at, message_id)
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+      [
+        activities.map(() => newId('act')),
+        activities.map((a) => a.leadId),
+        activities.map((a) => a.type),
+        activities.map((a) => a.summary),
+        activities.map((a) => a.at),
+        activities.map((a) => a.messageId),
+      ],
+    );
+  const nudges = taken.map((i) =>
+    i.outcome.nudges.map(({ nudge, month }) => ({ rec: { id: newId('ndg'), ...nudge }, month })),
+  );
+  await insertNudgesIn(s, nudges.flat());
   // The rows other transactions also write (a usage shard, the users' heads) are taken last, so
   // they stay locked for the shortest time before the commit.
-  await bumpUsagesIn(s, outcome.usage);
-  // One append for every event, so the users' heads are locked once, in order.
-  return appendIn(s, items, at);
+  await bumpUsagesIn(
+    s,
+    taken.flatMap((i) => i.outcome.usage),
+  );
+  // One append for every event of the group, so the users' heads are locked once, in order.
+  const events = taken.flatMap((i, n) => [
+    ...i.outcome.events.map((e) => ({ ...e, at: i.at })),
+    ...nudges[n]!.map(({ rec }) => ({ userId: rec.userId, event: i.outcome.nudgeEvent(rec), at: i.at })),
+  ]);
+  const appended = await appendIn(s, events, taken[0]?.at ?? '');
+  let from = 0;
+  const byMessage = new Map<string, AppendedEvent[]>();
+  taken.forEach((i, n) => {
+    const count = i.outcome.events.length + nudges[n]!.length;
+    byMessage.set(i.messageId, appended.slice(from, from + count));
+    from += count;
+  });
+  return items.map((i) => byMessage.get(i.messageId) ?? null);
+}
+
+async function insertNudgesIn(s: Sql, nudges: { rec: NudgeRecord; month: string }[]): Promise<void> {
+  if (nudges.length === 0) return;
+  const col = <K extends keyof NudgeRecord>(k: K) => nudges.map((n) => n.rec[k]);
+  await s.run(
+    `INSERT INTO nudges (id, user_id, kind, entity_type, lead_id, conversation_id, task_id, title, body, created_at, month)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::text[], $11::text[])`,
+    [
+      col('id'),
+      col('userId'),
+      col('kind'),
+      col('entityType'),
+      col('leadId'),
+      col('conversationId'),
+      col('taskId'),
+      col('title'),
+      col('body'),
+      col('createdAt'),
+      nudges.map((n) => n.month),
+    ],
+  );
 }
 
 export function inboundStore(db: Db): InboundPart {
+  const arrivals = new GroupCommit((group: InboundArrival[]) => db.tx((s) => receiveAllIn(s, group)));
+  const outcomes = new GroupCommit((group: OutcomeToApply[]) => db.tx((s) => applyAllIn(s, group)));
   return {
     createInbound(m) {
       return db.tx(async (s) => {
-        const stored = await insertInboundIn(s, m);
-        if (stored !== null) return { message: (await messageIn(s, stored.id))!, duplicate: false };
-        const existing = (await s.one<{ id: string }>(
-          'SELECT id FROM messages WHERE provider = $1 AND provider_message_id = $2',
-          [m.provider, m.providerMessageId],
-        ))!;
-        return { message: (await messageIn(s, existing.id))!, duplicate: true };
+        const [stored] = await insertInboundsIn(s, [m]);
+        const id = stored ? stored.id : [...(await trackedIn(s, [m])).values()][0]!.id;
+        return { message: (await messageIn(s, id))!, duplicate: !stored };
       });
     },
-    inboundReceipt: (provider, providerMessageId) => receiptIn(db, provider, providerMessageId),
-    receiveInbound: (a) => db.tx((s) => receiveIn(s, a)),
-    applyInboundOutcome: (messageId, outcome, at) => db.tx((s) => applyOutcomeIn(s, messageId, outcome, at)),
+    async inboundReceipt(provider: ProviderName, providerMessageId) {
+      const t = (await trackedIn(db, [{ provider, providerMessageId }])).get(keyOf(provider, providerMessageId));
+      if (!t) return null;
+      const { messages, leads } = await recordsIn(db, [t.id], [t.leadId]);
+      return {
+        message: messages.get(t.id)!,
+        lead: leads.get(t.leadId)!,
+        leadCreated: t.leadCreated,
+        conversationStarted: t.conversationStarted,
+        duplicate: true,
+        applied: t.applied,
+      };
+    },
+    receiveInbound: (a) => arrivals.submit(a),
+    applyInboundOutcome: (messageId, outcome, at) => outcomes.submit({ messageId, outcome, at }),
     async unappliedInbound() {
       return (
         await db.rows<{ message_id: string }>('SELECT message_id FROM inbound_outcomes WHERE applied_at IS NULL')

@@ -5,10 +5,11 @@ import { foldName as normaliseName } from '../../../shared/name-fold';
 import type { LeadRecord, NewLead, PhoneRecord } from '../store';
 import type { LeadStore } from '../lead-store';
 import { json, newId, type Db, type Row, type Sql } from './db';
-import { leadAudienceSql, leadScopeSql, POSTGRES_DIALECT } from '../lead-scope';
+import { leadScopeSql, leadsAudiencePostgresSql, POSTGRES_DIALECT } from '../lead-scope';
+import { byKey, coalesced } from './coalesced';
 
 /** Who sees a lead, in this engine's SQL (the rule lives in ../lead-scope.ts). */
-const LEAD_AUDIENCE = leadAudienceSql(POSTGRES_DIALECT);
+const LEADS_AUDIENCE = leadsAudiencePostgresSql();
 
 export const LEAD_SQL = 'SELECT l.*, o.name AS owner_name FROM leads l LEFT JOIN users o ON o.id = l.owner_id';
 
@@ -94,8 +95,21 @@ export async function createLeadIn(s: Sql, lead: NewLead, at: string): Promise<s
 }
 
 /** Serialises every transaction about one number (inbound ordering, one lead per new number) until it ends. */
-export async function lockNumber(s: Sql, e164: string): Promise<void> {
-  await s.one('SELECT pg_advisory_xact_lock(hashtext($1))', [`number:${e164}`]);
+export function lockNumber(s: Sql, e164: string): Promise<void> {
+  return lockNumbers(s, [e164]);
+}
+
+/**
+ * The numbers' advisory locks, taken in one order (their keys'), so two transactions that share
+ * numbers wait for each other instead of deadlocking.
+ */
+export async function lockNumbers(s: Sql, numbers: string[]): Promise<void> {
+  await s.rows(
+    `SELECT pg_advisory_xact_lock(k) FROM (
+      SELECT DISTINCT hashtext('number:' || n) AS k FROM unnest($1::text[]) AS n ORDER BY k
+    ) AS keys`,
+    [numbers],
+  );
 }
 
 /** A lead's phones after an edit: numbers messages used stay, the new primary is marked. */
@@ -152,6 +166,22 @@ export function leadStore(db: Db): LeadStore {
     const r = await db.one(`${LEAD_SQL} WHERE ${where}`, [arg]);
     return r ? (await leadsFrom(db, [r]))[0]! : null;
   };
+  // Read for every inbound message: coalesced (coalesced.ts).
+  const leadAudience = coalesced(async (leadIds: readonly string[]) => {
+    const audiences = new Map<string, string[]>();
+    for (const r of await db.rows<{ lead_id: string; id: string }>(LEADS_AUDIENCE, [[...new Set(leadIds)]]))
+      audiences.set(r.lead_id, [...(audiences.get(r.lead_id) ?? []), r.id]);
+    return byKey(leadIds, audiences, []);
+  });
+  const leadByPhone = coalesced(async (numbers: readonly string[]) => {
+    const rows = await db.rows(
+      `SELECT asked.e164 AS asked_e164, lead.* FROM lead_phones asked JOIN (${LEAD_SQL}) AS lead ON lead.id = asked.lead_id
+      WHERE asked.e164 = ANY($1)`,
+      [[...new Set(numbers)]],
+    );
+    const leads = await leadsFrom(db, rows);
+    return byKey(numbers, new Map(rows.map((r, i) => [r.asked_e164 as string, leads[i]!])), null);
+  });
   return {
     async createLead(lead, at) {
       const id = await db.tx((s) => createLeadIn(s, lead, at));
@@ -162,7 +192,7 @@ export function leadStore(db: Db): LeadStore {
       return ok ? leadIn(db, id) : null;
     },
     getLead: (id) => leadIn(db, id),
-    leadByPhone: (e164) => byWhere('l.id = (SELECT lead_id FROM lead_phones WHERE e164 = $1)', e164),
+    leadByPhone,
     leadByExternalId: (externalId) => byWhere('l.external_id = $1', externalId),
     async getPhone(id) {
       const r = await db.one('SELECT * FROM lead_phones WHERE id = $1', [id]);
@@ -200,9 +230,7 @@ export function leadStore(db: Db): LeadStore {
       const visible = leadScopeSql(scope, POSTGRES_DIALECT, 2);
       return !!(await db.one(`SELECT 1 FROM leads l WHERE l.id = $1 AND ${visible.sql}`, [leadId, ...visible.args]));
     },
-    async leadAudience(leadId) {
-      return (await db.rows<{ id: string }>(LEAD_AUDIENCE.sql, LEAD_AUDIENCE.args(leadId))).map((r) => r.id);
-    },
+    leadAudience,
     async findOrCreateLeadByPhone(e164, make, at) {
       const res = await db.tx(async (s) => {
         await lockNumber(s, e164);

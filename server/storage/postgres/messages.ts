@@ -9,6 +9,7 @@ import type { MessageStore } from '../message-store';
 import { json, newId, type Db, type Row, type Sql } from './db';
 import { MESSAGE_SQL, messagePreview, unfetchedFrom } from '../rows';
 import { bumpUsagesIn } from './usage';
+import { byKey, coalesced } from './coalesced';
 
 function attachmentOf(r: Row): AttachmentRecord | null {
   if (!r.a_id) return null;
@@ -170,17 +171,20 @@ type OutboundPart = Omit<
 >;
 
 export function messageStore(db: Db): OutboundPart {
-  const getConversation = async (id: string) => {
-    const r = await db.one('SELECT * FROM conversations WHERE id = $1', [id]);
-    return r ? convFrom(r) : null;
-  };
-  const readUpTo = async (conversationId: string, userId: string) =>
+  const getConversation = coalesced(async (ids: readonly string[]) => {
+    const rows = await db.rows('SELECT * FROM conversations WHERE id = ANY($1)', [ids]);
+    return byKey(ids, new Map(rows.map((r) => [r.id as string, convFrom(r)])), null);
+  });
+  const readMark = coalesced(async (keys: readonly { conversationId: string; userId: string }[]) =>
     (
-      await db.one<{ r: string }>(
-        'SELECT read_up_to AS r FROM conversation_reads WHERE conversation_id = $1 AND user_id = $2',
-        [conversationId, userId],
+      await db.rows<{ r: string | null }>(
+        `SELECT r.read_up_to AS r FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS k(c, u, n)
+          LEFT JOIN conversation_reads r ON r.conversation_id = k.c AND r.user_id = k.u ORDER BY k.n`,
+        [keys.map((k) => k.conversationId), keys.map((k) => k.userId)],
       )
-    )?.r ?? null;
+    ).map((row) => row.r ?? null),
+  );
+  const readUpTo = (conversationId: string, userId: string) => readMark({ conversationId, userId });
   return {
     getConversation,
     async listConversationsOfLead(leadId) {

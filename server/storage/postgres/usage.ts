@@ -55,7 +55,8 @@ export async function bumpUsagesIn(s: Sql, rows: Omit<UsageCounterRow, 'count'>[
     if (seen) seen.n++;
     else byKey.set(key, { row, n: 1 });
   }
-  const counters = [...byKey.values()];
+  // In one order, so two transactions bumping the same shard's rows never deadlock.
+  const counters = [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, c]) => c);
   await s.run(
     `INSERT INTO usage_counters (month, user_id, provider, channel, direction, count, shard)
     SELECT *, $7::smallint FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])

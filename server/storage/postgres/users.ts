@@ -3,6 +3,7 @@
 import type { MaskableLeadField, Role } from '../../../shared/domain';
 import type { PermissionTemplateRecord, SessionRecord, Store, UserRecord } from '../store';
 import type { UserStore } from '../user-store';
+import { coalesced, byKey } from './coalesced';
 import { json, newId, type Db, type Row } from './db';
 
 type Workspace = Pick<Store, 'workspaceTimeZone' | 'setWorkspaceTimeZone' | 'takeRoundRobinTurn' | 'isEmpty'>;
@@ -45,10 +46,13 @@ function userColumns(patch: Parameters<UserStore['updateUser']>[1]): [string, un
 }
 
 export function workspaceStore(db: Db): Workspace {
+  // Every inbound message reads it (the month its usage counts in).
+  const timeZone = coalesced(async (keys: readonly 'workspace'[]) => {
+    const { time_zone } = (await db.one<{ time_zone: string }>('SELECT time_zone FROM workspace WHERE id = 1'))!;
+    return keys.map(() => time_zone);
+  });
   return {
-    async workspaceTimeZone() {
-      return (await db.one<{ time_zone: string }>('SELECT time_zone FROM workspace WHERE id = 1'))!.time_zone;
-    },
+    workspaceTimeZone: () => timeZone('workspace'),
     async setWorkspaceTimeZone(timeZone) {
       await db.run('UPDATE workspace SET time_zone = $1 WHERE id = 1', [timeZone]);
     },
@@ -67,10 +71,10 @@ export function workspaceStore(db: Db): Workspace {
 }
 
 export function userStore(db: Db): UserStore {
-  const getUser = async (id: string) => {
-    const r = await db.one(`${USER_SQL} WHERE u.id = $1`, [id]);
-    return r ? userFrom(r) : null;
-  };
+  const getUser = coalesced(async (ids: readonly string[]) => {
+    const rows = await db.rows(`${USER_SQL} WHERE u.id = ANY($1)`, [ids]);
+    return byKey(ids, new Map(rows.map((r) => [r.id as string, userFrom(r)])), null);
+  });
   return {
     async createUser(u) {
       const id = newId('usr');

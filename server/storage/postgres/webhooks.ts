@@ -2,8 +2,9 @@
 // the answering node's lease; a sweep claims unprocessed webhooks whose lease is absent or past
 // with FOR UPDATE SKIP LOCKED, so two nodes sweeping at once never take the same one.
 import type { ProviderName, SavedWebhook } from '../saved-webhooks';
-import type { WebhookInboxStore } from '../webhook-inbox-store';
+import type { WebhookInboxStore, WebhookLease } from '../webhook-inbox-store';
 import { json, newId, type Db, type Row } from './db';
+import { GroupCommit } from './group-commit';
 
 const webhookFrom = (r: Row): SavedWebhook => ({
   id: r.id,
@@ -13,17 +14,63 @@ const webhookFrom = (r: Row): SavedWebhook => ({
   receivedAt: new Date(r.received_at),
 });
 
+interface ToSave {
+  provider: ProviderName;
+  body: Buffer;
+  headers: Record<string, string>;
+  at: string;
+  lease: WebhookLease;
+}
+
+/** Webhooks kept in one statement, in the order given (their `n`, the sweep's order). */
+async function saveAll(db: Db, group: ToSave[]): Promise<SavedWebhook[]> {
+  const ids = group.map(() => newId('wh'));
+  const col = <K extends keyof ToSave>(k: K) => group.map((w) => w[k]);
+  await db.run(
+    `INSERT INTO webhook_inbox (id, provider, body, headers, received_at, claimed_by, lease_until)
+    SELECT id, provider, body, headers, at, owner, until FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[],
+    $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS w(id, provider, body, headers, at, owner, until, n) ORDER BY n`,
+    [
+      ids,
+      col('provider'),
+      col('body'),
+      group.map((w) => JSON.stringify(w.headers)),
+      col('at'),
+      group.map((w) => w.lease.owner),
+      group.map((w) => w.lease.until),
+    ],
+  );
+  return group.map((w, i) => ({
+    id: ids[i]!,
+    provider: w.provider,
+    body: w.body,
+    headers: w.headers,
+    receivedAt: new Date(w.at),
+  }));
+}
+
+interface Processed {
+  id: string;
+  at: string;
+  error: string | null;
+}
+
+async function markAllProcessed(db: Db, group: Processed[]): Promise<void[]> {
+  await db.run(
+    `UPDATE webhook_inbox w SET processed_at = u.at, error = u.error, lease_until = NULL
+    FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, at, error) WHERE w.id = u.id`,
+    [group.map((p) => p.id), group.map((p) => p.at), group.map((p) => p.error)],
+  );
+  return group.map(() => undefined);
+}
+
 export function webhookInboxStore(db: Db): WebhookInboxStore {
+  // Group-committed (group-commit.ts): the webhooks answered, or processed, while a group is
+  // written go in the next group's one statement.
+  const saves = new GroupCommit((group: ToSave[]) => saveAll(db, group));
+  const marks = new GroupCommit((group: Processed[]) => markAllProcessed(db, group));
   return {
-    async saveWebhook(provider, body, headers, at, lease) {
-      const id = newId('wh');
-      await db.run(
-        `INSERT INTO webhook_inbox (id, provider, body, headers, received_at, claimed_by, lease_until)
-        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [id, provider, body, JSON.stringify(headers), at, lease.owner, lease.until],
-      );
-      return { id, provider, body, headers, receivedAt: new Date(at) };
-    },
+    saveWebhook: (provider, body, headers, at, lease) => saves.submit({ provider, body, headers, at, lease }),
     async claimPendingWebhooks(at, lease, limit, previousOwner = null) {
       const rows = await db.rows(
         `WITH picked AS (
@@ -46,12 +93,6 @@ export function webhookInboxStore(db: Db): WebhookInboxStore {
         [until, ids, owner],
       );
     },
-    async markWebhookProcessed(id, at, error) {
-      await db.run('UPDATE webhook_inbox SET processed_at = $1, error = $2, lease_until = NULL WHERE id = $3', [
-        at,
-        error ?? null,
-        id,
-      ]);
-    },
+    markWebhookProcessed: (id, at, error) => marks.submit({ id, at, error: error ?? null }),
   };
 }

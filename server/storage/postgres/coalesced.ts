@@ -1,0 +1,26 @@
+// Reads coalesced: the calls of one read made in the same turn of the event loop go to
+// PostgreSQL as one statement (DataLoader, without its cache: every call reads afresh, after it
+// was made). Inbound messages leave their group commit together and then read the same things
+// for each message — its conversation, who sees its lead, each viewer — so under load a node
+// pays one round trip per read for the whole group instead of one per message.
+import DataLoader from 'dataloader';
+
+/** The most keys in one statement. */
+const MOST_KEYS = 500;
+
+/** `readMany` answers one value per key, in the keys' order (a key may come twice). */
+export function coalesced<K, V>(readMany: (keys: readonly K[]) => Promise<V[]>): (key: K) => Promise<V> {
+  // Dispatched in the loop's next check phase: the calls of every callback of this turn (each
+  // webhook's processing starts in its own setImmediate, replies arrive on many connections) join.
+  const loader = new DataLoader<K, V>(readMany, {
+    cache: false,
+    maxBatchSize: MOST_KEYS,
+    batchScheduleFn: (dispatch) => setImmediate(dispatch),
+  });
+  return (key) => loader.load(key);
+}
+
+/** The value of each key from rows found by key (absent: `missing`). */
+export function byKey<K, V>(keys: readonly K[], found: Map<K, V>, missing: V): V[] {
+  return keys.map((k) => (found.has(k) ? found.get(k)! : missing));
+}
