@@ -29,11 +29,13 @@ export class Publisher {
   /** One event per active user among `userIds`, built for that user, not appended yet (a caller may commit them with other writes). */
   async eventsFor(userIds: string[], build: (viewer: UserRecord) => Promise<StreamEvent | null> | StreamEvent | null) {
     const items: { userId: string; event: StreamEvent }[] = [];
-    for (const id of new Set(userIds)) {
-      const viewer = await this.store.getUser(id);
+    const ids = [...new Set(userIds)];
+    // Asked at once (one statement on PostgreSQL), built one after another.
+    const viewers = await Promise.all(ids.map((id) => this.store.getUser(id)));
+    for (const viewer of viewers) {
       if (!viewer || !viewer.active) continue;
       const event = await build(viewer);
-      if (event) items.push({ userId: id, event });
+      if (event) items.push({ userId: viewer.id, event });
     }
     return items;
   }
@@ -100,20 +102,22 @@ export class Publisher {
   /** `conversation`: the message's conversation when the caller has just read it (null: it has none). */
   async messageWithConversationEvents(m: MessageRecord, conversation?: ConversationRecord | null) {
     const c = conversation !== undefined ? conversation : await this.store.getConversation(m.conversationId);
+    // Every viewer, then every read mark, asked at once: on PostgreSQL one statement each
+    // (storage/postgres/coalesced.ts), not one per viewer.
+    const audience = [...new Set(await this.store.leadAudience(m.leadId))];
+    const viewers = (await Promise.all(audience.map((id) => this.store.getUser(id)))).filter(
+      (v): v is UserRecord => !!v && v.active,
+    );
+    const marks = c ? await Promise.all(viewers.map((v) => this.store.readUpTo(c.id, v.id))) : [];
     const items: { userId: string; event: StreamEvent }[] = [];
-    for (const id of new Set(await this.store.leadAudience(m.leadId))) {
-      const viewer = await this.store.getUser(id);
-      if (!viewer || !viewer.active) continue;
-      items.push({ userId: id, event: { type: 'message.upserted', message: messageView(m, viewer) } });
+    viewers.forEach((viewer, i) => {
+      items.push({ userId: viewer.id, event: { type: 'message.upserted', message: messageView(m, viewer) } });
       if (c)
         items.push({
-          userId: id,
-          event: {
-            type: 'conversation.upserted',
-            conversation: conversationView(c, await this.store.readUpTo(c.id, id)),
-          },
+          userId: viewer.id,
+          event: { type: 'conversation.upserted', conversation: conversationView(c, marks[i] ?? null) },
         });
-    }
+    });
     return items;
   }
 

@@ -23,10 +23,14 @@ export async function inboundOutcome(
   optOut: InboundArrival['optOut'],
 ): Promise<InboundOutcome> {
   const { message, lead, leadCreated } = receipt;
-  const owner = leadCreated && lead.ownerId ? await store.getUser(lead.ownerId) : null;
-  const activities = inboundActivities(receipt, owner, optOut);
 
-  const tz = await store.workspaceTimeZone();
+  // Asked together: on PostgreSQL, reads made at once share round trips (storage/postgres/coalesced.ts).
+  const [tz, conv, owner] = await Promise.all([
+    store.workspaceTimeZone(),
+    store.getConversation(message.conversationId),
+    leadCreated && lead.ownerId ? store.getUser(lead.ownerId) : null,
+  ]);
+  const activities = inboundActivities(receipt, owner, optOut);
   // Counted in the month the message arrived, whenever its outcome is committed.
   const usage = usageRowsOf(
     {
@@ -38,21 +42,23 @@ export async function inboundOutcome(
     },
     tz,
   );
-  // Read once: the events and the nudges (its assignee) both need it.
-  const conv = await store.getConversation(message.conversationId);
-  const events = [
-    ...(leadCreated || optOut ? await publisher.leadEvents(lead.id) : []),
-    ...(await publisher.messageWithConversationEvents(message, conv)),
-  ];
+  // The conversation is read once: the events and the nudges (its assignee) both need it. The
+  // people nudged are read while the events are built.
+  const nudgedIds = [...new Set([lead.ownerId, conv?.assigneeId].filter((id): id is string => !!id))];
+  const [leadEvents, messageEvents, nudged] = await Promise.all([
+    leadCreated || optOut ? publisher.leadEvents(lead.id) : [],
+    publisher.messageWithConversationEvents(message, conv),
+    Promise.all(nudgedIds.map((id) => store.getUser(id))),
+  ]);
+  const events = [...leadEvents, ...messageEvents];
 
   const nudgedAt = now();
   const month = usageMonthOf(nudgedAt, tz);
   const viewers = new Map<string, UserRecord>();
   const nudges: Nudge[] = [];
-  for (const userId of new Set([lead.ownerId, conv?.assigneeId].filter((id): id is string => !!id))) {
-    const viewer = await store.getUser(userId);
+  for (const viewer of nudged) {
     if (!viewer || !viewer.active) continue;
-    viewers.set(userId, viewer);
+    viewers.set(viewer.id, viewer);
     nudges.push(...nudgesFor(viewer, receipt, nudgedAt).map((nudge) => ({ month, nudge })));
   }
   return {

@@ -51,7 +51,7 @@ async function recordsIn(s: Sql, messageIds: string[], leadIds: string[]) {
   for (const r of await s.rows(`${MESSAGE_SQL} WHERE m.id = ANY($1)`, [messageIds])) messages.set(r.id, messageFrom(r));
   const leads = new Map<string, LeadRecord>();
   const leadRows = await s.rows(`${LEAD_SQL} WHERE l.id = ANY($1)`, [[...new Set(leadIds)]]);
-  for (const lead of await leadsFrom(s, leadRows)) leads.set(lead.id, lead);
+  for (const lead of leadsFrom(leadRows)) leads.set(lead.id, lead);
   return { messages, leads };
 }
 

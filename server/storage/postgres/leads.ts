@@ -11,7 +11,11 @@ import { byKey, coalesced } from './coalesced';
 /** Who sees a lead, in this engine's SQL (the rule lives in ../lead-scope.ts). */
 const LEADS_AUDIENCE = leadsAudiencePostgresSql();
 
-export const LEAD_SQL = 'SELECT l.*, o.name AS owner_name FROM leads l LEFT JOIN users o ON o.id = l.owner_id';
+/** A lead with its owner's name and its phones (in order, as JSON): one statement per read, however many leads. */
+export const LEAD_SQL = `SELECT l.*, o.name AS owner_name, (
+    SELECT coalesce(json_agg(json_build_object('id', p.id, 'lead_id', p.lead_id, 'e164', p.e164, 'label', p.label,
+    'is_primary', p.is_primary) ORDER BY p.position), '[]') FROM lead_phones p WHERE p.lead_id = l.id
+  ) AS phones FROM leads l LEFT JOIN users o ON o.id = l.owner_id`;
 
 const phoneFrom = (r: Row): PhoneRecord => ({
   id: r.id,
@@ -30,16 +34,7 @@ export class Params {
   }
 }
 
-export async function leadsFrom(s: Sql, rows: Row[]): Promise<LeadRecord[]> {
-  const phones = new Map<string, PhoneRecord[]>();
-  if (rows.length) {
-    const ids = rows.map((r) => r.id as string);
-    for (const r of await s.rows('SELECT * FROM lead_phones WHERE lead_id = ANY($1) ORDER BY position', [ids])) {
-      const list = phones.get(r.lead_id) ?? [];
-      list.push(phoneFrom(r));
-      phones.set(r.lead_id, list);
-    }
-  }
+export function leadsFrom(rows: Row[]): LeadRecord[] {
   return rows.map((r) => ({
     id: r.id,
     firstName: r.first_name,
@@ -48,7 +43,7 @@ export async function leadsFrom(s: Sql, rows: Row[]): Promise<LeadRecord[]> {
     ownerId: r.owner_id ?? null,
     ownerName: r.owner_name ?? null,
     customFields: json(r.custom_fields, {}),
-    phones: phones.get(r.id) ?? [],
+    phones: (r.phones as Row[]).map(phoneFrom),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     externalId: r.external_id ?? null,
@@ -57,7 +52,7 @@ export async function leadsFrom(s: Sql, rows: Row[]): Promise<LeadRecord[]> {
 
 export async function leadIn(s: Sql, id: string): Promise<LeadRecord | null> {
   const r = await s.one(`${LEAD_SQL} WHERE l.id = $1`, [id]);
-  return r ? (await leadsFrom(s, [r]))[0]! : null;
+  return r ? leadsFrom([r])[0]! : null;
 }
 
 async function insertPhones(s: Sql, leadId: string, phones: NewLead['phones']) {
@@ -164,7 +159,7 @@ async function updateLeadIn(s: Sql, id: string, patch: Partial<NewLead>, at: str
 export function leadStore(db: Db): LeadStore {
   const byWhere = async (where: string, arg: string) => {
     const r = await db.one(`${LEAD_SQL} WHERE ${where}`, [arg]);
-    return r ? (await leadsFrom(db, [r]))[0]! : null;
+    return r ? leadsFrom([r])[0]! : null;
   };
   // Read for every inbound message: coalesced (coalesced.ts).
   const leadAudience = coalesced(async (leadIds: readonly string[]) => {
@@ -179,7 +174,7 @@ export function leadStore(db: Db): LeadStore {
       WHERE asked.e164 = ANY($1)`,
       [[...new Set(numbers)]],
     );
-    const leads = await leadsFrom(db, rows);
+    const leads = leadsFrom(rows);
     return byKey(numbers, new Map(rows.map((r, i) => [r.asked_e164 as string, leads[i]!])), null);
   });
   return {
@@ -215,7 +210,7 @@ export function leadStore(db: Db): LeadStore {
         ORDER BY (${exact}) DESC, l.last_norm, l.first_norm, l.id LIMIT ${p.add(q.limit)}`,
         p.values,
       );
-      return leadsFrom(db, rows);
+      return leadsFrom(rows);
     },
     async listLeads(q) {
       const visible = leadScopeSql(q.scope, POSTGRES_DIALECT, 1);
@@ -224,7 +219,7 @@ export function leadStore(db: Db): LeadStore {
         `${LEAD_SQL} WHERE ${visible.sql} ORDER BY l.last_norm, l.first_norm, l.id LIMIT $${n + 1} OFFSET $${n + 2}`,
         [...visible.args, q.limit, q.offset],
       );
-      return leadsFrom(db, rows);
+      return leadsFrom(rows);
     },
     async leadInScope(scope, leadId) {
       const visible = leadScopeSql(scope, POSTGRES_DIALECT, 2);

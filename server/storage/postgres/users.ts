@@ -75,6 +75,11 @@ export function userStore(db: Db): UserStore {
     const rows = await db.rows(`${USER_SQL} WHERE u.id = ANY($1)`, [ids]);
     return byKey(ids, new Map(rows.map((r) => [r.id as string, userFrom(r)])), null);
   });
+  // Every open stream's session is checked at each heartbeat (server/stream/gateway.ts).
+  const getSession = coalesced(async (ids: readonly string[]) => {
+    const rows = await db.rows('SELECT * FROM sessions WHERE id = ANY($1)', [ids]);
+    return byKey(ids, new Map(rows.map((r) => [r.id as string, sessionFrom(r)])), null);
+  });
   return {
     async createUser(u) {
       const id = newId('usr');
@@ -121,10 +126,7 @@ export function userStore(db: Db): UserStore {
       const r = await db.one('SELECT * FROM sessions WHERE token_hash = $1', [tokenHash]);
       return r ? sessionFrom(r) : null;
     },
-    async getSession(id) {
-      const r = await db.one('SELECT * FROM sessions WHERE id = $1', [id]);
-      return r ? sessionFrom(r) : null;
-    },
+    getSession,
     async revokeSession(id, at) {
       await db.run('UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL', [at, id]);
     },
