@@ -217,6 +217,23 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookDeps): 
     return job;
   };
 
+  // Webhooks answered in one turn start processing together, in one later turn (after their
+  // answers have gone): their first reads are then asked at once (on PostgreSQL, one statement
+  // for all of them: storage/postgres/coalesced.ts).
+  let answered: { saved: SavedWebhook; done: () => void }[] = [];
+  const processAfterAnswer = (saved: SavedWebhook) =>
+    track(
+      new Promise<void>((done) => {
+        if (answered.length === 0)
+          setImmediate(() => {
+            const turn = answered;
+            answered = [];
+            for (const a of turn) void process(a.saved).then(a.done, a.done);
+          });
+        answered.push({ saved, done });
+      }),
+    );
+
   /** Save durably, answer, then process after the answer has gone. */
   async function accept(provider: ProviderName, req: FastifyRequest, reply: FastifyReply) {
     let saved: SavedWebhook;
@@ -227,7 +244,7 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookDeps): 
       deps.log?.warn(`${provider} webhook could not be saved: ${(err as Error).message}`);
       return apiError(reply, 503, ErrorCode.INTERNAL, 'The webhook could not be stored; please retry.');
     }
-    void track(new Promise<void>((resolve) => setImmediate(resolve)).then(() => process(saved)));
+    void processAfterAnswer(saved);
     return reply.code(200).type('text/plain').send('OK');
   }
 

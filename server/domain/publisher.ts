@@ -94,13 +94,15 @@ export class Publisher {
   /** A message and its conversation (last message, window) in one append. */
   async messageWithConversation(m: MessageRecord) {
     this.hub.deliver(
-      await this.store.appendEvents(await this.messageWithConversationEvents(m), this.now().toISOString()),
+      await this.store.appendEvents((await this.messageWithConversationFor(m)).events, this.now().toISOString()),
     );
   }
 
-  /** The events of messageWithConversation, not appended yet. */
-  /** `conversation`: the message's conversation when the caller has just read it (null: it has none). */
-  async messageWithConversationEvents(m: MessageRecord, conversation?: ConversationRecord | null) {
+  /**
+   * The events of messageWithConversation, not appended yet, with the active users they are for.
+   * `conversation`: the message's conversation when the caller has just read it (null: it has none).
+   */
+  async messageWithConversationFor(m: MessageRecord, conversation?: ConversationRecord | null) {
     const c = conversation !== undefined ? conversation : await this.store.getConversation(m.conversationId);
     // Every viewer, then every read mark, asked at once: on PostgreSQL one statement each
     // (storage/postgres/coalesced.ts), not one per viewer.
@@ -109,16 +111,16 @@ export class Publisher {
       (v): v is UserRecord => !!v && v.active,
     );
     const marks = c ? await Promise.all(viewers.map((v) => this.store.readUpTo(c.id, v.id))) : [];
-    const items: { userId: string; event: StreamEvent }[] = [];
+    const events: { userId: string; event: StreamEvent }[] = [];
     viewers.forEach((viewer, i) => {
-      items.push({ userId: viewer.id, event: { type: 'message.upserted', message: messageView(m, viewer) } });
+      events.push({ userId: viewer.id, event: { type: 'message.upserted', message: messageView(m, viewer) } });
       if (c)
-        items.push({
+        events.push({
           userId: viewer.id,
           event: { type: 'conversation.upserted', conversation: conversationView(c, marks[i] ?? null) },
         });
     });
-    return items;
+    return { events, viewers };
   }
 
   async conversation(conversationId: string) {

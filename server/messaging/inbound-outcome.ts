@@ -42,22 +42,21 @@ export async function inboundOutcome(
     },
     tz,
   );
-  // The conversation is read once: the events and the nudges (its assignee) both need it. The
-  // people nudged are read while the events are built.
-  const nudgedIds = [...new Set([lead.ownerId, conv?.assigneeId].filter((id): id is string => !!id))];
-  const [leadEvents, messageEvents, nudged] = await Promise.all([
+  // The conversation is read once: the events and the nudges (its assignee) both need it. Those
+  // nudged (the owner, the assignee) are among the lead's audience, read for the events.
+  const [leadEvents, forMessage] = await Promise.all([
     leadCreated || optOut ? publisher.leadEvents(lead.id) : [],
-    publisher.messageWithConversationEvents(message, conv),
-    Promise.all(nudgedIds.map((id) => store.getUser(id))),
+    publisher.messageWithConversationFor(message, conv),
   ]);
-  const events = [...leadEvents, ...messageEvents];
+  const events = [...leadEvents, ...forMessage.events];
 
   const nudgedAt = now();
   const month = usageMonthOf(nudgedAt, tz);
+  const nudgedIds = new Set([lead.ownerId, conv?.assigneeId].filter((id): id is string => !!id));
   const viewers = new Map<string, UserRecord>();
   const nudges: Nudge[] = [];
-  for (const viewer of nudged) {
-    if (!viewer || !viewer.active) continue;
+  for (const viewer of forMessage.viewers) {
+    if (!nudgedIds.has(viewer.id)) continue;
     viewers.set(viewer.id, viewer);
     nudges.push(...nudgesFor(viewer, receipt, nudgedAt).map((nudge) => ({ month, nudge })));
   }
