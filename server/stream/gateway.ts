@@ -9,8 +9,8 @@ import { bearerToken, type Sessions } from '../auth/sessions';
 import { AckRecorder } from './ack-recorder';
 import { StreamConnection, type ConnectionOptions } from './stream-connection';
 
-/** Sessions checked per turn of the event loop at a heartbeat. */
-const SESSION_CHECKS_PER_TURN = 200;
+/** Connections pinged and checked per turn of the event loop at a heartbeat. */
+const CONNECTIONS_PER_TURN = 100;
 
 export interface GatewayOptions extends Omit<ConnectionOptions, 'acks'> {
   sessions: Sessions;
@@ -23,6 +23,7 @@ export class StreamGateway {
   private readonly wss: WebSocketServer;
   private readonly heartbeat: NodeJS.Timeout;
   private readonly conns = new Set<StreamConnection>();
+  private beating = false;
   private readonly connection: ConnectionOptions;
   private readonly acks: AckRecorder;
 
@@ -96,22 +97,36 @@ export class StreamGateway {
 
   /** Ping everyone; terminate those that did not answer the last ping; close revoked sessions. */
   private async beat() {
-    const live: StreamConnection[] = [];
-    for (const c of [...this.conns]) {
-      if (!c.alive) {
-        c.terminate();
-        continue;
-      }
-      c.alive = false;
-      c.ping();
-      live.push(c);
+    // A beat still going (a database that answers slowly) is not joined by the next.
+    if (this.beating) return;
+    this.beating = true;
+    try {
+      await this.beatInBites();
+    } finally {
+      this.beating = false;
     }
-    // Many connections' users and sessions asked at once: on PostgreSQL one statement of each per
-    // bite (storage/postgres/coalesced.ts), not two per desktop. In bites, with a turn of the
-    // event loop between them: on SQLite the reads are synchronous, and thousands in one go would
-    // hold every live event back for tens of milliseconds.
-    for (let i = 0; i < live.length; i += SESSION_CHECKS_PER_TURN) {
-      await Promise.all(live.slice(i, i + SESSION_CHECKS_PER_TURN).map((c) => this.checkSession(c)));
+  }
+
+  private async beatInBites() {
+    // In bites, with a turn of the event loop between them: a ping is a socket write and on
+    // SQLite the session reads are synchronous, so thousands in one go would hold every live
+    // event back for tens of milliseconds. Within a bite the users and sessions are asked at
+    // once: on PostgreSQL one statement of each (storage/postgres/coalesced.ts), not two per desktop.
+    const conns = [...this.conns];
+    for (let i = 0; i < conns.length; i += CONNECTIONS_PER_TURN) {
+      const checks: Promise<void>[] = [];
+      for (const c of conns.slice(i, i + CONNECTIONS_PER_TURN)) {
+        // Gone since the beat began.
+        if (!this.conns.has(c)) continue;
+        if (!c.alive) {
+          c.terminate();
+          continue;
+        }
+        c.alive = false;
+        c.ping();
+        checks.push(this.checkSession(c));
+      }
+      await Promise.all(checks);
       await new Promise((resolve) => setImmediate(resolve));
     }
   }
