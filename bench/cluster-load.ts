@@ -26,6 +26,7 @@ export async function connectDesktops(cluster: Cluster, users: BenchUser[]): Pro
         nodeUrls: urls,
         firstNode: i,
         validate: false,
+        keepEvents: false,
         onEvent: (e, at) => {
           if (e.event.type !== 'message.upserted' || e.event.message.direction !== 'inbound') return;
           const key = e.event.message.body;

@@ -12,7 +12,9 @@
 // its HTTP round trip) to its message event at the owner's desktop. Each phase waits a bounded
 // time for stragglers (what has not arrived by then is not delivered; after the kill, "lost"
 // means not at its desktop within BENCH_CLUSTER_KILL_WAIT_S, default 20 s), so the whole run is
-// bounded. Everything is on 127.0.0.1.
+// bounded. Each fan-out follows BENCH_CLUSTER_WARMUP_S (default 3) seconds of
+// BENCH_CLUSTER_WARMUP_RATE (default 100) webhooks/s, reported and not counted. Everything is on
+// 127.0.0.1.
 import WebSocket from 'ws';
 import { percentile, type Benchmark, type Figure } from './figures';
 import { openBackend, type Backend, type BackendKind } from '../tests/cluster/support/backend';
@@ -32,6 +34,9 @@ const STEP_SECONDS = Number(process.env.BENCH_CLUSTER_STEP_SECONDS ?? 10);
 /** The ceiling search stops stepping after this long, so the whole benchmark stays bounded. */
 const CEILING_BUDGET_MS = Number(process.env.BENCH_CLUSTER_CEILING_BUDGET_S ?? 45) * 1000;
 const KILL_SECONDS = Number(process.env.BENCH_CLUSTER_KILL_SECONDS ?? 6);
+/** Traffic before the fan-out is measured (not counted), so it times a running server, not its first requests. */
+const WARMUP_SECONDS = Number(process.env.BENCH_CLUSTER_WARMUP_S ?? 3);
+const WARMUP_RATE = Number(process.env.BENCH_CLUSTER_WARMUP_RATE ?? 100);
 const KILL_WAIT_MS = Number(process.env.BENCH_CLUSTER_KILL_WAIT_S ?? 20) * 1000;
 const P99_MS = 50;
 /** Which parts run: `sqlite`, `pg` or both (the default), e.g. to profile one of them. */
@@ -87,6 +92,24 @@ async function rig(kind: BackendKind, nodes: number, resumeEvents: number): Prom
   }
 }
 
+/**
+ * A fresh node's first requests load modules, compile hot code and open its pool's database
+ * connections (each a SCRAM handshake): a few seconds of light traffic first, reported, not
+ * counted, so the fan-out figures are those of a server that is running. 0 seconds: none.
+ */
+async function warmUp(r: Rig, name: string): Promise<void> {
+  if (WARMUP_SECONDS <= 0) return;
+  const res = await drive(r.provider, r.desktops, r.users, {
+    tag: `${name}-warm`,
+    rate: WARMUP_RATE,
+    seconds: WARMUP_SECONDS,
+    waitMs: 10_000,
+  });
+  console.error(
+    `  ${name} warm-up (not counted): ${res.keys.length} webhooks at ${WARMUP_RATE}/s, delivered ${res.delivered}, p99 ${res.p99.toFixed(1)} ms`,
+  );
+}
+
 /** Step the rate on one node until a step fails; the last rate that held (0: none). */
 async function ceiling(r: Rig, name: string): Promise<Figure[]> {
   let best = 0;
@@ -122,6 +145,7 @@ async function ceiling(r: Rig, name: string): Promise<Figure[]> {
 async function sqliteFigures(): Promise<Figure[]> {
   const r = await rig('sqlite', 1, 0);
   try {
+    await warmUp(r, 'sqlite');
     const res = await drive(r.provider, r.desktops, r.users, {
       tag: 'sqlite-fan',
       rate: RATE,
@@ -235,6 +259,7 @@ async function postgresFigures(): Promise<Figure[]> {
   try {
     // First, on an idle cluster: a resume measured behind the fan-out's backlog would time that backlog.
     const resume = await resumeRate(r.cluster.liveUrls()[0], r.resumeUser!.token, RESUME_EVENTS);
+    await warmUp(r, 'pg');
     const fan = await drive(r.provider, r.desktops, r.users, {
       tag: 'pg-fan',
       rate: RATE,

@@ -16,6 +16,12 @@ export interface ClientOptions {
   onEvent?: (e: SequencedEvent, at: number) => void;
   /** Check every frame with zod (default); benchmarks with thousands of clients trust the JSON. */
   validate?: boolean;
+  /**
+   * Keep every event received (default; the tests read them back). Benchmarks keep only the
+   * sequences: thousands of clients holding every event grow the load generator's heap, and its
+   * major collections then stall the very clock that times the server.
+   */
+  keepEvents?: boolean;
 }
 
 export class ClusterClient {
@@ -150,7 +156,7 @@ export class ClusterClient {
     switch (frame.type) {
       case 'events': {
         for (const e of frame.events) {
-          this.received.push(e);
+          if (this.o.keepEvents !== false) this.received.push(e);
           if (this.seqs.has(e.seq)) {
             this.duplicates++;
             continue;
