@@ -10,16 +10,20 @@ import { PgReminderStore } from './reminders';
 import { addNudgeIn } from './usage';
 
 export async function addActivityIn(s: Sql, a: Omit<ActivityRecord, 'id'>): Promise<ActivityRecord> {
-  const id = newId('act');
-  await s.run('INSERT INTO activities (id, lead_id, type, summary, at, message_id) VALUES ($1, $2, $3, $4, $5, $6)', [
-    id,
-    a.leadId,
-    a.type,
-    a.summary,
-    a.at,
-    a.messageId,
-  ]);
-  return { id, ...a };
+  return (await addActivitiesIn(s, [a]))[0]!;
+}
+
+/** History lines in one statement, in order. */
+export async function addActivitiesIn(s: Sql, lines: Omit<ActivityRecord, 'id'>[]): Promise<ActivityRecord[]> {
+  if (lines.length === 0) return [];
+  const recs = lines.map((a) => ({ id: newId('act'), ...a }));
+  const col = <K extends keyof ActivityRecord>(k: K) => recs.map((a) => a[k]);
+  await s.run(
+    `INSERT INTO activities (id, lead_id, type, summary, at, message_id)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
+    [col('id'), col('leadId'), col('type'), col('summary'), col('at'), col('messageId')],
+  );
+  return recs;
 }
 
 const activityFrom = (a: Row): ActivityRecord => ({

@@ -13,7 +13,6 @@ import type {
   LeadRecord,
   MessageRecord,
   NewInbound,
-  NudgeRecord,
 } from '../store';
 import type { MessageStore } from '../message-store';
 import type { ProviderName } from '../saved-webhooks';
@@ -22,7 +21,8 @@ import { appendIn } from './events';
 import { createLeadIn, LEAD_SQL, leadsFrom, lockNumbers } from './leads';
 import { MESSAGE_SQL, messagePreview } from '../rows';
 import { messageFrom, messageIn } from './messages';
-import { bumpUsagesIn, setOptOutIn } from './usage';
+import { addNudgesIn, bumpUsagesIn, setOptOutIn } from './usage';
+import { addActivitiesIn } from './activity';
 import { GroupCommit } from './group-commit';
 
 type InboundPart = Pick<
@@ -45,7 +45,7 @@ function assertDistinct(keys: string[], what: string): void {
   if (new Set(keys).size < keys.length) throw new Error(`One ${what} twice in a group.`);
 }
 
-/** The messages and leads of `ids`, read in two statements (three with the leads' phones). */
+/** The messages and leads of `ids`, read in two statements. */
 async function recordsIn(s: Sql, messageIds: string[], leadIds: string[]) {
   const messages = new Map<string, MessageRecord>();
   for (const r of await s.rows(`${MESSAGE_SQL} WHERE m.id = ANY($1)`, [messageIds])) messages.set(r.id, messageFrom(r));
@@ -282,24 +282,14 @@ async function applyAllIn(s: Sql, items: OutcomeToApply[]): Promise<(AppendedEve
     ).map((r) => r.message_id),
   );
   const taken = items.filter((i) => claimed.has(i.messageId));
-  const activities = taken.flatMap((i) => i.outcome.activities);
-  if (activities.length > 0)
-    await s.run(
-      `INSERT INTO activities (id, lead_id, type, summary, at, message_id)
-      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,
-      [
-        activities.map(() => newId('act')),
-        activities.map((a) => a.leadId),
-        activities.map((a) => a.type),
-        activities.map((a) => a.summary),
-        activities.map((a) => a.at),
-        activities.map((a) => a.messageId),
-      ],
-    );
+  await addActivitiesIn(
+    s,
+    taken.flatMap((i) => i.outcome.activities),
+  );
   const nudges = taken.map((i) =>
     i.outcome.nudges.map(({ nudge, month }) => ({ rec: { id: newId('ndg'), ...nudge }, month })),
   );
-  await insertNudgesIn(s, nudges.flat());
+  await addNudgesIn(s, nudges.flat());
   // The rows other transactions also write (a usage shard, the users' heads) are taken last, so
   // they stay locked for the shortest time before the commit.
   await bumpUsagesIn(
@@ -320,29 +310,6 @@ async function applyAllIn(s: Sql, items: OutcomeToApply[]): Promise<(AppendedEve
     from += count;
   });
   return items.map((i) => byMessage.get(i.messageId) ?? null);
-}
-
-async function insertNudgesIn(s: Sql, nudges: { rec: NudgeRecord; month: string }[]): Promise<void> {
-  if (nudges.length === 0) return;
-  const col = <K extends keyof NudgeRecord>(k: K) => nudges.map((n) => n.rec[k]);
-  await s.run(
-    `INSERT INTO nudges (id, user_id, kind, entity_type, lead_id, conversation_id, task_id, title, body, created_at, month)
-    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-    $9::text[], $10::text[], $11::text[])`,
-    [
-      col('id'),
-      col('userId'),
-      col('kind'),
-      col('entityType'),
-      col('leadId'),
-      col('conversationId'),
-      col('taskId'),
-      col('title'),
-      col('body'),
-      col('createdAt'),
-      nudges.map((n) => n.month),
-    ],
-  );
 }
 
 export function inboundStore(db: Db): InboundPart {

@@ -69,11 +69,7 @@ const convFrom = (r: Row): ConversationRecord => ({
 });
 
 /** The lead's conversation on a channel, made when missing; `opened` says it was made just now. */
-export async function openConversation(
-  s: Sql,
-  leadId: string,
-  channel: Channel,
-): Promise<{ id: string; opened: boolean }> {
+async function openConversation(s: Sql, leadId: string, channel: Channel): Promise<{ id: string; opened: boolean }> {
   const id = `${leadId}:${channel}`;
   const made = await s.rows(
     'INSERT INTO conversations (id, lead_id, channel) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING RETURNING id',

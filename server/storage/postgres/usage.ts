@@ -20,13 +20,33 @@ const nudgeFrom = (r: Row): NudgeRecord => ({
 });
 
 export async function addNudgeIn(s: Sql, n: Omit<NudgeRecord, 'id'>, month: string): Promise<NudgeRecord> {
-  const id = newId('ndg');
+  const rec = { id: newId('ndg'), ...n };
+  await addNudgesIn(s, [{ rec, month }]);
+  return rec;
+}
+
+/** Nudges with their ids (given, so a caller can build their events), in one statement. */
+export async function addNudgesIn(s: Sql, nudges: { rec: NudgeRecord; month: string }[]): Promise<void> {
+  if (nudges.length === 0) return;
+  const col = <K extends keyof NudgeRecord>(k: K) => nudges.map((n) => n.rec[k]);
   await s.run(
     `INSERT INTO nudges (id, user_id, kind, entity_type, lead_id, conversation_id, task_id, title, body, created_at, month)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-    [id, n.userId, n.kind, n.entityType, n.leadId, n.conversationId, n.taskId, n.title, n.body, n.createdAt, month],
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::text[], $11::text[])`,
+    [
+      col('id'),
+      col('userId'),
+      col('kind'),
+      col('entityType'),
+      col('leadId'),
+      col('conversationId'),
+      col('taskId'),
+      col('title'),
+      col('body'),
+      col('createdAt'),
+      nudges.map((n) => n.month),
+    ],
   );
-  return { id, ...n };
 }
 
 /**
