@@ -5,7 +5,15 @@
 // reads the log for every connection it holds (runtime.ts).
 import { Redis, type RedisOptions } from 'ioredis';
 import type { AppendedEvent } from '../storage/store';
-import { chunks, eventsMessage, parseBusMessage, revokedMessage, seqsMessage, type Doorbell } from './messages';
+import {
+  chunks,
+  eventsMessage,
+  parseBusMessage,
+  revokedMessage,
+  seqsMessage,
+  writtenBy,
+  type Doorbell,
+} from './messages';
 
 /** What the cluster reports (the server's log, server/log.ts, has this shape). */
 export interface ClusterLog {
@@ -134,6 +142,8 @@ export class EventBus {
   }
 
   private received(text: string) {
+    // This node delivered its own events already: not parsed, not validated, not handled.
+    if (writtenBy(text, this.o.nodeId)) return;
     const parsed = parseBusMessage(text);
     if (!parsed.ok) {
       this.o.log.warn(`cluster: a bus message was dropped (${parsed.why})`);

@@ -65,6 +65,16 @@ export function revokedMessage(node: string, sessionIds: string[]): string {
   return JSON.stringify({ v: 1, kind: 'revoked', node, sessionIds } satisfies BusMessage);
 }
 
+/**
+ * Whether `text` is a message `node` wrote (every node hears its own messages on the channel):
+ * the messages above start with their envelope, in this order, so a node knows its own without
+ * parsing them (it delivered their events already).
+ */
+export function writtenBy(text: string, node: string): boolean {
+  const envelope = (kind: BusMessage['kind']) => `{"v":1,"kind":"${kind}","node":${JSON.stringify(node)},`;
+  return text.startsWith(envelope('events')) || text.startsWith(envelope('revoked'));
+}
+
 /** The message, or why it was refused (for the log; never thrown). */
 export function parseBusMessage(text: string): { ok: true; message: BusMessage } | { ok: false; why: string } {
   let raw: unknown;
