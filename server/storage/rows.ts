@@ -10,10 +10,15 @@ export const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g,
 /** A JSON column, or `fallback` when it is NULL or empty. */
 export const json = <T>(s: string | null | undefined, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
 
-/** Messages (`m`) with their attachment's columns prefixed `a_` (all NULL without one); the same SQL on both engines. */
-export const MESSAGE_SQL = `SELECT m.*, a.id AS a_id, a.file_name AS a_file_name, a.mime_type AS a_mime_type, a.size AS a_size, a.kind AS a_kind,
+/** Message rows read from `source` (`m`: the table, or rows a statement has just written) with their attachment's columns. */
+export const messageSqlFrom = (
+  source: string,
+) => `SELECT m.*, a.id AS a_id, a.file_name AS a_file_name, a.mime_type AS a_mime_type, a.size AS a_size, a.kind AS a_kind,
     a.path AS a_path, a.uploaded_by AS a_uploaded_by, a.created_at AS a_created_at, a.fetch_source AS a_fetch_source, a.fetch_attempts AS a_fetch_attempts,
-    a.next_fetch_at AS a_next_fetch_at, a.blocked AS a_blocked FROM messages m LEFT JOIN attachments a ON a.id = m.attachment_id`;
+    a.next_fetch_at AS a_next_fetch_at, a.blocked AS a_blocked FROM ${source} m LEFT JOIN attachments a ON a.id = m.attachment_id`;
+
+/** Messages (`m`) with their attachment's columns prefixed `a_` (all NULL without one); the same SQL on both engines. */
+export const MESSAGE_SQL = messageSqlFrom('messages');
 
 /** An attachment's download state: null once its file is here. */
 export const unfetchedFrom = (

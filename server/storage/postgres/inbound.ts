@@ -18,8 +18,8 @@ import type { MessageStore } from '../message-store';
 import type { ProviderName } from '../saved-webhooks';
 import { newId, type Db, type Sql } from './db';
 import { appendIn } from './events';
-import { createLeadIn, LEAD_SQL, leadsFrom, lockNumbers } from './leads';
-import { MESSAGE_SQL, messagePreview } from '../rows';
+import { createLeadIn, LEAD_SQL, leadsByPhoneIn, leadsFrom, lockNumbers } from './leads';
+import { MESSAGE_SQL, messagePreview, messageSqlFrom } from '../rows';
 import { messageFrom, messageIn } from './messages';
 import { addNudgesIn, bumpUsagesIn, setOptOutIn } from './usage';
 import { addActivitiesIn } from './activity';
@@ -45,13 +45,16 @@ function assertDistinct(keys: string[], what: string): void {
   if (new Set(keys).size < keys.length) throw new Error(`One ${what} twice in a group.`);
 }
 
-/** The messages and leads of `ids`, read in two statements. */
+/** The messages and leads of `ids`, read in a statement each (none when there are none). */
 async function recordsIn(s: Sql, messageIds: string[], leadIds: string[]) {
   const messages = new Map<string, MessageRecord>();
-  for (const r of await s.rows(`${MESSAGE_SQL} WHERE m.id = ANY($1)`, [messageIds])) messages.set(r.id, messageFrom(r));
+  if (messageIds.length > 0)
+    for (const r of await s.rows(`${MESSAGE_SQL} WHERE m.id = ANY($1)`, [messageIds]))
+      messages.set(r.id, messageFrom(r));
   const leads = new Map<string, LeadRecord>();
-  const leadRows = await s.rows(`${LEAD_SQL} WHERE l.id = ANY($1)`, [[...new Set(leadIds)]]);
-  for (const lead of leadsFrom(leadRows)) leads.set(lead.id, lead);
+  if (leadIds.length > 0)
+    for (const lead of leadsFrom(await s.rows(`${LEAD_SQL} WHERE l.id = ANY($1)`, [[...new Set(leadIds)]])))
+      leads.set(lead.id, lead);
   return { messages, leads };
 }
 
@@ -90,13 +93,15 @@ async function trackedIn(s: Sql, keys: { provider: string; providerMessageId: st
 
 /**
  * Inserts the messages whose provider id is not known yet, opening their conversations and
- * moving each conversation's last message on; per input, its id and whether it started its
- * conversation, or null when its provider id was known.
+ * moving each conversation's last message on; with `track`, records each inserted arrival's
+ * outcome as to apply (inbound_outcomes) in the same statement. Per input, the message as stored
+ * and whether it started its conversation, or null when its provider id was known.
  */
 async function insertInboundsIn(
   s: Sql,
-  items: NewInbound[],
-): Promise<({ id: string; conversationStarted: boolean } | null)[]> {
+  items: (NewInbound & { leadCreated?: boolean })[],
+  track: boolean,
+): Promise<({ message: MessageRecord; conversationStarted: boolean } | null)[]> {
   const convIds = items.map((m) => `${m.leadId}:${m.channel}`);
   const firstOfConv = new Map<string, number>();
   convIds.forEach((c, i) => firstOfConv.set(c, firstOfConv.get(c) ?? i));
@@ -114,34 +119,43 @@ async function insertInboundsIn(
     ).map((r) => r.id),
   );
   const ids = items.map(() => newId('msg'));
+  const started = items.map((_, i) => opened.has(convIds[i]!) && firstOfConv.get(convIds[i]!) === i);
   const col = <K extends keyof NewInbound>(k: K) => items.map((m) => m[k]);
-  // Rows are inserted, and numbered (seq), in the inputs' order.
-  const inserted = new Set(
-    (
-      await s.rows<{ id: string }>(
-        `INSERT INTO messages (id, conversation_id, lead_id, channel, direction, body, phone_id, attachment_id, caption, status,
-        provider, provider_message_id, created_at, updated_at)
-        SELECT id, conv, lead, channel, 'inbound', body, phone, att, caption, 'received', provider, pid, at, at
-        FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-        $10::text[], $11::text[]) WITH ORDINALITY AS m(id, conv, lead, channel, body, phone, att, caption, provider, pid, at, n)
-        ORDER BY n
-        ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING RETURNING id`,
-        [
-          ids,
-          convIds,
-          col('leadId'),
-          col('channel'),
-          col('body'),
-          col('phoneId'),
-          col('attachmentId'),
-          col('caption'),
-          col('provider'),
-          col('providerMessageId'),
-          col('at'),
-        ],
-      )
-    ).map((r) => r.id),
+  // Rows are inserted, and numbered (seq), in the inputs' order; their outcomes are tracked and
+  // the rows read back (with their attachments) by the same statement.
+  const rows = await s.rows(
+    `WITH inserted AS (
+      INSERT INTO messages (id, conversation_id, lead_id, channel, direction, body, phone_id, attachment_id, caption, status,
+      provider, provider_message_id, created_at, updated_at)
+      SELECT id, conv, lead, channel, 'inbound', body, phone, att, caption, 'received', provider, pid, at, at
+      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+      $10::text[], $11::text[]) WITH ORDINALITY AS m(id, conv, lead, channel, body, phone, att, caption, provider, pid, at, n)
+      ORDER BY n
+      ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING RETURNING *
+    ), tracked AS (
+      INSERT INTO inbound_outcomes (message_id, lead_created, conversation_started)
+      SELECT t.id, t.lead_created, t.started FROM unnest($12::text[], $13::int[], $14::int[]) AS t(id, lead_created, started)
+      JOIN inserted i ON i.id = t.id
+    )
+    ${messageSqlFrom('inserted')}`,
+    [
+      ids,
+      convIds,
+      col('leadId'),
+      col('channel'),
+      col('body'),
+      col('phoneId'),
+      col('attachmentId'),
+      col('caption'),
+      col('provider'),
+      col('providerMessageId'),
+      col('at'),
+      track ? ids : [],
+      track ? items.map((m) => (m.leadCreated ? 1 : 0)) : [],
+      track ? started.map((b) => (b ? 1 : 0)) : [],
+    ],
   );
+  const inserted = new Map(rows.map((r) => [r.id as string, messageFrom(r)]));
   // Each conversation moves to its last message of the group, as one message after another would.
   const last = new Map<string, { at: string; preview: string }>();
   items.forEach((m, i) => {
@@ -159,34 +173,31 @@ async function insertInboundsIn(
       FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, at, preview) WHERE c.id = u.id`,
       [[...last.keys()], [...last.values()].map((v) => v.at), [...last.values()].map((v) => v.preview)],
     );
-  return items.map((_, i) =>
-    inserted.has(ids[i]!)
-      ? { id: ids[i]!, conversationStarted: opened.has(convIds[i]!) && firstOfConv.get(convIds[i]!) === i }
-      : null,
-  );
+  return items.map((_, i) => {
+    const message = inserted.get(ids[i]!);
+    return message ? { message, conversationStarted: started[i]! } : null;
+  });
 }
 
-/** The lead and phone of each sender number, creating a lead for a number nobody has. */
+/** The lead (when it was there already) and phone of each sender number, creating a lead for a number nobody has. */
 async function sendersIn(s: Sql, arrivals: InboundArrival[]) {
-  const phones = new Map(
-    (
-      await s.rows<{ id: string; lead_id: string; e164: string }>(
-        'SELECT id, lead_id, e164 FROM lead_phones WHERE e164 = ANY($1)',
-        [arrivals.map((a) => a.from)],
-      )
-    ).map((r) => [r.e164, { phoneId: r.id, leadId: r.lead_id, created: false }]),
-  );
+  const senders = new Map<string, { phoneId: string; leadId: string; lead: LeadRecord | null }>();
+  for (const [e164, { lead, phoneId }] of await leadsByPhoneIn(
+    s,
+    arrivals.map((a) => a.from),
+  ))
+    senders.set(e164, { phoneId, leadId: lead.id, lead });
   // A number belongs to one lead at most (lead_phones.e164 is unique); new numbers are few.
   for (const a of arrivals) {
-    if (phones.has(a.from)) continue;
+    if (senders.has(a.from)) continue;
     const leadId = await createLeadIn(s, a.newLead(), a.at);
     const phone = (await s.one<{ id: string }>('SELECT id FROM lead_phones WHERE lead_id = $1 AND e164 = $2', [
       leadId,
       a.from,
     ]))!;
-    phones.set(a.from, { phoneId: phone.id, leadId, created: true });
+    senders.set(a.from, { phoneId: phone.id, leadId, lead: null });
   }
-  return phones;
+  return senders;
 }
 
 async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<InboundReceipt[]> {
@@ -205,6 +216,7 @@ async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<Inbound
     s,
     fresh.map((a) => ({
       leadId: senders.get(a.from)!.leadId,
+      leadCreated: senders.get(a.from)!.lead === null,
       channel: a.channel,
       body: a.body,
       phoneId: senders.get(a.from)!.phoneId,
@@ -214,49 +226,44 @@ async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<Inbound
       caption: a.caption,
       at: a.at,
     })),
+    true,
   );
-  const tracked: Tracked[] = [];
+  const receipts = new Map<string, InboundReceipt>();
   fresh.forEach((a, i) => {
     // The numbers' locks serialise arrivals from them; one provider id from two numbers is a provider's bug.
-    if (stored[i] === null)
-      throw new Error(`Provider message ${a.provider}/${a.providerMessageId} arrived from two numbers.`);
-    const t: Tracked = {
-      id: stored[i]!.id,
-      leadId: senders.get(a.from)!.leadId,
-      leadCreated: senders.get(a.from)!.created,
-      conversationStarted: stored[i]!.conversationStarted,
+    const row = stored[i];
+    if (!row) throw new Error(`Provider message ${a.provider}/${a.providerMessageId} arrived from two numbers.`);
+    const sender = senders.get(a.from)!;
+    receipts.set(keyOf(a.provider, a.providerMessageId), {
+      message: row.message,
+      lead: sender.lead!, // a created lead is read below
+      leadCreated: sender.lead === null,
+      conversationStarted: row.conversationStarted,
+      duplicate: false,
       applied: false,
-    };
-    known.set(keyOf(a.provider, a.providerMessageId), t);
-    tracked.push(t);
+    });
   });
   for (const a of fresh)
     if (a.optOut) await setOptOutIn(s, a.optOut.businessNumber, a.from, a.optOut.optedOut, a.optOut.keyword, a.at);
-  if (tracked.length > 0)
-    await s.run(
-      `INSERT INTO inbound_outcomes (message_id, lead_created, conversation_started)
-      SELECT * FROM unnest($1::text[], $2::int[], $3::int[])`,
-      [
-        tracked.map((t) => t.id),
-        tracked.map((t) => (t.leadCreated ? 1 : 0)),
-        tracked.map((t) => (t.conversationStarted ? 1 : 0)),
-      ],
-    );
-  const freshIds = new Set(tracked.map((t) => t.id));
-  const found = arrivals.map((a) => known.get(keyOf(a.provider, a.providerMessageId))!);
+  // Read now: the messages already known (a redelivery) and the leads created here.
+  const created = fresh.filter((a) => senders.get(a.from)!.lead === null);
   const { messages, leads } = await recordsIn(
     s,
-    found.map((t) => t.id),
-    found.map((t) => t.leadId),
+    [...known.values()].map((t) => t.id),
+    [...[...known.values()].map((t) => t.leadId), ...created.map((a) => senders.get(a.from)!.leadId)],
   );
-  return found.map((t) => ({
-    message: messages.get(t.id)!,
-    lead: leads.get(t.leadId)!,
-    leadCreated: t.leadCreated,
-    conversationStarted: t.conversationStarted,
-    duplicate: !freshIds.has(t.id),
-    applied: t.applied,
-  }));
+  for (const a of created)
+    receipts.get(keyOf(a.provider, a.providerMessageId))!.lead = leads.get(senders.get(a.from)!.leadId)!;
+  for (const [key, t] of known)
+    receipts.set(key, {
+      message: messages.get(t.id)!,
+      lead: leads.get(t.leadId)!,
+      leadCreated: t.leadCreated,
+      conversationStarted: t.conversationStarted,
+      duplicate: true,
+      applied: t.applied,
+    });
+  return arrivals.map((a) => receipts.get(keyOf(a.provider, a.providerMessageId))!);
 }
 
 interface OutcomeToApply {
@@ -318,9 +325,10 @@ export function inboundStore(db: Db): InboundPart {
   return {
     createInbound(m) {
       return db.tx(async (s) => {
-        const [stored] = await insertInboundsIn(s, [m]);
-        const id = stored ? stored.id : [...(await trackedIn(s, [m])).values()][0]!.id;
-        return { message: (await messageIn(s, id))!, duplicate: !stored };
+        const [stored] = await insertInboundsIn(s, [m], false);
+        if (stored) return { message: stored.message, duplicate: false };
+        const id = [...(await trackedIn(s, [m])).values()][0]!.id;
+        return { message: (await messageIn(s, id))!, duplicate: true };
       });
     },
     async inboundReceipt(provider: ProviderName, providerMessageId) {

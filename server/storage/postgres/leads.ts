@@ -156,6 +156,22 @@ async function updateLeadIn(s: Sql, id: string, patch: Partial<NewLead>, at: str
   return true;
 }
 
+/** The lead of each number that has one, with the phone's id, by number. */
+export async function leadsByPhoneIn(
+  s: Sql,
+  numbers: string[],
+): Promise<Map<string, { lead: LeadRecord; phoneId: string }>> {
+  const rows = await s.rows(
+    `SELECT asked.e164 AS asked_e164, asked.id AS asked_phone_id, lead.* FROM lead_phones asked
+    JOIN (${LEAD_SQL}) AS lead ON lead.id = asked.lead_id WHERE asked.e164 = ANY($1)`,
+    [numbers],
+  );
+  const leads = leadsFrom(rows);
+  return new Map(
+    rows.map((r, i) => [r.asked_e164 as string, { lead: leads[i]!, phoneId: r.asked_phone_id as string }]),
+  );
+}
+
 export function leadStore(db: Db): LeadStore {
   const byWhere = async (where: string, arg: string) => {
     const r = await db.one(`${LEAD_SQL} WHERE ${where}`, [arg]);
@@ -169,13 +185,8 @@ export function leadStore(db: Db): LeadStore {
     return byKey(leadIds, audiences, []);
   });
   const leadByPhone = coalesced(async (numbers: readonly string[]) => {
-    const rows = await db.rows(
-      `SELECT asked.e164 AS asked_e164, lead.* FROM lead_phones asked JOIN (${LEAD_SQL}) AS lead ON lead.id = asked.lead_id
-      WHERE asked.e164 = ANY($1)`,
-      [[...new Set(numbers)]],
-    );
-    const leads = leadsFrom(rows);
-    return byKey(numbers, new Map(rows.map((r, i) => [r.asked_e164 as string, leads[i]!])), null);
+    const found = await leadsByPhoneIn(db, [...new Set(numbers)]);
+    return byKey(numbers, new Map([...found].map(([e164, { lead }]) => [e164, lead])), null);
   });
   return {
     async createLead(lead, at) {
