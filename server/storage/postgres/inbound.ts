@@ -58,6 +58,22 @@ async function recordsIn(s: Sql, messageIds: string[], leadIds: string[]) {
   return { messages, leads };
 }
 
+/** The receipt of a message stored before (a redelivery), from its records as read. */
+function knownReceipt(
+  t: Tracked,
+  messages: Map<string, MessageRecord>,
+  leads: Map<string, LeadRecord>,
+): InboundReceipt {
+  return {
+    message: messages.get(t.id)!,
+    lead: leads.get(t.leadId)!,
+    leadCreated: t.leadCreated,
+    conversationStarted: t.conversationStarted,
+    duplicate: true,
+    applied: t.applied,
+  };
+}
+
 /** What is stored of these provider messages, by key (provider + id). */
 async function trackedIn(s: Sql, keys: { provider: string; providerMessageId: string }[]) {
   const rows = await s.rows<{
@@ -254,15 +270,7 @@ async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<Inbound
   );
   for (const a of created)
     receipts.get(keyOf(a.provider, a.providerMessageId))!.lead = leads.get(senders.get(a.from)!.leadId)!;
-  for (const [key, t] of known)
-    receipts.set(key, {
-      message: messages.get(t.id)!,
-      lead: leads.get(t.leadId)!,
-      leadCreated: t.leadCreated,
-      conversationStarted: t.conversationStarted,
-      duplicate: true,
-      applied: t.applied,
-    });
+  for (const [key, t] of known) receipts.set(key, knownReceipt(t, messages, leads));
   return arrivals.map((a) => receipts.get(keyOf(a.provider, a.providerMessageId))!);
 }
 
@@ -335,14 +343,7 @@ export function inboundStore(db: Db): InboundPart {
       const t = (await trackedIn(db, [{ provider, providerMessageId }])).get(keyOf(provider, providerMessageId));
       if (!t) return null;
       const { messages, leads } = await recordsIn(db, [t.id], [t.leadId]);
-      return {
-        message: messages.get(t.id)!,
-        lead: leads.get(t.leadId)!,
-        leadCreated: t.leadCreated,
-        conversationStarted: t.conversationStarted,
-        duplicate: true,
-        applied: t.applied,
-      };
+      return knownReceipt(t, messages, leads);
     },
     receiveInbound: (a) => arrivals.submit(a),
     applyInboundOutcome: (messageId, outcome, at) => outcomes.submit({ messageId, outcome, at }),
