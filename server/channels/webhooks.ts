@@ -220,19 +220,16 @@ export function registerWebhookRoutes(app: FastifyInstance, deps: WebhookDeps): 
   // Webhooks answered in one turn start processing together, in one later turn (after their
   // answers have gone): their first reads are then asked at once (on PostgreSQL, one statement
   // for all of them: storage/postgres/coalesced.ts).
-  let answered: { saved: SavedWebhook; done: () => void }[] = [];
-  const processAfterAnswer = (saved: SavedWebhook) =>
-    track(
-      new Promise<void>((done) => {
-        if (answered.length === 0)
-          setImmediate(() => {
-            const turn = answered;
-            answered = [];
-            for (const a of turn) void process(a.saved).then(a.done, a.done);
-          });
-        answered.push({ saved, done });
+  let nextTurn: Promise<void> | null = null;
+  const processAfterAnswer = (saved: SavedWebhook) => {
+    nextTurn ??= new Promise<void>((resolve) =>
+      setImmediate(() => {
+        nextTurn = null;
+        resolve();
       }),
     );
+    return track(nextTurn.then(() => process(saved)));
+  };
 
   /** Save durably, answer, then process after the answer has gone. */
   async function accept(provider: ProviderName, req: FastifyRequest, reply: FastifyReply) {

@@ -18,7 +18,7 @@ import type { MessageStore } from '../message-store';
 import type { ProviderName } from '../saved-webhooks';
 import { newId, type Db, type Sql } from './db';
 import { appendIn } from './events';
-import { createLeadIn, LEAD_SQL, leadsByPhoneIn, leadsFrom, lockNumbers } from './leads';
+import { createLeadIn, LEAD_SQL, leadIn, leadsByPhoneIn, leadsFrom, lockNumbers } from './leads';
 import { MESSAGE_SQL, messagePreview, messageSqlFrom } from '../rows';
 import { messageFrom, messageIn } from './messages';
 import { addNudgesIn, bumpUsagesIn, setOptOutIn } from './usage';
@@ -195,23 +195,19 @@ async function insertInboundsIn(
   });
 }
 
-/** The lead (when it was there already) and phone of each sender number, creating a lead for a number nobody has. */
+/** The lead and phone of each sender number, creating a lead for a number nobody has (`created`). */
 async function sendersIn(s: Sql, arrivals: InboundArrival[]) {
-  const senders = new Map<string, { phoneId: string; leadId: string; lead: LeadRecord | null }>();
+  const senders = new Map<string, { phoneId: string; lead: LeadRecord; created: boolean }>();
   for (const [e164, { lead, phoneId }] of await leadsByPhoneIn(
     s,
     arrivals.map((a) => a.from),
   ))
-    senders.set(e164, { phoneId, leadId: lead.id, lead });
+    senders.set(e164, { phoneId, lead, created: false });
   // A number belongs to one lead at most (lead_phones.e164 is unique); new numbers are few.
   for (const a of arrivals) {
     if (senders.has(a.from)) continue;
-    const leadId = await createLeadIn(s, a.newLead(), a.at);
-    const phone = (await s.one<{ id: string }>('SELECT id FROM lead_phones WHERE lead_id = $1 AND e164 = $2', [
-      leadId,
-      a.from,
-    ]))!;
-    senders.set(a.from, { phoneId: phone.id, leadId, lead: null });
+    const lead = (await leadIn(s, await createLeadIn(s, a.newLead(), a.at)))!;
+    senders.set(a.from, { phoneId: lead.phones.find((p) => p.e164 === a.from)!.id, lead, created: true });
   }
   return senders;
 }
@@ -230,18 +226,21 @@ async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<Inbound
   const senders = await sendersIn(s, fresh);
   const stored = await insertInboundsIn(
     s,
-    fresh.map((a) => ({
-      leadId: senders.get(a.from)!.leadId,
-      leadCreated: senders.get(a.from)!.lead === null,
-      channel: a.channel,
-      body: a.body,
-      phoneId: senders.get(a.from)!.phoneId,
-      provider: a.provider,
-      providerMessageId: a.providerMessageId,
-      attachmentId: a.attachmentId,
-      caption: a.caption,
-      at: a.at,
-    })),
+    fresh.map((a) => {
+      const { lead, phoneId, created } = senders.get(a.from)!;
+      return {
+        leadId: lead.id,
+        leadCreated: created,
+        channel: a.channel,
+        body: a.body,
+        phoneId,
+        provider: a.provider,
+        providerMessageId: a.providerMessageId,
+        attachmentId: a.attachmentId,
+        caption: a.caption,
+        at: a.at,
+      };
+    }),
     true,
   );
   const receipts = new Map<string, InboundReceipt>();
@@ -249,11 +248,11 @@ async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<Inbound
     // The numbers' locks serialise arrivals from them; one provider id from two numbers is a provider's bug.
     const row = stored[i];
     if (!row) throw new Error(`Provider message ${a.provider}/${a.providerMessageId} arrived from two numbers.`);
-    const sender = senders.get(a.from)!;
+    const { lead, created } = senders.get(a.from)!;
     receipts.set(keyOf(a.provider, a.providerMessageId), {
       message: row.message,
-      lead: sender.lead!, // a created lead is read below
-      leadCreated: sender.lead === null,
+      lead,
+      leadCreated: created,
       conversationStarted: row.conversationStarted,
       duplicate: false,
       applied: false,
@@ -261,15 +260,12 @@ async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<Inbound
   });
   for (const a of fresh)
     if (a.optOut) await setOptOutIn(s, a.optOut.businessNumber, a.from, a.optOut.optedOut, a.optOut.keyword, a.at);
-  // Read now: the messages already known (a redelivery) and the leads created here.
-  const created = fresh.filter((a) => senders.get(a.from)!.lead === null);
+  // The messages already known (a redelivery), read with their leads.
   const { messages, leads } = await recordsIn(
     s,
     [...known.values()].map((t) => t.id),
-    [...[...known.values()].map((t) => t.leadId), ...created.map((a) => senders.get(a.from)!.leadId)],
+    [...known.values()].map((t) => t.leadId),
   );
-  for (const a of created)
-    receipts.get(keyOf(a.provider, a.providerMessageId))!.lead = leads.get(senders.get(a.from)!.leadId)!;
   for (const [key, t] of known) receipts.set(key, knownReceipt(t, messages, leads));
   return arrivals.map((a) => receipts.get(keyOf(a.provider, a.providerMessageId))!);
 }

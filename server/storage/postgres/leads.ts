@@ -180,8 +180,11 @@ export function leadStore(db: Db): LeadStore {
   // Read for every inbound message: coalesced (coalesced.ts).
   const leadAudience = coalesced(async (leadIds: readonly string[]) => {
     const audiences = new Map<string, string[]>();
-    for (const r of await db.rows<{ lead_id: string; id: string }>(LEADS_AUDIENCE, [[...new Set(leadIds)]]))
-      audiences.set(r.lead_id, [...(audiences.get(r.lead_id) ?? []), r.id]);
+    for (const r of await db.rows<{ lead_id: string; id: string }>(LEADS_AUDIENCE, [[...new Set(leadIds)]])) {
+      const audience = audiences.get(r.lead_id);
+      if (audience) audience.push(r.id);
+      else audiences.set(r.lead_id, [r.id]);
+    }
     return byKey(leadIds, audiences, []);
   });
   const leadByPhone = coalesced(async (numbers: readonly string[]) => {

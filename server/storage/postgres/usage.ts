@@ -56,10 +56,6 @@ export async function addNudgesIn(s: Sql, nudges: { rec: NudgeRecord; month: str
 export const USAGE_SHARDS = 16;
 const anyShard = () => Math.floor(Math.random() * USAGE_SHARDS);
 
-export function bumpUsageIn(s: Sql, row: Omit<UsageCounterRow, 'count'>): Promise<void> {
-  return bumpUsagesIn(s, [row]);
-}
-
 /**
  * Counters bumped in one statement (an inbound message counts for the workspace and its owner),
  * all in one shard picked at random. Callers bump last in their transaction: the row stays locked
@@ -134,7 +130,7 @@ export function usageStore(db: Db): UsageStore & OptOutStore {
         count: r.n as number,
       }));
     },
-    bumpUsage: (row) => bumpUsageIn(db, row),
+    bumpUsage: (row) => bumpUsagesIn(db, [row]),
     async usage(months, userId) {
       if (months.length === 0) return [];
       const rows = await db.rows(
