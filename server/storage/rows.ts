@@ -2,7 +2,7 @@
 // SELECT with its attachment's columns, an attachment's download state and the preview a
 // conversation list shows. Written once, so the SQLite and PostgreSQL stores cannot drift apart.
 import { randomUUID } from 'node:crypto';
-import type { UnfetchedMedia } from './records';
+import type { InboundArrival, NewInbound, UnfetchedMedia } from './records';
 
 /** A record id: its kind, then 32 hex digits (`msg_…`, `lead_…`). */
 export const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
@@ -38,4 +38,10 @@ export const unfetchedFrom = (
 export function messagePreview(body: string, caption: string | null, attachment: string | null): string {
   const text = body || caption || (attachment ? '📎 Attachment' : '');
   return text.length > 140 ? `${text.slice(0, 139)}…` : text;
+}
+
+/** The message an arrival stores, once its sender's lead and phone are known. */
+export function inboundOf(a: InboundArrival, leadId: string, phoneId: string): NewInbound {
+  const { from: _from, newLead: _newLead, optOut: _optOut, ...message } = a;
+  return { ...message, leadId, phoneId };
 }

@@ -19,7 +19,7 @@ import type { ProviderName } from '../saved-webhooks';
 import { newId, type Db, type Sql } from './db';
 import { appendIn } from './events';
 import { createLeadIn, LEAD_SQL, leadIn, leadsByPhoneIn, leadsFrom, lockNumbers } from './leads';
-import { MESSAGE_SQL, messagePreview, messageSqlFrom } from '../rows';
+import { inboundOf, MESSAGE_SQL, messagePreview, messageSqlFrom } from '../rows';
 import { messageFrom, messageIn } from './messages';
 import { addNudgesIn, bumpUsagesIn, setOptOutIn } from './usage';
 import { addActivitiesIn } from './activity';
@@ -228,18 +228,7 @@ async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<Inbound
     s,
     fresh.map((a) => {
       const { lead, phoneId, created } = senders.get(a.from)!;
-      return {
-        leadId: lead.id,
-        leadCreated: created,
-        channel: a.channel,
-        body: a.body,
-        phoneId,
-        provider: a.provider,
-        providerMessageId: a.providerMessageId,
-        attachmentId: a.attachmentId,
-        caption: a.caption,
-        at: a.at,
-      };
+      return { ...inboundOf(a, lead.id, phoneId), leadCreated: created };
     }),
     true,
   );

@@ -9,7 +9,7 @@ import { newId, type SqliteConnection } from './connection';
 import type { SqliteActivity } from './activity';
 import type { SqliteEventLog } from './event-log';
 import type { SqliteLeads } from './leads';
-import { messagePreview } from '../rows';
+import { inboundOf, messagePreview } from '../rows';
 import { readMessage } from './message-rows';
 import type { SqliteMessages } from './messages';
 import type { SqliteUsage } from './usage';
@@ -119,17 +119,7 @@ export class SqliteInbound implements InboundPart {
         'SELECT 1 FROM conversations WHERE id = ?',
         `${leadId}:${a.channel}`,
       );
-      const id = this.insertInboundSync({
-        leadId,
-        channel: a.channel,
-        body: a.body,
-        phoneId,
-        provider: a.provider,
-        providerMessageId: a.providerMessageId,
-        attachmentId: a.attachmentId,
-        caption: a.caption,
-        at: a.at,
-      });
+      const id = this.insertInboundSync(inboundOf(a, leadId, phoneId));
       if (a.optOut)
         this.parts.usage.setOptOutSync(a.optOut.businessNumber, a.from, a.optOut.optedOut, a.optOut.keyword, a.at);
       this.c.run(
