@@ -9,8 +9,10 @@ import { bearerToken, type Sessions } from '../auth/sessions';
 import { AckRecorder } from './ack-recorder';
 import { StreamConnection, type ConnectionOptions } from './stream-connection';
 
-/** Connections pinged and checked per turn of the event loop at a heartbeat. */
+/** Connections pinged and checked per bite of a heartbeat. */
 const CONNECTIONS_PER_TURN = 100;
+/** Time between a heartbeat's bites; less when there are so many bites that they would take more than half a period. */
+const BITE_SPACING_MS = 25;
 
 export interface GatewayOptions extends Omit<ConnectionOptions, 'acks'> {
   sessions: Sessions;
@@ -108,11 +110,15 @@ export class StreamGateway {
   }
 
   private async beatInBites() {
-    // In bites, with a turn of the event loop between them: a ping is a socket write and on
+    // In bites, with time between them: a ping is a socket write and on
     // SQLite the session reads are synchronous, so thousands in one go would hold every live
     // event back for tens of milliseconds. Within a bite the users and sessions are asked at
     // once: on PostgreSQL one statement of each (storage/postgres/coalesced.ts), not two per desktop.
+    // The bites are spaced out, too: 2,000 pings sent in a few turns came back as 2,000 pongs at
+    // once, and live events waited behind them (the SQLite node's fan-out p99).
     const conns = [...this.conns];
+    const bites = Math.ceil(conns.length / CONNECTIONS_PER_TURN);
+    const spacingMs = Math.min(BITE_SPACING_MS, (this.o.heartbeatMs ?? HEARTBEAT_MS) / 2 / Math.max(1, bites));
     for (let i = 0; i < conns.length; i += CONNECTIONS_PER_TURN) {
       const checks: Promise<void>[] = [];
       for (const c of conns.slice(i, i + CONNECTIONS_PER_TURN)) {
@@ -127,7 +133,7 @@ export class StreamGateway {
         checks.push(this.checkSession(c));
       }
       await Promise.all(checks);
-      await new Promise((resolve) => setImmediate(resolve));
+      if (i + CONNECTIONS_PER_TURN < conns.length) await new Promise((resolve) => setTimeout(resolve, spacingMs));
     }
   }
 

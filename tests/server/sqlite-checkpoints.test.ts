@@ -1,5 +1,5 @@
-// The server's SQLite file: the WAL is copied back into the database a few times a second off the
-// event loop (a thread of its own, else a timer), not by SQLite's own checkpoint every 100 pages,
+// The server's SQLite file: the WAL is copied back into the database many times a second while it
+// is being written, off the event loop (a thread of its own, else a timer), not by SQLite's own checkpoint every 100 pages,
 // which fsynced hundreds of times a second on the event loop under load
 // (server/storage/sqlite/checkpoints.ts, connection.ts).
 import { spawnSync } from 'node:child_process';
@@ -56,6 +56,24 @@ it('checkpoints on a thread of its own with its own connection', async () => {
     writeTwoMegabytes(db);
     expect(statSync(file).size).toBe(before);
     await grown(file, before);
+  } finally {
+    await checkpoints.stop();
+    db.close();
+  }
+});
+
+it('checks less often once a checkpoint found nothing to copy (an idle server’s thread sleeps)', async () => {
+  const file = freshFile();
+  const db = openDatabase(file);
+  const checkpoints = startCheckpoints(db, { file, everyMs: 20, quietMs: 60_000 });
+  try {
+    await until(() => checkpoints.where === 'thread', { what: 'the checkpoint thread to open its connection' });
+    // Its first checkpoint (after 20 ms) finds an empty WAL; the next is a minute away.
+    await new Promise((r) => setTimeout(r, 300));
+    const before = statSync(file).size;
+    writeTwoMegabytes(db);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(statSync(file).size).toBe(before);
   } finally {
     await checkpoints.stop();
     db.close();

@@ -18,7 +18,10 @@ export interface Checkpoints {
 
 export interface CheckpointOptions {
   file: string;
+  /** Between checkpoints while the last one copied something back. */
   everyMs: number;
+  /** Between checkpoints once one found nothing to copy (default `everyMs`): an idle server's thread sleeps longer. */
+  quietMs?: number;
   /** The Electron-ABI build of better-sqlite3 (the embedded server in the Electron shell). */
   nativeBinding?: string;
   /** The better-sqlite3 module the thread loads (default: the one this process resolves). */
@@ -31,21 +34,34 @@ const { workerData, parentPort } = require('node:worker_threads');
 const Database = require(workerData.module);
 const db = new Database(workerData.file, workerData.nativeBinding ? { nativeBinding: workerData.nativeBinding } : {});
 parentPort.postMessage({ type: 'open' });
-const timer = setInterval(() => {
+let timer = null;
+// The WAL's frames and how many of them are copied, as the last checkpoint left them: the same
+// again means nothing was written meanwhile.
+let last = '';
+const next = () => {
+  let now = last;
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    now = r.log + '/' + r.checkpointed;
   } catch {
     // Busy or closing: the next tick copies what is left.
+    now = '';
   }
-}, workerData.everyMs);
+  timer = setTimeout(next, now === last ? workerData.quietMs : workerData.everyMs);
+  last = now;
+};
+timer = setTimeout(next, workerData.everyMs);
 parentPort.on('message', () => {
-  clearInterval(timer);
+  clearTimeout(timer);
   db.close();
   parentPort.close();
 });
 `;
 
-/** Start checkpointing `file` every `everyMs` on a thread, or on a timer on `db` when no thread starts. */
+/**
+ * Start checkpointing `file` on a thread (every `everyMs` while there is something to copy, every
+ * `quietMs` otherwise), or every `quietMs` on a timer on `db` when no thread starts.
+ */
 export function startCheckpoints(db: Database.Database, o: CheckpointOptions): Checkpoints {
   let where: Checkpoints['where'] = 'starting';
   let timer: NodeJS.Timeout | null = null;
@@ -53,13 +69,14 @@ export function startCheckpoints(db: Database.Database, o: CheckpointOptions): C
   const onThisThread = () => {
     if (stopped || timer) return;
     where = 'timer';
+    // On this thread a checkpoint holds the requests up, so the longer period: fewer, larger copies.
     timer = setInterval(() => {
       try {
         db.pragma('wal_checkpoint(PASSIVE)');
       } catch {
         // Busy or closing: the next tick copies what is left.
       }
-    }, o.everyMs);
+    }, o.quietMs ?? o.everyMs);
     // A CLI command or a test ends when its work does, not when the next checkpoint is due.
     timer.unref();
   };
@@ -71,6 +88,7 @@ export function startCheckpoints(db: Database.Database, o: CheckpointOptions): C
       workerData: {
         file: o.file,
         everyMs: o.everyMs,
+        quietMs: o.quietMs ?? o.everyMs,
         nativeBinding: o.nativeBinding,
         module: o.module ?? createRequire(import.meta.url).resolve('better-sqlite3'),
       },

@@ -52,16 +52,25 @@ export function openDatabase(
 }
 
 /**
- * How often the WAL is copied back into the database (checkpoints.ts). A checkpoint fsyncs twice
- * whatever it copies, so it is the number of checkpoints that costs: SQLite's own, every 100
- * pages, ran about 200 times a second under 500 inbound messages/s on the event loop, and one
- * node fell seconds behind (cluster bench, SQLite node: p99 webhook → event 5.1 s).
+ * How often the WAL is copied back into the database (checkpoints.ts). SQLite's own checkpoint,
+ * every 100 pages, ran about 200 times a second under 500 inbound messages/s on the event loop,
+ * and one node fell seconds behind (cluster bench, SQLite node: p99 webhook → event 5.1 s); on a
+ * thread of its own, it is the size of each copy that counts. A checkpoint ends in an fsync, and
+ * while the file system commits it, this connection's commits wait in their WAL writes: every
+ * 250 ms, a commit every ~600 ms stalled 10–26 ms (seen in a CPU profile of the node; gone with
+ * synchronous = OFF). Copying every 50 ms keeps each fsync small: the SQLite node's fan-out p99
+ * went from 25–34 ms to 20–21 ms (three runs each, scratch A/B of the cluster bench's fan-out).
  */
-const CHECKPOINT_EVERY_MS = 250;
+const CHECKPOINT_EVERY_MS = 50;
+/** Between checkpoints when the last found nothing to copy: an idle server's thread wakes 4 times a second. */
+const CHECKPOINT_QUIET_MS = 250;
 /** Pages (40 MB) after which a commit checkpoints on its own: reached only when the timer falls behind. */
 const WAL_BOUND_PAGES = 10_000;
 
 export { json, newId } from '../rows';
+
+/** Bound parameters up to which a statement with a varying IN list is still cached. */
+const CACHED_LIST_MOST = 8;
 
 /** `?, ?, ?` for an IN list of `n` values. */
 export const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
@@ -85,6 +94,7 @@ export class SqliteConnection {
     this.checkpoints = startCheckpoints(db, {
       file: db.name,
       everyMs: CHECKPOINT_EVERY_MS,
+      quietMs: CHECKPOINT_QUIET_MS,
       nativeBinding: o.nativeBinding,
     });
   }
@@ -111,8 +121,13 @@ export class SqliteConnection {
   iterate<T>(sql: string, ...args: unknown[]): IterableIterator<T> {
     return this.st(sql).iterate(...args) as IterableIterator<T>;
   }
-  /** A statement whose text varies (an IN list): not cached, so the cache cannot grow without bound. */
+  /**
+   * A statement whose text varies (an IN list): cached only while its list is short, so the cache
+   * stays bounded (a few texts per caller) and the common one-lead read is not compiled anew on
+   * every inbound message (preparing was 3% of a node's time under load).
+   */
   allOnce<T>(sql: string, ...args: unknown[]): T[] {
+    if (args.length <= CACHED_LIST_MOST) return this.all<T>(sql, ...args);
     return this.db.prepare(sql).all(...args) as T[];
   }
   runOnce(sql: string, ...args: unknown[]): Database.RunResult {
