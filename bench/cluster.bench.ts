@@ -6,9 +6,9 @@
 // - PostgreSQL + Redis, three nodes: the same fan-out; a node SIGKILLed mid-burst (orphaned
 //   desktops caught up, the dead node's answered webhooks processed, lost, duplicated); resume of
 //   BENCH_CLUSTER_RESUME_EVENTS missed events from PostgreSQL; the ceiling of one node.
-// The ceiling is the highest rate of BENCH_CLUSTER_STEPS that one node sustains for
-// BENCH_CLUSTER_STEP_SECONDS with every event delivered and p99 < 50 ms; it has no target (it is
-// the machine's measure, read beside the fan-out's). Latency runs from a webhook's sending (before
+// The ceiling is the highest rate of BENCH_CLUSTER_SQLITE_STEPS / _PG_STEPS (BENCH_CLUSTER_STEPS:
+// both) that one node sustains for BENCH_CLUSTER_STEP_SECONDS with every event delivered and
+// p99 < 50 ms; it has no target (it is the machine's measure, read beside the fan-out's). Latency runs from a webhook's sending (before
 // its HTTP round trip) to its message event at the owner's desktop. Each phase waits a bounded
 // time for stragglers (what has not arrived by then is not delivered; after the kill, "lost"
 // means not at its desktop within BENCH_CLUSTER_KILL_WAIT_S, default 20 s), so the whole run is
@@ -29,7 +29,23 @@ const CLIENTS = Number(process.env.BENCH_CLUSTER_CLIENTS ?? 2000);
 const RATE = Number(process.env.BENCH_CLUSTER_RATE ?? 500);
 const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 10);
 const RESUME_EVENTS = Number(process.env.BENCH_CLUSTER_RESUME_EVENTS ?? 50_000);
-const STEPS = (process.env.BENCH_CLUSTER_STEPS ?? '100,200,300,500,750,1000,1500,2000').split(',').map(Number);
+/**
+ * The rates the ceiling search steps through, per engine (BENCH_CLUSTER_STEPS sets both): each
+ * starts near where its engine was last measured, so the bounded search reaches the ceiling
+ * instead of spending its time on rates every run holds.
+ */
+const stepsOf = (kind: BackendKind, fallback: string) =>
+  (
+    process.env.BENCH_CLUSTER_STEPS ??
+    process.env[`BENCH_CLUSTER_${kind === 'sqlite' ? 'SQLITE' : 'PG'}_STEPS`] ??
+    fallback
+  )
+    .split(',')
+    .map(Number);
+const STEPS: Record<BackendKind, number[]> = {
+  sqlite: stepsOf('sqlite', '500,750,1000,1500,2000,2500'),
+  postgres: stepsOf('postgres', '50,100,200,300,500'),
+};
 const STEP_SECONDS = Number(process.env.BENCH_CLUSTER_STEP_SECONDS ?? 10);
 /** The ceiling search stops stepping after this long, so the whole benchmark stays bounded. */
 const CEILING_BUDGET_MS = Number(process.env.BENCH_CLUSTER_CEILING_BUDGET_S ?? 45) * 1000;
@@ -113,7 +129,7 @@ async function warmUp(r: Rig, name: string): Promise<void> {
 }
 
 /** Step the rate on one node until a step fails; the last rate that held (0: none). */
-async function ceiling(r: Rig, name: string): Promise<Figure[]> {
+async function ceiling(r: Rig, name: string, steps: number[]): Promise<Figure[]> {
   let best = 0;
   const out: Figure[] = [];
   // Start on a quiet node: what the phase before left in flight reaches its desktop first (bounded).
@@ -122,7 +138,7 @@ async function ceiling(r: Rig, name: string): Promise<Figure[]> {
   while (Date.now() < quiet && inbound.some((k) => !r.desktops.arrivals.has(k)))
     await new Promise((x) => setTimeout(x, 50));
   const started = Date.now();
-  for (const rate of STEPS) {
+  for (const rate of steps) {
     if (Date.now() - started + STEP_SECONDS * 1000 > CEILING_BUDGET_MS) {
       console.error(`  ${name} ceiling: stopped before ${rate}/s, out of time (BENCH_CLUSTER_CEILING_BUDGET_S)`);
       break;
@@ -169,7 +185,7 @@ async function sqliteFigures(): Promise<Figure[]> {
       },
       { name: 'cluster.sqlite.fanout_p50', value: res.p50, unit: 'ms', target: null },
       { name: 'cluster.sqlite.fanout_p99', value: res.p99, unit: 'ms', target: '< 25' },
-      ...(await ceiling(r, 'sqlite')),
+      ...(await ceiling(r, 'sqlite', STEPS.sqlite)),
     ];
   } finally {
     await r.close();
@@ -298,7 +314,7 @@ async function postgresFigures(): Promise<Figure[]> {
       const deadline = Date.now() + 15_000;
       while (Date.now() < deadline && r.desktops.clients.some((c) => !c.connected))
         await new Promise((x) => setTimeout(x, 20));
-      return [drained, ...(await ceiling(r, 'pg'))];
+      return [drained, ...(await ceiling(r, 'pg', STEPS.postgres))];
     });
     return figures;
   } finally {
