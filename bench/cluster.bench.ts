@@ -23,7 +23,8 @@ import { whatsAppEnvOf } from '../tests/fakes/whatsapp-graph';
 import { startProvider, type Provider } from '../tests/cluster/support/provider';
 import { postgresReachable, redisReachable } from '../tests/support/services';
 import { openBackendStore, seedLog, seedUsers, type BenchUser } from './cluster-store';
-import { connectDesktops, drive, sustained, type Desktops } from './cluster-load';
+import { connectDesktops, drive, sustained, type Desktops, type LoadResult } from './cluster-load';
+import { countUsage } from './node-usage';
 
 const CLIENTS = Number(process.env.BENCH_CLUSTER_CLIENTS ?? 2000);
 const RATE = Number(process.env.BENCH_CLUSTER_RATE ?? 500);
@@ -160,16 +161,33 @@ async function ceiling(r: Rig, name: string, steps: number[]): Promise<Figure[]>
   return out;
 }
 
+/**
+ * The fan-out on `r`'s nodes, with what those processes spent per message (no target: the cost
+ * behind the latency): their CPU, and on SQLite, where the node keeps the database itself, what
+ * it wrote to disk.
+ */
+async function fanOut(r: Rig, name: 'sqlite' | 'pg'): Promise<{ res: LoadResult; usage: Figure[] }> {
+  const counting = countUsage(r.cluster.nodes.flatMap((n) => (n.pid === null ? [] : [n.pid])));
+  const res = await drive(r.provider, r.desktops, r.users, {
+    tag: `${name}-fan`,
+    rate: RATE,
+    seconds: SECONDS,
+    waitMs: 15_000,
+  });
+  const per = counting.per(res.keys.length);
+  const usage: Figure[] = [];
+  if (per)
+    usage.push({ name: `cluster.${name}.fanout_node_cpu_per_message`, value: per.cpuMs, unit: 'ms', target: null });
+  if (per && name === 'sqlite')
+    usage.push({ name: `cluster.${name}.fanout_node_disk_per_message`, value: per.diskKb, unit: 'KB', target: null });
+  return { res, usage };
+}
+
 async function sqliteFigures(): Promise<Figure[]> {
   const r = await rig('sqlite', 1, 0);
   try {
     await warmUp(r, 'sqlite');
-    const res = await drive(r.provider, r.desktops, r.users, {
-      tag: 'sqlite-fan',
-      rate: RATE,
-      seconds: SECONDS,
-      waitMs: 15_000,
-    });
+    const { res, usage } = await fanOut(r, 'sqlite');
     return [
       {
         name: 'cluster.sqlite.fanout_inbound_rate',
@@ -185,6 +203,7 @@ async function sqliteFigures(): Promise<Figure[]> {
       },
       { name: 'cluster.sqlite.fanout_p50', value: res.p50, unit: 'ms', target: null },
       { name: 'cluster.sqlite.fanout_p99', value: res.p99, unit: 'ms', target: '< 25' },
+      ...usage,
       ...(await ceiling(r, 'sqlite', STEPS.sqlite)),
     ];
   } finally {
@@ -278,17 +297,13 @@ async function postgresFigures(): Promise<Figure[]> {
     // First, on an idle cluster: a resume measured behind the fan-out's backlog would time that backlog.
     const resume = await resumeRate(r.cluster.liveUrls()[0], r.resumeUser!.token, RESUME_EVENTS);
     await warmUp(r, 'pg');
-    const fan = await drive(r.provider, r.desktops, r.users, {
-      tag: 'pg-fan',
-      rate: RATE,
-      seconds: SECONDS,
-      waitMs: 15_000,
-    });
+    const { res: fan, usage } = await fanOut(r, 'pg');
     const figures: Figure[] = [
       { name: 'cluster.pg.fanout_inbound_rate', value: fan.achievedRate, unit: 'msg/s', target: `>= ${RATE * 0.95}` },
       { name: 'cluster.pg.fanout_delivered', value: fan.delivered, unit: 'events', target: `>= ${fan.keys.length}` },
       { name: 'cluster.pg.fanout_p50', value: fan.p50, unit: 'ms', target: null },
       { name: 'cluster.pg.fanout_p99', value: fan.p99, unit: 'ms', target: `< ${P99_MS}` },
+      ...usage,
       { name: 'cluster.pg.resume_rate', value: resume, unit: 'events/s', target: '>= 100000' },
     ];
     // Each later phase on its own: one that fails is reported, and what was measured is kept.
