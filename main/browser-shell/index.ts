@@ -10,6 +10,7 @@ import { startBridgeServer, type BridgeCore, type BridgeServer } from './bridge-
 import { createTabShell, type TabShell } from './tab-shell';
 import { REPO_ROOT, loadWebBridgeScript } from './bridge-script';
 import { createPreviewCapability } from './preview-capability';
+import { listenWithFallback } from '../shell-policy/port-fallback';
 
 /** What the shell needs of the desktop core (createDesktopCore's DesktopCore satisfies it). */
 export interface BrowserShellCore extends BridgeCore {
@@ -32,6 +33,13 @@ export interface BrowserShellOptions {
   port?: number;
   /** A Converse server to use; absent or null: start the embedded demo server. */
   serverUrl?: string | null;
+  /**
+   * The embedded demo server's port; 0 or absent: a free one. The saved session names the
+   * server's address, so `npm run web` asks for the same port every time (a free one only when
+   * something else holds it), as the Electron shell does: on a new port every start, a rep
+   * signed in before was left with "server unreachable".
+   */
+  embeddedPort?: number;
   /** The built renderer (default dist/renderer). */
   rendererDir?: string;
   notifier?: Notifier;
@@ -76,9 +84,16 @@ export async function startBrowserShell(opts: BrowserShellOptions): Promise<Brow
     } else {
       const { startServer } = await import('../../server/app');
       // Warnings only: the terminal shows the URL to open and the demo sign-in, not a line per request.
-      const embedded = await startServer({ demo: true, port: 0, dataDir: path.join(dataDir, 'server'), log: 'warn' });
+      const { server: embedded, fellBack } = await listenWithFallback(
+        (port) => startServer({ demo: true, port, dataDir: path.join(dataDir, 'server'), log: 'warn' }),
+        opts.embeddedPort ?? 0,
+      );
       cleanups.push(() => embedded.close());
       serverUrl = embedded.url;
+      if (fellBack)
+        console.warn(
+          `browser shell: port ${opts.embeddedPort} is taken; the embedded server listens on ${embedded.port} (sign in again)`,
+        );
     }
 
     // The core needs the ShellPort at construction and the bridge needs the core: the tab shell
