@@ -2,7 +2,7 @@
 // ActivityStore part of the seam (reminder rows are reminders.ts), mirroring sqlite.ts.
 import type { ActivityRecord, HistoryEntry, TaskRecord } from '../store';
 import type { ActivityStore } from '../activity-store';
-import { newId, type Db, type Row, type Sql } from './db';
+import { columns, newId, type Db, type Row, type Sql } from './db';
 import { appendIn } from './events';
 import { MESSAGE_SQL } from '../rows';
 import { messageFrom, messageIn } from './messages';
@@ -17,7 +17,7 @@ export async function addActivityIn(s: Sql, a: Omit<ActivityRecord, 'id'>): Prom
 export async function addActivitiesIn(s: Sql, lines: Omit<ActivityRecord, 'id'>[]): Promise<ActivityRecord[]> {
   if (lines.length === 0) return [];
   const recs = lines.map((a) => ({ id: newId('act'), ...a }));
-  const col = <K extends keyof ActivityRecord>(k: K) => recs.map((a) => a[k]);
+  const col = columns(recs);
   await s.run(
     `INSERT INTO activities (id, lead_id, type, summary, at, message_id)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])`,

@@ -139,6 +139,12 @@ export function assertSchemaName(schema: string): void {
     );
 }
 
+/** The values of one field of each record, in order: a column for a statement over unnest($n::type[]). */
+export const columns =
+  <T>(records: readonly T[]) =>
+  <K extends keyof T>(k: K): T[K][] =>
+    records.map((r) => r[k]);
+
 export function openPool(o: { url: string; schema?: string; poolSize?: number }): pg.Pool {
   const pool = new pg.Pool({
     connectionString: o.url,

@@ -16,7 +16,7 @@ import type {
 } from '../store';
 import type { MessageStore } from '../message-store';
 import type { ProviderName } from '../saved-webhooks';
-import { newId, type Db, type Sql } from './db';
+import { columns, newId, type Db, type Sql } from './db';
 import { appendIn } from './events';
 import { createLeadIn, LEAD_SQL, leadIn, leadsByPhoneIn, leadsFrom, lockNumbers } from './leads';
 import { inboundOf, MESSAGE_SQL, messagePreview, messageSqlFrom } from '../rows';
@@ -136,7 +136,7 @@ async function insertInboundsIn(
   );
   const ids = items.map(() => newId('msg'));
   const started = items.map((_, i) => opened.has(convIds[i]!) && firstOfConv.get(convIds[i]!) === i);
-  const col = <K extends keyof NewInbound>(k: K) => items.map((m) => m[k]);
+  const col = columns(items);
   // Rows are inserted, and numbered (seq), in the inputs' order; their outcomes are tracked and
   // the rows read back (with their attachments) by the same statement.
   const rows = await s.rows(

@@ -9,7 +9,7 @@ import type { MessageStore } from '../message-store';
 import { json, newId, type Db, type Row, type Sql } from './db';
 import { MESSAGE_SQL, messagePreview, unfetchedFrom } from '../rows';
 import { bumpUsagesIn } from './usage';
-import { byKey, coalesced } from './coalesced';
+import { coalesced, coalescedById } from './coalesced';
 
 function attachmentOf(r: Row): AttachmentRecord | null {
   if (!r.a_id) return null;
@@ -167,10 +167,7 @@ type OutboundPart = Omit<
 >;
 
 export function messageStore(db: Db): OutboundPart {
-  const getConversation = coalesced(async (ids: readonly string[]) => {
-    const rows = await db.rows('SELECT * FROM conversations WHERE id = ANY($1)', [ids]);
-    return byKey(ids, new Map(rows.map((r) => [r.id as string, convFrom(r)])), null);
-  });
+  const getConversation = coalescedById(db, 'SELECT * FROM conversations WHERE id = ANY($1)', convFrom);
   const readMark = coalesced(async (keys: readonly { conversationId: string; userId: string }[]) =>
     (
       await db.rows<{ r: string | null }>(

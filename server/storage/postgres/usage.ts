@@ -4,7 +4,7 @@ import type { NudgeEntity } from '../../../shared/domain';
 import type { NudgeRecord, UsageCounterRow } from '../store';
 import type { UsageStore } from '../usage-store';
 import type { OptOutStore } from '../opt-out-store';
-import { newId, type Db, type Row, type Sql } from './db';
+import { columns, newId, type Db, type Row, type Sql } from './db';
 
 const nudgeFrom = (r: Row): NudgeRecord => ({
   id: r.id,
@@ -28,7 +28,7 @@ export async function addNudgeIn(s: Sql, n: Omit<NudgeRecord, 'id'>, month: stri
 /** Nudges with their ids (given, so a caller can build their events), in one statement. */
 export async function addNudgesIn(s: Sql, nudges: { rec: NudgeRecord; month: string }[]): Promise<void> {
   if (nudges.length === 0) return;
-  const col = <K extends keyof NudgeRecord>(k: K) => nudges.map((n) => n.rec[k]);
+  const col = columns(nudges.map((n) => n.rec));
   await s.run(
     `INSERT INTO nudges (id, user_id, kind, entity_type, lead_id, conversation_id, task_id, title, body, created_at, month)
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],

@@ -3,7 +3,7 @@
 import type { MaskableLeadField, Role } from '../../../shared/domain';
 import type { PermissionTemplateRecord, SessionRecord, Store, UserRecord } from '../store';
 import type { UserStore } from '../user-store';
-import { coalesced, byKey } from './coalesced';
+import { coalesced, coalescedById } from './coalesced';
 import { json, newId, type Db, type Row } from './db';
 
 type Workspace = Pick<Store, 'workspaceTimeZone' | 'setWorkspaceTimeZone' | 'takeRoundRobinTurn' | 'isEmpty'>;
@@ -71,15 +71,9 @@ export function workspaceStore(db: Db): Workspace {
 }
 
 export function userStore(db: Db): UserStore {
-  const getUser = coalesced(async (ids: readonly string[]) => {
-    const rows = await db.rows(`${USER_SQL} WHERE u.id = ANY($1)`, [ids]);
-    return byKey(ids, new Map(rows.map((r) => [r.id as string, userFrom(r)])), null);
-  });
+  const getUser = coalescedById(db, `${USER_SQL} WHERE u.id = ANY($1)`, userFrom);
   // Every open stream's session is checked at each heartbeat (server/stream/gateway.ts).
-  const getSession = coalesced(async (ids: readonly string[]) => {
-    const rows = await db.rows('SELECT * FROM sessions WHERE id = ANY($1)', [ids]);
-    return byKey(ids, new Map(rows.map((r) => [r.id as string, sessionFrom(r)])), null);
-  });
+  const getSession = coalescedById(db, 'SELECT * FROM sessions WHERE id = ANY($1)', sessionFrom);
   return {
     async createUser(u) {
       const id = newId('usr');

@@ -3,7 +3,7 @@
 // with FOR UPDATE SKIP LOCKED, so two nodes sweeping at once never take the same one.
 import type { ProviderName, SavedWebhook } from '../saved-webhooks';
 import type { WebhookInboxStore, WebhookLease } from '../webhook-inbox-store';
-import { json, newId, type Db, type Row } from './db';
+import { columns, json, newId, type Db, type Row } from './db';
 import { GroupCommit } from './group-commit';
 
 const webhookFrom = (r: Row): SavedWebhook => ({
@@ -25,7 +25,7 @@ interface ToSave {
 /** Webhooks kept in one statement, in the order given (their `n`, the sweep's order). */
 async function saveAll(db: Db, group: ToSave[]): Promise<SavedWebhook[]> {
   const ids = group.map(() => newId('wh'));
-  const col = <K extends keyof ToSave>(k: K) => group.map((w) => w[k]);
+  const col = columns(group);
   await db.run(
     `INSERT INTO webhook_inbox (id, provider, body, headers, received_at, claimed_by, lease_until)
     SELECT id, provider, body, headers, at, owner, until FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[],
