@@ -29,15 +29,18 @@ export class Publisher {
   /** One event per active user among `userIds`, built for that user, not appended yet (a caller may commit them with other writes). */
   async eventsFor(userIds: string[], build: (viewer: UserRecord) => Promise<StreamEvent | null> | StreamEvent | null) {
     const items: { userId: string; event: StreamEvent }[] = [];
-    const ids = [...new Set(userIds)];
-    // Asked at once (one statement on PostgreSQL), built one after another.
-    const viewers = await Promise.all(ids.map((id) => this.store.getUser(id)));
-    for (const viewer of viewers) {
-      if (!viewer || !viewer.active) continue;
+    // Read at once, built one after another.
+    for (const viewer of await this.activeViewers(userIds)) {
       const event = await build(viewer);
       if (event) items.push({ userId: viewer.id, event });
     }
     return items;
+  }
+
+  /** The active users among `userIds`, once each, asked at once (on PostgreSQL one statement: storage/postgres/coalesced.ts). */
+  private async activeViewers(userIds: string[]): Promise<UserRecord[]> {
+    const users = await Promise.all([...new Set(userIds)].map((id) => this.store.getUser(id)));
+    return users.filter((v): v is UserRecord => !!v && v.active);
   }
 
   async toUsers(userIds: string[], build: (viewer: UserRecord) => Promise<StreamEvent | null> | StreamEvent | null) {
@@ -104,12 +107,8 @@ export class Publisher {
    */
   async messageWithConversationFor(m: MessageRecord, conversation?: ConversationRecord | null) {
     const c = conversation !== undefined ? conversation : await this.store.getConversation(m.conversationId);
-    // Every viewer, then every read mark, asked at once: on PostgreSQL one statement each
-    // (storage/postgres/coalesced.ts), not one per viewer.
-    const audience = [...new Set(await this.store.leadAudience(m.leadId))];
-    const viewers = (await Promise.all(audience.map((id) => this.store.getUser(id)))).filter(
-      (v): v is UserRecord => !!v && v.active,
-    );
+    // Every viewer, then every read mark, asked at once: one statement each on PostgreSQL.
+    const viewers = await this.activeViewers(await this.store.leadAudience(m.leadId));
     const marks = c ? await Promise.all(viewers.map((v) => this.store.readUpTo(c.id, v.id))) : [];
     const events: { userId: string; event: StreamEvent }[] = [];
     viewers.forEach((viewer, i) => {

@@ -10,7 +10,7 @@ import { AckRecorder } from './ack-recorder';
 import { StreamConnection, type ConnectionOptions } from './stream-connection';
 
 /** Connections pinged and checked per bite of a heartbeat. */
-const CONNECTIONS_PER_TURN = 100;
+const CONNECTIONS_PER_BITE = 100;
 /** Time between a heartbeat's bites; less when there are so many bites that they would take more than half a period. */
 const BITE_SPACING_MS = 25;
 
@@ -24,6 +24,7 @@ export interface GatewayOptions extends Omit<ConnectionOptions, 'acks'> {
 export class StreamGateway {
   private readonly wss: WebSocketServer;
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly heartbeatMs: number;
   private readonly conns = new Set<StreamConnection>();
   private beating = false;
   private readonly connection: ConnectionOptions;
@@ -34,7 +35,8 @@ export class StreamGateway {
     this.connection = { ...o, acks: this.acks };
     // Client frames are small; the server's own frames are bounded by event-frames.ts.
     this.wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
-    this.heartbeat = setInterval(() => void this.beat(), o.heartbeatMs ?? HEARTBEAT_MS);
+    this.heartbeatMs = o.heartbeatMs ?? HEARTBEAT_MS;
+    this.heartbeat = setInterval(() => void this.beat(), this.heartbeatMs);
     this.heartbeat.unref();
   }
 
@@ -110,18 +112,17 @@ export class StreamGateway {
   }
 
   private async beatInBites() {
-    // In bites, with time between them: a ping is a socket write and on
-    // SQLite the session reads are synchronous, so thousands in one go would hold every live
-    // event back for tens of milliseconds. Within a bite the users and sessions are asked at
-    // once: on PostgreSQL one statement of each (storage/postgres/coalesced.ts), not two per desktop.
-    // The bites are spaced out, too: 2,000 pings sent in a few turns came back as 2,000 pongs at
-    // once, and live events waited behind them (the SQLite node's fan-out p99).
+    // In bites, spaced out: a ping is a socket write and on SQLite the session reads are
+    // synchronous, so thousands in one go held every live event back for tens of milliseconds,
+    // and 2,000 pings sent in a few turns came back as 2,000 pongs at once. Within a bite the
+    // users and sessions are asked at once: on PostgreSQL one statement of each
+    // (storage/postgres/coalesced.ts), not two per desktop.
     const conns = [...this.conns];
-    const bites = Math.ceil(conns.length / CONNECTIONS_PER_TURN);
-    const spacingMs = Math.min(BITE_SPACING_MS, (this.o.heartbeatMs ?? HEARTBEAT_MS) / 2 / Math.max(1, bites));
-    for (let i = 0; i < conns.length; i += CONNECTIONS_PER_TURN) {
+    const bites = Math.ceil(conns.length / CONNECTIONS_PER_BITE);
+    const spacingMs = Math.min(BITE_SPACING_MS, this.heartbeatMs / 2 / Math.max(1, bites));
+    for (let i = 0; i < conns.length; i += CONNECTIONS_PER_BITE) {
       const checks: Promise<void>[] = [];
-      for (const c of conns.slice(i, i + CONNECTIONS_PER_TURN)) {
+      for (const c of conns.slice(i, i + CONNECTIONS_PER_BITE)) {
         // Gone since the beat began.
         if (!this.conns.has(c)) continue;
         if (!c.alive) {
@@ -133,7 +134,7 @@ export class StreamGateway {
         checks.push(this.checkSession(c));
       }
       await Promise.all(checks);
-      if (i + CONNECTIONS_PER_TURN < conns.length) await new Promise((resolve) => setTimeout(resolve, spacingMs));
+      if (i + CONNECTIONS_PER_BITE < conns.length) await new Promise((resolve) => setTimeout(resolve, spacingMs));
     }
   }
 

@@ -39,7 +39,7 @@ let timer = null;
 // again means nothing was written meanwhile.
 let last = '';
 const next = () => {
-  let now = last;
+  let now;
   try {
     const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
     now = r.log + '/' + r.checkpointed;
