@@ -11,9 +11,10 @@ import { Db, openPool } from '../../server/storage/postgres/db';
 import { userStore, workspaceStore } from '../../server/storage/postgres/users';
 import { describeDatabase, migrate } from '../../server/storage/postgres/migrate';
 import { PG_MIGRATIONS } from '../../server/storage/postgres/schema';
-import type { InboundArrival, InboundReceipt, NudgeRecord, UserRecord } from '../../server/storage/store';
+import type { InboundReceipt, NudgeRecord, UserRecord } from '../../server/storage/store';
 import type { StreamEvent } from '../../shared/stream-protocol';
 import { freshSchema, pgUp, TEST_DATABASE_URL } from '../support/services';
+import { arrivalFrom } from '../store-conformance/fixtures';
 
 const NODES = 3;
 const AT = '2030-03-04T05:06:07.000Z';
@@ -261,18 +262,8 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
 
   it('creates one lead when two nodes receive from one new number at once', async () => {
     const from = `+1415${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}`;
-    const arrival = (n: number): InboundArrival => ({
-      from,
-      channel: 'sms',
-      body: `hello ${n}`,
-      provider: 'sandbox',
-      providerMessageId: `pm-${from}-${n}`,
-      attachmentId: null,
-      caption: null,
-      at: later(n),
-      newLead: () => ({ firstName: 'Unknown', lastName: from, ownerId: null, phones: [{ e164: from }] }),
-      optOut: null,
-    });
+    const arrival = (n: number) =>
+      arrivalFrom(from, { body: `hello ${n}`, providerMessageId: `pm-${from}-${n}`, at: later(n) });
     // Each message arrives twice (a provider's retry), on two different nodes.
     const receipts = await Promise.all(
       Array.from({ length: 12 }, (_, i) => nodes[i % NODES]!.receiveInbound(arrival(Math.floor(i / 2)))),
@@ -298,18 +289,15 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
         { firstName: `Known${i}`, lastName: 'Lead', ownerId: owner.id, phones: [{ e164: number(i) }] },
         AT,
       );
-    const arrival = (i: number, providerMessageId = `pm-${tag}-${i}`): InboundArrival => ({
-      from: number(i),
-      channel: 'whatsapp',
-      body: `burst ${i}`,
-      provider: 'whatsapp',
-      providerMessageId,
-      attachmentId: null,
-      caption: null,
-      at: later(i),
-      newLead: () => ({ firstName: 'New', lastName: String(i), ownerId: owner.id, phones: [{ e164: number(i) }] }),
-      optOut: null,
-    });
+    const arrival = (i: number, providerMessageId = `pm-${tag}-${i}`) =>
+      arrivalFrom(number(i), {
+        channel: 'whatsapp',
+        body: `burst ${i}`,
+        provider: 'whatsapp',
+        providerMessageId,
+        at: later(i),
+        newLead: () => ({ firstName: 'New', lastName: String(i), ownerId: owner.id, phones: [{ e164: number(i) }] }),
+      });
     const settled = await Promise.allSettled([
       ...Array.from({ length: 30 }, (_, i) => node.receiveInbound(arrival(i))),
       // A new number whose lead would take a number another lead has: refused on its own.
@@ -346,25 +334,22 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
     const node = nodes[1]!;
     const users = [await makeUser(node), await makeUser(node)];
     const tag = randomBytes(3).toString('hex');
+    const number = (i: number) => `+1718${tag.replace(/\D/g, '').padEnd(3, '5').slice(0, 3)}${String(1000 + i)}`;
     const receipts = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        node.receiveInbound({
-          from: `+1718${tag.replace(/\D/g, '').padEnd(3, '5').slice(0, 3)}${String(1000 + i)}`,
-          channel: 'sms',
-          body: `outcome ${i}`,
-          provider: 'sandbox',
-          providerMessageId: `po-${tag}-${i}`,
-          attachmentId: null,
-          caption: null,
-          at: later(i),
-          newLead: () => ({
-            firstName: 'O',
-            lastName: String(i),
-            ownerId: users[i % 2]!.id,
-            phones: [{ e164: `+1718${tag.replace(/\D/g, '').padEnd(3, '5').slice(0, 3)}${String(1000 + i)}` }],
+        node.receiveInbound(
+          arrivalFrom(number(i), {
+            body: `outcome ${i}`,
+            providerMessageId: `po-${tag}-${i}`,
+            at: later(i),
+            newLead: () => ({
+              firstName: 'O',
+              lastName: String(i),
+              ownerId: users[i % 2]!.id,
+              phones: [{ e164: number(i) }],
+            }),
           }),
-          optOut: null,
-        }),
+        ),
       ),
     );
     const month = `2031-${tag.slice(0, 2)}`;

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { LeadView, NudgeView, Role } from '../../shared/domain';
 import type { StreamEvent } from '../../shared/stream-protocol';
 import type {
+  InboundArrival,
   LeadRecord,
   MessageRecord,
   NewInbound,
@@ -88,6 +89,23 @@ export function inboundFrom(lead: LeadRecord, m: Partial<NewInbound> = {}): NewI
     caption: null,
     at: at(),
     ...m,
+  };
+}
+
+/** An inbound SMS ("STOP") as it arrives from `from`, making an unowned lead when the number is new. */
+export function arrivalFrom(from: string, a: Partial<InboundArrival> = {}): InboundArrival {
+  return {
+    from,
+    channel: 'sms',
+    body: 'STOP',
+    provider: 'sandbox',
+    providerMessageId: unique('pm'),
+    attachmentId: null,
+    caption: null,
+    at: at(5),
+    newLead: () => ({ firstName: 'Unknown', lastName: from, ownerId: null, phones: [{ e164: from }] }),
+    optOut: null,
+    ...a,
   };
 }
 

@@ -2,25 +2,9 @@
 // keyword in one go, once per provider id; then its outcome (activities, usage, events, nudges)
 // committed once.
 import { expect, it } from 'vitest';
-import type { InboundArrival, InboundOutcome, Store } from '../../server/storage/store';
+import type { InboundOutcome, Store } from '../../server/storage/store';
 import { forEachStore } from './stores';
-import { at, makeLead, makeUser, newPhone, nudgeEvent, nudgeFor, removed, unique } from './fixtures';
-
-function arrival(from: string, a: Partial<InboundArrival> = {}): InboundArrival {
-  return {
-    from,
-    channel: 'sms',
-    body: 'STOP',
-    provider: 'sandbox',
-    providerMessageId: unique('pm'),
-    attachmentId: null,
-    caption: null,
-    at: at(5),
-    newLead: () => ({ firstName: 'Unknown', lastName: from, ownerId: null, phones: [{ e164: from }] }),
-    optOut: null,
-    ...a,
-  };
-}
+import { arrivalFrom, at, makeLead, makeUser, newPhone, nudgeEvent, nudgeFor, removed, unique } from './fixtures';
 
 let monthCounter = 0;
 const month = () => `2050-${String((monthCounter++ % 12) + 1).padStart(2, '0')}`;
@@ -45,7 +29,7 @@ forEachStore('inbound messages', (s) => {
     const store = s.store();
     const from = newPhone();
     const business = newPhone();
-    const a = arrival(from, { optOut: { businessNumber: business, optedOut: true, keyword: 'STOP' } });
+    const a = arrivalFrom(from, { optOut: { businessNumber: business, optedOut: true, keyword: 'STOP' } });
     const receipt = await store.receiveInbound(a);
     const lead = (await store.leadByPhone(from))!;
     expect(lead).toEqual(expect.objectContaining({ firstName: 'Unknown', lastName: from, createdAt: at(5) }));
@@ -74,7 +58,7 @@ forEachStore('inbound messages', (s) => {
   it('answers a redelivery with the first receipt, and stores nothing twice', async () => {
     const store = s.store();
     const from = newPhone();
-    const a = arrival(from);
+    const a = arrivalFrom(from);
     const receipt = await store.receiveInbound(a);
     let asked = 0;
     const again = await store.receiveInbound({ ...a, body: 'changed', newLead: () => (asked++, a.newLead()) });
@@ -90,13 +74,13 @@ forEachStore('inbound messages', (s) => {
     const rep = await makeUser(store);
     const lead = await makeLead(store, rep.id);
     const from = lead.phones[0].e164;
-    const first = await store.receiveInbound(arrival(from));
+    const first = await store.receiveInbound(arrivalFrom(from));
     expect(first).toEqual(expect.objectContaining({ lead, leadCreated: false, conversationStarted: true }));
-    const second = await store.receiveInbound(arrival(from, { at: at(7) }));
+    const second = await store.receiveInbound(arrivalFrom(from, { at: at(7) }));
     expect(second).toEqual(
       expect.objectContaining({ leadCreated: false, conversationStarted: false, duplicate: false }),
     );
-    const wa = await store.receiveInbound(arrival(from, { channel: 'whatsapp', provider: 'whatsapp' }));
+    const wa = await store.receiveInbound(arrivalFrom(from, { channel: 'whatsapp', provider: 'whatsapp' }));
     expect(wa).toEqual(expect.objectContaining({ leadCreated: false, conversationStarted: true }));
     expect(wa.message.conversationId).toBe(`${lead.id}:whatsapp`);
   });
@@ -104,7 +88,10 @@ forEachStore('inbound messages', (s) => {
   it('makes one lead of two first messages from one new number arriving at once', async () => {
     const store = s.store();
     const from = newPhone();
-    const receipts = await Promise.all([store.receiveInbound(arrival(from)), store.receiveInbound(arrival(from))]);
+    const receipts = await Promise.all([
+      store.receiveInbound(arrivalFrom(from)),
+      store.receiveInbound(arrivalFrom(from)),
+    ]);
     expect(receipts[0].lead.id).toBe(receipts[1].lead.id);
     expect(receipts.map((r) => r.leadCreated).sort()).toEqual([false, true]);
     expect(receipts.map((r) => r.conversationStarted).sort()).toEqual([false, true]);
@@ -113,7 +100,7 @@ forEachStore('inbound messages', (s) => {
 
   it('stores one message of one provider id delivered twice at once', async () => {
     const store = s.store();
-    const a = arrival(newPhone());
+    const a = arrivalFrom(newPhone());
     const receipts = await Promise.all([store.receiveInbound(a), store.receiveInbound(a)]);
     expect(receipts.map((r) => r.duplicate).sort()).toEqual([false, true]);
     expect(receipts[0].message).toEqual(receipts[1].message);
@@ -124,7 +111,7 @@ forEachStore('inbound messages', (s) => {
     const store = s.store();
     const rep = await makeUser(store);
     const lead = await makeLead(store, rep.id);
-    const receipt = await store.receiveInbound(arrival(lead.phones[0].e164));
+    const receipt = await store.receiveInbound(arrivalFrom(lead.phones[0].e164));
     const m = month();
     const outcome = outcomeFor(rep.id, lead.id, receipt.message.id, m);
     const head = await store.headSeq(rep.id);
@@ -148,7 +135,7 @@ forEachStore('inbound messages', (s) => {
     const store = s.store();
     const rep = await makeUser(store);
     const lead = await makeLead(store, rep.id);
-    const receipt = await store.receiveInbound(arrival(lead.phones[0].e164));
+    const receipt = await store.receiveInbound(arrivalFrom(lead.phones[0].e164));
     const m = month();
     const outcome = outcomeFor(rep.id, lead.id, receipt.message.id, m);
     const results = await Promise.all([
