@@ -56,7 +56,12 @@ export class ServerChannelSink implements ChannelSink {
   /** Statuses are applied in the order they arrived. */
   private statusChain: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly o: SinkOptions) {}
+  /** When this run started: what this node claimed before then is from an earlier run. */
+  private readonly startedAt: Date;
+
+  constructor(private readonly o: SinkOptions) {
+    this.startedAt = o.now();
+  }
 
   saveWebhook(provider: ProviderName, body: Buffer, headers: Record<string, string>): Promise<SavedWebhook> {
     const kept = Object.fromEntries(Object.entries(headers).filter(([k]) => !SECRET_HEADERS.has(k.toLowerCase())));
@@ -69,7 +74,7 @@ export class ServerChannelSink implements ChannelSink {
       now.toISOString(),
       this.webhookLease(now),
       limit,
-      includeOwnEarlier ? this.o.node.id : null,
+      includeOwnEarlier ? { owner: this.o.node.id, leasedBefore: this.webhookLease(this.startedAt).until } : null,
     );
   }
   renewWebhookLeases(ids: string[]): Promise<number> {

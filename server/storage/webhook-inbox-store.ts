@@ -10,6 +10,12 @@ export interface WebhookLease {
   until: string;
 }
 
+/** A node's own claims from before it started: held by `owner`, under leases ending before `leasedBefore`. */
+export interface EarlierClaims {
+  owner: string;
+  leasedBefore: string;
+}
+
 export interface WebhookInboxStore {
   /** Keep a webhook durably (before the provider's 2xx), claimed by `lease.owner` until `lease.until`. */
   saveWebhook(
@@ -22,14 +28,15 @@ export interface WebhookInboxStore {
   /**
    * Claim up to `limit` unprocessed webhooks, oldest first, whose claim is absent or expired at
    * `at` (on PostgreSQL with FOR UPDATE SKIP LOCKED, so two nodes never take the same one), or
-   * held by `previousOwner` (at a node's start, its own id: what it held in an earlier run is
-   * nobody's now, so it need not wait for the lease to run out).
+   * held by `earlier.owner` under a lease ending before `earlier.leasedBefore`: at a node's start,
+   * its own id and its start plus a lease's length, so what it held in an earlier run (nobody's
+   * now) comes back at once, and what it answered since it started stays with the work under way.
    */
   claimPendingWebhooks(
     at: string,
     lease: WebhookLease,
     limit: number,
-    previousOwner?: string | null,
+    earlier?: EarlierClaims | null,
   ): Promise<SavedWebhook[]>;
   /** Extend `owner`'s claims on these webhooks while it is still processing them (a slow media download); returns how many. */
   renewWebhookLeases(owner: string, ids: string[], until: string): Promise<number>;

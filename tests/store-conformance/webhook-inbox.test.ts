@@ -20,6 +20,8 @@ async function save(store: Store, second: number, owner = 'node-a', body = `{"n"
 }
 
 const ids = (list: SavedWebhook[]) => list.map((w) => w.id);
+/** What a node that started at `second`, with 30-second leases, held before then. */
+const startedAt = (owner: string, second: number) => ({ owner, leasedBefore: at(second + 30) });
 
 forEachStore('webhook inbox', (s) => {
   it('keeps a webhook as it came, bytes and headers, claimed by the node that answered', async () => {
@@ -39,8 +41,20 @@ forEachStore('webhook inbox', (s) => {
     const mine = await save(store, 0, 'node-a');
     await save(store, 1, 'node-b');
     // node-a restarts at second 5, both leases still running: its own comes back, node-b's stays.
-    expect(ids(await store.claimPendingWebhooks(at(5), lease('node-a', 35), 10, 'node-a'))).toEqual([mine.id]);
+    expect(ids(await store.claimPendingWebhooks(at(5), lease('node-a', 35), 10, startedAt('node-a', 5)))).toEqual([
+      mine.id,
+    ]);
     expect(await store.claimPendingWebhooks(at(6), lease('node-c', 36), 10)).toEqual([]);
+  });
+
+  it('leaves a restarted node the webhooks it answered since its start, under way', async () => {
+    const store = await s.freshStore();
+    const before = await save(store, 0, 'node-a');
+    // node-a restarts at second 5 and answers a webhook at second 6, before its first sweep.
+    await save(store, 6, 'node-a');
+    expect(ids(await store.claimPendingWebhooks(at(7), lease('node-a', 37), 10, startedAt('node-a', 5)))).toEqual([
+      before.id,
+    ]);
   });
 
   it('renews only its own claims on webhooks not processed yet', async () => {

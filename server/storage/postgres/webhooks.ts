@@ -71,16 +71,16 @@ export function webhookInboxStore(db: Db): WebhookInboxStore {
   const marks = new GroupCommit((group: Processed[]) => markAllProcessed(db, group));
   return {
     saveWebhook: (provider, body, headers, at, lease) => saves.submit({ provider, body, headers, at, lease }),
-    async claimPendingWebhooks(at, lease, limit, previousOwner = null) {
+    async claimPendingWebhooks(at, lease, limit, earlier = null) {
       const rows = await db.rows(
         `WITH picked AS (
           SELECT id FROM webhook_inbox
-          WHERE processed_at IS NULL AND (lease_until IS NULL OR lease_until <= $1 OR claimed_by = $5)
+          WHERE processed_at IS NULL AND (lease_until IS NULL OR lease_until <= $1 OR (claimed_by = $5 AND lease_until < $6))
           ORDER BY received_at, n LIMIT $4 FOR UPDATE SKIP LOCKED
         )
         UPDATE webhook_inbox w SET claimed_by = $2, lease_until = $3 FROM picked WHERE w.id = picked.id
         RETURNING w.*`,
-        [at, lease.owner, lease.until, limit, previousOwner],
+        [at, lease.owner, lease.until, limit, earlier?.owner ?? null, earlier?.leasedBefore ?? null],
       );
       // RETURNING has no order: oldest first, as they were picked.
       rows.sort((a, b) => (a.received_at < b.received_at ? -1 : a.received_at > b.received_at ? 1 : a.n - b.n));

@@ -3,7 +3,7 @@
 // (the node died) the next sweep takes the webhook over. A NULL lease (a webhook kept before
 // leases) counts as expired.
 import type { SavedWebhook, ProviderName } from '../saved-webhooks';
-import type { WebhookInboxStore, WebhookLease } from '../webhook-inbox-store';
+import type { EarlierClaims, WebhookInboxStore, WebhookLease } from '../webhook-inbox-store';
 import { json, newId, type SqliteConnection } from './connection';
 
 interface WebhookInboxRow {
@@ -54,16 +54,17 @@ export class SqliteWebhookInbox implements WebhookInboxStore {
     at: string,
     lease: WebhookLease,
     limit: number,
-    previousOwner: string | null = null,
+    earlier: EarlierClaims | null = null,
   ): Promise<SavedWebhook[]> {
     // Read and mark under the write lock: a second process on this file waits, then sees the claim.
     return this.c.txImmediate(() => {
       const rows = this.c.all<WebhookInboxRow>(
         `SELECT * FROM webhook_inbox
-        WHERE processed_at IS NULL AND (lease_until IS NULL OR lease_until <= ? OR claimed_by = ?)
+        WHERE processed_at IS NULL AND (lease_until IS NULL OR lease_until <= ? OR (claimed_by = ? AND lease_until < ?))
         ORDER BY received_at, rowid LIMIT ?`,
         at,
-        previousOwner,
+        earlier?.owner ?? null,
+        earlier?.leasedBefore ?? null,
         limit,
       );
       for (const r of rows)
