@@ -16,6 +16,22 @@ import type { StreamEvent } from '../../shared/stream-protocol';
 import { freshSchema, pgUp, TEST_DATABASE_URL } from '../support/services';
 import { arrivalFrom } from '../store-conformance/fixtures';
 
+/** The text of every statement the pool's connections are asked for from now on. */
+function countStatements(pool: pg.Pool): string[] {
+  const statements: string[] = [];
+  const counted = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => {
+    if (counted.has(client)) return;
+    counted.add(client);
+    const query = client.query.bind(client);
+    client.query = ((q: string | { text: string }, ...rest: unknown[]) => {
+      statements.push(typeof q === 'string' ? q : q.text);
+      return (query as (...a: unknown[]) => unknown)(q, ...rest);
+    }) as typeof client.query;
+  });
+  return statements;
+}
+
 const NODES = 3;
 const AT = '2030-03-04T05:06:07.000Z';
 const later = (seconds: number) => new Date(Date.parse(AT) + seconds * 1000).toISOString();
@@ -411,12 +427,7 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
     const pool = openPool({ url: TEST_DATABASE_URL, schema: schema.schema, poolSize: 2 });
     try {
       const db = new Db(pool);
-      const statements: string[] = [];
-      const query = pool.query.bind(pool);
-      pool.query = ((q: { text: string }, ...rest: unknown[]) => {
-        statements.push(q.text);
-        return (query as (...a: unknown[]) => unknown)(q, ...rest);
-      }) as typeof pool.query;
+      const statements = countStatements(pool);
       const store = { ...userStore(db), ...workspaceStore(db) };
       const read = await Promise.all([
         ...users.map((u) => store.getUser(u.id)),
@@ -426,6 +437,34 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
       expect(read.map((u) => u?.id ?? null)).toEqual([...users.map((u) => u.id), null, users[0]!.id]);
       expect(await Promise.all([store.workspaceTimeZone(), store.workspaceTimeZone()])).toEqual(['UTC', 'UTC']);
       expect(statements).toHaveLength(2);
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('sends statements asked for at once on one connection, each answered, or failing, alone', async () => {
+    const pool = openPool({ url: TEST_DATABASE_URL, schema: schema.schema, poolSize: 4 });
+    try {
+      const db = new Db(pool);
+      let taken = 0;
+      pool.on('acquire', () => taken++);
+      const statements = countStatements(pool);
+      const answers = await Promise.allSettled([
+        db.one<{ n: number }>('SELECT 1 AS n'),
+        db.one('SELECT no_such_column FROM users'),
+        db.rows<{ n: number }>('SELECT generate_series(1, $1::int) AS n', [3]),
+        db.run('UPDATE users SET name = name WHERE id = $1', ['usr_nobody']),
+      ]);
+      expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+      expect((answers[0] as PromiseFulfilledResult<{ n: number }>).value.n).toBe(1);
+      expect(String((answers[1] as PromiseRejectedResult).reason)).toMatch(/no_such_column/);
+      expect((answers[2] as PromiseFulfilledResult<{ n: number }[]>).value.map((r) => r.n)).toEqual([1, 2, 3]);
+      expect(statements).toHaveLength(4);
+      expect(taken).toBe(1);
+      // Asked for after that: the connection went back to the pool and is taken again, whole.
+      expect((await db.one<{ n: number }>('SELECT 2 AS n'))?.n).toBe(2);
+      expect(taken).toBe(2);
+      expect(pool.totalCount).toBe(1);
     } finally {
       await pool.end();
     }

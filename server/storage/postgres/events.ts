@@ -26,36 +26,36 @@ const REPLAY_SQL = `SELECT seq_text, json FROM (
   WHERE n = 1 OR chars <= $4
   ORDER BY seq`;
 
-/** Append events (in order) to their users' logs, inside the caller's transaction; `at` unless an item has its own. */
+/**
+ * Append events (in order) to their users' logs, inside the caller's transaction; `at` unless an
+ * item has its own. One statement: the users' heads move by their counts (in user-id order, which
+ * fixes the order their rows are locked in) and each event takes its number from its user's.
+ */
 export async function appendIn(
   s: Sql,
   items: { userId: string; event: StreamEvent; at?: string }[],
   at: string,
 ): Promise<AppendedEvent[]> {
   if (items.length === 0) return [];
-  const counts = new Map<string, number>();
-  for (const { userId } of items) counts.set(userId, (counts.get(userId) ?? 0) + 1);
-  // One statement for every user; ORDER BY fixes the order in which their head rows are locked.
-  const heads = await s.rows<{ user_id: string; head_seq: number }>(
-    `INSERT INTO user_heads (user_id, head_seq)
-    SELECT u, n FROM unnest($1::text[], $2::bigint[]) AS b(u, n) ORDER BY u COLLATE "C"
-    ON CONFLICT (user_id) DO UPDATE SET head_seq = user_heads.head_seq + excluded.head_seq
-    RETURNING user_id, head_seq`,
-    [[...counts.keys()], [...counts.values()]],
+  const rows = await s.rows<{ seq: number }>(
+    `WITH item AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS i(user_id, at, payload, n)
+    ), counted AS (
+      SELECT user_id, count(*) AS c FROM item GROUP BY user_id
+    ), heads AS (
+      INSERT INTO user_heads (user_id, head_seq) SELECT user_id, c FROM counted ORDER BY user_id COLLATE "C"
+      ON CONFLICT (user_id) DO UPDATE SET head_seq = user_heads.head_seq + excluded.head_seq
+      RETURNING user_id, head_seq
+    ), numbered AS (
+      SELECT i.n, i.user_id, h.head_seq - c.c + row_number() OVER (PARTITION BY i.user_id ORDER BY i.n) AS seq, i.at, i.payload
+      FROM item i JOIN heads h ON h.user_id = i.user_id JOIN counted c ON c.user_id = i.user_id
+    ), appended AS (
+      INSERT INTO events (user_id, seq, at, payload) SELECT user_id, seq, at, payload FROM numbered
+    )
+    SELECT seq FROM numbered ORDER BY n`,
+    [items.map((e) => e.userId), items.map((e) => e.at ?? at), items.map((e) => JSON.stringify(e.event))],
   );
-  // The first seq each user's events take in this batch.
-  const next = new Map(heads.map((h) => [h.user_id, h.head_seq - counts.get(h.user_id)! + 1]));
-  const out = items.map((item): AppendedEvent => {
-    const seq = next.get(item.userId)!;
-    next.set(item.userId, seq + 1);
-    return { userId: item.userId, seq, at: item.at ?? at, event: item.event };
-  });
-  await s.run(
-    `INSERT INTO events (user_id, seq, at, payload)
-    SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[])`,
-    [out.map((e) => e.userId), out.map((e) => e.seq), out.map((e) => e.at), out.map((e) => JSON.stringify(e.event))],
-  );
-  return out;
+  return items.map((item, i) => ({ userId: item.userId, seq: rows[i]!.seq, at: item.at ?? at, event: item.event }));
 }
 
 /** The event a nudge or lead.upserted event becomes once the lead is shown as `views` says (null: untouched). */

@@ -45,17 +45,16 @@ function assertDistinct(keys: string[], what: string): void {
   if (new Set(keys).size < keys.length) throw new Error(`One ${what} twice in a group.`);
 }
 
-/** The messages and leads of `ids`, read in a statement each (none when there are none). */
+/** The messages and leads of `ids`, read in a statement each (none when there are none), sent together. */
 async function recordsIn(s: Sql, messageIds: string[], leadIds: string[]) {
-  const messages = new Map<string, MessageRecord>();
-  if (messageIds.length > 0)
-    for (const r of await s.rows(`${MESSAGE_SQL} WHERE m.id = ANY($1)`, [messageIds]))
-      messages.set(r.id, messageFrom(r));
-  const leads = new Map<string, LeadRecord>();
-  if (leadIds.length > 0)
-    for (const lead of leadsFrom(await s.rows(`${LEAD_SQL} WHERE l.id = ANY($1)`, [[...new Set(leadIds)]])))
-      leads.set(lead.id, lead);
-  return { messages, leads };
+  const [messageRows, leadRows] = await Promise.all([
+    messageIds.length > 0 ? s.rows(`${MESSAGE_SQL} WHERE m.id = ANY($1)`, [messageIds]) : [],
+    leadIds.length > 0 ? s.rows(`${LEAD_SQL} WHERE l.id = ANY($1)`, [[...new Set(leadIds)]]) : [],
+  ]);
+  return {
+    messages: new Map(messageRows.map((r) => [r.id as string, messageFrom(r)])),
+    leads: new Map(leadsFrom(leadRows).map((lead) => [lead.id, lead])),
+  };
 }
 
 /** The receipt of a message stored before (a redelivery), from its records as read. */
@@ -110,53 +109,53 @@ async function trackedIn(s: Sql, keys: { provider: string; providerMessageId: st
 /**
  * Inserts the messages whose provider id is not known yet, opening their conversations and
  * moving each conversation's last message on; with `track`, records each inserted arrival's
- * outcome as to apply (inbound_outcomes) in the same statement. Per input, the message as stored
- * and whether it started its conversation, or null when its provider id was known.
+ * outcome as to apply (inbound_outcomes). One statement: the conversations are upserted from the
+ * messages it inserted (their foreign keys are checked at its end), so a known message moves
+ * nothing. Per input, the message as stored and whether it started its conversation, or null
+ * when its provider id was known.
  */
 async function insertInboundsIn(
   s: Sql,
   items: (NewInbound & { leadCreated?: boolean })[],
   track: boolean,
 ): Promise<({ message: MessageRecord; conversationStarted: boolean } | null)[]> {
-  const convIds = items.map((m) => `${m.leadId}:${m.channel}`);
-  const firstOfConv = new Map<string, number>();
-  convIds.forEach((c, i) => firstOfConv.set(c, firstOfConv.get(c) ?? i));
-  const opened = new Set(
-    (
-      await s.rows<{ id: string }>(
-        `INSERT INTO conversations (id, lead_id, channel) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
-        ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [
-          [...firstOfConv.keys()],
-          [...firstOfConv.values()].map((i) => items[i]!.leadId),
-          [...firstOfConv.values()].map((i) => items[i]!.channel),
-        ],
-      )
-    ).map((r) => r.id),
-  );
   const ids = items.map(() => newId('msg'));
-  const started = items.map((_, i) => opened.has(convIds[i]!) && firstOfConv.get(convIds[i]!) === i);
   const col = columns(items);
-  // Rows are inserted, and numbered (seq), in the inputs' order; their outcomes are tracked and
-  // the rows read back (with their attachments) by the same statement.
+  // Rows are inserted, and numbered (seq), in the inputs' order. A conversation an insert opened
+  // (xmax = 0: no earlier row version) was started by its first message of the group.
   const rows = await s.rows(
-    `WITH inserted AS (
+    `WITH m AS (
+      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+      $9::text[], $10::text[], $11::text[], $12::text[], $13::int[])
+      WITH ORDINALITY AS m(id, conv, lead, channel, body, phone, att, caption, provider, pid, at, preview, lead_created, n)
+    ), inserted AS (
       INSERT INTO messages (id, conversation_id, lead_id, channel, direction, body, phone_id, attachment_id, caption, status,
       provider, provider_message_id, created_at, updated_at)
-      SELECT id, conv, lead, channel, 'inbound', body, phone, att, caption, 'received', provider, pid, at, at
-      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-      $10::text[], $11::text[]) WITH ORDINALITY AS m(id, conv, lead, channel, body, phone, att, caption, provider, pid, at, n)
-      ORDER BY n
+      SELECT id, conv, lead, channel, 'inbound', body, phone, att, caption, 'received', provider, pid, at, at FROM m ORDER BY n
       ON CONFLICT (provider, provider_message_id) WHERE provider_message_id IS NOT NULL DO NOTHING RETURNING *
+    ), moved AS (
+      SELECT m.conv, min(m.lead) AS lead, min(m.channel) AS channel, max(m.at) AS at, min(m.n) AS first,
+      (array_agg(m.preview ORDER BY m.n DESC))[1] AS preview
+      FROM m JOIN inserted i ON i.id = m.id GROUP BY m.conv
+    ), conv AS (
+      INSERT INTO conversations AS c (id, lead_id, channel, last_message_at, last_message_preview, last_inbound_at)
+      SELECT conv, lead, channel, at, preview, at FROM moved ORDER BY conv
+      ON CONFLICT (id) DO UPDATE SET last_message_at = GREATEST(coalesce(c.last_message_at, ''), excluded.last_message_at),
+      last_message_preview = excluded.last_message_preview,
+      last_inbound_at = GREATEST(coalesce(c.last_inbound_at, ''), excluded.last_inbound_at)
+      RETURNING c.id, (c.xmax = 0) AS opened
+    ), started AS (
+      SELECT m.id, m.lead_created, (conv.opened AND m.n = moved.first) AS started
+      FROM m JOIN inserted i ON i.id = m.id JOIN moved ON moved.conv = m.conv JOIN conv ON conv.id = m.conv
     ), tracked AS (
       INSERT INTO inbound_outcomes (message_id, lead_created, conversation_started)
-      SELECT t.id, t.lead_created, t.started FROM unnest($12::text[], $13::int[], $14::int[]) AS t(id, lead_created, started)
-      JOIN inserted i ON i.id = t.id
+      SELECT id, lead_created, started::int FROM started WHERE $14::boolean
     )
-    ${messageSqlFrom('inserted')}`,
+    SELECT sm.*, started.started AS conversation_started FROM (${messageSqlFrom('inserted')}) sm
+    JOIN started ON started.id = sm.id`,
     [
       ids,
-      convIds,
+      items.map((m) => `${m.leadId}:${m.channel}`),
       col('leadId'),
       col('channel'),
       col('body'),
@@ -166,43 +165,28 @@ async function insertInboundsIn(
       col('provider'),
       col('providerMessageId'),
       col('at'),
-      track ? ids : [],
-      track ? items.map((m) => (m.leadCreated ? 1 : 0)) : [],
-      track ? started.map((b) => (b ? 1 : 0)) : [],
+      items.map((m) => messagePreview(m.body, m.caption, m.attachmentId)),
+      items.map((m) => (m.leadCreated ? 1 : 0)),
+      track,
     ],
   );
-  const inserted = new Map(rows.map((r) => [r.id as string, messageFrom(r)]));
-  // Each conversation moves to its last message of the group, as one message after another would.
-  const last = new Map<string, { at: string; preview: string }>();
-  items.forEach((m, i) => {
-    if (!inserted.has(ids[i]!)) return;
-    const seen = last.get(convIds[i]!);
-    last.set(convIds[i]!, {
-      at: seen && seen.at > m.at ? seen.at : m.at,
-      preview: messagePreview(m.body, m.caption, m.attachmentId),
-    });
-  });
-  if (last.size > 0)
-    await s.run(
-      `UPDATE conversations c SET last_message_at = GREATEST(coalesce(c.last_message_at, ''), u.at), last_message_preview = u.preview,
-      last_inbound_at = GREATEST(coalesce(c.last_inbound_at, ''), u.at)
-      FROM unnest($1::text[], $2::text[], $3::text[]) AS u(id, at, preview) WHERE c.id = u.id`,
-      [[...last.keys()], [...last.values()].map((v) => v.at), [...last.values()].map((v) => v.preview)],
-    );
-  return items.map((_, i) => {
-    const message = inserted.get(ids[i]!);
-    return message ? { message, conversationStarted: started[i]! } : null;
-  });
+  const inserted = new Map(
+    rows.map((r) => [
+      r.id as string,
+      { message: messageFrom(r), conversationStarted: r.conversation_started as boolean },
+    ]),
+  );
+  return ids.map((id) => inserted.get(id) ?? null);
 }
 
-/** The lead and phone of each sender number, creating a lead for a number nobody has (`created`). */
-async function sendersIn(s: Sql, arrivals: InboundArrival[]) {
+/** The lead and phone of each sender number (`known`, as read), creating a lead for a number nobody has (`created`). */
+async function sendersIn(
+  s: Sql,
+  arrivals: InboundArrival[],
+  known: Map<string, { lead: LeadRecord; phoneId: string }>,
+) {
   const senders = new Map<string, { phoneId: string; lead: LeadRecord; created: boolean }>();
-  for (const [e164, { lead, phoneId }] of await leadsByPhoneIn(
-    s,
-    arrivals.map((a) => a.from),
-  ))
-    senders.set(e164, { phoneId, lead, created: false });
+  for (const [e164, { lead, phoneId }] of known) senders.set(e164, { phoneId, lead, created: false });
   // A number belongs to one lead at most (lead_phones.e164 is unique); new numbers are few.
   for (const a of arrivals) {
     if (senders.has(a.from)) continue;
@@ -213,25 +197,38 @@ async function sendersIn(s: Sql, arrivals: InboundArrival[]) {
 }
 
 async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<InboundReceipt[]> {
-  assertDistinct(
-    arrivals.map((a) => a.from),
-    'sender number',
-  );
-  await lockNumbers(
-    s,
-    arrivals.map((a) => a.from),
-  );
-  const known = await trackedIn(s, arrivals);
+  const numbers = arrivals.map((a) => a.from);
+  assertDistinct(numbers, 'sender number');
+  // One round trip: the numbers' locks, then — PostgreSQL runs a pipeline in order, so under the
+  // locks — which of the messages are stored already and who the numbers belong to.
+  const [, known, byPhone] = await Promise.all([
+    lockNumbers(s, numbers),
+    trackedIn(s, arrivals),
+    leadsByPhoneIn(s, numbers),
+  ]);
   const fresh = arrivals.filter((a) => !known.has(keyOf(a.provider, a.providerMessageId)));
-  const senders = await sendersIn(s, fresh);
-  const stored = await insertInboundsIn(
-    s,
-    fresh.map((a) => {
-      const { lead, phoneId, created } = senders.get(a.from)!;
-      return { ...inboundOf(a, lead.id, phoneId), leadCreated: created };
-    }),
-    true,
-  );
+  const senders = await sendersIn(s, fresh, byPhone);
+  // One more: the new messages, their opt-out keywords, and the records of the known ones (a redelivery).
+  const [stored, , records] = await Promise.all([
+    insertInboundsIn(
+      s,
+      fresh.map((a) => {
+        const { lead, phoneId, created } = senders.get(a.from)!;
+        return { ...inboundOf(a, lead.id, phoneId), leadCreated: created };
+      }),
+      true,
+    ),
+    Promise.all(
+      fresh.map((a) =>
+        a.optOut ? setOptOutIn(s, a.optOut.businessNumber, a.from, a.optOut.optedOut, a.optOut.keyword, a.at) : null,
+      ),
+    ),
+    recordsIn(
+      s,
+      [...known.values()].map((t) => t.id),
+      [...known.values()].map((t) => t.leadId),
+    ),
+  ]);
   const receipts = new Map<string, InboundReceipt>();
   fresh.forEach((a, i) => {
     // The numbers' locks serialise arrivals from them; one provider id from two numbers is a provider's bug.
@@ -247,15 +244,7 @@ async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<Inbound
       applied: false,
     });
   });
-  for (const a of fresh)
-    if (a.optOut) await setOptOutIn(s, a.optOut.businessNumber, a.from, a.optOut.optedOut, a.optOut.keyword, a.at);
-  // The messages already known (a redelivery), read with their leads.
-  const { messages, leads } = await recordsIn(
-    s,
-    [...known.values()].map((t) => t.id),
-    [...known.values()].map((t) => t.leadId),
-  );
-  for (const [key, t] of known) receipts.set(key, knownReceipt(t, messages, leads));
+  for (const [key, t] of known) receipts.set(key, knownReceipt(t, records.messages, records.leads));
   return arrivals.map((a) => receipts.get(keyOf(a.provider, a.providerMessageId))!);
 }
 
@@ -265,56 +254,88 @@ interface OutcomeToApply {
   at: string;
 }
 
-async function applyAllIn(s: Sql, items: OutcomeToApply[]): Promise<(AppendedEvent[] | null)[]> {
-  assertDistinct(
-    items.map((i) => i.messageId),
-    'message outcome',
+/** Another node applied one of a group's outcomes first (a redelivery racing a recovery). */
+class AppliedElsewhere extends Error {}
+
+/** Marks the outcomes applied, unless they are; the ids it marked. */
+async function claimIn(s: Sql, items: OutcomeToApply[]): Promise<Set<string>> {
+  // Of two nodes applying one outcome, the second's UPDATE waits on the row, then finds it
+  // applied and changes nothing; a rollback takes the mark back with the rest.
+  const rows = await s.rows<{ message_id: string }>(
+    `UPDATE inbound_outcomes o SET applied_at = u.at FROM unnest($1::text[], $2::text[]) AS u(id, at)
+    WHERE o.message_id = u.id AND o.applied_at IS NULL RETURNING o.message_id`,
+    [items.map((i) => i.messageId), items.map((i) => i.at)],
   );
-  // Marked applied first: of two nodes applying one outcome, the second's UPDATE waits on the
-  // row, then finds it applied and changes nothing; a rollback takes the mark back with the rest.
-  const claimed = new Set(
-    (
-      await s.rows<{ message_id: string }>(
-        `UPDATE inbound_outcomes o SET applied_at = u.at FROM unnest($1::text[], $2::text[]) AS u(id, at)
-        WHERE o.message_id = u.id AND o.applied_at IS NULL RETURNING o.message_id`,
-        [items.map((i) => i.messageId), items.map((i) => i.at)],
-      )
-    ).map((r) => r.message_id),
-  );
-  const taken = items.filter((i) => claimed.has(i.messageId));
-  await addActivitiesIn(
-    s,
-    taken.flatMap((i) => i.outcome.activities),
-  );
-  const nudges = taken.map((i) =>
+  return new Set(rows.map((r) => r.message_id));
+}
+
+/** Writes the outcomes (activities, nudges, usage, events), sent together; each message's events. */
+async function writeOutcomesIn(s: Sql, items: OutcomeToApply[]): Promise<Map<string, AppendedEvent[]>> {
+  const nudges = items.map((i) =>
     i.outcome.nudges.map(({ nudge, month }) => ({ rec: { id: newId('ndg'), ...nudge }, month })),
   );
-  await addNudgesIn(s, nudges.flat());
-  // The rows other transactions also write (a usage shard, the users' heads) are taken last, so
-  // they stay locked for the shortest time before the commit.
-  await bumpUsagesIn(
-    s,
-    taken.flatMap((i) => i.outcome.usage),
-  );
   // One append for every event of the group, so the users' heads are locked once, in order.
-  const events = taken.flatMap((i, n) => [
+  const events = items.flatMap((i, n) => [
     ...i.outcome.events.map((e) => ({ ...e, at: i.at })),
     ...nudges[n]!.map(({ rec }) => ({ userId: rec.userId, event: i.outcome.nudgeEvent(rec), at: i.at })),
   ]);
-  const appended = await appendIn(s, events, taken[0]?.at ?? '');
+  // The rows other transactions also write (a usage shard, the users' heads) come last, so they
+  // stay locked for the shortest time before the commit.
+  const [, , , appended] = await Promise.all([
+    addActivitiesIn(
+      s,
+      items.flatMap((i) => i.outcome.activities),
+    ),
+    addNudgesIn(s, nudges.flat()),
+    bumpUsagesIn(
+      s,
+      items.flatMap((i) => i.outcome.usage),
+    ),
+    appendIn(s, events, items[0]?.at ?? ''),
+  ]);
   let from = 0;
   const byMessage = new Map<string, AppendedEvent[]>();
-  taken.forEach((i, n) => {
+  items.forEach((i, n) => {
     const count = i.outcome.events.length + nudges[n]!.length;
     byMessage.set(i.messageId, appended.slice(from, from + count));
     from += count;
   });
+  return byMessage;
+}
+
+/**
+ * Applies the outcomes not applied yet; per input, its events, or null when it was applied
+ * before. `hopeful`: the claim and the writes go in one round trip, as if every outcome were
+ * still to apply (they are, but after a crash); when one was not, AppliedElsewhere rolls it back.
+ */
+async function applyAllIn(s: Sql, items: OutcomeToApply[], hopeful: boolean): Promise<(AppendedEvent[] | null)[]> {
+  assertDistinct(
+    items.map((i) => i.messageId),
+    'message outcome',
+  );
+  if (hopeful) {
+    const [claimed, byMessage] = await Promise.all([claimIn(s, items), writeOutcomesIn(s, items)]);
+    if (claimed.size < items.length) throw new AppliedElsewhere();
+    return items.map((i) => byMessage.get(i.messageId)!);
+  }
+  const claimed = await claimIn(s, items);
+  const byMessage = await writeOutcomesIn(
+    s,
+    items.filter((i) => claimed.has(i.messageId)),
+  );
   return items.map((i) => byMessage.get(i.messageId) ?? null);
 }
 
 export function inboundStore(db: Db): InboundPart {
   const arrivals = new GroupCommit((group: InboundArrival[]) => db.tx((s) => receiveAllIn(s, group)));
-  const outcomes = new GroupCommit((group: OutcomeToApply[]) => db.tx((s) => applyAllIn(s, group)));
+  const outcomes = new GroupCommit(async (group: OutcomeToApply[]) => {
+    try {
+      return await db.tx((s) => applyAllIn(s, group, true));
+    } catch (err) {
+      if (!(err instanceof AppliedElsewhere)) throw err;
+      return db.tx((s) => applyAllIn(s, group, false));
+    }
+  });
   return {
     createInbound(m) {
       return db.tx(async (s) => {
