@@ -21,7 +21,24 @@ export interface Backend {
   env(): Record<string, string>;
   /** PostgreSQL: how many tables the nodes made in the schema (0: the nodes did not use it). */
   tableCount(): Promise<number>;
+  /**
+   * PostgreSQL: refreshes the planner's statistics of the schema's tables, as autovacuum does
+   * within its first minute (autovacuum_naptime) on a server that has been running; a benchmark's
+   * schema is seconds old. (SQLite: nothing.)
+   */
+  analyze(): Promise<void>;
   drop(): Promise<void>;
+}
+
+/** Runs `fn` on a connection of its own to the test database. */
+async function withClient<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
 }
 
 export async function openBackend(kind: BackendKind, label: string): Promise<Backend> {
@@ -36,6 +53,7 @@ export async function openBackend(kind: BackendKind, label: string): Promise<Bac
       redisPrefix: null,
       env: () => ({ CONVERSE_DATA_DIR: dataDir }),
       tableCount: async () => 0,
+      analyze: async () => undefined,
       drop: async () => rmSync(dataDir, { recursive: true, force: true }),
     };
   }
@@ -55,19 +73,23 @@ export async function openBackend(kind: BackendKind, label: string): Promise<Bac
       CONVERSE_REDIS_URL: TEST_REDIS_URL,
       CONVERSE_REDIS_PREFIX: prefix,
     }),
-    async tableCount() {
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      try {
+    tableCount: () =>
+      withClient(async (c) => {
         const r = await c.query<{ n: string }>(
           'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = $1',
           [fresh.schema],
         );
         return Number(r.rows[0].n);
-      } finally {
-        await c.end();
-      }
-    },
+      }),
+    analyze: () =>
+      withClient(async (c) => {
+        const r = await c.query<{ name: string }>(
+          `SELECT format('%I.%I', table_schema, table_name) AS name FROM information_schema.tables
+          WHERE table_schema = $1 AND table_type = 'BASE TABLE'`,
+          [fresh.schema],
+        );
+        if (r.rows.length > 0) await c.query(`ANALYZE ${r.rows.map((t) => t.name).join(', ')}`);
+      }),
     async drop() {
       await fresh.drop();
       rmSync(dataDir, { recursive: true, force: true });
