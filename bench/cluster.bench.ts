@@ -94,6 +94,8 @@ async function rig(kind: BackendKind, nodes: number, resumeEvents: number): Prom
     } finally {
       await store.close();
     }
+    // The seeded users, leads and log are what a running server's statistics would count (see warmUp).
+    await backend.analyze();
     provider = await startProvider({ nodeUrls: () => cluster?.liveUrls() ?? [] });
     cluster = await startCluster({
       label: `bench-${kind}`,
