@@ -118,26 +118,30 @@ export class ServerChannelSink implements ChannelSink {
     this.o.checkpoint?.('media-kept');
 
     // An unknown sender becomes a lead, assigned round-robin among active admins; the lead, the
-    // message and an opt-out keyword are stored in one transaction.
-    const ownerId = (await store.leadByPhone(from)) ? null : await roundRobinOwner(store);
+    // message and an opt-out keyword are stored in one transaction. Most senders are known, so
+    // the message is offered first without a lead: only a new number then takes a turn.
     const { first, last } = splitProfileName(msg.profileName, msg.channel);
-    const receipt = await store.receiveInbound({
-      from,
-      channel: msg.channel,
-      body: msg.body,
-      provider: msg.provider,
-      providerMessageId: msg.providerMessageId,
-      attachmentId,
-      caption: msg.media ? msg.media.caption : null,
-      at: msg.receivedAt.toISOString(),
-      newLead: () => ({
-        firstName: first,
-        lastName: last,
-        ownerId,
-        phones: [{ e164: from, label: msg.channel === 'whatsapp' ? 'WhatsApp' : 'Mobile', primary: true }],
-      }),
-      optOut: this.optOutOf(msg.channel, msg.body, msg.to),
+    const offer = (newLead: InboundArrival['newLead']) =>
+      store.receiveInbound({
+        from,
+        channel: msg.channel,
+        body: msg.body,
+        provider: msg.provider,
+        providerMessageId: msg.providerMessageId,
+        attachmentId,
+        caption: msg.media ? msg.media.caption : null,
+        at: msg.receivedAt.toISOString(),
+        newLead,
+        optOut: this.optOutOf(msg.channel, msg.body, msg.to),
+      });
+    const newLeadOwnedBy = (ownerId: string | null) => () => ({
+      firstName: first,
+      lastName: last,
+      ownerId,
+      phones: [{ e164: from, label: msg.channel === 'whatsapp' ? 'WhatsApp' : 'Mobile', primary: true }],
     });
+    const receipt = (await offer(() => null)) ?? (await offer(newLeadOwnedBy(await roundRobinOwner(store))));
+    if (!receipt) throw new Error(`Inbound message ${msg.providerMessageId} was not stored with its new lead.`);
     this.o.checkpoint?.('message-stored');
     return this.complete(receipt, msg);
   }

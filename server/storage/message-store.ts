@@ -29,8 +29,11 @@ export interface MessageStore {
   createInbound(m: NewInbound): Promise<{ message: MessageRecord; duplicate: boolean }>;
   /** The stored arrival of this provider message, or null (a message stored before outcomes were tracked counts as applied). */
   inboundReceipt(provider: ProviderName, providerMessageId: string): Promise<InboundReceipt | null>;
-  /** Store an inbound message, its lead (when new) and its opt-out keyword in one transaction; once per provider id. */
-  receiveInbound(a: InboundArrival): Promise<InboundReceipt>;
+  /**
+   * Store an inbound message, its lead (when new) and its opt-out keyword in one transaction; once
+   * per provider id. Null: its number is new and `newLead` gave no lead (nothing was stored).
+   */
+  receiveInbound(a: InboundArrival): Promise<InboundReceipt | null>;
   /** Commit an inbound message's outcome in one transaction, unless it is in already (then null). */
   applyInboundOutcome(messageId: string, outcome: InboundOutcome, at: string): Promise<AppendedEvent[] | null>;
   /** Inbound messages stored whose outcome is not in (a stop came between the two). */

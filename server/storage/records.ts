@@ -104,7 +104,12 @@ export interface UnfetchedMedia {
 /** An inbound message as it arrives, with the lead to create when its number is unknown. */
 export interface InboundArrival extends Omit<NewInbound, 'leadId' | 'phoneId'> {
   from: string;
-  newLead: () => NewLead;
+  /**
+   * The lead to create when no lead has the number; null when it is not chosen yet: then nothing
+   * is stored and the arrival answers null, for the caller to choose one (an owner takes a
+   * round-robin turn) and send it again. Most numbers are known: they need no choice first.
+   */
+  newLead: () => NewLead | null;
   /** An SMS opt-out keyword: recorded with the message, in its transaction. */
   optOut: { businessNumber: string; optedOut: boolean; keyword: string } | null;
 }

@@ -14,7 +14,7 @@ import { PG_MIGRATIONS } from '../../server/storage/postgres/schema';
 import type { InboundReceipt, NudgeRecord, UserRecord } from '../../server/storage/store';
 import type { StreamEvent } from '../../shared/stream-protocol';
 import { freshSchema, pgUp, TEST_DATABASE_URL } from '../support/services';
-import { arrivalFrom } from '../store-conformance/fixtures';
+import { arrivalFrom, receive } from '../store-conformance/fixtures';
 
 /** The text of every statement the pool's connections are asked for from now on. */
 function countStatements(pool: pg.Pool): string[] {
@@ -282,7 +282,7 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
       arrivalFrom(from, { body: `hello ${n}`, providerMessageId: `pm-${from}-${n}`, at: later(n) });
     // Each message arrives twice (a provider's retry), on two different nodes.
     const receipts = await Promise.all(
-      Array.from({ length: 12 }, (_, i) => nodes[i % NODES]!.receiveInbound(arrival(Math.floor(i / 2)))),
+      Array.from({ length: 12 }, (_, i) => receive(nodes[i % NODES]!, arrival(Math.floor(i / 2)))),
     );
     expect(new Set(receipts.map((r) => r.lead.id)).size).toBe(1);
     expect(receipts.filter((r) => r.leadCreated && !r.duplicate)).toHaveLength(1);
@@ -315,9 +315,9 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
         newLead: () => ({ firstName: 'New', lastName: String(i), ownerId: owner.id, phones: [{ e164: number(i) }] }),
       });
     const settled = await Promise.allSettled([
-      ...Array.from({ length: 30 }, (_, i) => node.receiveInbound(arrival(i))),
+      ...Array.from({ length: 30 }, (_, i) => receive(node, arrival(i))),
       // A new number whose lead would take a number another lead has: refused on its own.
-      node.receiveInbound({
+      receive(node, {
         ...arrival(30),
         newLead: () => ({
           firstName: 'Bad',
@@ -339,7 +339,7 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
     const seqs = receipts.map((r) => r.message.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     // Delivered again: the same messages, as duplicates.
-    const again = await Promise.all(Array.from({ length: 30 }, (_, i) => node.receiveInbound(arrival(i))));
+    const again = await Promise.all(Array.from({ length: 30 }, (_, i) => receive(node, arrival(i))));
     expect(again.map((r) => [r.message.id, r.duplicate])).toEqual(receipts.map((r) => [r.message.id, true]));
     expect(await sql(schema.schema, 'SELECT count(*)::int AS n FROM leads WHERE owner_id = $1', [owner.id])).toEqual([
       { n: 30 },
@@ -353,7 +353,8 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
     const number = (i: number) => `+1718${tag.replace(/\D/g, '').padEnd(3, '5').slice(0, 3)}${String(1000 + i)}`;
     const receipts = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        node.receiveInbound(
+        receive(
+          node,
           arrivalFrom(number(i), {
             body: `outcome ${i}`,
             providerMessageId: `po-${tag}-${i}`,

@@ -5,6 +5,7 @@ import type { LeadView, NudgeView, Role } from '../../shared/domain';
 import type { StreamEvent } from '../../shared/stream-protocol';
 import type {
   InboundArrival,
+  InboundReceipt,
   LeadRecord,
   MessageRecord,
   NewInbound,
@@ -107,6 +108,13 @@ export function arrivalFrom(from: string, a: Partial<InboundArrival> = {}): Inbo
     optOut: null,
     ...a,
   };
+}
+
+/** Stores an arrival whose new number comes with its lead (as arrivalFrom's does): its receipt. */
+export async function receive(store: Pick<Store, 'receiveInbound'>, a: InboundArrival): Promise<InboundReceipt> {
+  const receipt = await store.receiveInbound(a);
+  if (!receipt) throw new Error(`Arrival ${a.providerMessageId} was not stored.`);
+  return receipt;
 }
 
 /** The message a store should hold for `m` right after createOutbound. */

@@ -4,7 +4,18 @@
 import { expect, it } from 'vitest';
 import type { InboundOutcome, Store } from '../../server/storage/store';
 import { forEachStore } from './stores';
-import { arrivalFrom, at, makeLead, makeUser, newPhone, nudgeEvent, nudgeFor, removed, unique } from './fixtures';
+import {
+  arrivalFrom,
+  at,
+  receive,
+  makeLead,
+  makeUser,
+  newPhone,
+  nudgeEvent,
+  nudgeFor,
+  removed,
+  unique,
+} from './fixtures';
 
 let monthCounter = 0;
 const month = () => `2050-${String((monthCounter++ % 12) + 1).padStart(2, '0')}`;
@@ -25,12 +36,32 @@ async function unapplied(store: Store, id: string) {
 }
 
 forEachStore('inbound messages', (s) => {
+  it('stores nothing from a new number until its lead is given, and needs none from a known one', async () => {
+    const store = s.store();
+    const known = newPhone();
+    const fresh = newPhone();
+    await receive(store, arrivalFrom(known));
+    const noLead = { newLead: () => null };
+    const offered = [arrivalFrom(known, noLead), arrivalFrom(fresh, noLead), arrivalFrom(newPhone())];
+    // Offered at once (one group on PostgreSQL): the new number without a lead answers null, alone.
+    const [k, f, n] = await Promise.all(offered.map((a) => store.receiveInbound(a)));
+    expect(k).toEqual(expect.objectContaining({ leadCreated: false, duplicate: false }));
+    expect(f).toBeNull();
+    expect(n).toEqual(expect.objectContaining({ leadCreated: true, duplicate: false }));
+    expect(await store.leadByPhone(fresh)).toBeNull();
+    expect(await store.inboundReceipt('sandbox', offered[1]!.providerMessageId)).toBeNull();
+    // Offered again with its lead: stored, with its new lead.
+    const again = await receive(store, arrivalFrom(fresh, { providerMessageId: offered[1]!.providerMessageId }));
+    expect(again).toEqual(expect.objectContaining({ leadCreated: true, duplicate: false }));
+    expect((await store.leadByPhone(fresh))?.id).toBe(again.lead.id);
+  });
+
   it('stores an arrival from a new number with its new lead and its opt-out, in one go', async () => {
     const store = s.store();
     const from = newPhone();
     const business = newPhone();
     const a = arrivalFrom(from, { optOut: { businessNumber: business, optedOut: true, keyword: 'STOP' } });
-    const receipt = await store.receiveInbound(a);
+    const receipt = await receive(store, a);
     const lead = (await store.leadByPhone(from))!;
     expect(lead).toEqual(expect.objectContaining({ firstName: 'Unknown', lastName: from, createdAt: at(5) }));
     expect(receipt).toEqual({
@@ -59,9 +90,9 @@ forEachStore('inbound messages', (s) => {
     const store = s.store();
     const from = newPhone();
     const a = arrivalFrom(from);
-    const receipt = await store.receiveInbound(a);
+    const receipt = await receive(store, a);
     let asked = 0;
-    const again = await store.receiveInbound({ ...a, body: 'changed', newLead: () => (asked++, a.newLead()) });
+    const again = await receive(store, { ...a, body: 'changed', newLead: () => (asked++, a.newLead()) });
     expect(again).toEqual({ ...receipt, duplicate: true });
     expect(asked).toBe(0);
     expect(await store.inboundReceipt('sandbox', a.providerMessageId)).toEqual({ ...receipt, duplicate: true });
@@ -74,13 +105,13 @@ forEachStore('inbound messages', (s) => {
     const rep = await makeUser(store);
     const lead = await makeLead(store, rep.id);
     const from = lead.phones[0].e164;
-    const first = await store.receiveInbound(arrivalFrom(from));
+    const first = await receive(store, arrivalFrom(from));
     expect(first).toEqual(expect.objectContaining({ lead, leadCreated: false, conversationStarted: true }));
-    const second = await store.receiveInbound(arrivalFrom(from, { at: at(7) }));
+    const second = await receive(store, arrivalFrom(from, { at: at(7) }));
     expect(second).toEqual(
       expect.objectContaining({ leadCreated: false, conversationStarted: false, duplicate: false }),
     );
-    const wa = await store.receiveInbound(arrivalFrom(from, { channel: 'whatsapp', provider: 'whatsapp' }));
+    const wa = await receive(store, arrivalFrom(from, { channel: 'whatsapp', provider: 'whatsapp' }));
     expect(wa).toEqual(expect.objectContaining({ leadCreated: false, conversationStarted: true }));
     expect(wa.message.conversationId).toBe(`${lead.id}:whatsapp`);
   });
@@ -88,10 +119,7 @@ forEachStore('inbound messages', (s) => {
   it('makes one lead of two first messages from one new number arriving at once', async () => {
     const store = s.store();
     const from = newPhone();
-    const receipts = await Promise.all([
-      store.receiveInbound(arrivalFrom(from)),
-      store.receiveInbound(arrivalFrom(from)),
-    ]);
+    const receipts = await Promise.all([receive(store, arrivalFrom(from)), receive(store, arrivalFrom(from))]);
     expect(receipts[0].lead.id).toBe(receipts[1].lead.id);
     expect(receipts.map((r) => r.leadCreated).sort()).toEqual([false, true]);
     expect(receipts.map((r) => r.conversationStarted).sort()).toEqual([false, true]);
@@ -101,7 +129,7 @@ forEachStore('inbound messages', (s) => {
   it('stores one message of one provider id delivered twice at once', async () => {
     const store = s.store();
     const a = arrivalFrom(newPhone());
-    const receipts = await Promise.all([store.receiveInbound(a), store.receiveInbound(a)]);
+    const receipts = await Promise.all([receive(store, a), receive(store, a)]);
     expect(receipts.map((r) => r.duplicate).sort()).toEqual([false, true]);
     expect(receipts[0].message).toEqual(receipts[1].message);
     expect(receipts[0].lead).toEqual(receipts[1].lead);
@@ -111,7 +139,7 @@ forEachStore('inbound messages', (s) => {
     const store = s.store();
     const rep = await makeUser(store);
     const lead = await makeLead(store, rep.id);
-    const receipt = await store.receiveInbound(arrivalFrom(lead.phones[0].e164));
+    const receipt = await receive(store, arrivalFrom(lead.phones[0].e164));
     const m = month();
     const outcome = outcomeFor(rep.id, lead.id, receipt.message.id, m);
     const head = await store.headSeq(rep.id);
@@ -135,7 +163,7 @@ forEachStore('inbound messages', (s) => {
     const store = s.store();
     const rep = await makeUser(store);
     const lead = await makeLead(store, rep.id);
-    const receipt = await store.receiveInbound(arrivalFrom(lead.phones[0].e164));
+    const receipt = await receive(store, arrivalFrom(lead.phones[0].e164));
     const m = month();
     const outcome = outcomeFor(rep.id, lead.id, receipt.message.id, m);
     const results = await Promise.all([

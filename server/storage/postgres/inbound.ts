@@ -179,7 +179,10 @@ async function insertInboundsIn(
   return ids.map((id) => inserted.get(id) ?? null);
 }
 
-/** The lead and phone of each sender number (`known`, as read), creating a lead for a number nobody has (`created`). */
+/**
+ * The lead and phone of each sender number (`known`, as read), creating a lead for a number nobody
+ * has (`created`) when its arrival gives one; a number left out has none yet.
+ */
 async function sendersIn(
   s: Sql,
   arrivals: InboundArrival[],
@@ -190,13 +193,15 @@ async function sendersIn(
   // A number belongs to one lead at most (lead_phones.e164 is unique); new numbers are few.
   for (const a of arrivals) {
     if (senders.has(a.from)) continue;
-    const lead = (await leadIn(s, await createLeadIn(s, a.newLead(), a.at)))!;
+    const newLead = a.newLead();
+    if (!newLead) continue;
+    const lead = (await leadIn(s, await createLeadIn(s, newLead, a.at)))!;
     senders.set(a.from, { phoneId: lead.phones.find((p) => p.e164 === a.from)!.id, lead, created: true });
   }
   return senders;
 }
 
-async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<InboundReceipt[]> {
+async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<(InboundReceipt | null)[]> {
   const numbers = arrivals.map((a) => a.from);
   assertDistinct(numbers, 'sender number');
   // One round trip: the numbers' locks, then — PostgreSQL runs a pipeline in order, so under the
@@ -206,8 +211,10 @@ async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<Inbound
     trackedIn(s, arrivals),
     leadsByPhoneIn(s, numbers),
   ]);
-  const fresh = arrivals.filter((a) => !known.has(keyOf(a.provider, a.providerMessageId)));
-  const senders = await sendersIn(s, fresh, byPhone);
+  const unknown = arrivals.filter((a) => !known.has(keyOf(a.provider, a.providerMessageId)));
+  const senders = await sendersIn(s, unknown, byPhone);
+  // An arrival from a new number that gave no lead is not stored: it answers null.
+  const fresh = unknown.filter((a) => senders.has(a.from));
   // One more: the new messages, their opt-out keywords, and the records of the known ones (a redelivery).
   const [stored, , records] = await Promise.all([
     insertInboundsIn(
@@ -245,7 +252,7 @@ async function receiveAllIn(s: Sql, arrivals: InboundArrival[]): Promise<Inbound
     });
   });
   for (const [key, t] of known) receipts.set(key, knownReceipt(t, records.messages, records.leads));
-  return arrivals.map((a) => receipts.get(keyOf(a.provider, a.providerMessageId))!);
+  return arrivals.map((a) => receipts.get(keyOf(a.provider, a.providerMessageId)) ?? null);
 }
 
 interface OutcomeToApply {

@@ -103,13 +103,15 @@ export class SqliteInbound implements InboundPart {
   async inboundReceipt(provider: ProviderName, providerMessageId: string) {
     return this.receiptSync(provider, providerMessageId);
   }
-  async receiveInbound(a: InboundArrival): Promise<InboundReceipt> {
+  async receiveInbound(a: InboundArrival): Promise<InboundReceipt | null> {
     return this.c.tx(() => {
       const known = this.receiptSync(a.provider, a.providerMessageId);
       if (known) return known;
       const { leads } = this.parts;
       const existing = leads.leadIdByPhoneSync(a.from);
-      const leadId = existing ?? leads.createLeadSync(a.newLead(), a.at);
+      const newLead = existing ? null : a.newLead();
+      if (!existing && !newLead) return null;
+      const leadId = existing ?? leads.createLeadSync(newLead!, a.at);
       const phoneId = this.c.get<{ id: string }>(
         'SELECT id FROM lead_phones WHERE lead_id = ? AND e164 = ?',
         leadId,
