@@ -448,6 +448,21 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
     }
   });
 
+  it('plans statements generically on every connection, set by its first statement', async () => {
+    const pool = openPool({ url: TEST_DATABASE_URL, schema: schema.schema, poolSize: 2 });
+    try {
+      const db = new Db(pool);
+      const ask = `SELECT current_setting('plan_cache_mode') AS mode, current_setting('random_page_cost') AS cost`;
+      // Two connections: one in a transaction, one outside.
+      const [inTx, outside] = await Promise.all([db.tx((s) => s.one(ask)), db.one(ask)]);
+      expect(inTx).toEqual({ mode: 'force_generic_plan', cost: '1.1' });
+      expect(outside).toEqual({ mode: 'force_generic_plan', cost: '1.1' });
+      expect(pool.totalCount).toBe(2);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('sends statements asked for at once on one connection, each answered, or failing, alone', async () => {
     const pool = openPool({ url: TEST_DATABASE_URL, schema: schema.schema, poolSize: 4 });
     try {

@@ -241,8 +241,10 @@ export const columns =
  * a third of its time per inbound message. A generic plan is made once and assumes ten keys; with
  * random reads costed as on SSDs (PostgreSQL's advice for them; the default 4 is for spinning
  * disks), that plan reads ten keys through their indexes instead of scanning a small table.
+ * Set by each connection's first statement, not as startup options: PgBouncer refuses startup
+ * settings it does not know.
  */
-const PLANNING = ['-c plan_cache_mode=force_generic_plan', '-c random_page_cost=1.1'];
+const PLANNING = `SELECT set_config('plan_cache_mode', 'force_generic_plan', false), set_config('random_page_cost', '1.1', false)`;
 
 export function openPool(o: { url: string; schema?: string; poolSize?: number }): pg.Pool {
   const pool = new pg.Pool({
@@ -255,14 +257,19 @@ export function openPool(o: { url: string; schema?: string; poolSize?: number })
     pipeline: true,
     types: typeParsers,
     // Every connection of the pool reads and writes this schema only.
-    options: [...PLANNING, ...(o.schema ? [`-c search_path=${o.schema}`] : [])].join(' '),
+    ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
   });
   // The server may end a connection while it is checked out between two statements, or the moment
   // it is handed out (an operator's pg_terminate_backend, a failover). The client then emits
   // 'error', which the pool hears only on idle clients and which, unheard, ends the process. Heard
   // here from the client's first moment: the statement under way or the next one fails with it,
   // and the pool drops the client when it comes back (it is no longer queryable).
-  pool.on('connect', (client) => client.on('error', () => undefined));
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
+    // Queued before anything the pool hands the connection out for (and pipelined with it). A
+    // failure here is the connection's: the statement after it meets it too.
+    client.query(PLANNING).catch(() => undefined);
+  });
   return pool;
 }
 
