@@ -32,6 +32,16 @@ function countStatements(pool: pg.Pool): string[] {
   return statements;
 }
 
+/** Runs `fn` with a pool of its own on `schemaName` (`size` connections), ended after. */
+async function withPool(schemaName: string, size: number, fn: (pool: pg.Pool, db: Db) => Promise<void>): Promise<void> {
+  const pool = openPool({ url: TEST_DATABASE_URL, schema: schemaName, poolSize: size });
+  try {
+    await fn(pool, new Db(pool));
+  } finally {
+    await pool.end();
+  }
+}
+
 const NODES = 3;
 const AT = '2030-03-04T05:06:07.000Z';
 const later = (seconds: number) => new Date(Date.parse(AT) + seconds * 1000).toISOString();
@@ -430,9 +440,7 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
 
   it('answers reads made at once with one statement each, every caller its own answer', async () => {
     const users = await Promise.all(Array.from({ length: 5 }, () => makeUser(nodes[0]!)));
-    const pool = openPool({ url: TEST_DATABASE_URL, schema: schema.schema, poolSize: 2 });
-    try {
-      const db = new Db(pool);
+    await withPool(schema.schema, 2, async (pool, db) => {
       const statements = countStatements(pool);
       const store = { ...userStore(db), ...workspaceStore(db) };
       const read = await Promise.all([
@@ -443,30 +451,22 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
       expect(read.map((u) => u?.id ?? null)).toEqual([...users.map((u) => u.id), null, users[0]!.id]);
       expect(await Promise.all([store.workspaceTimeZone(), store.workspaceTimeZone()])).toEqual(['UTC', 'UTC']);
       expect(statements).toHaveLength(2);
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it('plans statements generically on every connection, set by its first statement', async () => {
-    const pool = openPool({ url: TEST_DATABASE_URL, schema: schema.schema, poolSize: 2 });
-    try {
-      const db = new Db(pool);
+    await withPool(schema.schema, 2, async (pool, db) => {
       const ask = `SELECT current_setting('plan_cache_mode') AS mode, current_setting('random_page_cost') AS cost`;
       // Two connections: one in a transaction, one outside.
       const [inTx, outside] = await Promise.all([db.tx((s) => s.one(ask)), db.one(ask)]);
       expect(inTx).toEqual({ mode: 'force_generic_plan', cost: '1.1' });
       expect(outside).toEqual({ mode: 'force_generic_plan', cost: '1.1' });
       expect(pool.totalCount).toBe(2);
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it('sends statements asked for at once on one connection, each answered, or failing, alone', async () => {
-    const pool = openPool({ url: TEST_DATABASE_URL, schema: schema.schema, poolSize: 4 });
-    try {
-      const db = new Db(pool);
+    await withPool(schema.schema, 4, async (pool, db) => {
       let taken = 0;
       pool.on('acquire', () => taken++);
       const statements = countStatements(pool);
@@ -486,9 +486,7 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
       expect((await db.one<{ n: number }>('SELECT 2 AS n'))?.n).toBe(2);
       expect(taken).toBe(2);
       expect(pool.totalCount).toBe(1);
-    } finally {
-      await pool.end();
-    }
+    });
   });
 
   it('never gives two sweeping nodes the same webhook', async () => {
