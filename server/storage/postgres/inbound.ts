@@ -119,6 +119,8 @@ async function insertInboundsIn(
   items: (NewInbound & { leadCreated?: boolean })[],
   track: boolean,
 ): Promise<({ message: MessageRecord; conversationStarted: boolean } | null)[]> {
+  // A group of redeliveries, or of new numbers offered without a lead, has nothing to insert.
+  if (items.length === 0) return [];
   const ids = items.map(() => newId('msg'));
   const col = columns(items);
   // Rows are inserted, and numbered (seq), in the inputs' order. A conversation an insert opened
