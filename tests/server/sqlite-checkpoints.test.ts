@@ -35,9 +35,11 @@ it('copies the server’s WAL back on its own schedule, never in a commit', asyn
   try {
     const before = statSync(file).size;
     const at = new Date().toISOString();
-    // Each save is synchronous inside, so the loop runs in one turn and no checkpoint runs meanwhile.
+    // Saved in one turn: one group commit (sqlite/turn-commit.ts), and no checkpoint runs meanwhile.
     const body = Buffer.alloc(100_000, 'x');
-    for (let i = 0; i < 20; i++) await store.saveWebhook('whatsapp', body, {}, at, { owner: 'n1', until: at });
+    await Promise.all(
+      Array.from({ length: 20 }, () => store.saveWebhook('whatsapp', body, {}, at, { owner: 'n1', until: at })),
+    );
     // No commit copied anything back (SQLite's own checkpoint, every 100 pages, would have, 5 times).
     expect(statSync(file).size).toBe(before);
     await grown(file, before);

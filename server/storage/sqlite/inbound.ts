@@ -103,8 +103,8 @@ export class SqliteInbound implements InboundPart {
   async inboundReceipt(provider: ProviderName, providerMessageId: string) {
     return this.receiptSync(provider, providerMessageId);
   }
-  async receiveInbound(a: InboundArrival): Promise<InboundReceipt | null> {
-    return this.c.tx(() => {
+  receiveInbound(a: InboundArrival): Promise<InboundReceipt | null> {
+    return this.c.grouped(() => {
       const known = this.receiptSync(a.provider, a.providerMessageId);
       if (known) return known;
       const { leads } = this.parts;
@@ -140,9 +140,9 @@ export class SqliteInbound implements InboundPart {
       };
     });
   }
-  async applyInboundOutcome(messageId: string, outcome: InboundOutcome, at: string): Promise<AppendedEvent[] | null> {
+  applyInboundOutcome(messageId: string, outcome: InboundOutcome, at: string): Promise<AppendedEvent[] | null> {
     const { activity, usage, eventLog } = this.parts;
-    return this.c.tx(() => {
+    return this.c.grouped(() => {
       const row = this.c.get<{ applied_at: string | null }>(
         'SELECT applied_at FROM inbound_outcomes WHERE message_id = ?',
         messageId,

@@ -30,7 +30,7 @@ const webhookFrom = (r: WebhookInboxRow): SavedWebhook => ({
 export class SqliteWebhookInbox implements WebhookInboxStore {
   constructor(private readonly c: SqliteConnection) {}
 
-  async saveWebhook(
+  saveWebhook(
     provider: ProviderName,
     body: Buffer,
     headers: Record<string, string>,
@@ -38,17 +38,19 @@ export class SqliteWebhookInbox implements WebhookInboxStore {
     lease: WebhookLease,
   ): Promise<SavedWebhook> {
     const id = newId('wh');
-    this.c.run(
-      'INSERT INTO webhook_inbox (id, provider, body, headers, received_at, claimed_by, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      id,
-      provider,
-      body,
-      JSON.stringify(headers),
-      at,
-      lease.owner,
-      lease.until,
-    );
-    return { id, provider, body, headers, receivedAt: new Date(at) };
+    return this.c.grouped(() => {
+      this.c.run(
+        'INSERT INTO webhook_inbox (id, provider, body, headers, received_at, claimed_by, lease_until) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        id,
+        provider,
+        body,
+        JSON.stringify(headers),
+        at,
+        lease.owner,
+        lease.until,
+      );
+      return { id, provider, body, headers, receivedAt: new Date(at) };
+    });
   }
   async claimPendingWebhooks(
     at: string,
@@ -92,6 +94,8 @@ export class SqliteWebhookInbox implements WebhookInboxStore {
     });
   }
   async markWebhookProcessed(id: string, at: string, error?: string) {
-    this.c.run('UPDATE webhook_inbox SET processed_at = ?, error = ? WHERE id = ?', at, error ?? null, id);
+    await this.c.grouped(() =>
+      this.c.run('UPDATE webhook_inbox SET processed_at = ?, error = ? WHERE id = ?', at, error ?? null, id),
+    );
   }
 }
