@@ -454,14 +454,18 @@ describe.skipIf(!pgUp)('PostgreSQL store on many nodes', () => {
     });
   });
 
-  it('plans statements generically on every connection, set by its first statement', async () => {
+  it('plans generically and keeps to its schema on every connection, set by its first statement', async () => {
     await withPool(schema.schema, 2, async (pool, db) => {
-      const ask = `SELECT current_setting('plan_cache_mode') AS mode, current_setting('random_page_cost') AS cost`;
+      const ask = `SELECT current_setting('plan_cache_mode') AS mode, current_setting('random_page_cost') AS cost,
+        current_setting('search_path') AS path`;
       // Two connections: one in a transaction, one outside.
       const [inTx, outside] = await Promise.all([db.tx((s) => s.one(ask)), db.one(ask)]);
-      expect(inTx).toEqual({ mode: 'force_generic_plan', cost: '1.1' });
-      expect(outside).toEqual({ mode: 'force_generic_plan', cost: '1.1' });
+      const expected = { mode: 'force_generic_plan', cost: '1.1', path: schema.schema };
+      expect(inTx).toEqual(expected);
+      expect(outside).toEqual(expected);
       expect(pool.totalCount).toBe(2);
+      // No startup options: PgBouncer refuses those it does not know ('unsupported startup parameter: options').
+      expect((pool.options as { options?: string }).options).toBeUndefined();
     });
   });
 

@@ -244,7 +244,17 @@ export const columns =
  * Set by each connection's first statement, not as startup options: PgBouncer refuses startup
  * settings it does not know.
  */
-const PLANNING = `SELECT set_config('plan_cache_mode', 'force_generic_plan', false), set_config('random_page_cost', '1.1', false)`;
+const PLANNING = `set_config('plan_cache_mode', 'force_generic_plan', false), set_config('random_page_cost', '1.1', false)`;
+
+/**
+ * Each connection's first statement: the planning settings, and the schema to read and write
+ * when one is set (also not a startup option, for the same reason: PgBouncer 1.18 refused
+ * `options=-c search_path=…` and the node could not connect).
+ */
+const firstStatement = (schema: string | undefined) =>
+  schema === undefined
+    ? `SELECT ${PLANNING}`
+    : { text: `SELECT set_config('search_path', $1, false), ${PLANNING}`, values: [schema] };
 
 export function openPool(o: { url: string; schema?: string; poolSize?: number }): pg.Pool {
   const pool = new pg.Pool({
@@ -256,9 +266,8 @@ export function openPool(o: { url: string; schema?: string; poolSize?: number })
     // machine each round trip is a wake-up of the node and of a backend.
     pipeline: true,
     types: typeParsers,
-    // Every connection of the pool reads and writes this schema only.
-    ...(o.schema ? { options: `-c search_path=${o.schema}` } : {}),
   });
+  const first = firstStatement(o.schema);
   // The server may end a connection while it is checked out between two statements, or the moment
   // it is handed out (an operator's pg_terminate_backend, a failover). The client then emits
   // 'error', which the pool hears only on idle clients and which, unheard, ends the process. Heard
@@ -266,9 +275,11 @@ export function openPool(o: { url: string; schema?: string; poolSize?: number })
   // and the pool drops the client when it comes back (it is no longer queryable).
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
-    // Queued before anything the pool hands the connection out for (and pipelined with it). A
-    // failure here is the connection's: the statement after it meets it too.
-    client.query(PLANNING).catch(() => undefined);
+    // Queued before anything the pool hands the connection out for (and pipelined with it), so
+    // every connection of the pool reads and writes the schema only. A failure here is the
+    // connection's (the statement after it meets it too); a connection left on another schema
+    // is ended rather than used.
+    client.query(first).catch(() => client.end().catch(() => undefined));
   });
   return pool;
 }
