@@ -143,13 +143,14 @@ async function ceiling(r: Rig, name: string, steps: number[]): Promise<Figure[]>
   while (Date.now() < quiet && inbound.some((k) => !r.desktops.arrivals.has(k)))
     await new Promise((x) => setTimeout(x, 50));
   const started = Date.now();
-  for (const rate of steps) {
+  for (const [step, rate] of steps.entries()) {
     if (Date.now() - started + STEP_SECONDS * 1000 > CEILING_BUDGET_MS) {
       console.error(`  ${name} ceiling: stopped before ${rate}/s, out of time (BENCH_CLUSTER_CEILING_BUDGET_S)`);
       break;
     }
     const res = await drive(r.provider, r.desktops, r.users, {
-      tag: `${name}-ceiling-${rate}`,
+      // The step in the tag too: a rate given twice must not reuse the first one's message ids.
+      tag: `${name}-ceiling-${step}-${rate}`,
       rate,
       seconds: STEP_SECONDS,
       waitMs: 5000,
