@@ -33,6 +33,8 @@ export function openDatabase(
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  // A grouped write is a savepoint (turn-commit.ts), which keeps the pages it changes in a
+  // sub-journal: a temp file by default (250,000 writes to such files in a 10 s bench run).
   db.pragma('temp_store = MEMORY');
   // The WAL is copied back off the event loop (checkpoints.ts); SQLite's own checkpoint stays only
   // as the bound on the WAL when those cannot keep up, and the file shrinks back after it.
