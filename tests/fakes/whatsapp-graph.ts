@@ -141,6 +141,20 @@ export interface FakeWhatsApp extends HttpFake {
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
+/** A webhook as Meta sends it: the body's bytes, and headers with its signature by the app secret unless `signature` is given. */
+export function signedWebhook(
+  payload: unknown,
+  opts: { signature?: string; secret?: string } = {},
+): { raw: Buffer<ArrayBuffer>; headers: Record<string, string> } {
+  const raw = Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
+  const signature =
+    opts.signature ??
+    `sha256=${createHmac('sha256', opts.secret ?? WA_APP_SECRET)
+      .update(raw)
+      .digest('hex')}`;
+  return { raw, headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature } };
+}
+
 export async function startFakeWhatsApp(): Promise<FakeWhatsApp> {
   const sent: FakeWhatsApp['sent'] = [];
   const media = new Map<string, StoredMedia>();
@@ -231,17 +245,8 @@ export async function startFakeWhatsApp(): Promise<FakeWhatsApp> {
       return id;
     },
     async sendWebhook(url: string, payload: unknown, opts: { signature?: string; secret?: string } = {}) {
-      const raw = Buffer.from(typeof payload === 'string' ? payload : JSON.stringify(payload));
-      const signature =
-        opts.signature ??
-        `sha256=${createHmac('sha256', opts.secret ?? WA_APP_SECRET)
-          .update(raw)
-          .digest('hex')}`;
-      return fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature },
-        body: raw,
-      });
+      const { raw, headers } = signedWebhook(payload, opts);
+      return fetch(url, { method: 'POST', headers, body: raw });
     },
   });
 }
