@@ -3,7 +3,7 @@
 // have run). Each write still keeps its own savepoint, so one that throws is rolled back alone
 // and only its caller sees the error. A commit writes every page it changed to the WAL: the
 // inbound path's four small commits per message (the webhook kept, the message, its outcome, the
-// webhook marked processed) each rewrote the same index and table pages — about 155 KB of WAL
+// webhook marked processed) each rewrote the same index and table pages — about 155 KB written
 // per message at 700 messages/s. Grouped, the pages a turn's writes share are written once, and
 // the groups grow by themselves with the load: a quiet server commits each write alone, one turn
 // later (microseconds); a busy one commits a long turn's worth at once.
