@@ -9,10 +9,10 @@ import type { InboundArrival, NewInbound, UnfetchedMedia } from './records';
  * first and random bits after (74 of them), so ids made one after another sort one after another.
  * Every table's key index then grows at its end: the rows an inbound message writes touch the
  * same few index pages as the messages before it, instead of a random page each (random UUIDv4
- * ids). A commit writes each page it changed in full, so under load this halved the SQLite
- * node's writes per message (150 → 70 KB at 1,500 messages/s) and its p99 (scratch A/B of the
- * cluster bench's fan-out: at 1,000/s 22–24 ms vs 48–63 ms; at 1,500/s 83–99 ms vs 0.3–1.1 s).
- * Ids made before are random and stay valid: nothing reads an id's digits.
+ * ids). A commit writes each page it changed in full, so a group commit's writes (SQLite:
+ * sqlite/turn-commit.ts) share pages; together the two halved the SQLite node's disk written per
+ * message under load (figures in commit 75f8542). Ids made before are random and stay valid:
+ * nothing reads an id's digits.
  */
 export const newId = (prefix: string) => `${prefix}_${timeOrderedUuid().replace(/-/g, '')}`;
 

@@ -41,18 +41,20 @@ export class TurnCommit {
     const group = this.waiting;
     if (group.length === 0) return;
     this.waiting = [];
-    const outs: { ok: boolean; value: unknown }[] = [];
+    // Each caller's answer, given once the group has committed.
+    const answers: (() => void)[] = [];
     try {
       // IMMEDIATE: the write lock first, as every write in it will want it.
       this.inTransaction.immediate(() => {
         for (const w of group) {
           try {
-            outs.push({ ok: true, value: this.inTransaction(w.write) });
+            const out = this.inTransaction(w.write);
+            answers.push(() => w.resolve(out));
           } catch (err) {
             // An error that ended the whole transaction (SQLite rolls back on a full disk, say):
             // the group's earlier writes went with it, so the group fails as one.
             if (!this.db.inTransaction) throw err;
-            outs.push({ ok: false, value: err });
+            answers.push(() => w.reject(err));
           }
         }
       });
@@ -62,6 +64,6 @@ export class TurnCommit {
       for (const w of group) w.reject(err);
       return;
     }
-    group.forEach((w, i) => (outs[i]!.ok ? w.resolve(outs[i]!.value) : w.reject(outs[i]!.value)));
+    for (const answer of answers) answer();
   }
 }
