@@ -24,7 +24,7 @@ import { startProvider, type Provider } from '../tests/cluster/support/provider'
 import { postgresReachable, redisReachable } from '../tests/support/services';
 import { openBackendStore, seedLog, seedUsers, type BenchUser } from './cluster-store';
 import { connectDesktops, drive, sustained, type Desktops, type LoadResult } from './cluster-load';
-import { countUsage } from './node-usage';
+import { countMachine, countUsage } from './node-usage';
 
 const CLIENTS = Number(process.env.BENCH_CLUSTER_CLIENTS ?? 2000);
 const RATE = Number(process.env.BENCH_CLUSTER_RATE ?? 500);
@@ -177,6 +177,7 @@ async function ceiling(r: Rig, name: string, steps: number[]): Promise<Figure[]>
  */
 async function fanOut(r: Rig, name: 'sqlite' | 'pg'): Promise<{ res: LoadResult; usage: Figure[] }> {
   const counting = countUsage(r.cluster.nodes.flatMap((n) => (n.pid === null ? [] : [n.pid])));
+  const machine = countMachine();
   const res = await drive(r.provider, r.desktops, r.users, {
     tag: `${name}-fan`,
     rate: RATE,
@@ -184,11 +185,17 @@ async function fanOut(r: Rig, name: 'sqlite' | 'pg'): Promise<{ res: LoadResult;
     waitMs: 15_000,
   });
   const per = counting.per(res.keys.length);
+  const rest = machine.per(res.keys.length);
   const usage: Figure[] = [];
-  if (per)
-    usage.push({ name: `cluster.${name}.fanout_node_cpu_per_message`, value: per.cpuMs, unit: 'ms', target: null });
-  if (per && name === 'sqlite')
-    usage.push({ name: `cluster.${name}.fanout_node_disk_per_message`, value: per.diskKb, unit: 'KB', target: null });
+  const figure = (what: string, value: number, unit: string) =>
+    usage.push({ name: `cluster.${name}.fanout_${what}`, value, unit, target: null });
+  if (per) figure('node_cpu_per_message', per.cpuMs, 'ms');
+  if (per && name === 'sqlite') figure('node_disk_per_message', per.diskKb, 'KB');
+  if (rest?.postgresMs != null && name === 'pg') figure('postgres_cpu_per_message', rest.postgresMs, 'ms');
+  if (rest) {
+    figure('load_cpu_per_message', rest.benchMs, 'ms');
+    figure('machine_busy', rest.busyPct, '%');
+  }
   return { res, usage };
 }
 
