@@ -15,12 +15,23 @@ interface Usage {
   diskBytes: number;
 }
 
-function usageOf(pid: number): Usage | null {
+/** CPU time of a process, all threads (ms); null once it is gone. */
+function cpuOf(pid: number): number | null {
   try {
     // The fields after the command name (which may hold spaces) start at state: utime and stime are 12th and 13th.
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(stat[11]) + Number(stat[12])) * TICK_MS;
+  } catch {
+    return null;
+  }
+}
+
+function usageOf(pid: number): Usage | null {
+  const cpuMs = cpuOf(pid);
+  if (cpuMs === null) return null;
+  try {
     const io = /write_bytes: (\d+)/.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
-    return { cpuMs: (Number(stat[11]) + Number(stat[12])) * TICK_MS, diskBytes: Number(io?.[1] ?? 0) };
+    return { cpuMs, diskBytes: Number(io?.[1] ?? 0) };
   } catch {
     return null;
   }
@@ -40,7 +51,7 @@ export function countUsage(pids: number[]): { per(messages: number): { cpuMs: nu
 }
 
 /** The processes named `name` (the command in /proc/<pid>/stat), e.g. PostgreSQL's server and backends. */
-export function pidsNamed(name: string): number[] {
+function pidsNamed(name: string): number[] {
   const pids: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -73,7 +84,8 @@ export function countMachine(): {
   per(messages: number): { postgresMs: number | null; benchMs: number; busyPct: number } | null;
 } {
   const postgres = pidsNamed('postgres');
-  const postgresStart = new Map(postgres.map((pid) => [pid, usageOf(pid)]));
+  // CPU only: another user's process (PostgreSQL's, when this is not root) hides its I/O counts.
+  const postgresStart = new Map(postgres.map((pid) => [pid, cpuOf(pid)]));
   const selfStart = process.cpuUsage();
   const coresStart = cores();
   return {
@@ -83,9 +95,9 @@ export function countMachine(): {
       let postgresMs = 0;
       let counted = 0;
       for (const [pid, start] of postgresStart) {
-        const end = usageOf(pid);
-        if (!start || !end) continue;
-        postgresMs += end.cpuMs - start.cpuMs;
+        const end = cpuOf(pid);
+        if (start === null || end === null) continue;
+        postgresMs += end - start;
         counted++;
       }
       const self = process.cpuUsage(selfStart);
